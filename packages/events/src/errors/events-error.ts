@@ -1,0 +1,44 @@
+import { SwitchboardError, type SwitchboardErrorInit } from './switchboard-error.js';
+
+/**
+ * Every code `@switchboard/events` can throw or report. Each has a row in the
+ * package README's Errors table (a test checks it). A released code is never
+ * reused for a different meaning.
+ */
+export const EVENTS_ERROR_CODES = {
+  /** Options passed to a factory failed their schema. */
+  EVENTS_INVALID_OPTIONS: 'Options failed validation.',
+  /** An event (or its payload) does not match the contract. */
+  EVENTS_INVALID_EVENT: 'An event does not match the contract.',
+  /** The event's `v` is newer than this package understands. */
+  EVENTS_UNSUPPORTED_VERSION: 'The event was written by a newer contract version.',
+  /** An append would leave a gap or a duplicate in a session's sequence. */
+  EVENTS_SEQ_CONFLICT: 'The sequence number is not the next one for its session.',
+  /** The durable event log could not store events; they were not published. */
+  EVENTS_LOG_APPEND_FAILED: 'The event log could not store events.',
+  /** A sink threw or rejected while handling an event. */
+  EVENTS_SINK_FAILED: 'A sink failed to handle an event.',
+  /** A sink fell too far behind and events were dropped for it. */
+  EVENTS_SINK_OVERFLOW: 'A sink queue overflowed; events were dropped for that sink.',
+  /** Something was written to a sink or log after it was closed. */
+  EVENTS_CLOSED: 'The sink, bus or log is closed.',
+  /** A JSONL line could not be parsed (other than a torn last line). */
+  EVENTS_JSONL_CORRUPT: 'A JSONL event file has a corrupt line.',
+  /** An event is larger than the configured maximum once serialised. */
+  EVENTS_EVENT_TOO_LARGE: 'The serialised event exceeds the size limit.',
+  /** A resume cursor (Last-Event-ID / after) is malformed or out of range. */
+  EVENTS_INVALID_CURSOR: 'The resume cursor is malformed or not in the log.',
+  /** An SSE stream broke the protocol or the server answered with an error status. */
+  EVENTS_SSE_PROTOCOL: 'The SSE stream could not be read.',
+} as const;
+
+/** A stable `@switchboard/events` error code. */
+export type EventsErrorCode = keyof typeof EVENTS_ERROR_CODES;
+
+/** An error raised by `@switchboard/events`; `code` is one of {@link EVENTS_ERROR_CODES}. */
+export class EventsError extends SwitchboardError<EventsErrorCode> {
+  constructor(init: SwitchboardErrorInit<EventsErrorCode>) {
+    super(init);
+    this.name = 'EventsError';
+  }
+}

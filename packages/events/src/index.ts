@@ -1,0 +1,63 @@
+// @switchboard/events: the universal (browser-safe) entry. Node-only parts
+// (JSONL files, SQLite) live in '@switchboard/events/node'.
+
+export { CONTRACT_VERSION, envelopeSchema } from './schema/envelope-schema.js';
+export type { Envelope, EnvelopeScope } from './schema/envelope-schema.js';
+export {
+  EVENT_TYPES,
+  RUN_TERMINAL_TYPES,
+  SESSION_SCOPED_TYPES,
+  eventDataSchemas,
+  isEventType,
+} from './schema/event-catalog.js';
+export type { EventData, EventType } from './schema/event-catalog.js';
+export type { AgentEvent, AnyEvent, EventDraft, UnknownEvent } from './schema/agent-event.js';
+export { isKnownEvent, parseEvent, safeParseEvent } from './schema/parse-event.js';
+export type { SafeParseEventResult } from './schema/parse-event.js';
+export { eventContractJsonSchema } from './schema/json-schema.js';
+export {
+  agentRefSchema,
+  contentPartSchema,
+  costSchema,
+  errorInfoSchema,
+  interruptSchema,
+  knownContentPartSchema,
+  tokenUsageSchema,
+  truncationSchema,
+} from './schema/shared-schemas.js';
+export type {
+  AgentRef,
+  ContentPart,
+  Cost,
+  ErrorInfo,
+  Interrupt,
+  KnownContentPart,
+  TokenUsage,
+  Truncation,
+} from './schema/shared-schemas.js';
+export { finishReasonSchema, stopReasonSchema } from './schema/run-events.js';
+export type { FinishReason, StopReason } from './schema/run-events.js';
+export { toolCallStatusSchema, toolKindSchema } from './schema/tool-events.js';
+export type { ToolCallStatus } from './schema/tool-events.js';
+
+export { SwitchboardError, toSwitchboardError } from './errors/switchboard-error.js';
+export type { SwitchboardErrorInit } from './errors/switchboard-error.js';
+export { EVENTS_ERROR_CODES, EventsError } from './errors/events-error.js';
+export type { EventsErrorCode } from './errors/events-error.js';
+export { parseOptions } from './errors/parse-options.js';
+
+export { SessionSequencer } from './sequencer/session-sequencer.js';
+export type { SequenceHead } from './sequencer/session-sequencer.js';
+export { EventBus } from './bus/event-bus.js';
+export type { EventBusOptions } from './bus/event-bus-options.js';
+export type { OverflowPolicy } from './bus/sink-queue.js';
+
+export type { EventSink } from './sinks/event-sink.js';
+export { MultiSink } from './sinks/multi-sink.js';
+export type { SinkErrorHandler } from './sinks/multi-sink.js';
+export { SessionSinkRegistry } from './sinks/session-sink-registry.js';
+
+export type { EventLog, SubscribeOptions } from './log/event-log.js';
+export { MemoryEventLog } from './log/memory-event-log.js';
+export { replayThenLive } from './log/replay-then-live.js';
+export type { LiveListener, ReplaySource } from './log/replay-then-live.js';

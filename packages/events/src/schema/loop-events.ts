@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { costSchema, tokenUsageSchema } from './shared-schemas.js';
+
+/** `steer.accepted`: the user sent guidance while a run is in progress. */
+export const steerAcceptedData = z.looseObject({ steerId: z.string(), text: z.string() });
+
+/** `steer.applied`: where the guidance went. */
+export const steerAppliedData = z.looseObject({
+  steerId: z.string(),
+  /** Injected at the next tool-result boundary, or queued as the next user message. */
+  mode: z.enum(['tool_boundary', 'next_message']),
+  messageId: z.string().optional(),
+});
+
+/** `plan.updated`: the whole plan, replacing the previous one with the same id. */
+export const planUpdatedData = z.looseObject({
+  planId: z.string(),
+  entries: z.array(
+    z.looseObject({
+      entryId: z.string().optional(),
+      content: z.string(),
+      status: z.enum(['pending', 'in_progress', 'completed', 'skipped']),
+      priority: z.enum(['high', 'medium', 'low']).optional(),
+    }),
+  ),
+});
+
+/** `usage.updated`: running totals for the run or session, and the context window fill. */
+export const usageUpdatedData = z.looseObject({
+  scope: z.enum(['run', 'session']),
+  usage: tokenUsageSchema,
+  cost: costSchema.optional(),
+  /** Tokens the next prompt will occupy. */
+  contextTokens: z.number().int().nonnegative().optional(),
+  /** The model's context window. */
+  contextWindow: z.number().int().positive().optional(),
+});
+
+/** `context.compacted`: older turns were summarised to fit the context window. */
+export const contextCompactedData = z.looseObject({
+  compactionId: z.string(),
+  strategy: z.string(),
+  archivedMessages: z.number().int().nonnegative(),
+  tokensBefore: z.number().int().nonnegative(),
+  tokensAfter: z.number().int().nonnegative(),
+  /** Token counts are estimates, not provider counts. */
+  estimated: z.boolean().optional(),
+});
+
+/** `agent.handoff`: control passes to another agent. */
+export const agentHandoffData = z.looseObject({
+  fromAgent: z.string(),
+  toAgent: z.string(),
+  reason: z.string().optional(),
+  summary: z.string().optional(),
+  /** The run the target agent continues in. */
+  toRunId: z.string().optional(),
+});
+
+/** `loop.budget_exhausted`: the run hit its step limit; `run.finished{max_steps}` follows. */
+export const loopBudgetExhaustedData = z.looseObject({
+  maxSteps: z.number().int().positive(),
+});
+
+/** `loop.stuck`: the loop repeats itself without progress. */
+export const loopStuckData = z.looseObject({
+  reason: z.enum(['repeated_tool_call', 'no_progress']),
+  /** `nudge` injects a hint and continues; `stop` ends the run (`stopReason: stuck`). */
+  action: z.enum(['nudge', 'stop']),
+  repeats: z.number().int().positive().optional(),
+  toolName: z.string().optional(),
+  nudges: z.number().int().nonnegative().optional(),
+  /** The last few lines of output, for a human to judge. */
+  tailExcerpt: z.string().optional(),
+});
+
+/** `feedback.injected`: the loop added a message the user did not type (nudges, reminders). */
+export const feedbackInjectedData = z.looseObject({ kind: z.string(), content: z.string() });
+
+/** `skill.activated`. */
+export const skillActivatedData = z.looseObject({
+  skillName: z.string(),
+  reason: z.string().optional(),
+  /** The tools the skill scopes the agent to. */
+  allowedTools: z.array(z.string()).optional(),
+});
+
+/** `skill.deactivated`. */
+export const skillDeactivatedData = z.looseObject({
+  skillName: z.string(),
+  reason: z.string().optional(),
+});
+
+/** `notice`: something a user should see that is not part of the conversation. */
+export const noticeData = z.looseObject({
+  severity: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  code: z.string().optional(),
+});
+
+/** `custom`: an application event; `name` is namespaced (`vendor.thing`). */
+export const customData = z.looseObject({
+  name: z.string().min(1),
+  value: z.unknown(),
+});

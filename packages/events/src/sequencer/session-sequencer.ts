@@ -1,0 +1,67 @@
+import type { AgentEvent, EventDraft } from '../schema/agent-event.js';
+import { CONTRACT_VERSION } from '../schema/envelope-schema.js';
+import type { EventType } from '../schema/event-catalog.js';
+
+/** Where a session's sequence stands: the last stamped `seq` and `ts` (0 when empty). */
+export interface SequenceHead {
+  seq: number;
+  ts: number;
+}
+
+/**
+ * Stamps `v`, `seq` and `ts` on one session's events. There is exactly one per
+ * session, upstream of every sink, so the JSONL index, the log cursor, the SSE
+ * `id:` and trace metadata all share one identity. `seq` is contiguous from 1;
+ * `ts` is clamped so it never goes backwards, even if the wall clock does.
+ */
+export class SessionSequencer {
+  readonly sessionId: string;
+  #seq: number;
+  #ts: number;
+  readonly #now: () => number;
+
+  constructor(sessionId: string, head: SequenceHead = { seq: 0, ts: 0 }, now = Date.now) {
+    this.sessionId = sessionId;
+    this.#seq = head.seq;
+    this.#ts = head.ts;
+    this.#now = now;
+  }
+
+  /** The last stamped position. */
+  get head(): SequenceHead {
+    return { seq: this.#seq, ts: this.#ts };
+  }
+
+  /** Stamps the next event. The draft's `sessionId` must be this sequencer's. */
+  stamp<T extends EventType>(draft: EventDraft<T>): AgentEvent<T> {
+    this.#seq += 1;
+    this.#ts = Math.max(Math.floor(this.#now()), this.#ts);
+    // Envelope keys first, in a fixed order, so serialised events read the same everywhere.
+    const { type, sessionId, runId, stepIndex, parentRunId, traceparent, data, meta, ...rest } =
+      draft as EventDraft;
+    return {
+      v: CONTRACT_VERSION,
+      type,
+      seq: this.#seq,
+      ts: this.#ts,
+      sessionId,
+      ...(runId === undefined ? {} : { runId }),
+      ...(stepIndex === undefined ? {} : { stepIndex }),
+      ...(parentRunId === undefined ? {} : { parentRunId }),
+      ...(traceparent === undefined ? {} : { traceparent }),
+      data,
+      ...(meta === undefined ? {} : { meta }),
+      ...rest,
+    } as unknown as AgentEvent<T>;
+  }
+
+  /**
+   * Moves the head back to `head`, for events that were stamped but could not
+   * be stored: their numbers are reused so the durable sequence has no gap.
+   */
+  rewind(head: SequenceHead): void {
+    if (head.seq > this.#seq) throw new RangeError('rewind cannot move the sequence forward');
+    this.#seq = head.seq;
+    this.#ts = Math.max(head.ts, 0);
+  }
+}

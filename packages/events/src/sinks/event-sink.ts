@@ -1,0 +1,15 @@
+import type { AnyEvent } from '../schema/agent-event.js';
+
+/**
+ * Something that consumes stamped events in order: a file, a tracer, a UI.
+ * `write` may be synchronous or return a promise; when it returns a promise the
+ * bus waits for it before handing the sink its next event, so a sink sees
+ * events strictly in `seq` order and never concurrently.
+ */
+export interface EventSink {
+  write(event: AnyEvent): void | Promise<void>;
+  /** Makes everything written so far durable or visible. */
+  flush?(): void | Promise<void>;
+  /** Flushes and releases resources. Further writes fail with `EVENTS_CLOSED`. */
+  close?(): void | Promise<void>;
+}
