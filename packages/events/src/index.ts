@@ -61,3 +61,4 @@ export type { EventLog, SubscribeOptions } from './log/event-log.js';
 export { MemoryEventLog } from './log/memory-event-log.js';
 export { replayThenLive } from './log/replay-then-live.js';
 export type { LiveListener, ReplaySource } from './log/replay-then-live.js';
+export { EventUpgrader } from './schema/upgrade-event.js';

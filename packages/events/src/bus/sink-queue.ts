@@ -7,9 +7,9 @@ import type { SinkErrorHandler } from '../sinks/multi-sink.js';
 export type OverflowPolicy = 'drop-newest' | 'drop-oldest';
 
 /**
- * A bounded, ordered delivery queue in front of one sink. The emitter only
- * ever pushes (O(1), never waits); the queue drains on its own, awaiting the
- * sink's promise before the next event. When the sink falls `limit` events
+ * A bounded, ordered delivery queue in front of one sink. Pushing never
+ * waits: an idle sink gets the event at once; while the sink's promise is
+ * pending, later events queue and are handed over one by one in order. When the sink falls `limit` events
  * behind, events are dropped for that sink only, by `policy`, and reported as
  * `EVENTS_SINK_OVERFLOW` (once per overflow episode, with the count).
  */
@@ -39,13 +39,19 @@ export class SinkQueue {
   }
 
   push(event: AnyEvent): void {
+    // A sink that is not busy gets the event at once: synchronous sinks never
+    // queue, and the limit only bounds the backlog behind a slow async write.
+    if (!this.#draining) {
+      const pending = this.#write(event);
+      if (pending) this.#draining = this.#drain(pending);
+      return;
+    }
     if (this.length >= this.#limit) {
       this.#drop(event);
       if (this.#policy === 'drop-newest') return;
       this.#head += 1;
     }
     this.#items.push(event);
-    this.#draining ??= this.#drain();
   }
 
   /** Resolves once every queued event has been handed to the sink. */
@@ -53,10 +59,22 @@ export class SinkQueue {
     while (this.#draining) await this.#draining;
   }
 
-  async #drain(): Promise<void> {
-    // Start on a fresh microtask so a burst of emits is pushed before the first write.
-    await undefined;
+  /** Hands one event to the sink; returns its promise if it went asynchronous. */
+  #write(event: AnyEvent): Promise<void> | undefined {
     try {
+      const result = this.sink.write(event);
+      if (result && typeof result.then === 'function') {
+        return result.then(undefined, (error: unknown) => this.#fail(error, event));
+      }
+    } catch (error) {
+      this.#fail(error, event);
+    }
+    return undefined;
+  }
+
+  async #drain(inFlight: Promise<void>): Promise<void> {
+    try {
+      await inFlight;
       while (this.length > 0) {
         const event = this.#items[this.#head]!;
         this.#head += 1;
@@ -64,19 +82,8 @@ export class SinkQueue {
           this.#items = this.#items.slice(this.#head);
           this.#head = 0;
         }
-        try {
-          const result = this.sink.write(event);
-          if (result) await result;
-        } catch (error) {
-          this.#onError(
-            new EventsError({
-              code: 'EVENTS_SINK_FAILED',
-              message: `Sink failed on seq ${event.seq} (${event.type}): ${(error as Error)?.message ?? String(error)}`,
-              details: { sessionId: event.sessionId, seq: event.seq, type: event.type },
-              cause: error,
-            }),
-          );
-        }
+        const pending = this.#write(event);
+        if (pending) await pending;
       }
     } finally {
       this.#items = [];
@@ -84,6 +91,17 @@ export class SinkQueue {
       this.#draining = undefined;
       this.#reportDropped();
     }
+  }
+
+  #fail(error: unknown, event: AnyEvent): void {
+    this.#onError(
+      new EventsError({
+        code: 'EVENTS_SINK_FAILED',
+        message: `Sink failed on seq ${event.seq} (${event.type}): ${(error as Error)?.message ?? String(error)}`,
+        details: { sessionId: event.sessionId, seq: event.seq, type: event.type },
+        cause: error,
+      }),
+    );
   }
 
   #drop(event: AnyEvent): void {

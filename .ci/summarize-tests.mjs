@@ -1,0 +1,28 @@
+// Sums every project's vitest JSON report into one `N passed, N failed` line.
+// Fails when no test ran at all or any failed.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const perProject = [];
+for (const top of ['packages', 'apps']) {
+  if (!existsSync(top)) continue;
+  for (const project of readdirSync(top)) {
+    const file = path.join(top, project, 'test-results', 'vitest.json');
+    if (!existsSync(file)) continue;
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+    skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+    perProject.push(`${top}/${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  }
+}
+console.log(perProject.join('\n'));
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+if (passed + failed === 0) {
+  console.error('no test ran');
+  process.exit(1);
+}
+if (failed > 0) process.exit(1);
