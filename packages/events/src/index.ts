@@ -62,3 +62,16 @@ export { MemoryEventLog } from './log/memory-event-log.js';
 export { replayThenLive } from './log/replay-then-live.js';
 export type { LiveListener, ReplaySource } from './log/replay-then-live.js';
 export { EventUpgrader } from './schema/upgrade-event.js';
+
+export { SSE_HEADERS } from './sse/sse-headers.js';
+export { encodeSseComment, encodeSseEvent, encodeSseOpened, encodeSseRetry } from './sse/encode-sse.js';
+export { TRANSPORT_EVENT_TYPES, streamOpenedDataSchema, streamOpenedSchema } from './sse/transport-events.js';
+export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
+export { createSseStream } from './sse/create-sse-stream.js';
+export type { CreateSseStreamOptions } from './sse/create-sse-stream.js';
+export { SseParser, decodeSseStream } from './sse/decode-sse.js';
+export type { SseFrame } from './sse/decode-sse.js';
+export { createResumableEventStream, parseLastEventId } from './sse/resume-sse.js';
+export type { ResumableEventStreamOptions } from './sse/resume-sse.js';
+export { connectEventStream } from './sse/connect-event-stream.js';
+export type { ConnectEventStreamOptions, FetchLike } from './sse/connect-event-stream.js';
