@@ -24,6 +24,8 @@ export const EVENTS_ERROR_CODES = {
   EVENTS_CLOSED: 'The sink, bus or log is closed.',
   /** A JSONL line could not be parsed (other than a torn last line). */
   EVENTS_JSONL_CORRUPT: 'A JSONL event file has a corrupt line.',
+  /** A stored event in a database-backed log cannot be read back (its body is not event JSON). */
+  EVENTS_STORE_CORRUPT: 'A stored event could not be read back.',
   /** An event is larger than the configured maximum once serialised. */
   EVENTS_EVENT_TOO_LARGE: 'The serialised event exceeds the size limit.',
   /** A resume cursor (Last-Event-ID / after) is malformed or out of range. */

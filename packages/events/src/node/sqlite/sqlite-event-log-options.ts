@@ -1,0 +1,34 @@
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+
+// Duck-typed rather than `instanceof` so a connection from another installed
+// copy of better-sqlite3 is accepted too.
+const isDatabase = (value: unknown): value is Database.Database =>
+  typeof value === 'object' &&
+  value != null &&
+  typeof (value as Database.Database).prepare === 'function' &&
+  typeof (value as Database.Database).transaction === 'function' &&
+  typeof (value as Database.Database).pragma === 'function';
+
+/** Options of {@link SqliteEventLog}, parsed once by its constructor. Pass exactly one of `path` or `database`. */
+export const sqliteEventLogOptionsSchema = z
+  .object({
+    /** Database file to open (created if missing), or `':memory:'` for a private in-memory store. */
+    path: z.string().min(1).optional(),
+    /**
+     * An open better-sqlite3 connection to share. The log creates its table
+     * in it but leaves the connection's pragmas alone and does not close it.
+     */
+    database: z.custom<Database.Database>(isDatabase, 'Expected an open better-sqlite3 Database').optional(),
+    /**
+     * How long (ms) a write waits for another connection's write lock before
+     * failing. Applies only when the log opens the file itself. @default 5000
+     */
+    busyTimeoutMs: z.number().int().nonnegative().default(5000),
+  })
+  .refine((options) => (options.path === undefined) !== (options.database === undefined), {
+    message: 'Pass exactly one of `path` or `database`.',
+  });
+
+/** What you pass to `new SqliteEventLog(options)`. */
+export type SqliteEventLogOptions = z.input<typeof sqliteEventLogOptionsSchema>;
