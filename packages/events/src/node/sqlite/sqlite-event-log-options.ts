@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 
+/** A better-sqlite3 connection (named so declaration files can refer to it). */
+export type SqliteDatabase = Database.Database;
+
 // Duck-typed rather than `instanceof` so a connection from another installed
 // copy of better-sqlite3 is accepted too.
 const isDatabase = (value: unknown): value is Database.Database =>
@@ -19,7 +22,7 @@ export const sqliteEventLogOptionsSchema = z
      * An open better-sqlite3 connection to share. The log creates its table
      * in it but leaves the connection's pragmas alone and does not close it.
      */
-    database: z.custom<Database.Database>(isDatabase, 'Expected an open better-sqlite3 Database').optional(),
+    database: z.custom<SqliteDatabase>(isDatabase, 'Expected an open better-sqlite3 Database').optional(),
     /**
      * How long (ms) a write waits for another connection's write lock before
      * failing. Applies only when the log opens the file itself. @default 5000
