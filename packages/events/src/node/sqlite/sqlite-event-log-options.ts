@@ -13,8 +13,23 @@ const isDatabase = (value: unknown): value is Database.Database =>
   typeof (value as Database.Database).transaction === 'function' &&
   typeof (value as Database.Database).pragma === 'function';
 
+/** What you pass to `new SqliteEventLog(options)`: exactly one of `path` or `database`. */
+export interface SqliteEventLogOptions {
+  /** Database file to open (created if missing), or `':memory:'` for a private in-memory store. */
+  path?: string;
+  /** An open better-sqlite3 connection to share; the log leaves its pragmas alone and does not close it. */
+  database?: SqliteDatabase;
+  /** How long (ms) a write waits for another connection's write lock. @default 5000 */
+  busyTimeoutMs?: number;
+}
+
+/** Options after parsing. */
+export interface ResolvedSqliteEventLogOptions extends SqliteEventLogOptions {
+  busyTimeoutMs: number;
+}
+
 /** Options of {@link SqliteEventLog}, parsed once by its constructor. Pass exactly one of `path` or `database`. */
-export const sqliteEventLogOptionsSchema = z
+export const sqliteEventLogOptionsSchema: z.ZodType<ResolvedSqliteEventLogOptions, SqliteEventLogOptions> = z
   .object({
     /** Database file to open (created if missing), or `':memory:'` for a private in-memory store. */
     path: z.string().min(1).optional(),
@@ -32,6 +47,3 @@ export const sqliteEventLogOptionsSchema = z
   .refine((options) => (options.path === undefined) !== (options.database === undefined), {
     message: 'Pass exactly one of `path` or `database`.',
   });
-
-/** What you pass to `new SqliteEventLog(options)`. */
-export type SqliteEventLogOptions = z.input<typeof sqliteEventLogOptionsSchema>;
