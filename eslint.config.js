@@ -97,7 +97,10 @@ const dependencyDirection = {
           message: `${project.name} may not depend on ${pkg} (dependency direction: see eslint.config.js ALLOWED_IMPORTS).`,
         });
       } else if (project.name === '@switchboard/webui' && NODE_ONLY_ENTRIES.includes(source)) {
-        context.report({ node, message: `'${source}' is Node-only; the web app runs in a browser.` });
+        context.report({
+          node,
+          message: `'${source}' is Node-only; the web app runs in a browser.`,
+        });
       }
     };
     return {
@@ -133,7 +136,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       eqeqeq: ['error', 'always', { null: 'never' }],
       'max-params': ['error', 3],
       'max-lines': ['warn', 500],
@@ -143,14 +149,22 @@ export default tseslint.config(
   {
     // Universal entry of the contract: browser-safe, so no Node built-ins or native modules.
     files: ['packages/events/src/**/*.ts'],
-    ignores: ['packages/events/src/node/**', 'packages/events/src/fixtures/**', '**/*.test.ts', '**/test-helpers/**'],
+    ignores: [
+      'packages/events/src/node/**',
+      'packages/events/src/fixtures/**',
+      '**/*.test.ts',
+      '**/test-helpers/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             { regex: '^node:', message: 'Node-only code belongs in src/node (the ./node entry).' },
-            { regex: '^better-sqlite3$', message: 'SQLite belongs in src/node (the ./node entry).' },
+            {
+              regex: '^better-sqlite3$',
+              message: 'SQLite belongs in src/node (the ./node entry).',
+            },
           ],
         },
       ],

@@ -16,7 +16,9 @@ for (const top of ['packages', 'apps']) {
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    perProject.push(`${top}/${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+    perProject.push(
+      `${top}/${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+    );
   }
 }
 console.log(perProject.join('\n'));

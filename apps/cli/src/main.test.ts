@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgram } from './create-program.js';
 
-
-
-
 describe('switchboard CLI', () => {
   it('describes itself in --help', () => {
     const help = createProgram().helpInformation();

@@ -13,6 +13,8 @@ console.log(
 printTable(results);
 const failed = results.filter((result) => !result.pass);
 if (failed.length > 0) {
-  console.log(`\n${failed.length} case(s) missed their target: ${failed.map((r) => r.name).join(', ')}`);
+  console.log(
+    `\n${failed.length} case(s) missed their target: ${failed.map((r) => r.name).join(', ')}`,
+  );
   process.exitCode = 1;
 }

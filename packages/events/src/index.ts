@@ -64,8 +64,17 @@ export type { LiveListener, ReplaySource } from './log/replay-then-live.js';
 export { EventUpgrader } from './schema/upgrade-event.js';
 
 export { SSE_HEADERS } from './sse/sse-headers.js';
-export { encodeSseComment, encodeSseEvent, encodeSseOpened, encodeSseRetry } from './sse/encode-sse.js';
-export { TRANSPORT_EVENT_TYPES, streamOpenedDataSchema, streamOpenedSchema } from './sse/transport-events.js';
+export {
+  encodeSseComment,
+  encodeSseEvent,
+  encodeSseOpened,
+  encodeSseRetry,
+} from './sse/encode-sse.js';
+export {
+  TRANSPORT_EVENT_TYPES,
+  streamOpenedDataSchema,
+  streamOpenedSchema,
+} from './sse/transport-events.js';
 export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
 export { createSseStream } from './sse/create-sse-stream.js';
 export type { CreateSseStreamOptions } from './sse/create-sse-stream.js';

@@ -4,7 +4,7 @@ import type { EventLog } from '../log/event-log.js';
 import type { EventSink } from '../sinks/event-sink.js';
 import type { SessionSinkRegistry } from '../sinks/session-sink-registry.js';
 
-const isObject = (value: unknown) => typeof value === 'object' && value !== null;
+const isObject = (value: unknown) => typeof value === 'object' && value != null;
 
 /** Options of {@link EventBus}, parsed once by its constructor. */
 export const eventBusOptionsSchema = z.object({

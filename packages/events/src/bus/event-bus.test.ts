@@ -7,7 +7,12 @@ import type { EventSink } from '../sinks/event-sink.js';
 import { EventBus } from './event-bus.js';
 
 const delta = (sessionId: string, text: string) =>
-  ({ type: 'message.delta', sessionId, runId: `run-${sessionId}`, data: { messageId: 'm', delta: text } }) as const;
+  ({
+    type: 'message.delta',
+    sessionId,
+    runId: `run-${sessionId}`,
+    data: { messageId: 'm', delta: text },
+  }) as const;
 
 const collect = (): EventSink & { events: AnyEvent[] } => {
   const events: AnyEvent[] = [];
@@ -21,7 +26,13 @@ describe('EventBus', () => {
     const b1 = bus.emit(delta('b', '1'));
     const a2 = bus.emit(delta('a', '2'));
     expect([a1.seq, b1.seq, a2.seq]).toEqual([1, 1, 2]);
-    expect(a1).toMatchObject({ v: 1, ts: 42, sessionId: 'a', runId: 'run-a', type: 'message.delta' });
+    expect(a1).toMatchObject({
+      v: 1,
+      ts: 42,
+      sessionId: 'a',
+      runId: 'run-a',
+      type: 'message.delta',
+    });
     expect(bus.head('a')).toEqual({ seq: 2, ts: 42 });
   });
 
@@ -32,7 +43,12 @@ describe('EventBus', () => {
     bus.on('message.delta', (e) => order.push(`delta:${e.data.delta}`));
     bus.on('*', (e) => order.push(`any:${e.type}`));
     bus.emit(delta('s', 'x'));
-    bus.emit({ type: 'notice', sessionId: 's', runId: 'r', data: { severity: 'info', message: 'n' } });
+    bus.emit({
+      type: 'notice',
+      sessionId: 's',
+      runId: 'r',
+      data: { severity: 'info', message: 'n' },
+    });
     expect(order).toEqual([]); // delivery is after the (batched) durable append
     await bus.flush();
     expect(order).toEqual(['delta:x', 'any:message.delta', 'sink:1', 'any:notice', 'sink:2']);
@@ -53,7 +69,10 @@ describe('EventBus', () => {
     const batches: number[] = [];
     const inner = new MemoryEventLog();
     const log: EventLog = {
-      append: (events) => { batches.push(events.length); inner.append(events); },
+      append: (events) => {
+        batches.push(events.length);
+        inner.append(events);
+      },
       read: (s, a, l) => inner.read(s, a, l),
       head: (s) => inner.head(s),
       subscribe: (s, o) => inner.subscribe(s, o),
@@ -103,10 +122,19 @@ describe('EventBus', () => {
     const errors: EventsError[] = [];
     const good = collect();
     const bus = new EventBus({
-      sinks: [{ write: () => { throw new Error('sink down'); } }, good],
+      sinks: [
+        {
+          write: () => {
+            throw new Error('sink down');
+          },
+        },
+        good,
+      ],
       onError: (e) => errors.push(e),
     });
-    bus.on('*', () => { throw new Error('handler bug'); });
+    bus.on('*', () => {
+      throw new Error('handler bug');
+    });
     expect(() => bus.emit(delta('s', 'x'))).not.toThrow();
     await bus.flush();
     expect(good.events).toHaveLength(1);
@@ -117,7 +145,13 @@ describe('EventBus', () => {
   it('keeps order for an async sink and never waits for it in emit', async () => {
     const written: number[] = [];
     const slow: EventSink = {
-      write: (e) => new Promise((resolve) => setTimeout(() => { written.push(e.seq); resolve(); }, 1)),
+      write: (e) =>
+        new Promise((resolve) =>
+          setTimeout(() => {
+            written.push(e.seq);
+            resolve();
+          }, 1),
+        ),
     };
     const bus = new EventBus({ sinks: [slow] });
     const start = performance.now();
@@ -132,9 +166,18 @@ describe('EventBus', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const seen: number[] = [];
-    const stuck: EventSink = { write: async (e) => { seen.push(e.seq); await gate; } };
+    const stuck: EventSink = {
+      write: async (e) => {
+        seen.push(e.seq);
+        await gate;
+      },
+    };
     const fast = collect();
-    const bus = new EventBus({ sinks: [stuck, fast], sinkQueueLimit: 10, onError: (e) => errors.push(e) });
+    const bus = new EventBus({
+      sinks: [stuck, fast],
+      sinkQueueLimit: 10,
+      onError: (e) => errors.push(e),
+    });
     for (let i = 0; i < 100; i++) bus.emit(delta('s', String(i)));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(fast.events).toHaveLength(100); // the healthy sink is unaffected
@@ -150,7 +193,12 @@ describe('EventBus', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const seen: number[] = [];
-    const stuck: EventSink = { write: async (e) => { seen.push(e.seq); await gate; } };
+    const stuck: EventSink = {
+      write: async (e) => {
+        seen.push(e.seq);
+        await gate;
+      },
+    };
     const bus = new EventBus({ sinks: [stuck], sinkQueueLimit: 5, overflow: 'drop-oldest' });
     for (let i = 0; i < 20; i++) bus.emit(delta('s', String(i)));
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -165,7 +213,10 @@ describe('EventBus', () => {
     let failNext = false;
     const log: EventLog = {
       append: (events) => {
-        if (failNext) { failNext = false; throw new Error('disk full'); }
+        if (failNext) {
+          failNext = false;
+          throw new Error('disk full');
+        }
         inner.append(events);
       },
       read: (s, a, l) => inner.read(s, a, l),
@@ -186,25 +237,35 @@ describe('EventBus', () => {
     const next = bus.emit(delta('s', 'after'));
     expect(next.seq).toBe(2); // the refused numbers are reused: no gap in the log
     await bus.flush();
-    expect(inner.read('s').map((e) => (e.data as { delta: string }).delta)).toEqual(['kept', 'after']);
+    expect(inner.read('s').map((e) => (e.data as { delta: string }).delta)).toEqual([
+      'kept',
+      'after',
+    ]);
     expect(seen.events.map((e) => e.seq)).toEqual([1, 2]);
   });
 
   it('rejects run-scoped events without a runId and emits after close', async () => {
     const bus = new EventBus();
     expect(() =>
-      bus.emit({ type: 'message.delta', sessionId: 's', data: { messageId: 'm', delta: 'x' } } as never),
+      bus.emit({
+        type: 'message.delta',
+        sessionId: 's',
+        data: { messageId: 'm', delta: 'x' },
+      } as never),
     ).toThrow(expect.objectContaining({ code: 'EVENTS_INVALID_EVENT' }));
     bus.emit({ type: 'session.started', sessionId: 's', data: {} });
     await bus.close();
-    expect(() => bus.emit({ type: 'session.ended', sessionId: 's', data: { reason: 'closed' } })).toThrow(
-      expect.objectContaining({ code: 'EVENTS_CLOSED' }),
-    );
+    expect(() =>
+      bus.emit({ type: 'session.ended', sessionId: 's', data: { reason: 'closed' } }),
+    ).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
   });
 
   it('validates its options once with a stable code', () => {
     expect(() => new EventBus({ sinkQueueLimit: 0 })).toThrow(
-      expect.objectContaining({ code: 'EVENTS_INVALID_OPTIONS', message: expect.stringContaining('sinkQueueLimit') }),
+      expect.objectContaining({
+        code: 'EVENTS_INVALID_OPTIONS',
+        message: expect.stringContaining('sinkQueueLimit'),
+      }),
     );
   });
 

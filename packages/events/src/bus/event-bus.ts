@@ -61,7 +61,8 @@ export class EventBus {
    * run-scoped event without `runId`, a closed bus), never for a failing sink.
    */
   emit<T extends EventType>(draft: EventDraft<T>): AgentEvent<T> {
-    if (this.#closed) throw new EventsError({ code: 'EVENTS_CLOSED', message: 'The bus is closed.' });
+    if (this.#closed)
+      throw new EventsError({ code: 'EVENTS_CLOSED', message: 'The bus is closed.' });
     if (draft.runId === undefined && !SESSION_SCOPED_TYPES.has(draft.type)) {
       throw new EventsError({
         code: 'EVENTS_INVALID_EVENT',
@@ -116,7 +117,7 @@ export class EventBus {
   async flush(): Promise<void> {
     while (this.#scheduled) {
       await this.#delivery;
-      await undefined; // let a scheduled microtask chain its delivery
+      await Promise.resolve(); // let a scheduled microtask chain its delivery
     }
     await this.#delivery;
     const queues = [...this.#queues.values()];
@@ -177,7 +178,8 @@ export class EventBus {
    */
   #unstore(batch: readonly AnyEvent[], error: unknown): void {
     const firstBySession = new Map<string, AnyEvent>();
-    for (const event of batch) if (!firstBySession.has(event.sessionId)) firstBySession.set(event.sessionId, event);
+    for (const event of batch)
+      if (!firstBySession.has(event.sessionId)) firstBySession.set(event.sessionId, event);
     const affected = new Set(firstBySession.keys());
     const discardedLater = this.#pending.filter((event) => affected.has(event.sessionId)).length;
     this.#pending = this.#pending.filter((event) => !affected.has(event.sessionId));
@@ -191,7 +193,11 @@ export class EventBus {
       new EventsError({
         code: 'EVENTS_LOG_APPEND_FAILED',
         message: `The event log refused ${batch.length + discardedLater} event(s); they were not published: ${cause.message}`,
-        details: { sessions: [...affected], count: batch.length + discardedLater, cause: cause.code },
+        details: {
+          sessions: [...affected],
+          count: batch.length + discardedLater,
+          cause: cause.code,
+        },
         cause: error,
       }),
     );

@@ -111,7 +111,12 @@ export class SinkQueue {
         new EventsError({
           code: 'EVENTS_SINK_OVERFLOW',
           message: `Sink queue full (${this.#limit} events); dropping ${this.#policy === 'drop-newest' ? 'new' : 'old'} events for this sink.`,
-          details: { sessionId: event.sessionId, seq: event.seq, limit: this.#limit, policy: this.#policy },
+          details: {
+            sessionId: event.sessionId,
+            seq: event.seq,
+            limit: this.#limit,
+            policy: this.#policy,
+          },
         }),
       );
     }

@@ -39,7 +39,7 @@ export class SwitchboardError<Code extends string = string> extends Error {
 
   /** True for any SwitchboardError, from any copy of any Switchboard package. */
   static isInstance(error: unknown): error is SwitchboardError {
-    return typeof error === 'object' && error !== null && symbol in error;
+    return typeof error === 'object' && error != null && symbol in error;
   }
 
   /** The wire form: code, message, retryable and details. Never the cause or stack. */

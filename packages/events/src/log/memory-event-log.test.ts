@@ -4,7 +4,15 @@ import type { AnyEvent } from '../schema/agent-event.js';
 import { MemoryEventLog } from './memory-event-log.js';
 
 const ev = (sessionId: string, seq: number) =>
-  ({ v: 1, type: 'notice', seq, ts: seq, sessionId, runId: 'r', data: { severity: 'info', message: String(seq) } }) as AnyEvent;
+  ({
+    v: 1,
+    type: 'notice',
+    seq,
+    ts: seq,
+    sessionId,
+    runId: 'r',
+    data: { severity: 'info', message: String(seq) },
+  }) as AnyEvent;
 
 describe('MemoryEventLog', () => {
   it('appends, reads pages after a cursor, and reports the head', () => {
@@ -22,7 +30,9 @@ describe('MemoryEventLog', () => {
   it('rejects gaps and duplicates atomically', () => {
     const log = new MemoryEventLog();
     log.append([ev('a', 1)]);
-    expect(() => log.append([ev('a', 2), ev('a', 4)])).toThrow(expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }));
+    expect(() => log.append([ev('a', 2), ev('a', 4)])).toThrow(
+      expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }),
+    );
     expect(() => log.append([ev('a', 1)])).toThrow(/expected seq 2, got 1/);
     expect(log.head('a').seq).toBe(1); // nothing of the bad batches was stored
   });
@@ -30,7 +40,13 @@ describe('MemoryEventLog', () => {
   it('subscribe replays then follows live appends without gaps or duplicates', async () => {
     const log = new MemoryEventLog();
     const bus = new EventBus({ log });
-    for (let i = 0; i < 30; i++) bus.emit({ type: 'notice', sessionId: 's', runId: 'r', data: { severity: 'info', message: `${i}` } });
+    for (let i = 0; i < 30; i++)
+      bus.emit({
+        type: 'notice',
+        sessionId: 's',
+        runId: 'r',
+        data: { severity: 'info', message: `${i}` },
+      });
     await bus.flush();
     const controller = new AbortController();
     const seen: number[] = [];
@@ -42,7 +58,12 @@ describe('MemoryEventLog', () => {
     })();
     // Keep producing while the subscriber replays.
     for (let i = 30; i < 2000; i++) {
-      bus.emit({ type: 'notice', sessionId: 's', runId: 'r', data: { severity: 'info', message: `${i}` } });
+      bus.emit({
+        type: 'notice',
+        sessionId: 's',
+        runId: 'r',
+        data: { severity: 'info', message: `${i}` },
+      });
       if (i % 97 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     }
     await bus.flush();
@@ -79,6 +100,8 @@ describe('MemoryEventLog', () => {
     log.close();
     await reader;
     expect(seen).toEqual([1]);
-    expect(() => log.append([ev('s', 2)])).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
+    expect(() => log.append([ev('s', 2)])).toThrow(
+      expect.objectContaining({ code: 'EVENTS_CLOSED' }),
+    );
   });
 });

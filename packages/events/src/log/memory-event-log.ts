@@ -59,4 +59,3 @@ export class MemoryEventLog implements EventLog {
     this.#live.close();
   }
 }
-

@@ -12,7 +12,11 @@ describe('eventContractJsonSchema', () => {
   });
 
   it('has one variant per event type', () => {
-    const variants = (schema.oneOf ?? schema.anyOf) as { properties: { type: { const: string } } }[];
-    expect(variants.map((variant) => variant.properties.type.const).sort()).toEqual([...EVENT_TYPES].sort());
+    const variants = (schema.oneOf ?? schema.anyOf) as {
+      properties: { type: { const: string } };
+    }[];
+    expect(variants.map((variant) => variant.properties.type.const).sort()).toEqual(
+      [...EVENT_TYPES].sort(),
+    );
   });
 });

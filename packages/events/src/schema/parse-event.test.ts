@@ -17,16 +17,45 @@ const envelope = (type: string, data: unknown, extra: Record<string, unknown> = 
 describe('parseEvent', () => {
   it('covers the event types the issue names', () => {
     for (const type of [
-      'session.started', 'session.ended', 'run.started', 'run.finished', 'run.failed',
-      'step.started', 'step.finished', 'generation.started', 'generation.finished',
-      'message.started', 'message.delta', 'message.completed', 'user.message',
-      'reasoning.started', 'reasoning.delta', 'reasoning.completed',
-      'tool_call.started', 'tool_call.args_delta', 'tool_call.ready', 'tool_call.running',
-      'tool_call.progress', 'tool_call.completed', 'tool_call.approval_requested',
-      'tool_call.approval_resolved', 'clarify.requested', 'clarify.resolved', 'steer.accepted',
-      'steer.applied', 'plan.updated', 'usage.updated', 'context.compacted', 'agent.handoff',
-      'loop.budget_exhausted', 'loop.stuck', 'feedback.injected', 'skill.activated',
-      'skill.deactivated', 'notice', 'custom',
+      'session.started',
+      'session.ended',
+      'run.started',
+      'run.finished',
+      'run.failed',
+      'step.started',
+      'step.finished',
+      'generation.started',
+      'generation.finished',
+      'message.started',
+      'message.delta',
+      'message.completed',
+      'user.message',
+      'reasoning.started',
+      'reasoning.delta',
+      'reasoning.completed',
+      'tool_call.started',
+      'tool_call.args_delta',
+      'tool_call.ready',
+      'tool_call.running',
+      'tool_call.progress',
+      'tool_call.completed',
+      'tool_call.approval_requested',
+      'tool_call.approval_resolved',
+      'clarify.requested',
+      'clarify.resolved',
+      'steer.accepted',
+      'steer.applied',
+      'plan.updated',
+      'usage.updated',
+      'context.compacted',
+      'agent.handoff',
+      'loop.budget_exhausted',
+      'loop.stuck',
+      'feedback.injected',
+      'skill.activated',
+      'skill.deactivated',
+      'notice',
+      'custom',
     ]) {
       expect(EVENT_TYPES).toContain(type);
     }
@@ -49,7 +78,11 @@ describe('parseEvent', () => {
   });
 
   it('keeps unknown fields in the envelope and in data (forward compatibility)', () => {
-    const raw = envelope('message.delta', { messageId: 'm', delta: 'x', newField: [1] }, { future: true });
+    const raw = envelope(
+      'message.delta',
+      { messageId: 'm', delta: 'x', newField: [1] },
+      { future: true },
+    );
     expect(parseEvent(raw)).toEqual(raw);
   });
 
@@ -61,18 +94,26 @@ describe('parseEvent', () => {
   });
 
   it('keeps content parts of unknown types', () => {
-    const raw = envelope('user.message', { messageId: 'u', parts: [{ type: 'hologram', depth: 3 }] });
+    const raw = envelope('user.message', {
+      messageId: 'u',
+      parts: [{ type: 'hologram', depth: 3 }],
+    });
     expect(parseEvent(raw)).toEqual(raw);
   });
 
   it('requires runId on run-scoped events only', () => {
-    const { runId: _runId, ...withoutRun } = envelope('message.delta', SAMPLE_DATA['message.delta']);
+    const { runId: _runId, ...withoutRun } = envelope(
+      'message.delta',
+      SAMPLE_DATA['message.delta'],
+    );
     expect(safeParseEvent(withoutRun)).toMatchObject({ success: false });
     expect(safeParseEvent(envelope('session.ended', { reason: 'closed' })).success).toBe(true);
   });
 
   it('names the failing path', () => {
-    const result = safeParseEvent(envelope('tool_call.completed', { toolCallId: 'c', status: 'exploded' }));
+    const result = safeParseEvent(
+      envelope('tool_call.completed', { toolCallId: 'c', status: 'exploded' }),
+    );
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.message).toMatch(/data\.status/);
   });
@@ -101,6 +142,8 @@ describe('parseEvent', () => {
   });
 
   it('rejects empty deltas (AG-UI forbids them)', () => {
-    expect(safeParseEvent(envelope('message.delta', { messageId: 'm', delta: '' })).success).toBe(false);
+    expect(safeParseEvent(envelope('message.delta', { messageId: 'm', delta: '' })).success).toBe(
+      false,
+    );
   });
 });

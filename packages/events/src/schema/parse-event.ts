@@ -6,8 +6,7 @@ import { SESSION_SCOPED_TYPES, eventDataSchemas, isEventType } from './event-cat
 
 /** The result of {@link safeParseEvent}. */
 export type SafeParseEventResult =
-  | { success: true; event: AnyEvent }
-  | { success: false; error: EventsError };
+  { success: true; event: AnyEvent } | { success: false; error: EventsError };
 
 const formatIssues = (issues: readonly z.core.$ZodIssue[], prefix: string): string[] =>
   issues.map((issue) => `${[prefix, ...issue.path].filter(Boolean).join('.')}: ${issue.message}`);
@@ -22,7 +21,7 @@ const formatIssues = (issues: readonly z.core.$ZodIssue[], prefix: string): stri
 export function safeParseEvent(raw: unknown): SafeParseEventResult {
   if (
     typeof raw === 'object' &&
-    raw !== null &&
+    raw != null &&
     typeof (raw as { v?: unknown }).v === 'number' &&
     (raw as { v: number }).v > CONTRACT_VERSION
   ) {

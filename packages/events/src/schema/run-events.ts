@@ -35,9 +35,7 @@ export const runStartedData = z.looseObject({
   trigger: z.enum(['user', 'resume', 'steer', 'subagent', 'handoff', 'schedule']),
   agent: agentRefSchema.optional(),
   /** The input that started the run, when there is one. */
-  input: z
-    .looseObject({ messageId: z.string(), parts: z.array(contentPartSchema) })
-    .optional(),
+  input: z.looseObject({ messageId: z.string(), parts: z.array(contentPartSchema) }).optional(),
   /** `provider:model` the run starts with. */
   model: z.string().optional(),
   /** Tool call of the parent run that spawned this sub-agent run. */

@@ -58,9 +58,7 @@ export const toolCallRunningData = z.looseObject({ toolCallId: z.string() });
 export const toolCallProgressData = z.looseObject({
   toolCallId: z.string(),
   message: z.string().optional(),
-  progress: z
-    .looseObject({ current: z.number(), total: z.number().optional() })
-    .optional(),
+  progress: z.looseObject({ current: z.number(), total: z.number().optional() }).optional(),
   /** Partial output parts, appended to earlier ones. */
   content: z.array(contentPartSchema).optional(),
 });

@@ -8,11 +8,45 @@ const v0 = [
   { index: 1, emitted_at_ms: 101, type: 'agent_thought_chunk', session_id: 's', content: 'hmm' },
   { index: 2, emitted_at_ms: 102, type: 'agent_message_chunk', session_id: 's', content: 'Hel' },
   { index: 3, emitted_at_ms: 103, type: 'agent_message_chunk', session_id: 's', content: 'lo' },
-  { index: 4, emitted_at_ms: 104, type: 'tool_call', session_id: 's', tool_call_id: 't1', tool_name: 'read', kind: 'read', status: 'pending', raw_input: { path: 'a' } },
-  { index: 5, emitted_at_ms: 105, type: 'tool_call_update', session_id: 's', tool_call_id: 't1', tool_name: 'read', status: 'in_progress' },
+  {
+    index: 4,
+    emitted_at_ms: 104,
+    type: 'tool_call',
+    session_id: 's',
+    tool_call_id: 't1',
+    tool_name: 'read',
+    kind: 'read',
+    status: 'pending',
+    raw_input: { path: 'a' },
+  },
+  {
+    index: 5,
+    emitted_at_ms: 105,
+    type: 'tool_call_update',
+    session_id: 's',
+    tool_call_id: 't1',
+    tool_name: 'read',
+    status: 'in_progress',
+  },
   // Old records may lack duration keys entirely (seed back-compat rule).
-  { index: 6, emitted_at_ms: 106, type: 'tool_call_update', session_id: 's', tool_call_id: 't1', tool_name: 'read', status: 'failed', error: 'ENOENT' },
-  { index: 7, emitted_at_ms: 107, type: 'daemon_watchdog_tripped', session_id: 's', attempts: 3, elapsed_ms: 900 },
+  {
+    index: 6,
+    emitted_at_ms: 106,
+    type: 'tool_call_update',
+    session_id: 's',
+    tool_call_id: 't1',
+    tool_name: 'read',
+    status: 'failed',
+    error: 'ENOENT',
+  },
+  {
+    index: 7,
+    emitted_at_ms: 107,
+    type: 'daemon_watchdog_tripped',
+    session_id: 's',
+    attempts: 3,
+    elapsed_ms: 900,
+  },
   { index: 8, emitted_at_ms: 108, type: 'budget_exhausted', session_id: 's', max_iterations: 90 },
 ];
 
@@ -59,7 +93,11 @@ describe('EventUpgrader', () => {
     expect(() => upgrader.upgrade({ ...current, v: 7 })).toThrow(
       expect.objectContaining({ code: 'EVENTS_UNSUPPORTED_VERSION' }),
     );
-    expect(() => upgrader.upgrade({ hello: 1 })).toThrow(expect.objectContaining({ code: 'EVENTS_INVALID_EVENT' }));
-    expect(() => upgrader.upgrade(null)).toThrow(expect.objectContaining({ code: 'EVENTS_INVALID_EVENT' }));
+    expect(() => upgrader.upgrade({ hello: 1 })).toThrow(
+      expect.objectContaining({ code: 'EVENTS_INVALID_EVENT' }),
+    );
+    expect(() => upgrader.upgrade(null)).toThrow(
+      expect.objectContaining({ code: 'EVENTS_INVALID_EVENT' }),
+    );
   });
 });

@@ -24,7 +24,7 @@ export class EventUpgrader {
 
   /** Upgrades one raw record; returns the resulting v1 events (possibly none). */
   upgrade(raw: unknown): AnyEvent[] {
-    if (typeof raw !== 'object' || raw === null) throw invalid('not an object');
+    if (typeof raw !== 'object' || raw == null) throw invalid('not an object');
     const record = raw as Raw;
     if (record.v === CONTRACT_VERSION) return [record as unknown as AnyEvent];
     if (typeof record.v === 'number') {
@@ -42,22 +42,27 @@ export class EventUpgrader {
 
   #fromV0(record: Raw & { type: string; session_id: string }): AnyEvent[] {
     const sessionId = record.session_id;
-    const ts = typeof record.emitted_at_ms === 'number' ? Math.max(0, Math.floor(record.emitted_at_ms)) : 0;
+    const ts =
+      typeof record.emitted_at_ms === 'number' ? Math.max(0, Math.floor(record.emitted_at_ms)) : 0;
     const out: AnyEvent[] = [];
     const emit = (type: string, data: Raw) => {
       const seq = (this.#seq.get(sessionId) ?? 0) + 1;
       this.#seq.set(sessionId, seq);
-      out.push({ v: CONTRACT_VERSION, type, seq, ts, sessionId, runId: `v0:${sessionId}`, data } as AnyEvent);
+      out.push({ v: CONTRACT_VERSION, type, seq, ts, sessionId, runId: `v0:${sessionId}`, data });
     };
     const chunkKind =
-      record.type === 'agent_message_chunk' ? 'message' : record.type === 'agent_thought_chunk' ? 'reasoning' : undefined;
+      record.type === 'agent_message_chunk'
+        ? 'message'
+        : record.type === 'agent_thought_chunk'
+          ? 'reasoning'
+          : undefined;
     const open = this.#open.get(sessionId);
     if (open && open.kind !== chunkKind) {
       emit(open.kind === 'message' ? 'message.completed' : 'reasoning.completed', idField(open));
       this.#open.delete(sessionId);
     }
     if (chunkKind) {
-      const content = String(record.content ?? '');
+      const content = text(record.content);
       let current = this.#open.get(sessionId);
       if (!current) {
         current = { kind: chunkKind, id: `v0-${chunkKind}-${++this.#ids}` };
@@ -70,15 +75,16 @@ export class EventUpgrader {
       if (content) emit(`${chunkKind}.delta`, { ...idField(current), delta: content });
       return out;
     }
-    const toolCallId = String(record.tool_call_id ?? record.tool_use_id ?? '');
+    const toolCallId = text(record.tool_call_id, record.tool_use_id);
     switch (record.type) {
       case 'tool_call':
         emit('tool_call.started', {
           toolCallId,
-          toolName: String(record.tool_name ?? ''),
+          toolName: text(record.tool_name),
           ...(typeof record.kind === 'string' ? { kind: record.kind } : {}),
         });
-        if (record.raw_input !== undefined) emit('tool_call.ready', { toolCallId, input: record.raw_input });
+        if (record.raw_input !== undefined)
+          emit('tool_call.ready', { toolCallId, input: record.raw_input });
         break;
       case 'tool_call_update':
         if (record.status === 'in_progress' || record.status === 'pending') {
@@ -103,7 +109,7 @@ export class EventUpgrader {
         emit('step.finished', { stepIndex: Number(record.iteration ?? 0) });
         break;
       case 'feedback_injected':
-        emit('feedback.injected', { kind: String(record.kind ?? ''), content: String(record.content ?? '') });
+        emit('feedback.injected', { kind: text(record.kind), content: text(record.content) });
         break;
       case 'budget_exhausted':
         emit('loop.budget_exhausted', { maxSteps: Number(record.max_iterations ?? 1) });
@@ -113,19 +119,22 @@ export class EventUpgrader {
           reason: 'no_progress',
           action: 'stop',
           nudges: Number(record.max_nudges ?? 0),
-          tailExcerpt: String(record.tail_excerpt ?? ''),
+          tailExcerpt: text(record.tail_excerpt),
         });
         break;
       case 'skill_activated':
-        emit('skill.activated', { skillName: String(record.skill_name ?? ''), reason: String(record.reason ?? '') });
+        emit('skill.activated', {
+          skillName: text(record.skill_name),
+          reason: text(record.reason),
+        });
         break;
       case 'skill_deactivated':
-        emit('skill.deactivated', { skillName: String(record.skill_name ?? '') });
+        emit('skill.deactivated', { skillName: text(record.skill_name) });
         break;
       case 'transcript_compacted':
         emit('context.compacted', {
           compactionId: `v0-compaction-${++this.#ids}`,
-          strategy: String(record.strategy ?? ''),
+          strategy: text(record.strategy),
           archivedMessages: Number(record.archived_messages ?? 0),
           tokensBefore: Number(record.estimated_tokens_before ?? 0),
           tokensAfter: Number(record.estimated_tokens_after ?? 0),
@@ -142,6 +151,10 @@ export class EventUpgrader {
     return out;
   }
 }
+
+/** The first argument that is a string, else ''. v0 records are untyped JSON. */
+const text = (...values: unknown[]): string =>
+  values.find((value): value is string => typeof value === 'string') ?? '';
 
 const idField = (open: { kind: 'message' | 'reasoning'; id: string }) =>
   open.kind === 'message' ? { messageId: open.id } : { reasoningId: open.id };

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { SessionSequencer } from './session-sequencer.js';
 
 const draft = (n: number) =>
-  ({ type: 'notice', sessionId: 's', runId: 'r', data: { severity: 'info', message: `#${n}` } }) as const;
+  ({
+    type: 'notice',
+    sessionId: 's',
+    runId: 'r',
+    data: { severity: 'info', message: `#${n}` },
+  }) as const;
 
 describe('SessionSequencer', () => {
   it('numbers events contiguously from 1 and stamps v and ts', () => {
@@ -29,7 +34,17 @@ describe('SessionSequencer', () => {
   it('puts envelope keys first, in a fixed order, and omits absent optional keys', () => {
     const sequencer = new SessionSequencer('s', undefined, () => 7);
     const event = sequencer.stamp({ ...draft(1), stepIndex: 2, meta: { 'x.y': 1 } });
-    expect(Object.keys(event)).toEqual(['v', 'type', 'seq', 'ts', 'sessionId', 'runId', 'stepIndex', 'data', 'meta']);
+    expect(Object.keys(event)).toEqual([
+      'v',
+      'type',
+      'seq',
+      'ts',
+      'sessionId',
+      'runId',
+      'stepIndex',
+      'data',
+      'meta',
+    ]);
     expect(JSON.stringify(sequencer.stamp(draft(2)))).not.toContain('undefined');
   });
 

@@ -38,7 +38,7 @@ export class SessionSequencer {
     this.#ts = Math.max(Math.floor(this.#now()), this.#ts);
     // Envelope keys first, in a fixed order, so serialised events read the same everywhere.
     const { type, sessionId, runId, stepIndex, parentRunId, traceparent, data, meta, ...rest } =
-      draft as EventDraft;
+      draft;
     return {
       v: CONTRACT_VERSION,
       type,

@@ -10,7 +10,9 @@ const event = (seq: number) =>
 const recorder = (log: string[], name: string, delayMs = 0): EventSink => ({
   write: (e) =>
     delayMs
-      ? new Promise<void>((resolve) => setTimeout(() => (log.push(`${name}:${e.seq}`), resolve()), delayMs))
+      ? new Promise<void>((resolve) =>
+          setTimeout(() => (log.push(`${name}:${e.seq}`), resolve()), delayMs),
+        )
       : void log.push(`${name}:${e.seq}`),
 });
 
@@ -35,7 +37,11 @@ describe('MultiSink', () => {
     const errors: EventsError[] = [];
     const multi = new MultiSink(
       [
-        { write: () => { throw new Error('disk full'); } },
+        {
+          write: () => {
+            throw new Error('disk full');
+          },
+        },
         { write: () => Promise.reject(new Error('network')) },
         recorder(log, 'ok'),
       ],
@@ -54,7 +60,10 @@ describe('MultiSink', () => {
     const calls: string[] = [];
     const child = (name: string): EventSink => ({
       write: () => {},
-      flush: async () => void calls.push(`flush:${name}`),
+      flush: () => {
+        calls.push(`flush:${name}`);
+        return Promise.resolve();
+      },
       close: () => void calls.push(`close:${name}`),
     });
     const multi = new MultiSink([child('a'), child('b'), { write: () => {} }]);

@@ -3,6 +3,13 @@ import { toSwitchboardError } from '../errors/switchboard-error.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import type { EventSink } from './event-sink.js';
 
+type SinkAction = (sink: EventSink) => void | Promise<void>;
+interface SinkCall {
+  action: SinkAction;
+  index: number;
+  event: AnyEvent | undefined;
+}
+
 /** Reports a sink failure without throwing into the emitter. */
 export type SinkErrorHandler = (error: EventsError) => void;
 
@@ -39,35 +46,24 @@ export class MultiSink implements EventSink {
   }
 
   /** Runs `action` on each sink in order; only goes async once a sink does. */
-  #each(action: (sink: EventSink) => void | Promise<void>, event?: AnyEvent): void | Promise<void> {
+  #each(action: SinkAction, event?: AnyEvent): void | Promise<void> {
     for (let index = 0; index < this.#sinks.length; index++) {
-      const pending = this.#call(action, index, event);
-      if (pending) return this.#continueAsync(pending, action, index + 1, event);
+      const pending = this.#call({ action, index, event });
+      if (pending) return this.#continueAsync(pending, { action, index: index + 1, event });
     }
   }
 
-  async #continueAsync(
-    pending: Promise<void>,
-    action: (sink: EventSink) => void | Promise<void>,
-    from: number,
-    event?: AnyEvent,
-  ): Promise<void> {
+  async #continueAsync(pending: Promise<void>, from: SinkCall): Promise<void> {
     await pending;
-    for (let index = from; index < this.#sinks.length; index++) {
-      await this.#call(action, index, event);
+    for (let index = from.index; index < this.#sinks.length; index++) {
+      await this.#call({ ...from, index });
     }
   }
 
-  #call(
-    action: (sink: EventSink) => void | Promise<void>,
-    index: number,
-    event?: AnyEvent,
-  ): Promise<void> | undefined {
+  #call({ action, index, event }: SinkCall): Promise<void> | undefined {
     try {
       const result = action(this.#sinks[index]!);
-      if (result && typeof (result as Promise<void>).then === 'function') {
-        return (result as Promise<void>).catch((error: unknown) => this.#report(error, index, event));
-      }
+      if (result) return result.catch((error: unknown) => this.#report(error, index, event));
     } catch (error) {
       this.#report(error, index, event);
     }
