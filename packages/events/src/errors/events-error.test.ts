@@ -11,7 +11,7 @@ describe('errors', () => {
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) {
       expect(code).toMatch(/^EVENTS_[A-Z_]+$/);
-      expect(readme).toMatch(new RegExp(`^\\| \`${code}\` \\|`, 'm'));
+      expect(readme).toMatch(new RegExp(`^\\|\\s*\`${code}\`\\s*\\|`, 'm'));
     }
   });
 
