@@ -24,13 +24,25 @@ const SESSION = 'ses_bench';
 function buildDrafts(count: number): EventDraft[] {
   const drafts: EventDraft[] = [];
   for (let i = 0; drafts.length < count; i++) {
-    const scope = { sessionId: SESSION, runId: `run_${Math.floor(i / 1000)}`, stepIndex: i % 7 } as const;
+    const scope = {
+      sessionId: SESSION,
+      runId: `run_${Math.floor(i / 1000)}`,
+      stepIndex: i % 7,
+    } as const;
     if (i % 50 === 0) {
-      drafts.push({ ...scope, type: 'tool_call.completed', data: { toolCallId: `c${i}`, status: 'completed', output: { hits: i % 9 }, durationMs: 12 } });
+      drafts.push({
+        ...scope,
+        type: 'tool_call.completed',
+        data: { toolCallId: `c${i}`, status: 'completed', output: { hits: i % 9 }, durationMs: 12 },
+      });
     } else if (i % 50 === 1) {
       drafts.push({ ...scope, type: 'step.started', data: { stepIndex: i % 7 } });
     } else {
-      drafts.push({ ...scope, type: 'message.delta', data: { messageId: `m${Math.floor(i / 50)}`, delta: `token ${i} ` } });
+      drafts.push({
+        ...scope,
+        type: 'message.delta',
+        data: { messageId: `m${Math.floor(i / 50)}`, delta: `token ${i} ` },
+      });
     }
   }
   return drafts;
@@ -68,7 +80,8 @@ export async function runSqliteBench(): Promise<BenchResult[]> {
     const log = new SqliteEventLog({ path: file });
     try {
       await fn(log);
-      if (log.head(SESSION).seq !== EVENTS) throw new Error(`stored ${log.head(SESSION).seq} of ${EVENTS} events`);
+      if (log.head(SESSION).seq !== EVENTS)
+        throw new Error(`stored ${log.head(SESSION).seq} of ${EVENTS} events`);
     } finally {
       log.close();
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
@@ -102,7 +115,8 @@ export async function runSqliteBench(): Promise<BenchResult[]> {
       events: EVENTS,
       runSubject: () =>
         withLog((log) => {
-          for (let start = 0; start < events.length; start += BATCH) log.append(events.slice(start, start + BATCH));
+          for (let start = 0; start < events.length; start += BATCH)
+            log.append(events.slice(start, start + BATCH));
         }),
       runBaseline: baseline,
       target: '>= 50,000 events/s',
@@ -118,6 +132,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const results = await runSqliteBench();
   printTable(results);
   for (const r of results) {
-    console.log(`${r.name}: ${r.ratio.toFixed(2)}x the baseline's time (${r.pass ? 'meets' : 'MISSES'} ${r.target})`);
+    console.log(
+      `${r.name}: ${r.ratio.toFixed(2)}x the baseline's time (${r.pass ? 'meets' : 'MISSES'} ${r.target})`,
+    );
   }
 }

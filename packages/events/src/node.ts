@@ -7,3 +7,9 @@ export type {
   SqliteEventLogOptions,
 } from './node/sqlite/sqlite-event-log-options.js';
 export { SQLITE_SCHEMA_VERSION } from './node/sqlite/sqlite-schema.js';
+export { JsonlSink } from './node/jsonl/jsonl-sink.js';
+export { jsonlSinkOptionsSchema } from './node/jsonl/jsonl-sink-options.js';
+export type { JsonlSinkOptions } from './node/jsonl/jsonl-sink-options.js';
+export { readJsonlEventArray, readJsonlEvents } from './node/jsonl/read-jsonl.js';
+export type { ReadJsonlOptions } from './node/jsonl/read-jsonl.js';
+export { jsonlFileName, listJsonlFiles } from './node/jsonl/jsonl-files.js';

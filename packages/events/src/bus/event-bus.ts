@@ -41,6 +41,7 @@ export class EventBus {
   readonly #sequencers = new Map<string, SessionSequencer>();
   readonly #handlers = new Map<string, Set<Handler>>();
   readonly #queues = new Map<EventSink, SinkQueue>();
+  readonly #globalQueues: readonly SinkQueue[];
   #pending: AnyEvent[] = [];
   #scheduled = false;
   #delivery: Promise<void> = Promise.resolve();
@@ -54,6 +55,7 @@ export class EventBus {
     this.#queueOptions = { limit: resolved.sinkQueueLimit, policy: resolved.overflow };
     this.#report = resolved.onError ?? (() => {});
     this.#now = resolved.now ?? Date.now;
+    this.#globalQueues = this.#sinks.map((sink) => this.#queueFor(sink));
   }
 
   /**
@@ -206,8 +208,10 @@ export class EventBus {
   #publish(event: AnyEvent): void {
     this.#callHandlers(this.#handlers.get(event.type), event);
     this.#callHandlers(this.#handlers.get('*'), event);
-    for (const sink of this.#sinks) this.#queueFor(sink).push(event);
-    for (const sink of this.registry.sinksFor(event.sessionId)) this.#queueFor(sink).push(event);
+    for (const queue of this.#globalQueues) queue.push(event);
+    const sessionSinks = this.registry.sinksFor(event.sessionId);
+    for (let index = 0; index < sessionSinks.length; index++)
+      this.#queueFor(sessionSinks[index]!).push(event);
   }
 
   #callHandlers(handlers: Set<Handler> | undefined, event: AnyEvent): void {

@@ -1,4 +1,5 @@
 import { EventsError } from '../errors/events-error.js';
+import { SwitchboardError } from '../errors/switchboard-error.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import type { EventSink } from '../sinks/event-sink.js';
 import type { SinkErrorHandler } from '../sinks/multi-sink.js';
@@ -94,6 +95,11 @@ export class SinkQueue {
   }
 
   #fail(error: unknown, event: AnyEvent): void {
+    // A sink's own coded error (EVENTS_EVENT_TOO_LARGE, …) is more useful than a wrapper.
+    if (SwitchboardError.isInstance(error)) {
+      this.#onError(error as EventsError);
+      return;
+    }
     this.#onError(
       new EventsError({
         code: 'EVENTS_SINK_FAILED',

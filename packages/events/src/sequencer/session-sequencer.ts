@@ -2,6 +2,20 @@ import type { AgentEvent, EventDraft } from '../schema/agent-event.js';
 import { CONTRACT_VERSION } from '../schema/envelope-schema.js';
 import type { EventType } from '../schema/event-catalog.js';
 
+const ENVELOPE_KEYS = new Set([
+  'v',
+  'type',
+  'seq',
+  'ts',
+  'sessionId',
+  'runId',
+  'stepIndex',
+  'parentRunId',
+  'traceparent',
+  'data',
+  'meta',
+]);
+
 /** Where a session's sequence stands: the last stamped `seq` and `ts` (0 when empty). */
 export interface SequenceHead {
   seq: number;
@@ -36,23 +50,26 @@ export class SessionSequencer {
   stamp<T extends EventType>(draft: EventDraft<T>): AgentEvent<T> {
     this.#seq += 1;
     this.#ts = Math.max(Math.floor(this.#now()), this.#ts);
-    // Envelope keys first, in a fixed order, so serialised events read the same everywhere.
-    const { type, sessionId, runId, stepIndex, parentRunId, traceparent, data, meta, ...rest } =
-      draft;
-    return {
+    // Envelope keys first, in a fixed order, so serialised events read the same
+    // everywhere; absent optional keys are left out, never set to undefined.
+    const event: Record<string, unknown> = {
       v: CONTRACT_VERSION,
-      type,
+      type: draft.type,
       seq: this.#seq,
       ts: this.#ts,
-      sessionId,
-      ...(runId === undefined ? {} : { runId }),
-      ...(stepIndex === undefined ? {} : { stepIndex }),
-      ...(parentRunId === undefined ? {} : { parentRunId }),
-      ...(traceparent === undefined ? {} : { traceparent }),
-      data,
-      ...(meta === undefined ? {} : { meta }),
-      ...rest,
-    } as unknown as AgentEvent<T>;
+      sessionId: draft.sessionId,
+    };
+    if (draft.runId !== undefined) event.runId = draft.runId;
+    if (draft.stepIndex !== undefined) event.stepIndex = draft.stepIndex;
+    if (draft.parentRunId !== undefined) event.parentRunId = draft.parentRunId;
+    if (draft.traceparent !== undefined) event.traceparent = draft.traceparent;
+    event.data = draft.data;
+    if (draft.meta !== undefined) event.meta = draft.meta;
+    for (const key in draft) {
+      // Extension keys a newer producer added to the draft survive too.
+      if (!ENVELOPE_KEYS.has(key)) event[key] = (draft as Record<string, unknown>)[key];
+    }
+    return event as AgentEvent<T>;
   }
 
   /**

@@ -1,0 +1,266 @@
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../bus/event-bus.js';
+import type { EventsError } from '../../errors/events-error.js';
+import type { AnyEvent } from '../../schema/agent-event.js';
+import { listJsonlFiles } from './jsonl-files.js';
+import { JsonlSink } from './jsonl-sink.js';
+import { readJsonlEventArray, readJsonlEvents } from './read-jsonl.js';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'jsonl-sink-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let counter = 0;
+const freshPath = () => path.join(root, `case-${++counter}`, 'events.jsonl');
+
+const event = (seq: number, extra: Partial<AnyEvent> = {}): AnyEvent => ({
+  v: 1,
+  type: 'message.delta',
+  seq,
+  ts: 1000 + seq,
+  sessionId: 's',
+  runId: 'r',
+  data: { messageId: 'm', delta: `chunk ${seq} ${'x'.repeat(40)}` },
+  ...extra,
+});
+
+describe('JsonlSink', () => {
+  it('appends one JSON line per event and reads them back after flush', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file);
+    for (let seq = 1; seq <= 5; seq++) sink.write(event(seq));
+    expect(readFileSync(file, 'utf8')).toBe(''); // buffered, not yet written
+    await sink.flush();
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(JSON.parse(lines[0]!)).toEqual(event(1));
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    await sink.close();
+  });
+
+  it('writes at once on a run boundary, and on its timer', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file, { flushIntervalMs: 20 });
+    sink.write(event(1));
+    sink.write(
+      event(2, { type: 'run.finished', data: { stopReason: 'completed', durationMs: 1 } }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(2);
+    sink.write(event(3));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(3);
+    await sink.close();
+  });
+
+  it('reopens in append mode (never truncates) and recovers the head', async () => {
+    const file = freshPath();
+    const first = await JsonlSink.open(file);
+    for (let seq = 1; seq <= 3; seq++) first.write(event(seq));
+    await first.close();
+    const second = await JsonlSink.open(file);
+    expect(second.head).toEqual({ seq: 3, ts: 1003 });
+    second.write(event(4));
+    await second.close();
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('rotates at maxFileBytes with seq contiguous across files, read back in order', async () => {
+    const file = freshPath();
+    const lineBytes = Buffer.byteLength(`${JSON.stringify(event(10))}\n`);
+    const sink = await JsonlSink.open(file, {
+      maxFileBytes: lineBytes * 3 + 10,
+      bufferBytes: lineBytes * 2,
+    });
+    for (let seq = 1; seq <= 20; seq++) sink.write(event(seq));
+    await sink.close();
+    const files = await listJsonlFiles(file);
+    expect(files.map((f) => path.basename(f))).toEqual([
+      'events.jsonl',
+      'events-000001.jsonl',
+      'events-000002.jsonl',
+      'events-000003.jsonl',
+      'events-000004.jsonl',
+      'events-000005.jsonl',
+      'events-000006.jsonl',
+    ]);
+    for (const f of files) expect(statSync(f).size).toBeLessThanOrEqual(lineBytes * 3 + 10);
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    // A cursor skips whole files and continues exactly after it.
+    const after = [];
+    for await (const e of readJsonlEvents(file, { afterSeq: 13 })) after.push(e.seq);
+    expect(after).toEqual([14, 15, 16, 17, 18, 19, 20]);
+    // Reopening continues in the last file with the right head.
+    const again = await JsonlSink.open(file, { maxFileBytes: lineBytes * 3 + 10 });
+    expect(again.head.seq).toBe(20);
+    expect(path.basename(again.currentFile)).toBe('events-000006.jsonl');
+    await again.close();
+  });
+
+  it('puts a line larger than maxFileBytes in a file of its own', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file, { maxFileBytes: 200 });
+    sink.write(event(1));
+    sink.write(event(2, { data: { messageId: 'm', delta: 'y'.repeat(500) } }));
+    sink.write(event(3));
+    await sink.close();
+    expect(await listJsonlFiles(file)).toHaveLength(3);
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('after a crash: the reader skips a torn last line; reopening cuts it and appends cleanly', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file);
+    for (let seq = 1; seq <= 3; seq++) sink.write(event(seq));
+    await sink.close();
+    appendFileSync(file, '{"v":1,"type":"message.delta","seq":4,"ts":10'); // died mid-line
+    const torn: number[] = [];
+    const events = await readJsonlEventArray(file, { onTornLine: ({ line }) => torn.push(line) });
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(torn).toEqual([4]);
+    const recovered: EventsError[] = [];
+    const reopened = await JsonlSink.open(file, { onError: (error) => recovered.push(error) });
+    expect(recovered[0]).toMatchObject({
+      code: 'EVENTS_JSONL_CORRUPT',
+      details: { recovered: true },
+    });
+    expect(reopened.head.seq).toBe(3);
+    reopened.write(event(4));
+    await reopened.close();
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('refuses a corrupt line in the middle with file and line number', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file);
+    sink.write(event(1));
+    await sink.close();
+    appendFileSync(file, 'garbage\n');
+    appendFileSync(file, `${JSON.stringify(event(2))}\n`);
+    await expect(readJsonlEventArray(file)).rejects.toMatchObject({
+      code: 'EVENTS_JSONL_CORRUPT',
+      details: { line: 2 },
+    });
+  });
+
+  it('round-trips unknown types and fields byte for byte', async () => {
+    const file = freshPath();
+    const future = {
+      v: 1,
+      type: 'hologram.projected',
+      seq: 1,
+      ts: 5,
+      sessionId: 's',
+      runId: 'r',
+      data: { depth: 3, nested: { a: [1, 'b'] } },
+      zeta: true,
+    } as unknown as AnyEvent;
+    const sink = await JsonlSink.open(file);
+    sink.write(future);
+    await sink.close();
+    expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(future)}\n`);
+    expect(await readJsonlEventArray(file)).toEqual([future]);
+  });
+
+  it('upgrades v0 (pre-contract) records on read', async () => {
+    const file = freshPath();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(
+      file,
+      `${JSON.stringify({ index: 0, emitted_at_ms: 5, type: 'agent_message_chunk', session_id: 's', content: 'hi' })}\n`,
+      { flag: 'w' },
+    );
+    const events = await readJsonlEventArray(file, { validate: true });
+    expect(events.map((e) => e.type)).toEqual(['message.started', 'message.delta']);
+  });
+
+  it('refuses events over maxEventBytes and writes after close', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file, { maxEventBytes: 100 });
+    expect(() => sink.write(event(1))).toThrow(
+      expect.objectContaining({ code: 'EVENTS_EVENT_TOO_LARGE' }),
+    );
+    await sink.close();
+    expect(() => sink.write(event(1))).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
+    await expect(JsonlSink.open(file, { maxFileBytes: -1 })).rejects.toMatchObject({
+      code: 'EVENTS_INVALID_OPTIONS',
+    });
+  });
+
+  it('serves the bus, per session through the registry, and a restarted bus continues seq from the file', async () => {
+    const fileA = freshPath();
+    const fileB = freshPath();
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ onError: (error) => errors.push(error) });
+    const a = await JsonlSink.open(fileA);
+    const b = await JsonlSink.open(fileB);
+    bus.registry.register('a', a);
+    bus.registry.register('b', b);
+    const emit = (target: EventBus, sessionId: string, delta: string) =>
+      target.emit({
+        type: 'message.delta',
+        sessionId,
+        runId: 'r',
+        data: { messageId: 'm', delta },
+      });
+    emit(bus, 'a', '1');
+    emit(bus, 'b', '1');
+    emit(bus, 'a', '2');
+    await bus.flush();
+    await Promise.all([a.close(), b.close()]);
+    expect((await readJsonlEventArray(fileA)).map((e) => [e.sessionId, e.seq])).toEqual([
+      ['a', 1],
+      ['a', 2],
+    ]);
+    expect((await readJsonlEventArray(fileB)).map((e) => [e.sessionId, e.seq])).toEqual([['b', 1]]);
+    // "Restart": a new bus continues session a from its file.
+    const reopened = await JsonlSink.open(fileA);
+    const restarted = new EventBus({ sinks: [reopened] });
+    restarted.restoreSession('a', reopened.head);
+    emit(restarted, 'a', '3');
+    await restarted.flush();
+    await reopened.close();
+    expect((await readJsonlEventArray(fileA)).map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a too-large event is reported by the bus with its own code and does not stop the sink', async () => {
+    const file = freshPath();
+    const errors: EventsError[] = [];
+    const sink = await JsonlSink.open(file, { maxEventBytes: 300 });
+    const bus = new EventBus({ sinks: [sink], onError: (error) => errors.push(error) });
+    bus.emit({
+      type: 'message.delta',
+      sessionId: 's',
+      runId: 'r',
+      data: { messageId: 'm', delta: 'ok' },
+    });
+    bus.emit({
+      type: 'message.delta',
+      sessionId: 's',
+      runId: 'r',
+      data: { messageId: 'm', delta: 'z'.repeat(1000) },
+    });
+    bus.emit({
+      type: 'message.delta',
+      sessionId: 's',
+      runId: 'r',
+      data: { messageId: 'm', delta: 'ok again' },
+    });
+    await bus.flush();
+    await sink.close();
+    expect(errors.map((error) => error.code)).toEqual(['EVENTS_EVENT_TOO_LARGE']);
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 3]);
+  });
+});
