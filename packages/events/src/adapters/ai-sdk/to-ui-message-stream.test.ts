@@ -1,0 +1,120 @@
+import {
+  readUIMessageStream,
+  uiMessageChunkSchema,
+  UI_MESSAGE_STREAM_HEADERS as AI_HEADERS,
+  type UIMessage,
+  type UIMessageChunk,
+} from 'ai';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_NAMES, loadFixture } from '../../fixtures/index.js';
+import {
+  UI_MESSAGE_STREAM_HEADERS,
+  encodeUiMessageChunk,
+  toUiMessageChunks,
+} from './to-ui-message-stream.js';
+
+/** Rebuilds the assistant message the way an AI SDK client (useChat) does. */
+async function rebuild(chunks: UIMessageChunk[]): Promise<UIMessage[]> {
+  const errors: unknown[] = [];
+  const stream = new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const snapshots: UIMessage[] = [];
+  for await (const message of readUIMessageStream({
+    stream,
+    onError: (error) => errors.push(error),
+    terminateOnError: true,
+  })) {
+    snapshots.push(structuredClone(message));
+  }
+  expect(errors).toEqual([]);
+  return snapshots;
+}
+
+/** Splits a fixture's chunks per run (each run is one UI message stream). */
+function perRun(chunks: UIMessageChunk[]): UIMessageChunk[][] {
+  const runs: UIMessageChunk[][] = [];
+  for (const chunk of chunks) {
+    if (chunk.type === 'start') runs.push([]);
+    runs.at(-1)?.push(chunk);
+  }
+  return runs;
+}
+
+describe('AI SDK UI message stream adapter', () => {
+  it('uses the same headers as ai@6', () => {
+    expect(UI_MESSAGE_STREAM_HEADERS).toEqual(AI_HEADERS);
+  });
+
+  it.each(FIXTURE_NAMES)('%s: every chunk passes ai@6 uiMessageChunkSchema', async (name) => {
+    const schema = uiMessageChunkSchema();
+    for (const chunk of toUiMessageChunks(loadFixture(name))) {
+      const result = await schema.validate!(chunk);
+      expect(result.success, `${chunk.type}: ${JSON.stringify(result)}`).toBe(true);
+    }
+  });
+
+  it('plain chat: an AI SDK client rebuilds the text and reasoning', async () => {
+    const [run] = perRun(toUiMessageChunks(loadFixture('plain-chat')));
+    const final = (await rebuild(run!)).at(-1)!;
+    expect(final.id).toBe('run_01');
+    expect(
+      final.parts
+        .filter((part) => part.type === 'text')
+        .map((part) => (part as { text: string }).text),
+    ).toEqual(['Hello, world!']);
+    expect(
+      final.parts
+        .filter((part) => part.type === 'reasoning')
+        .map((part) => (part as { text: string }).text),
+    ).toEqual(['A greeting is expected.']);
+    expect(final.metadata).toMatchObject({ runId: 'run_01', stopReason: 'completed' });
+  });
+
+  it('multi-tool: parallel tool parts end as output-available and output-error', async () => {
+    const [run] = perRun(toUiMessageChunks(loadFixture('multi-tool')));
+    const final = (await rebuild(run!)).at(-1)!;
+    const tools = final.parts.filter((part) => part.type === 'dynamic-tool') as Array<{
+      toolCallId: string;
+      state: string;
+      output?: unknown;
+      errorText?: string;
+    }>;
+    expect(tools.map((tool) => [tool.toolCallId, tool.state])).toEqual([
+      ['call_01', 'output-available'],
+      ['call_02', 'output-error'],
+    ]);
+    expect(tools[0]!.output).toEqual({ city: 'Paris', tempC: 18, sky: 'cloudy' });
+    expect(tools[1]!.errorText).toBe('Weather service timed out');
+    expect(final.parts.some((part) => part.type === 'data-switchboard-plan-updated')).toBe(true);
+  });
+
+  it('approval: the first run ends with a tool part awaiting approval; the resume run completes it', async () => {
+    const [first, second] = perRun(toUiMessageChunks(loadFixture('approval')));
+    const paused = (await rebuild(first!)).at(-1)!;
+    expect(paused.parts.find((part) => part.type === 'dynamic-tool')).toMatchObject({
+      toolCallId: 'call_01',
+      state: 'approval-requested',
+    });
+    expect(second!.some((chunk) => chunk.type === 'finish')).toBe(true);
+  });
+
+  it('cancelled: the stream aborts, keeping the partial text', async () => {
+    const chunks = toUiMessageChunks(loadFixture('cancelled'));
+    expect(chunks.at(-1)).toEqual({ type: 'abort', reason: 'cancelled' });
+    const final = (await rebuild(perRun(chunks)[0]!)).at(-1)!;
+    const texts = final.parts
+      .filter((part) => part.type === 'text')
+      .map((part) => (part as { text: string }).text);
+    expect(texts).toContain('The repo contains a README');
+  });
+
+  it('encodes SSE frames the AI SDK client reads', () => {
+    expect(encodeUiMessageChunk({ type: 'text-delta', id: 'm', delta: 'hi' })).toBe(
+      'data: {"type":"text-delta","id":"m","delta":"hi"}\n\n',
+    );
+  });
+});
