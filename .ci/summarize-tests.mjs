@@ -21,6 +21,12 @@ for (const top of ['packages', 'apps']) {
     );
   }
 }
+if (existsSync('test-results/boundaries.json')) {
+  const report = JSON.parse(readFileSync('test-results/boundaries.json', 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  perProject.push(`dependency boundaries: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+}
 console.log(perProject.join('\n'));
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (passed + failed === 0) {
