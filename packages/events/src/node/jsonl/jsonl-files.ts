@@ -1,14 +1,7 @@
-import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 
-const NEWLINE = 0x0a;
-const BLOCK_BYTES = 64 * 1024;
-
-/**
- * Name of the `index`-th file of a series: index 0 is `basePath` itself
- * (`events.jsonl`), then `events-000001.jsonl`, `events-000002.jsonl`, … (stem,
- * `-`, at least 6 digits, extension).
- */
+/** Name of the `index`-th file of a series: `events.jsonl`, `events-000001.jsonl`, … */
 export function jsonlFileName(basePath: string, index: number): string {
   if (index === 0) return basePath;
   const extension = path.extname(basePath);
@@ -17,12 +10,13 @@ export function jsonlFileName(basePath: string, index: number): string {
 }
 
 /**
- * The existing files of the series at `basePath`, in write order: the base
- * file first, then `-000001`, `-000002`, … by number (not by name, so
- * `-1000000` sorts after `-999999`). A missing directory or series gives `[]`.
+ * The files of a rotated series in write order (the base file first, then
+ * `-000001`, `-000002`, … by number). Missing series → empty list.
  */
 export async function listJsonlFiles(basePath: string): Promise<string[]> {
   const dir = path.dirname(basePath);
+  const extension = path.extname(basePath);
+  const stem = path.basename(basePath, extension);
   let names: string[];
   try {
     names = await readdir(dir);
@@ -30,105 +24,81 @@ export async function listJsonlFiles(basePath: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const indexed: { file: string; index: number }[] = [];
-  for (const name of names) {
-    const index = seriesIndex(basePath, name);
-    if (index !== undefined) indexed.push({ file: path.join(dir, name), index });
-  }
-  return indexed.sort((a, b) => a.index - b.index).map((entry) => entry.file);
+  const pattern = new RegExp(`^${escapeRegExp(stem)}-(\\d{6,})${escapeRegExp(extension)}$`);
+  const rotated = names
+    .map((name) => ({ name, match: pattern.exec(name) }))
+    .filter((entry): entry is { name: string; match: RegExpExecArray } => entry.match != null)
+    .map((entry) => ({ name: entry.name, index: Number(entry.match[1]) }))
+    .sort((a, b) => a.index - b.index)
+    .map((entry) => path.join(dir, entry.name));
+  const hasBase = names.includes(path.basename(basePath));
+  return [...(hasBase ? [basePath] : []), ...rotated];
 }
 
-/** Position of `file` in the series at `basePath` (0 for the base file), or undefined if it is not part of it. */
-export function jsonlFileIndex(basePath: string, file: string): number | undefined {
-  if (path.resolve(path.dirname(file)) !== path.resolve(path.dirname(basePath))) return undefined;
-  return seriesIndex(basePath, path.basename(file));
-}
-
-function seriesIndex(basePath: string, name: string): number | undefined {
-  const extension = path.extname(basePath);
-  const stem = path.basename(basePath, extension);
-  if (name === stem + extension) return 0;
-  if (!name.startsWith(`${stem}-`) || !name.endsWith(extension)) return undefined;
-  const digits = name.slice(stem.length + 1, name.length - extension.length);
-  return /^\d{6,}$/.test(digits) ? Number(digits) : undefined;
-}
-
-/** The end of a JSONL file, as {@link readJsonlTail} finds it. */
-export interface JsonlTail {
-  /** File size in bytes. */
-  size: number;
-  /** Bytes up to and including the last newline: the committed part of the file. */
-  completeBytes: number;
-  /** The last newline-terminated line (without its newline), or undefined if there is none. */
-  lastLine: string | undefined;
-  /**
-   * Bytes after the last newline (a write cut short by a crash), as text; `''`
-   * when the file ends with a newline. Undefined when that fragment is larger
-   * than the `maxFragmentBytes` given to {@link readJsonlTail} (it is never a
-   * whole event then).
-   */
-  fragment: string | undefined;
+/** Index of a series file (0 for the base file). */
+export function jsonlFileIndex(basePath: string, file: string): number {
+  if (file === basePath) return 0;
+  const match = /-(\d{6,})\.[^.]*$|-(\d{6,})$/.exec(file);
+  return Number(match?.[1] ?? match?.[2] ?? 0);
 }
 
 /**
- * Reads the last complete line and any unterminated fragment of a file by
- * scanning backwards in 64 KiB blocks, so a 100 MiB file costs a few KiB of
- * I/O rather than a full read. Memory is bounded by the last line's size.
+ * The last complete (newline-terminated) line of a file and the byte offset
+ * where the complete part ends, reading backwards in blocks so a 100 MiB file
+ * costs a few KiB of I/O. `torn` is true when bytes follow the last newline.
  */
-export async function readJsonlTail(
+export async function readTail(
   file: string,
-  options: { maxFragmentBytes?: number } = {},
-): Promise<JsonlTail> {
+): Promise<{ lastLine: string | undefined; completeBytes: number; size: number; torn: boolean }> {
   const { size } = await stat(file);
-  if (size === 0) return { size, completeBytes: 0, lastLine: undefined, fragment: '' };
+  if (size === 0) return { lastLine: undefined, completeBytes: 0, size, torn: false };
   const handle = await open(file, 'r');
   try {
-    const lastNewline = await findNewlineBefore(handle, size);
+    const block = 64 * 1024;
+    let end = size;
+    let tail = Buffer.alloc(0);
+    let lastNewline = -1; // offset in file
+    // 1. find the last newline
+    while (end > 0 && lastNewline < 0) {
+      const start = Math.max(0, end - block);
+      const chunk = Buffer.alloc(end - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      tail = Buffer.concat([chunk, tail]);
+      const index = chunk.lastIndexOf(10);
+      if (index >= 0) lastNewline = start + index;
+      end = start;
+    }
+    if (lastNewline < 0) return { lastLine: undefined, completeBytes: 0, size, torn: true };
     const completeBytes = lastNewline + 1;
-    const fragmentBytes = size - completeBytes;
-    const fragment =
-      fragmentBytes <= (options.maxFragmentBytes ?? Number.POSITIVE_INFINITY)
-        ? (await readRange(handle, completeBytes, size)).toString('utf8')
-        : undefined;
-    if (lastNewline < 0) return { size, completeBytes: 0, lastLine: undefined, fragment };
-    const lineStart = (await findNewlineBefore(handle, lastNewline)) + 1;
-    const lastLine = (await readRange(handle, lineStart, lastNewline)).toString('utf8');
-    return { size, completeBytes, lastLine, fragment };
+    // 2. find the newline before it (start of the last complete line)
+    const tailStart = size - tail.length;
+    let lineStart = -1;
+    let searchEnd = lastNewline - tailStart; // index in tail
+    for (;;) {
+      const index = searchEnd > 0 ? tail.lastIndexOf(10, searchEnd - 1) : -1;
+      if (index >= 0) {
+        lineStart = tailStart + index + 1;
+        break;
+      }
+      const readStart = size - tail.length;
+      if (readStart === 0) {
+        lineStart = 0;
+        break;
+      }
+      const start = Math.max(0, readStart - block);
+      const chunk = Buffer.alloc(readStart - start);
+      await handle.read(chunk, 0, chunk.length, start);
+      searchEnd += chunk.length;
+      tail = Buffer.concat([chunk, tail]);
+    }
+    const offset = size - tail.length;
+    const lastLine = tail.subarray(lineStart - offset, lastNewline - offset).toString('utf8');
+    return { lastLine, completeBytes, size, torn: completeBytes < size };
   } finally {
     await handle.close();
   }
 }
 
-/** Offset of the last newline strictly before `end`, or -1. */
-async function findNewlineBefore(handle: FileHandle, end: number): Promise<number> {
-  const block = Buffer.allocUnsafe(BLOCK_BYTES);
-  while (end > 0) {
-    const start = Math.max(0, end - BLOCK_BYTES);
-    const length = end - start;
-    const read = await readFully(handle, block, length, start);
-    const index = block.subarray(0, read).lastIndexOf(NEWLINE);
-    if (index >= 0) return start + index;
-    end = start;
-  }
-  return -1;
-}
-
-async function readRange(handle: FileHandle, start: number, end: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(end - start);
-  return buffer.subarray(0, await readFully(handle, buffer, buffer.length, start));
-}
-
-async function readFully(
-  handle: FileHandle,
-  buffer: Buffer,
-  length: number,
-  position: number,
-): Promise<number> {
-  let offset = 0;
-  while (offset < length) {
-    const { bytesRead } = await handle.read(buffer, offset, length - offset, position + offset);
-    if (bytesRead === 0) break; // the file shrank under us: return what is there
-    offset += bytesRead;
-  }
-  return offset;
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
