@@ -46,7 +46,11 @@ export class SessionSequencer {
     return { seq: this.#seq, ts: this.#ts };
   }
 
-  /** Stamps the next event. The draft's `sessionId` must be this sequencer's. */
+  /**
+   * Stamps the next event. The draft's `sessionId` must be this sequencer's.
+   * Only envelope fields are copied: extensions belong in `meta` (stored
+   * events with unknown top-level keys still round-trip through logs and files).
+   */
   stamp<T extends EventType>(draft: EventDraft<T>): AgentEvent<T> {
     this.#seq += 1;
     this.#ts = Math.max(Math.floor(this.#now()), this.#ts);
@@ -65,10 +69,6 @@ export class SessionSequencer {
     if (draft.traceparent !== undefined) event.traceparent = draft.traceparent;
     event.data = draft.data;
     if (draft.meta !== undefined) event.meta = draft.meta;
-    for (const key in draft) {
-      // Extension keys a newer producer added to the draft survive too.
-      if (!ENVELOPE_KEYS.has(key)) event[key] = (draft as Record<string, unknown>)[key];
-    }
     return event as AgentEvent<T>;
   }
 
