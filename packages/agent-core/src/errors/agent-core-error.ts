@@ -1,0 +1,33 @@
+import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { TOOL_ERROR_CODES } from '../tools/tool-error-codes.js';
+import { CORE_BASE_ERROR_CODES } from './core-base-error-codes.js';
+
+/**
+ * Every code `@switchboard/agent-core` can throw or put in an event, with a
+ * one-line meaning. Each area owns its table; a test checks they are unique,
+ * prefixed `CORE_` and listed in the README. A released code is never reused.
+ */
+export const CORE_ERROR_CODES = {
+  ...CORE_BASE_ERROR_CODES,
+  ...TOOL_ERROR_CODES,
+} as const;
+
+/** A stable `@switchboard/agent-core` error code. */
+export type CoreErrorCode = keyof typeof CORE_ERROR_CODES;
+
+/** Everything needed to build an {@link AgentCoreError}, plus an optional user-facing hint. */
+export interface AgentCoreErrorInit extends SwitchboardErrorInit<CoreErrorCode> {
+  /** What the user can do about it ("Set OPENAI_API_KEY or pass apiKey"). Never contains secrets. */
+  hint?: string;
+}
+
+/** An error raised by `@switchboard/agent-core`. */
+export class AgentCoreError extends SwitchboardError<CoreErrorCode> {
+  readonly hint: string | undefined;
+
+  constructor({ hint, ...init }: AgentCoreErrorInit) {
+    super({ ...init, details: { ...init.details, ...(hint === undefined ? {} : { hint }) } });
+    this.name = 'AgentCoreError';
+    this.hint = hint;
+  }
+}

@@ -1,0 +1,25 @@
+/** Error codes of tools, tool sets, tool calls and MCP tool sources. */
+export const TOOL_ERROR_CODES = {
+  /** Two tools, or two tool sources' prefixes, resolve to the same name. */
+  CORE_DUPLICATE_TOOL: 'Two tools have the same name.',
+  /** A tool name or source prefix does not match `^[a-zA-Z0-9_-]{1,64}$`, which providers require. */
+  CORE_INVALID_TOOL_NAME: 'Tool name is not accepted by providers.',
+  /** A tool's zod input schema cannot be turned into a JSON Schema object. */
+  CORE_INVALID_TOOL_SCHEMA: 'Tool input schema cannot be converted to a JSON Schema object.',
+  /** The model called a tool that does not exist; it is told which ones do. */
+  CORE_UNKNOWN_TOOL: 'The model called an unknown tool.',
+  /** The model's arguments were not valid JSON or did not match the tool's input schema. */
+  CORE_TOOL_INVALID_INPUT: 'Tool arguments are invalid.',
+  /** The tool ran past its timeout; its signal was aborted and the call failed. */
+  CORE_TOOL_TIMEOUT: 'Tool call timed out.',
+  /** The tool returned a value that cannot be serialised to JSON (cycle, BigInt, function). */
+  CORE_TOOL_OUTPUT_INVALID: 'Tool output is not JSON-serialisable.',
+  /** A human (or an approval policy) denied the call. */
+  CORE_TOOL_DENIED: 'Tool call was denied.',
+  /** A `pre_tool_call` hook blocked the call. */
+  CORE_TOOL_BLOCKED: 'Tool call was blocked by a hook.',
+  /** An MCP server could not be started or reached (command or URL given, never headers). */
+  CORE_MCP_CONNECT_FAILED: 'Could not connect to the MCP server.',
+  /** A tool source (e.g. a connected MCP server) failed to list its tools; its last list stays in use. */
+  CORE_TOOL_SOURCE_FAILED: 'A tool source failed to list its tools.',
+} as const;

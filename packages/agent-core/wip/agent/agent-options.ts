@@ -1,0 +1,149 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { EventBus } from '@switchboard/events';
+import { z } from 'zod';
+import type { HookHandlers } from '../hooks/agent-hooks.js';
+import type { SessionStore } from '../sessions/session-snapshot.js';
+import type { AgentTool, ToolSource } from '../tools/agent-tool.js';
+import type { PriceTable } from '../usage/price-table.js';
+import type { HandoffTarget } from './run-state.js';
+
+const fn = <T>(what: string) =>
+  z.custom<T>((value) => typeof value === 'function', { message: `expected ${what} (a function)` });
+const object = <T>(what: string) =>
+  z.custom<T>((value) => typeof value === 'object' && value !== null, {
+    message: `expected ${what}`,
+  });
+
+/** A model: a `provider:model` string or any AI SDK `LanguageModelV3`. */
+const modelRefSchema = z.union([
+  z.string().min(1),
+  object<LanguageModelV3>('a LanguageModelV3 or a "provider:model" string'),
+]);
+
+/** Options of {@link createAgent}, parsed once. */
+export const agentOptionsSchema = z.object({
+  /** Shown in traces and events ("<name> — Turn N"). */
+  name: z.string().min(1).default('agent'),
+  /** System prompt, or a function of the session that builds it. */
+  instructions: z
+    .union([
+      z.string(),
+      fn<(session: { sessionId: string }) => string | Promise<string>>('an instructions builder'),
+    ])
+    .default(''),
+  /**
+   * The model, then ordered fallbacks tried when it keeps failing.
+   * Strings: `openai:<m>`, `anthropic:<m>`, `openai-compatible:<m>`, `ollama:<m>`.
+   */
+  model: modelRefSchema.optional(),
+  fallbackModels: z.array(modelRefSchema).default([]),
+  /** Provider credentials and URLs; environment variables fill the gaps (see README). */
+  providers: z.record(z.string(), z.unknown()).optional(),
+  /** Tools by name. */
+  tools: z
+    .record(z.string(), object<AgentTool<never, unknown>>('a tool (see defineTool)'))
+    .default({}),
+  /** Tool providers discovered at run time (MCP servers). */
+  toolSources: z.array(object<ToolSource>('a ToolSource')).default([]),
+  /** Model calls allowed per run before `loop.budget_exhausted`. @default 90 */
+  maxTurns: z.number().int().positive().default(90),
+  /** Loop-stuck detection; `false` turns it off. */
+  stuck: z
+    .union([
+      z.literal(false),
+      z.object({
+        /** Same tool with the same arguments this many times in a run counts as stuck. @default 3 */
+        repeats: z.number().int().min(2).default(3),
+        /** Consecutive steps whose tool calls all failed that count as no progress. @default 5 */
+        failedSteps: z.number().int().min(2).default(5),
+        /** Nudges injected before the run is stopped. @default 1 */
+        maxNudges: z.number().int().nonnegative().default(1),
+      }),
+    ])
+    .default({ repeats: 3, failedSteps: 5, maxNudges: 1 }),
+  /** Default per-call tool timeout in ms (a tool's own `timeoutMs` wins). @default 300000 */
+  toolTimeoutMs: z.number().int().positive().default(300_000),
+  /** Largest tool output (characters) sent back to the model; longer output is truncated with a marker. */
+  maxToolOutputChars: z.number().int().positive().default(100_000),
+  /** Retries of a failing model call before falling back. */
+  retry: z
+    .object({
+      maxRetries: z.number().int().nonnegative().default(2),
+      baseDelayMs: z.number().int().nonnegative().default(500),
+      maxDelayMs: z.number().int().positive().default(30_000),
+    })
+    .default({ maxRetries: 2, baseDelayMs: 500, maxDelayMs: 30_000 }),
+  /** Model call settings passed to the provider. */
+  modelSettings: z
+    .object({
+      temperature: z.number().optional(),
+      maxOutputTokens: z.number().int().positive().optional(),
+      topP: z.number().optional(),
+      providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    })
+    .default({}),
+  /** Prices per model for cost accounting; extends the built-in table. */
+  prices: object<PriceTable>('a price table').optional(),
+  /** Context compaction when the prompt nears the window; `false` turns it off. */
+  compaction: z
+    .union([
+      z.literal(false),
+      z.object({
+        /** The model's context window in tokens. */
+        contextWindow: z.number().int().positive().default(128_000),
+        /** Compact when the next prompt is estimated above this share of the window. @default 0.8 */
+        threshold: z.number().gt(0).lt(1).default(0.8),
+        /** Most recent transcript entries never summarised. @default 6 */
+        keepRecent: z.number().int().nonnegative().default(6),
+      }),
+    ])
+    .default({ contextWindow: 128_000, threshold: 0.8, keepRecent: 6 }),
+  /** Built-in ask-user tool (`ask_user`). `false` leaves it out. */
+  clarify: z
+    .union([
+      z.literal(false),
+      z.object({
+        /** How long to wait for an answer, ms. @default 120000 */
+        timeoutMs: z.number().int().positive().default(120_000),
+        /** What the model gets when nobody answers in time. */
+        fallbackAnswer: z
+          .string()
+          .default(
+            'The user did not answer within the time limit. Use your best judgement and continue.',
+          ),
+      }),
+    ])
+    .default({
+      timeoutMs: 120_000,
+      fallbackAnswer:
+        'The user did not answer within the time limit. Use your best judgement and continue.',
+    }),
+  /**
+   * Agents this one may hand the conversation to. Each becomes a
+   * `transfer_to_<name>` tool; calling it ends the run (`agent.handoff`) and
+   * the session continues with the target agent in a new run.
+   */
+  handoffs: z.array(object<HandoffTarget>('an Agent')).default([]),
+  /** Plugin hooks (see AgentHooks). */
+  hooks: object<HookHandlers>('hook handlers').default({}),
+  /** A hook that takes longer than this is abandoned. @default 10000 */
+  hookTimeoutMs: z.number().int().positive().default(10_000),
+  /** Where sessions persist; in-memory when omitted. Use SqliteSessionStore to survive restarts. */
+  store: object<SessionStore>('a SessionStore').optional(),
+  /** The event bus every event goes to; a new one when omitted. */
+  bus: object<EventBus>('an EventBus').optional(),
+  /** Surface name for hooks and traces (`cli`, `webui`, `voice`). @default 'sdk' */
+  platform: z.string().default('sdk'),
+  /** Receives errors that are reported rather than thrown (hooks, sinks). */
+  onError: fn<(error: Error) => void>('an error handler').optional(),
+  /** Clock and id generator (tests inject them). */
+  now: fn<() => number>('a clock').optional(),
+  generateId: fn<(prefix: string) => string>('an id generator').optional(),
+  /** Environment used to resolve model strings. @default process.env */
+  env: z.record(z.string(), z.string().optional()).optional(),
+});
+
+/** What you pass to `createAgent`. */
+export type AgentOptions = z.input<typeof agentOptionsSchema>;
+/** Options after parsing and defaults. */
+export type ResolvedAgentOptions = z.output<typeof agentOptionsSchema>;

@@ -1,0 +1,400 @@
+import type { ContentPart } from '@switchboard/events';
+import { AgentCoreError } from '../errors/agent-core-error.js';
+import type {
+  PendingRequest,
+  SessionSnapshot,
+  SessionStore,
+  TranscriptEntry,
+  UsageTotals,
+} from '../sessions/session-snapshot.js';
+import { createClarifyTool } from './clarify-tool.js';
+import { createHandoffTool, handoffToolName } from './handoff-tool.js';
+import { createRunHandle, type RunHandle, type RunResult } from './run-handle.js';
+import { RunEmitter } from './run-emitter.js';
+import { executeRun, type RunInput } from './run-loop.js';
+import type { AgentRuntime, RunState, SessionCore } from './run-state.js';
+
+/** What a user sends: plain text or content parts. */
+export type UserInput =
+  string | { text?: string; parts?: ContentPart[]; source?: 'text' | 'voice'; messageId?: string };
+
+/** Options of one run. */
+export interface RunOptions {
+  /** Cancels the run when aborted (same as `session.cancel()`). */
+  signal?: AbortSignal;
+}
+
+/** An answer to a pending request. */
+export type RequestResponse = { approved: boolean; reason?: string } | { answer: string };
+
+interface ActiveRun {
+  runId: string;
+  controller: AbortController;
+  done: Promise<RunResult>;
+}
+
+/**
+ * One conversation with an agent. At most one run is active at a time;
+ * `steer`, `respond` and `cancel` may be called from anywhere while it runs.
+ * Everything needed to continue (transcript, pending requests, a paused
+ * step) is checkpointed to the store, so a session can be loaded and resumed
+ * in another process.
+ */
+export class AgentSession {
+  #runtime: AgentRuntime;
+  readonly #store: SessionStore;
+  #snapshot: SessionSnapshot;
+  #active: ActiveRun | undefined;
+  #steers: Array<{ steerId: string; text: string }> = [];
+  readonly #waiters = new Map<
+    string,
+    (answer: { answer: string; source: 'user' | 'timeout' }) => void
+  >();
+  #saving: Promise<void> = Promise.resolve();
+
+  /** @internal Use `agent.createSession()` or `agent.loadSession()`. */
+  constructor(runtime: AgentRuntime, store: SessionStore, snapshot: SessionSnapshot) {
+    this.#runtime = runtime;
+    this.#store = store;
+    this.#snapshot = snapshot;
+  }
+
+  get id(): string {
+    return this.#snapshot.sessionId;
+  }
+
+  /** `idle`, `running`, `awaiting_input` or `closed`. */
+  get status(): SessionSnapshot['status'] {
+    return this.#snapshot.status;
+  }
+
+  /** The whole transcript, display metadata included (a copy). */
+  get transcript(): TranscriptEntry[] {
+    return structuredClone(this.#snapshot.transcript);
+  }
+
+  /** Token, cost and call totals of the session. */
+  get usage(): UsageTotals {
+    return structuredClone(this.#snapshot.totals);
+  }
+
+  /** Requests waiting for `respond()`. */
+  pendingRequests(): PendingRequest[] {
+    return structuredClone(this.#snapshot.pending.filter((request) => !request.response));
+  }
+
+  /** A JSON-safe copy of everything the store persists. */
+  snapshot(): SessionSnapshot {
+    return structuredClone(this.#snapshot);
+  }
+
+  /** Starts a run for a user message. */
+  run(input: UserInput, options: RunOptions = {}): RunHandle {
+    this.#assertCanStart();
+    if (this.#snapshot.status === 'awaiting_input') {
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_AWAITING_INPUT',
+        message: `Session ${this.id} is waiting for ${this.pendingRequests().length} answer(s).`,
+        hint: 'Answer with respond(requestId, …) and call resume().',
+      });
+    }
+    const normalised = normaliseInput(input, () => this.#runtime.newId('msg'));
+    return this.#start('user', normalised, options);
+  }
+
+  /** Continues a run that paused for approvals, once every request has an answer. */
+  resume(options: RunOptions = {}): RunHandle {
+    this.#assertCanStart();
+    if (this.#snapshot.status !== 'awaiting_input' || !this.#snapshot.paused) {
+      throw new AgentCoreError({
+        code: 'CORE_NOTHING_TO_RESUME',
+        message: `Session ${this.id} has no paused run.`,
+      });
+    }
+    const unanswered = this.#snapshot.pending.filter((request) => !request.response);
+    if (unanswered.length > 0) {
+      throw new AgentCoreError({
+        code: 'CORE_PENDING_UNANSWERED',
+        message: `${unanswered.length} request(s) still need an answer before resume().`,
+        details: { requestIds: unanswered.map((request) => request.requestId) },
+      });
+    }
+    return this.#start('resume', { kind: 'resume' }, options);
+  }
+
+  /** Answers an approval or clarify request. */
+  async respond(requestId: string, response: RequestResponse): Promise<void> {
+    const request = this.#snapshot.pending.find(
+      (candidate) => candidate.requestId === requestId && !candidate.response,
+    );
+    if (!request) {
+      throw new AgentCoreError({
+        code: 'CORE_NO_PENDING_REQUEST',
+        message: `No open request ${requestId} in session ${this.id}.`,
+      });
+    }
+    if (request.kind === 'approval') {
+      if (!('approved' in response) || typeof response.approved !== 'boolean') {
+        throw new AgentCoreError({
+          code: 'CORE_INVALID_RESPONSE',
+          message: `Request ${requestId} is an approval: answer { approved: boolean }.`,
+        });
+      }
+      request.response = {
+        approved: response.approved,
+        ...(response.reason ? { reason: response.reason } : {}),
+      };
+    } else {
+      if (!('answer' in response) || typeof response.answer !== 'string') {
+        throw new AgentCoreError({
+          code: 'CORE_INVALID_RESPONSE',
+          message: `Request ${requestId} is a question: answer { answer: string }.`,
+        });
+      }
+      request.response = { answer: response.answer, source: 'user' };
+      this.#waiters.get(requestId)?.({ answer: response.answer, source: 'user' });
+    }
+    await this.#checkpoint();
+  }
+
+  /**
+   * Sends guidance to the running agent. It is added after the next tool
+   * results (`steer.applied{mode: 'tool_boundary'}`) or, if the run ends
+   * first, becomes part of the next user message (`mode: 'next_message'`).
+   */
+  steer(text: string): { steerId: string } {
+    if (text.trim() === '')
+      throw new AgentCoreError({ code: 'CORE_INVALID_OPTIONS', message: 'Steer text is empty.' });
+    const steerId = this.#runtime.newId('str');
+    if (this.#active) {
+      this.#steers.push({ steerId, text });
+      new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId: this.#active.runId }).emit(
+        'steer.accepted',
+        { steerId, text },
+      );
+    } else {
+      this.#snapshot.queuedSteers.push({ steerId, text });
+      void this.#checkpoint();
+    }
+    return { steerId };
+  }
+
+  /** Cancels the active run, keeping what was produced so far. No-op when idle. */
+  cancel(reason = 'cancelled'): void {
+    this.#active?.controller.abort(new AgentCoreError({ code: 'CORE_CANCELLED', message: reason }));
+  }
+
+  /** Clears the conversation (transcript, pending requests, turn counter). */
+  async reset(): Promise<void> {
+    this.cancel('session reset');
+    await this.#active?.done;
+    const { sessionId, agentName, createdAt, userId } = this.#snapshot;
+    this.#snapshot = {
+      ...this.#snapshot,
+      sessionId,
+      agentName,
+      createdAt,
+      ...(userId === undefined ? {} : { userId }),
+      status: 'idle',
+      turn: 0,
+      transcript: [],
+      pending: [],
+      paused: undefined,
+      queuedSteers: [],
+    };
+    this.#runtime.bus.emit({ type: 'session.ended', sessionId, data: { reason: 'reset' } });
+    await this.#runtime.hooks.run('on_session_reset', { sessionId });
+    this.#runtime.bus.emit({
+      type: 'session.started',
+      sessionId,
+      data: { agent: { name: agentName } },
+    });
+    await this.#checkpoint();
+  }
+
+  /** Cancels any active run, saves, and closes the session for good. */
+  async close(): Promise<void> {
+    if (this.#snapshot.status === 'closed') return;
+    this.cancel('session closed');
+    await this.#active?.done;
+    this.#snapshot.status = 'closed';
+    this.#runtime.bus.emit({
+      type: 'session.ended',
+      sessionId: this.id,
+      data: { reason: 'closed' },
+    });
+    await this.#runtime.hooks.run('on_session_finalize', { sessionId: this.id });
+    await this.#checkpoint();
+    await this.#runtime.bus.flush();
+  }
+
+  /** Resolves when the active run (if any) has finished and the snapshot is saved. */
+  async idle(): Promise<void> {
+    await this.#active?.done;
+    await this.#saving;
+  }
+
+  #assertCanStart(): void {
+    if (this.#snapshot.status === 'closed') {
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_CLOSED',
+        message: `Session ${this.id} is closed.`,
+      });
+    }
+    if (this.#active) {
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_BUSY',
+        message: `Session ${this.id} already has an active run (${this.#active.runId}).`,
+        hint: 'Steer it, cancel it, or wait for it to finish.',
+      });
+    }
+  }
+
+  #start(
+    trigger: 'user' | 'resume' | 'handoff',
+    input: RunInput,
+    options: RunOptions,
+    runId = this.#runtime.newId('run'),
+  ): RunHandle {
+    const runtime = this.#runtime;
+    const controller = new AbortController();
+    const signal = options.signal
+      ? AbortSignal.any([options.signal, controller.signal])
+      : controller.signal;
+    this.#snapshot.turn += 1;
+    const emitter = new RunEmitter(runtime.bus, { sessionId: this.id, runId });
+    const session = this.#core();
+    const run: RunState = {
+      agent: runtime,
+      session,
+      runId,
+      turn: this.#snapshot.turn,
+      trigger,
+      emitter,
+      signal,
+      localTools: {},
+      userMessage: input.kind === 'user' ? input.text : lastUserText(this.#snapshot.transcript),
+      usage: {},
+      costUsd: undefined,
+      modelCalls: 0,
+      lastText: '',
+      nextStepIndex: 0,
+    };
+    const clarify = runtime.options.clarify;
+    if (clarify !== false) run.localTools.ask_user = createClarifyTool(run, clarify);
+    for (const target of runtime.options.handoffs)
+      run.localTools[handoffToolName(target)] = createHandoffTool(run, target);
+    const done = executeRun(run, input).then((result) => {
+      if (this.#active?.runId === runId) this.#active = undefined;
+      if (run.handoff && result.stopReason === 'completed') {
+        // The conversation continues with the target agent, in the run the handoff event announced.
+        this.#runtime = run.handoff.target.runtime();
+        this.#snapshot.agentName = run.handoff.target.name;
+        this.#start('handoff', { kind: 'continue' }, options, run.handoff.toRunId);
+      }
+      return result;
+    });
+    this.#active = { runId, controller, done };
+    return createRunHandle({
+      bus: runtime.bus,
+      runId,
+      result: done,
+      cancel: (reason) => controller.abort(reason),
+    });
+  }
+
+  #core(): SessionCore {
+    return {
+      id: this.id,
+      snapshot: this.#snapshot,
+      checkpoint: () => this.#checkpoint(),
+      addEntry: (entry) => {
+        const full: TranscriptEntry = { ...entry, id: entry.id ?? this.#runtime.newId('msg') };
+        this.#snapshot.transcript.push(full);
+        return full;
+      },
+      takeSteers: () => this.#steers.splice(0),
+      waitForAnswer: (request, signal) => this.#waitForAnswer(request, signal),
+    };
+  }
+
+  #waitForAnswer(
+    request: Extract<PendingRequest, { kind: 'clarify' }>,
+    signal: AbortSignal,
+  ): Promise<{ answer: string; source: 'user' | 'timeout' }> {
+    return new Promise((resolve, reject) => {
+      const finish = (answer: { answer: string; source: 'user' | 'timeout' }) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.#waiters.delete(request.requestId);
+        request.response ??= answer;
+        resolve(answer);
+      };
+      const timer = setTimeout(
+        () => finish({ answer: request.fallbackAnswer, source: 'timeout' }),
+        request.timeoutMs,
+      );
+      const onAbort = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(request.requestId);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.set(request.requestId, finish);
+    });
+  }
+
+  #checkpoint(): Promise<void> {
+    this.#snapshot.updatedAt = this.#runtime.now();
+    const copy = structuredClone(this.#snapshot);
+    this.#saving = this.#saving.then(() =>
+      this.#store
+        .save(copy)
+        .catch((error: unknown) =>
+          this.#runtime.reportError(error instanceof Error ? error : new Error(String(error))),
+        ),
+    );
+    return this.#saving;
+  }
+}
+
+function lastUserText(transcript: readonly TranscriptEntry[]): string {
+  for (let index = transcript.length - 1; index >= 0; index--) {
+    const message = transcript[index]!.message;
+    if (message.role === 'user')
+      return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+  }
+  return '';
+}
+
+function normaliseInput(
+  input: UserInput,
+  newId: () => string,
+): Extract<RunInput, { kind: 'user' }> {
+  const parts: ContentPart[] =
+    typeof input === 'string'
+      ? [{ type: 'text', text: input }]
+      : (input.parts ?? (input.text !== undefined ? [{ type: 'text', text: input.text }] : []));
+  const text = parts
+    .filter(
+      (part): part is { type: 'text'; text: string } =>
+        part.type === 'text' && typeof (part as { text?: unknown }).text === 'string',
+    )
+    .map((part) => part.text)
+    .join('\n');
+  if (text.trim() === '') {
+    throw new AgentCoreError({
+      code: 'CORE_EMPTY_INPUT',
+      message: 'The user message is empty.',
+      hint: 'Send some text.',
+    });
+  }
+  return {
+    kind: 'user',
+    messageId: (typeof input === 'object' && input.messageId) || newId(),
+    parts,
+    text,
+    source: (typeof input === 'object' && input.source) || 'text',
+  };
+}

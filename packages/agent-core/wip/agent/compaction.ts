@@ -1,0 +1,99 @@
+import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
+import { openModelStream } from '../models/open-model-stream.js';
+import type { TranscriptEntry } from '../sessions/session-snapshot.js';
+import { toProviderPrompt } from '../sessions/transcript.js';
+import type { RunState } from './run-state.js';
+
+/** Rough tokens of a prompt: ~4 characters per token of its JSON. Good enough to decide when to compact. */
+export function estimateTokens(value: unknown): number {
+  return Math.ceil(JSON.stringify(value).length / 4);
+}
+
+const SUMMARY_INSTRUCTIONS =
+  'Summarise the conversation below for your own later use. Keep every fact, decision, open question, ' +
+  'file name, number and tool result that may matter later; drop pleasantries. Write plain text, at most 400 words.';
+
+/**
+ * Compacts the context when the next prompt is estimated above the
+ * threshold: the older entries (all but the `keepRecent` newest, never
+ * splitting a tool call from its result) are summarised by the model into one
+ * entry. The originals stay in the transcript, marked `archived`, so the
+ * display history is whole; only the summary is sent from then on.
+ */
+export async function maybeCompact(run: RunState): Promise<boolean> {
+  const options = run.agent.options.compaction;
+  if (options === false) return false;
+  const { session, agent } = run;
+  const live = session.snapshot.transcript.filter(
+    (entry) => !entry.display.archived && entry.display.status !== 'error',
+  );
+  const system = await agent.instructions(session.id);
+  const before = estimateTokens(toProviderPrompt(system, session.snapshot.transcript));
+  if (before <= options.threshold * options.contextWindow) return false;
+  let cut = live.length - options.keepRecent;
+  // The first kept entry must not be a tool result whose call would be archived.
+  while (cut > 0 && live[cut]?.message.role === 'tool') cut -= 1;
+  if (cut <= 0) return false;
+  const archived = live.slice(0, cut);
+  const summary = await summarise(run, archived);
+  if (summary === undefined) return false;
+  for (const entry of archived) entry.display.archived = true;
+  const summaryEntry: TranscriptEntry = {
+    id: agent.newId('msg'),
+    runId: run.runId,
+    message: {
+      role: 'user',
+      content: [{ type: 'text', text: `Summary of the earlier conversation:\n${summary}` }],
+    },
+    display: { createdAt: agent.now(), status: 'complete', source: 'summary' },
+  };
+  const firstKept = live[cut]!;
+  const transcript = session.snapshot.transcript;
+  transcript.splice(transcript.indexOf(firstKept), 0, summaryEntry);
+  const after = estimateTokens(toProviderPrompt(system, transcript));
+  run.emitter.emit('context.compacted', {
+    compactionId: agent.newId('cmp'),
+    strategy: 'summarise',
+    archivedMessages: archived.length,
+    tokensBefore: before,
+    tokensAfter: after,
+    estimated: true,
+  });
+  await session.checkpoint();
+  return true;
+}
+
+async function summarise(
+  run: RunState,
+  entries: readonly TranscriptEntry[],
+): Promise<string | undefined> {
+  const conversation = toProviderPrompt('', entries as TranscriptEntry[])
+    .filter((message) => message.role !== 'system')
+    .map((message) => `${message.role}: ${JSON.stringify(message.content)}`)
+    .join('\n');
+  const prompt: LanguageModelV3Prompt = [
+    { role: 'system', content: SUMMARY_INSTRUCTIONS },
+    { role: 'user', content: [{ type: 'text', text: conversation }] },
+  ];
+  try {
+    const { stream } = await openModelStream({
+      models: run.agent.models(),
+      callOptions: { prompt },
+      signal: run.signal,
+      retry: run.agent.options.retry,
+    });
+    let text = '';
+    const reader = stream.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (value.type === 'text-delta') text += value.delta;
+      if (value.type === 'error') throw value.error;
+    }
+    return text.trim() || undefined;
+  } catch (error) {
+    // Compaction is an optimisation: if it fails the run goes on uncompacted.
+    run.agent.reportError(error instanceof Error ? error : new Error(String(error)));
+    return undefined;
+  }
+}

@@ -1,0 +1,317 @@
+import type {
+  LanguageModelV3,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Prompt,
+  LanguageModelV3StreamPart,
+} from '@ai-sdk/provider';
+import type { FinishReason, TokenUsage } from '@switchboard/events';
+import type { AgentCoreError } from '../errors/agent-core-error.js';
+import { classifyProviderError } from '../models/provider-errors.js';
+import { openModelStream } from '../models/open-model-stream.js';
+import { toTokenUsage } from '../usage/token-usage.js';
+import type { RunEmitter } from './run-emitter.js';
+
+/** A tool call the model asked for in one step. */
+export interface ModelToolCall {
+  toolCallId: string;
+  toolName: string;
+  /** The argument text exactly as the model sent it. */
+  rawInput: string;
+  /** Parsed arguments, or the raw text when it is not valid JSON. */
+  input: unknown;
+}
+
+/** What one model call produced. */
+export interface ModelStepOutput {
+  generationId: string;
+  provider: string;
+  model: string;
+  responseModel?: string;
+  messageId?: string;
+  text: string;
+  reasoning: string;
+  toolCalls: ModelToolCall[];
+  /** Tool calls whose input was still streaming when the step ended early. */
+  unfinishedToolCalls: Array<{ toolCallId: string; toolName: string }>;
+  finishReason: FinishReason;
+  usage: TokenUsage;
+  durationMs: number;
+  timeToFirstTokenMs?: number;
+  attempt: number;
+  modelIndex: number;
+  /** Set when the step ended on cancel. */
+  cancelled: boolean;
+  /** Set when the step failed after retries and fallbacks. */
+  error?: AgentCoreError;
+}
+
+/** Inputs of {@link runModelStep}. */
+export interface ModelStepInput {
+  emitter: RunEmitter;
+  models: readonly LanguageModelV3[];
+  prompt: LanguageModelV3Prompt;
+  tools: LanguageModelV3FunctionTool[];
+  settings: {
+    temperature?: number;
+    maxOutputTokens?: number;
+    topP?: number;
+    providerOptions?: Record<string, Record<string, unknown>>;
+  };
+  retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number };
+  signal: AbortSignal;
+  newId: (prefix: string) => string;
+  now: () => number;
+  onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
+}
+
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  'tool-calls': 'tool-calls',
+  'content-filter': 'content-filter',
+  error: 'error',
+  other: 'other',
+};
+
+/**
+ * One model call: opens the stream (with retries and fallbacks), turns its
+ * parts into contract events as they arrive, and returns what the model said.
+ * Never throws: cancel and failure come back in the output, with whatever was
+ * produced before them, so nothing the model said is lost.
+ */
+export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutput> {
+  const { emitter, signal, newId, now } = input;
+  const generationId = newId('gen');
+  const first = input.models[0]!;
+  const output: ModelStepOutput = {
+    generationId,
+    provider: first.provider,
+    model: first.modelId,
+    text: '',
+    reasoning: '',
+    toolCalls: [],
+    unfinishedToolCalls: [],
+    finishReason: 'other',
+    usage: {},
+    durationMs: 0,
+    attempt: 1,
+    modelIndex: 0,
+    cancelled: false,
+  };
+  const started = now();
+  emitter.emit('generation.started', {
+    generationId,
+    provider: first.provider,
+    model: first.modelId,
+    attempt: 1,
+    ...(hasSettings(input.settings) ? { parameters: pickParameters(input.settings) } : {}),
+  });
+  const streaming = new Map<string, { toolName: string; text: string }>();
+  const reasoningIds = new Map<string, string>();
+  let messageOpen = false;
+  const markFirstToken = () => {
+    output.timeToFirstTokenMs ??= now() - started;
+  };
+  try {
+    const opened = await openModelStream({
+      models: [...input.models],
+      callOptions: {
+        prompt: input.prompt,
+        ...(input.tools.length > 0
+          ? { tools: input.tools, toolChoice: { type: 'auto' as const } }
+          : {}),
+        ...pickParameters(input.settings),
+        ...(input.settings.providerOptions
+          ? { providerOptions: input.settings.providerOptions as never }
+          : {}),
+        includeRawChunks: false,
+      },
+      signal,
+      retry: input.retry,
+      ...(input.onFallback ? { onFallback: input.onFallback } : {}),
+    });
+    output.attempt = opened.attempt;
+    output.modelIndex = opened.modelIndex;
+    output.provider = opened.model.provider;
+    output.model = opened.model.modelId;
+    const reader = opened.stream.getReader();
+    try {
+      for (;;) {
+        const { value: part, done } = await reader.read();
+        if (done) break;
+        handlePart(part);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  } catch (error) {
+    if (signal.aborted) output.cancelled = true;
+    else {
+      output.error = classifyProviderError(error);
+      output.finishReason = 'error';
+    }
+  }
+  if (signal.aborted) output.cancelled = true;
+  output.durationMs = now() - started;
+  // Close what the stream left open, keeping the partial content.
+  const endStatus = output.cancelled ? 'cancelled' : output.error ? 'failed' : 'completed';
+  for (const reasoningId of reasoningIds.values()) {
+    emitter.emit('reasoning.completed', {
+      reasoningId,
+      text: output.reasoning,
+      ...(endStatus === 'completed' ? {} : { status: endStatus }),
+    });
+  }
+  if (messageOpen && output.messageId) {
+    emitter.emit('message.completed', {
+      messageId: output.messageId,
+      text: output.text,
+      status: endStatus,
+    });
+  }
+  for (const [toolCallId, pending] of streaming)
+    output.unfinishedToolCalls.push({ toolCallId, toolName: pending.toolName });
+  if (output.cancelled) output.finishReason = 'cancelled';
+  emitter.emit('generation.finished', {
+    generationId,
+    provider: output.provider,
+    model: output.model,
+    finishReason: output.finishReason,
+    usage: output.usage,
+    durationMs: output.durationMs,
+    ...(output.timeToFirstTokenMs === undefined
+      ? {}
+      : { timeToFirstTokenMs: output.timeToFirstTokenMs }),
+    ...(output.responseModel ? { responseId: output.responseModel } : {}),
+    ...(output.error
+      ? {
+          error: {
+            message: output.error.message,
+            code: output.error.code,
+            retryable: output.error.retryable,
+          },
+        }
+      : {}),
+  });
+  return output;
+
+  function openMessage() {
+    if (messageOpen) return;
+    messageOpen = true;
+    output.messageId = newId('msg');
+    emitter.emit('message.started', { messageId: output.messageId, role: 'assistant' });
+  }
+
+  function handlePart(part: LanguageModelV3StreamPart): void {
+    switch (part.type) {
+      case 'text-delta':
+        if (part.delta.length === 0) return;
+        markFirstToken();
+        openMessage();
+        output.text += part.delta;
+        emitter.emit('message.delta', { messageId: output.messageId!, delta: part.delta });
+        return;
+      case 'reasoning-start':
+        if (!reasoningIds.has(part.id)) {
+          const reasoningId = newId('rsn');
+          reasoningIds.set(part.id, reasoningId);
+          emitter.emit('reasoning.started', { reasoningId });
+        }
+        return;
+      case 'reasoning-delta': {
+        if (part.delta.length === 0) return;
+        markFirstToken();
+        let reasoningId = reasoningIds.get(part.id);
+        if (!reasoningId) {
+          reasoningId = newId('rsn');
+          reasoningIds.set(part.id, reasoningId);
+          emitter.emit('reasoning.started', { reasoningId });
+        }
+        output.reasoning += part.delta;
+        emitter.emit('reasoning.delta', { reasoningId, delta: part.delta });
+        return;
+      }
+      case 'tool-input-start':
+        markFirstToken();
+        streaming.set(part.id, { toolName: part.toolName, text: '' });
+        emitter.emit('tool_call.started', {
+          toolCallId: part.id,
+          toolName: part.toolName,
+          ...(output.messageId ? { parentMessageId: output.messageId } : {}),
+          ...(part.providerExecuted ? { providerExecuted: true } : {}),
+        });
+        return;
+      case 'tool-input-delta': {
+        const pending = streaming.get(part.id);
+        if (!pending || part.delta.length === 0) return;
+        pending.text += part.delta;
+        emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
+        return;
+      }
+      case 'tool-call': {
+        markFirstToken();
+        if (
+          !streaming.has(part.toolCallId) &&
+          !output.toolCalls.some((call) => call.toolCallId === part.toolCallId)
+        ) {
+          emitter.emit('tool_call.started', {
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            ...(output.messageId ? { parentMessageId: output.messageId } : {}),
+          });
+        }
+        streaming.delete(part.toolCallId);
+        const rawInput = part.input;
+        const parsed = parseJson(rawInput);
+        output.toolCalls.push({
+          toolCallId: part.toolCallId,
+          toolName: part.toolName,
+          rawInput,
+          input: parsed.ok ? parsed.value : rawInput,
+        });
+        emitter.emit('tool_call.ready', {
+          toolCallId: part.toolCallId,
+          input: parsed.ok ? parsed.value : rawInput,
+          ...(parsed.ok
+            ? {}
+            : { inputError: { message: parsed.message, code: 'CORE_TOOL_INVALID_INPUT' } }),
+        });
+        return;
+      }
+      case 'response-metadata':
+        if (part.modelId) output.responseModel = part.modelId;
+        return;
+      case 'finish':
+        output.finishReason = FINISH_REASONS[part.finishReason.unified] ?? 'other';
+        output.usage = toTokenUsage(part.usage);
+        return;
+      case 'error':
+        throw part.error;
+      default:
+        return; // stream-start, text-start/end, reasoning-end, tool-input-end, sources, files, raw
+    }
+  }
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, message: `Arguments are not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+function pickParameters(settings: ModelStepInput['settings']) {
+  return {
+    ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
+    ...(settings.maxOutputTokens === undefined
+      ? {}
+      : { maxOutputTokens: settings.maxOutputTokens }),
+    ...(settings.topP === undefined ? {} : { topP: settings.topP }),
+  };
+}
+
+function hasSettings(settings: ModelStepInput['settings']): boolean {
+  return Object.keys(pickParameters(settings)).length > 0;
+}

@@ -1,0 +1,538 @@
+import type { LanguageModelV3Message } from '@ai-sdk/provider';
+import type { ContentPart, StopReason } from '@switchboard/events';
+import { AgentCoreError } from '../errors/agent-core-error.js';
+import { toProviderPrompt } from '../sessions/transcript.js';
+import type { ToolCallOutcome } from '../tools/agent-tool.js';
+import { addUsage } from '../usage/token-usage.js';
+import { computeCost, findPrice } from '../usage/price-table.js';
+import { maybeCompact } from './compaction.js';
+import { runModelStep, type ModelStepOutput, type ModelToolCall } from './model-step.js';
+import type { RunResult } from './run-handle.js';
+import type { RunState } from './run-state.js';
+import { StuckDetector } from './stuck-detector.js';
+import { finishCall, runApprovedCalls, runToolPhase, type ToolPhaseResult } from './tool-phase.js';
+
+/** What starts a run. */
+export type RunInput =
+  | {
+      kind: 'user';
+      messageId: string;
+      parts: ContentPart[];
+      text: string;
+      source: 'text' | 'voice';
+    }
+  | { kind: 'resume' }
+  | { kind: 'continue' };
+
+type Stop =
+  { stopReason: StopReason; error?: undefined } | { stopReason: 'failed'; error: AgentCoreError };
+
+/**
+ * One run of the agent loop, from `run.started` to `run.finished` (or
+ * `run.failed`). Never throws: every outcome, including provider failures and
+ * bugs, ends in a terminal event, a saved snapshot and a RunResult.
+ */
+export async function executeRun(run: RunState, input: RunInput): Promise<RunResult> {
+  const { agent, session, emitter } = run;
+  const started = agent.now();
+  const models = agent.models();
+  const modelName = `${models[0]!.provider}:${models[0]!.modelId}`;
+  session.snapshot.status = 'running';
+  emitter.emit('run.started', {
+    trigger: run.trigger,
+    agent: { name: agent.name },
+    model: modelName,
+    ...(input.kind === 'user' ? { input: { messageId: input.messageId, parts: input.parts } } : {}),
+    ...(input.kind === 'resume' && session.snapshot.paused
+      ? { resumeOfRunId: session.snapshot.paused.runId }
+      : {}),
+    ...(run.parentToolCallId ? { parentToolCallId: run.parentToolCallId } : {}),
+  });
+  let stop: Stop;
+  try {
+    // MCP sources answer from a cache unless their server announced a change.
+    const { failures } = await agent.tools.refresh();
+    for (const failure of failures) {
+      emitter.emit('notice', {
+        severity: 'warning',
+        code: 'CORE_TOOL_SOURCE_FAILED',
+        message: `Tool source ${failure.source} failed: ${failure.error.message}`,
+      });
+    }
+    if (input.kind === 'user') acceptUserInput(run, input);
+    await session.checkpoint(); // what the user typed is durable before any model call
+    await agent.hooks.run('pre_llm_call', {
+      sessionId: session.id,
+      runId: run.runId,
+      turn: run.turn,
+      ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+      userMessage: run.userMessage,
+      history: toProviderPrompt('', session.snapshot.transcript).filter((m) => m.role !== 'system'),
+      isFirstTurn: run.turn === 1,
+      model: modelName,
+      platform: agent.options.platform,
+      trigger: run.trigger,
+    });
+    stop = await loop(run, input);
+  } catch (error) {
+    const failure =
+      error instanceof AgentCoreError
+        ? error
+        : new AgentCoreError({
+            code: 'CORE_INTERNAL',
+            message: `Unexpected error in the agent loop: ${(error as Error)?.message ?? String(error)}`,
+            cause: error,
+          });
+    agent.reportError(failure);
+    stop = { stopReason: 'failed', error: failure };
+  }
+  return finishRun(run, stop, started, modelName);
+}
+
+function acceptUserInput(run: RunState, input: Extract<RunInput, { kind: 'user' }>): void {
+  const { session, emitter } = run;
+  // Steers that arrived after the last run ended become part of this user message.
+  const queued = session.snapshot.queuedSteers.splice(0);
+  for (const steer of queued) {
+    session.addEntry({
+      runId: run.runId,
+      message: { role: 'user', content: [{ type: 'text', text: steer.text }] },
+      display: { createdAt: run.agent.now(), status: 'complete', source: 'steer' },
+    });
+  }
+  emitter.emit('user.message', {
+    messageId: input.messageId,
+    parts: input.parts,
+    source: input.source,
+  });
+  session.addEntry({
+    id: input.messageId,
+    runId: run.runId,
+    message: {
+      role: 'user',
+      content: input.parts
+        .filter(isText)
+        .map((part) => ({ type: 'text' as const, text: part.text })),
+    },
+    display: { createdAt: run.agent.now(), status: 'complete', source: input.source },
+  });
+}
+
+async function loop(run: RunState, input: RunInput): Promise<Stop> {
+  const { agent, session, emitter } = run;
+  const stuckOptions = agent.options.stuck;
+  const stuck = stuckOptions === false ? undefined : new StuckDetector(stuckOptions);
+  let nudges = 0;
+  if (input.kind === 'resume') {
+    const resumed = await resumePausedStep(run);
+    if (resumed) return resumed;
+  }
+  for (;;) {
+    if (run.signal.aborted) return { stopReason: 'cancelled' };
+    if (run.modelCalls >= agent.options.maxTurns) {
+      emitter.emit('loop.budget_exhausted', { maxSteps: agent.options.maxTurns });
+      return { stopReason: 'max_steps' };
+    }
+    const stepIndex = run.nextStepIndex++;
+    emitter.stepIndex = stepIndex;
+    const stepStarted = agent.now();
+    emitter.emit('step.started', { stepIndex });
+    await maybeCompact(run);
+    const system = await agent.instructions(session.id);
+    const prompt = toProviderPrompt(system, session.snapshot.transcript);
+    const tools = [...agent.tools.toSpecTools(), ...localSpecTools(run)];
+    const step = await runModelStep({
+      emitter,
+      models: agent.models(),
+      prompt,
+      tools,
+      settings: agent.options.modelSettings,
+      retry: agent.options.retry,
+      signal: run.signal,
+      newId: (prefix) => agent.newId(prefix),
+      now: () => agent.now(),
+      onFallback: ({ from, to, error }) =>
+        emitter.emit('notice', {
+          severity: 'warning',
+          code: 'CORE_MODEL_FALLBACK',
+          message: `Model ${from} failed (${error.code}); falling back to ${to}.`,
+        }),
+    });
+    run.modelCalls += 1;
+    recordUsage(run, step);
+    keepAssistantMessage(run, step);
+    await afterApiRequest(run, step, stepIndex, prompt.length);
+    if (step.cancelled) {
+      cancelUnfinished(run, stepIndex, step);
+      finishStep(run, stepIndex, stepStarted, step);
+      return { stopReason: 'cancelled' };
+    }
+    if (step.error) {
+      finishStep(run, stepIndex, stepStarted, step);
+      return { stopReason: 'failed', error: step.error };
+    }
+    if (step.toolCalls.length === 0) {
+      finishStep(run, stepIndex, stepStarted, step);
+      await session.checkpoint();
+      if (step.finishReason === 'length') return { stopReason: 'max_tokens' };
+      if (step.finishReason === 'content-filter') return { stopReason: 'refusal' };
+      return { stopReason: 'completed' };
+    }
+    const phase = await runToolPhase(run, stepIndex, step.toolCalls);
+    if (phase.kind === 'awaiting_input') {
+      finishStep(run, stepIndex, stepStarted, step);
+      return { stopReason: 'awaiting_input' };
+    }
+    appendToolResults(run, phase, step.toolCalls);
+    if (phase.kind === 'cancelled') {
+      finishStep(run, stepIndex, stepStarted, step);
+      return { stopReason: 'cancelled' };
+    }
+    deliverSteers(run);
+    finishStep(run, stepIndex, stepStarted, step);
+    await session.checkpoint();
+    if (run.handoff) {
+      emitter.emit('agent.handoff', {
+        fromAgent: agent.name,
+        toAgent: run.handoff.target.name,
+        toRunId: run.handoff.toRunId,
+        ...(run.handoff.reason ? { reason: run.handoff.reason } : {}),
+      });
+      return { stopReason: 'completed' };
+    }
+    if (stuck) {
+      const verdict = stuck.observe(
+        step.toolCalls.map((call) => ({
+          toolName: call.toolName,
+          input: call.input,
+          failed: phase.outcomes.get(call.toolCallId)?.status !== 'completed',
+        })),
+      );
+      if (verdict.stuck) {
+        const action =
+          nudges < (stuckOptions as { maxNudges: number }).maxNudges ? 'nudge' : 'stop';
+        emitter.emit('loop.stuck', {
+          reason: verdict.reason,
+          action,
+          repeats: verdict.repeats,
+          nudges,
+          ...(verdict.toolName ? { toolName: verdict.toolName } : {}),
+          tailExcerpt: run.lastText.slice(-500),
+        });
+        if (action === 'stop') return { stopReason: 'stuck' };
+        nudges += 1;
+        stuck.reset();
+        const content =
+          verdict.reason === 'repeated_tool_call'
+            ? `You have called ${verdict.toolName} with the same arguments ${verdict.repeats} times and got the same result. Do not repeat it: try a different approach or answer with what you have.`
+            : `Your last ${verdict.repeats} steps all failed. Stop and reconsider: try a different approach or explain the problem to the user.`;
+        emitter.emit('feedback.injected', { kind: 'loop_nudge', content });
+        session.addEntry({
+          runId: run.runId,
+          message: { role: 'user', content: [{ type: 'text', text: content }] },
+          display: { createdAt: agent.now(), status: 'complete', source: 'nudge' },
+        });
+      }
+    }
+  }
+}
+
+/** Resumes the step a paused run stopped at, once every request has an answer. */
+async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
+  const { session, emitter } = run;
+  const paused = session.snapshot.paused;
+  if (!paused) return undefined;
+  const decisions = new Map<string, { approved: boolean; reason?: string }>();
+  for (const request of session.snapshot.pending) {
+    if (request.kind !== 'approval' || !request.response) continue;
+    decisions.set(request.toolCallId, request.response);
+    emitter.emit('tool_call.approval_resolved', {
+      approvalId: request.requestId,
+      toolCallId: request.toolCallId,
+      approved: request.response.approved,
+      ...(request.response.reason ? { reason: request.response.reason } : {}),
+    });
+  }
+  const stepIndex = run.nextStepIndex++;
+  emitter.stepIndex = stepIndex;
+  const calls: ModelToolCall[] = paused.toolCalls.map((call) => ({
+    ...call,
+    rawInput: JSON.stringify(call.input ?? {}),
+  }));
+  const earlier = new Map(Object.entries(paused.results) as Array<[string, ToolCallOutcome]>);
+  session.snapshot.pending = session.snapshot.pending.filter(
+    (request) => request.kind !== 'approval',
+  );
+  session.snapshot.paused = undefined;
+  const phase = await runApprovedCalls(run, stepIndex, calls, decisions, earlier);
+  appendToolResults(run, phase, calls);
+  await session.checkpoint();
+  return phase.kind === 'cancelled' ? { stopReason: 'cancelled' } : undefined;
+}
+
+function recordUsage(run: RunState, step: ModelStepOutput): void {
+  const { agent, session, emitter } = run;
+  run.usage = addUsage(run.usage, step.usage);
+  const totals = session.snapshot.totals;
+  totals.usage = addUsage(totals.usage, step.usage);
+  totals.apiCalls += 1;
+  const price = findPrice(agent.prices, step.provider, step.model);
+  const cost = price ? computeCost(step.usage, price) : undefined;
+  if (cost !== undefined) {
+    run.costUsd = (run.costUsd ?? 0) + cost;
+    totals.costUsd = (totals.costUsd ?? 0) + cost;
+  }
+  emitter.emit('usage.updated', {
+    scope: 'session',
+    usage: totals.usage,
+    ...(totals.costUsd === undefined ? {} : { cost: { amount: totals.costUsd, currency: 'USD' } }),
+    ...(step.usage.inputTokens === undefined
+      ? {}
+      : { contextTokens: step.usage.inputTokens + (step.usage.outputTokens ?? 0) }),
+    ...(agent.options.compaction === false
+      ? {}
+      : { contextWindow: agent.options.compaction.contextWindow }),
+  });
+}
+
+/** Adds the model's (possibly partial) answer to the transcript: nothing it said is lost. */
+function keepAssistantMessage(run: RunState, step: ModelStepOutput): void {
+  const content: Extract<LanguageModelV3Message, { role: 'assistant' }>['content'] = [];
+  if (step.reasoning) content.push({ type: 'reasoning', text: step.reasoning });
+  if (step.text) content.push({ type: 'text', text: step.text });
+  for (const call of step.toolCalls)
+    content.push({
+      type: 'tool-call',
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      input: call.input,
+    });
+  if (step.text) run.lastText = step.text;
+  if (content.length > 0) {
+    run.session.addEntry({
+      ...(step.messageId ? { id: step.messageId } : {}),
+      runId: run.runId,
+      message: { role: 'assistant', content },
+      display: {
+        createdAt: run.agent.now(),
+        status: step.cancelled || step.error ? 'partial' : 'complete',
+      },
+    });
+  }
+  if (step.error) {
+    run.session.addEntry({
+      runId: run.runId,
+      message: { role: 'assistant', content: [{ type: 'text', text: step.error.message }] },
+      display: {
+        createdAt: run.agent.now(),
+        status: 'error',
+        error: { code: step.error.code, message: step.error.message },
+      },
+    });
+  }
+}
+
+async function afterApiRequest(
+  run: RunState,
+  step: ModelStepOutput,
+  stepIndex: number,
+  messageCount: number,
+): Promise<void> {
+  await run.agent.hooks.run('post_api_request', {
+    sessionId: run.session.id,
+    runId: run.runId,
+    turn: run.turn,
+    ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+    stepIndex,
+    apiCallIndex: run.session.snapshot.totals.apiCalls,
+    generationId: step.generationId,
+    provider: step.provider,
+    model: step.model,
+    ...(step.responseModel ? { responseModel: step.responseModel } : {}),
+    apiDurationMs: step.durationMs,
+    ...(step.timeToFirstTokenMs === undefined
+      ? {}
+      : { timeToFirstTokenMs: step.timeToFirstTokenMs }),
+    finishReason: step.finishReason,
+    usage: step.usage,
+    ...(run.costUsd === undefined ? {} : { costUsd: run.costUsd }),
+    messageCount,
+    assistantContentChars: step.text.length,
+    assistantToolCallCount: step.toolCalls.length,
+    attempt: step.attempt,
+    fallbackIndex: step.modelIndex,
+  });
+}
+
+/** Cancelled mid-stream: calls that started but never ran end as cancelled, with results so the prompt stays valid. */
+function cancelUnfinished(run: RunState, stepIndex: number, step: ModelStepOutput): void {
+  const now = new Map<string, number>();
+  for (const call of [...step.toolCalls, ...step.unfinishedToolCalls]) {
+    finishCall(
+      run,
+      stepIndex,
+      call,
+      {
+        status: 'cancelled',
+        error: { message: 'Cancelled by the user.', code: 'CORE_CANCELLED' },
+        executionDurationMs: 0,
+      },
+      now,
+    );
+  }
+  if (step.toolCalls.length > 0) {
+    appendToolResults(run, { kind: 'cancelled', parts: [], outcomes: new Map() }, step.toolCalls);
+  }
+}
+
+function appendToolResults(
+  run: RunState,
+  phase: Extract<ToolPhaseResult, { kind: 'done' | 'cancelled' }>,
+  calls: readonly ModelToolCall[],
+): void {
+  const parts =
+    phase.parts.length > 0
+      ? phase.parts
+      : calls.map((call) => ({
+          type: 'tool-result' as const,
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output: { type: 'error-text' as const, value: 'Cancelled by the user.' },
+        }));
+  const toolStatus = Object.fromEntries(
+    calls.map((call) => [
+      call.toolCallId,
+      phase.outcomes.get(call.toolCallId)?.status ?? 'cancelled',
+    ]),
+  );
+  run.session.addEntry({
+    runId: run.runId,
+    message: { role: 'tool', content: parts },
+    display: {
+      createdAt: run.agent.now(),
+      status: phase.kind === 'cancelled' ? 'partial' : 'complete',
+      toolStatus,
+    },
+  });
+}
+
+/** Steer texts that arrived during the run are added after the tool results (the tool-result boundary). */
+function deliverSteers(run: RunState): void {
+  for (const steer of run.session.takeSteers()) {
+    run.session.addEntry({
+      runId: run.runId,
+      message: { role: 'user', content: [{ type: 'text', text: steer.text }] },
+      display: { createdAt: run.agent.now(), status: 'complete', source: 'steer' },
+    });
+    run.emitter.emit('steer.applied', { steerId: steer.steerId, mode: 'tool_boundary' });
+    run.emitter.emit('feedback.injected', { kind: 'steer', content: steer.text });
+  }
+}
+
+function finishStep(
+  run: RunState,
+  stepIndex: number,
+  started: number,
+  step: ModelStepOutput,
+): void {
+  run.emitter.emit('step.finished', {
+    stepIndex,
+    durationMs: Math.max(0, run.agent.now() - started),
+    usage: step.usage,
+  });
+}
+
+async function finishRun(
+  run: RunState,
+  stop: Stop,
+  started: number,
+  modelName: string,
+): Promise<RunResult> {
+  const { agent, session, emitter } = run;
+  emitter.stepIndex = undefined;
+  // Steers that never reached a tool boundary wait for the next user message.
+  for (const steer of session.takeSteers()) {
+    session.snapshot.queuedSteers.push(steer);
+    emitter.emit('steer.applied', { steerId: steer.steerId, mode: 'next_message' });
+  }
+  const pending =
+    stop.stopReason === 'awaiting_input' ? session.snapshot.pending.filter((r) => !r.response) : [];
+  session.snapshot.status = stop.stopReason === 'awaiting_input' ? 'awaiting_input' : 'idle';
+  if (stop.stopReason === 'completed') {
+    await agent.hooks.run('post_llm_call', {
+      sessionId: session.id,
+      runId: run.runId,
+      turn: run.turn,
+      ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+      userMessage: run.userMessage,
+      assistantResponse: run.lastText,
+      history: toProviderPrompt('', session.snapshot.transcript).filter((m) => m.role !== 'system'),
+      model: modelName,
+      platform: agent.options.platform,
+      usage: run.usage,
+    });
+  }
+  await agent.hooks.run('on_session_end', {
+    sessionId: session.id,
+    runId: run.runId,
+    turn: run.turn,
+    ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+    completed: stop.stopReason === 'completed',
+    interrupted: stop.stopReason === 'cancelled' || stop.stopReason === 'interrupted',
+    stopReason: stop.stopReason,
+    ...(stop.error ? { error: { code: stop.error.code, message: stop.error.message } } : {}),
+    model: modelName,
+    platform: agent.options.platform,
+  });
+  const durationMs = Math.max(0, agent.now() - started);
+  const cost = run.costUsd === undefined ? {} : { cost: { amount: run.costUsd, currency: 'USD' } };
+  if (stop.stopReason === 'failed') {
+    emitter.emit('run.failed', {
+      error: {
+        message: stop.error.message,
+        code: stop.error.code,
+        retryable: stop.error.retryable,
+      },
+      usage: run.usage,
+      ...cost,
+      durationMs,
+    });
+  } else {
+    emitter.emit('run.finished', {
+      stopReason: stop.stopReason,
+      ...(pending.length > 0
+        ? {
+            interrupts: pending.map((request) => ({
+              interruptId: request.requestId,
+              reason: request.kind === 'approval' ? 'tool_approval' : 'clarify',
+              toolCallId: request.toolCallId,
+            })),
+          }
+        : {}),
+      usage: run.usage,
+      ...cost,
+      durationMs,
+    });
+  }
+  await session.checkpoint();
+  return {
+    runId: run.runId,
+    ...(run.handoff
+      ? { handoffTo: { agentName: run.handoff.target.name, runId: run.handoff.toRunId } }
+      : {}),
+    stopReason: stop.stopReason,
+    text: run.lastText,
+    usage: run.usage,
+    ...(run.costUsd === undefined ? {} : { costUsd: run.costUsd }),
+    pending,
+    ...(stop.error ? { error: stop.error } : {}),
+  };
+}
+
+function localSpecTools(run: RunState) {
+  return run.agent.tools.toSpecTools(run.localTools);
+}
+
+function isText(part: ContentPart): part is { type: 'text'; text: string } {
+  return part.type === 'text' && typeof (part as { text?: unknown }).text === 'string';
+}

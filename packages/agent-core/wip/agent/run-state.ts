@@ -1,0 +1,79 @@
+import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { EventBus, TokenUsage } from '@switchboard/events';
+import type { HookRunner } from '../hooks/hook-runner.js';
+import type {
+  PendingRequest,
+  SessionSnapshot,
+  TranscriptEntry,
+} from '../sessions/session-snapshot.js';
+import type { AgentTool } from '../tools/agent-tool.js';
+import type { ToolSet } from '../tools/tool-set.js';
+import type { PriceTable } from '../usage/price-table.js';
+import type { ResolvedAgentOptions } from './agent-options.js';
+import type { RunEmitter } from './run-emitter.js';
+
+/** What a run needs from its agent: resolved once per agent. */
+export interface AgentRuntime {
+  readonly options: ResolvedAgentOptions;
+  readonly name: string;
+  readonly bus: EventBus;
+  readonly hooks: HookRunner;
+  readonly tools: ToolSet;
+  readonly prices: PriceTable;
+  models(): LanguageModelV3[];
+  instructions(sessionId: string): Promise<string>;
+  now(): number;
+  newId(prefix: string): string;
+  reportError(error: Error): void;
+}
+
+/** What a run needs from its session. */
+export interface SessionCore {
+  readonly id: string;
+  readonly snapshot: SessionSnapshot;
+  /** Persists the snapshot (serialised per session; failures are reported, not thrown). */
+  checkpoint(): Promise<void>;
+  addEntry(entry: Omit<TranscriptEntry, 'id'> & { id?: string }): TranscriptEntry;
+  /** Steers that arrived during the active run, in order; taken by the loop at a tool boundary. */
+  takeSteers(): Array<{ steerId: string; text: string }>;
+  /** Waits for `respond()` on a clarify request, or its timeout, or the signal. */
+  waitForAnswer(
+    request: Extract<PendingRequest, { kind: 'clarify' }>,
+    signal: AbortSignal,
+  ): Promise<{ answer: string; source: 'user' | 'timeout' }>;
+}
+
+/** One run in flight. */
+export interface RunState {
+  readonly agent: AgentRuntime;
+  readonly session: SessionCore;
+  readonly runId: string;
+  readonly turn: number;
+  readonly trigger: 'user' | 'resume' | 'steer' | 'subagent' | 'handoff';
+  readonly emitter: RunEmitter;
+  readonly signal: AbortSignal;
+  readonly parentRunId?: string;
+  /** The parent's tool call that started this sub-agent run. */
+  readonly parentToolCallId?: string;
+  /** Tools that exist only for this run (ask_user, handoff targets). */
+  readonly localTools: Record<string, AgentTool>;
+  /** The text that started the run (for hooks). */
+  userMessage: string;
+  usage: TokenUsage;
+  costUsd: number | undefined;
+  /** Model calls made in this run (the budget counts these). */
+  modelCalls: number;
+  /** The last assistant text of the run. */
+  lastText: string;
+  /** Index of the next step. */
+  nextStepIndex: number;
+  /** Set by a transfer tool: the run ends and the session continues with another agent. */
+  handoff?: { target: HandoffTarget; toRunId: string; reason?: string };
+}
+
+/** An agent a run can hand the conversation to (see `handoffs` in AgentOptions). */
+export interface HandoffTarget {
+  readonly name: string;
+  /** @internal */
+  runtime(): AgentRuntime;
+}

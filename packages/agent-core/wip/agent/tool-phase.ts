@@ -1,0 +1,276 @@
+import type { LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
+import type { PendingRequest } from '../sessions/session-snapshot.js';
+import type { AgentTool, ToolCallOutcome } from '../tools/agent-tool.js';
+import { executeToolCall, toToolResultOutput } from '../tools/execute-tool-call.js';
+import type { ModelToolCall } from './model-step.js';
+import type { RunState } from './run-state.js';
+import { isSubagentTool, runSubagent } from './subagent-tool.js';
+
+/** The result of running one step's tool calls. */
+export type ToolPhaseResult =
+  | { kind: 'done'; parts: LanguageModelV3ToolResultPart[]; outcomes: Map<string, ToolCallOutcome> }
+  | { kind: 'awaiting_input'; requests: PendingRequest[] }
+  | {
+      kind: 'cancelled';
+      parts: LanguageModelV3ToolResultPart[];
+      outcomes: Map<string, ToolCallOutcome>;
+    };
+
+/** Looks a tool up: run-local tools (ask_user, handoffs) first, then the agent's. */
+export function findTool(run: RunState, name: string): AgentTool | undefined {
+  return run.localTools[name] ?? run.agent.tools.get(name);
+}
+
+/**
+ * Runs one step's tool calls: the `pre_tool_call` hook (which may block a
+ * call), the approval policy, then every allowed call concurrently, matched
+ * by tool-call id. When any call needs approval, calls that need none run
+ * now, their results are kept in `snapshot.paused`, and the run pauses.
+ */
+export async function runToolPhase(
+  run: RunState,
+  stepIndex: number,
+  calls: readonly ModelToolCall[],
+): Promise<ToolPhaseResult> {
+  const outcomes = new Map<string, ToolCallOutcome>();
+  const startedAt = new Map<string, number>();
+  const needApproval: ModelToolCall[] = [];
+  const runnable: ModelToolCall[] = [];
+  for (const call of calls) {
+    startedAt.set(call.toolCallId, run.agent.now());
+    const [blocked] = (
+      await run.agent.hooks.run('pre_tool_call', {
+        ...ids(run),
+        stepIndex,
+        toolName: call.toolName,
+        args: call.input,
+        toolCallId: call.toolCallId,
+      })
+    ).filter(
+      (result): result is { block: string } =>
+        typeof result === 'object' && result !== null && typeof result.block === 'string',
+    );
+    if (blocked) {
+      outcomes.set(call.toolCallId, {
+        status: 'denied',
+        error: { message: `Blocked: ${blocked.block}`, code: 'CORE_TOOL_BLOCKED' },
+        executionDurationMs: 0,
+      });
+      continue;
+    }
+    const tool = findTool(run, call.toolName);
+    if (tool && (await requiresApproval(run, tool, call, stepIndex))) needApproval.push(call);
+    else runnable.push(call);
+  }
+  await Promise.all(runnable.map((call) => runOne(run, stepIndex, call, outcomes, startedAt)));
+  for (const [toolCallId, outcome] of outcomes) {
+    if (outcome.status === 'denied')
+      finishCall(
+        run,
+        stepIndex,
+        calls.find((c) => c.toolCallId === toolCallId)!,
+        outcome,
+        startedAt,
+      );
+  }
+  if (needApproval.length > 0 && !run.signal.aborted) {
+    const requests: PendingRequest[] = needApproval.map((call) => ({
+      kind: 'approval',
+      requestId: run.agent.newId('apr'),
+      toolCallId: call.toolCallId,
+      toolName: call.toolName,
+      input: call.input,
+      requestedAt: run.agent.now(),
+    }));
+    run.session.snapshot.paused = {
+      runId: run.runId,
+      stepIndex,
+      toolCalls: calls.map((call) => ({
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        input: call.input,
+      })),
+      results: Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome])),
+    };
+    run.session.snapshot.pending.push(...requests);
+    for (const request of requests) {
+      if (request.kind !== 'approval') continue;
+      run.emitter.emit('tool_call.approval_requested', {
+        approvalId: request.requestId,
+        toolCallId: request.toolCallId,
+        toolName: request.toolName,
+        input: request.input,
+        options: [
+          { optionId: 'allow', label: 'Allow', kind: 'allow_once' },
+          { optionId: 'deny', label: 'Deny', kind: 'reject_once' },
+        ],
+      });
+    }
+    return { kind: 'awaiting_input', requests };
+  }
+  const parts = calls.map((call) => resultPart(call, outcomes.get(call.toolCallId)));
+  return { kind: run.signal.aborted ? 'cancelled' : 'done', parts, outcomes };
+}
+
+/** Runs the calls a resumed run was waiting on, given the stored decisions. */
+export async function runApprovedCalls(
+  run: RunState,
+  stepIndex: number,
+  calls: readonly ModelToolCall[],
+  decisions: ReadonlyMap<string, { approved: boolean; reason?: string }>,
+  earlier: ReadonlyMap<string, ToolCallOutcome>,
+): Promise<Extract<ToolPhaseResult, { kind: 'done' | 'cancelled' }>> {
+  const outcomes = new Map(earlier);
+  const startedAt = new Map<string, number>();
+  const approved = calls.filter(
+    (call) => !outcomes.has(call.toolCallId) && decisions.get(call.toolCallId)?.approved,
+  );
+  for (const call of calls) {
+    const decision = decisions.get(call.toolCallId);
+    if (decision && !decision.approved) {
+      const outcome: ToolCallOutcome = {
+        status: 'denied',
+        error: {
+          message: decision.reason
+            ? `Denied by the user: ${decision.reason}`
+            : 'Denied by the user.',
+          code: 'CORE_TOOL_DENIED',
+        },
+        executionDurationMs: 0,
+      };
+      outcomes.set(call.toolCallId, outcome);
+      startedAt.set(call.toolCallId, run.agent.now());
+      finishCall(run, stepIndex, call, outcome, startedAt);
+    }
+  }
+  await Promise.all(approved.map((call) => runOne(run, stepIndex, call, outcomes, startedAt)));
+  const parts = calls.map((call) => resultPart(call, outcomes.get(call.toolCallId)));
+  return { kind: run.signal.aborted ? 'cancelled' : 'done', parts, outcomes };
+}
+
+async function requiresApproval(
+  run: RunState,
+  tool: AgentTool,
+  call: ModelToolCall,
+  stepIndex: number,
+): Promise<boolean> {
+  const policy = tool.approval ?? 'never';
+  if (policy === 'never') return false;
+  if (policy === 'always') return true;
+  try {
+    return await policy(call.input as never, {
+      ...ids(run),
+      stepIndex,
+      toolCallId: call.toolCallId,
+    });
+  } catch (error) {
+    // A broken policy must not let a dangerous call through: ask a human.
+    run.agent.reportError(error instanceof Error ? error : new Error(String(error)));
+    return true;
+  }
+}
+
+async function runOne(
+  run: RunState,
+  stepIndex: number,
+  call: ModelToolCall,
+  outcomes: Map<string, ToolCallOutcome>,
+  startedAt: Map<string, number>,
+): Promise<void> {
+  startedAt.set(call.toolCallId, startedAt.get(call.toolCallId) ?? run.agent.now());
+  run.emitter.emit('tool_call.running', { toolCallId: call.toolCallId });
+  const found = findTool(run, call.toolName);
+  const tool =
+    found && isSubagentTool(found)
+      ? {
+          ...found,
+          execute: (
+            input: { task: string },
+            context: { toolCallId: string; signal: AbortSignal },
+          ) =>
+            runSubagent(run, found, {
+              task: input.task,
+              toolCallId: context.toolCallId,
+              signal: context.signal,
+            }),
+        }
+      : found;
+  const outcome = await executeToolCall({
+    tool: tool as AgentTool | undefined,
+    toolName: call.toolName,
+    rawInput: call.rawInput,
+    availableTools: [...Object.keys(run.localTools), ...run.agent.tools.names()],
+    context: { ...ids(run), stepIndex, toolCallId: call.toolCallId },
+    signal: run.signal,
+    timeoutMs: tool?.timeoutMs ?? run.agent.options.toolTimeoutMs,
+    maxOutputChars: run.agent.options.maxToolOutputChars,
+    onProgress: (update) =>
+      run.emitter.emit('tool_call.progress', {
+        toolCallId: call.toolCallId,
+        ...(update.message === undefined ? {} : { message: update.message }),
+        ...(update.current === undefined
+          ? {}
+          : {
+              progress: {
+                current: update.current,
+                ...(update.total === undefined ? {} : { total: update.total }),
+              },
+            }),
+      }),
+  });
+  outcomes.set(call.toolCallId, outcome);
+  finishCall(run, stepIndex, call, outcome, startedAt);
+  await run.agent.hooks.run('post_tool_call', {
+    ...ids(run),
+    stepIndex,
+    toolName: call.toolName,
+    args: call.input,
+    result: outcome.output ?? null,
+    isError: outcome.status !== 'completed',
+    status: outcome.status,
+    ...(outcome.error ? { error: outcome.error } : {}),
+    toolCallId: call.toolCallId,
+    durationMs: outcome.executionDurationMs,
+  });
+}
+
+/** Emits the terminal event of a call. */
+export function finishCall(
+  run: RunState,
+  _stepIndex: number,
+  call: Pick<ModelToolCall, 'toolCallId'>,
+  outcome: ToolCallOutcome,
+  startedAt: ReadonlyMap<string, number>,
+): void {
+  const started = startedAt.get(call.toolCallId);
+  run.emitter.emit('tool_call.completed', {
+    toolCallId: call.toolCallId,
+    status: outcome.status,
+    ...(outcome.output === undefined ? {} : { output: outcome.output }),
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(started === undefined ? {} : { durationMs: Math.max(0, run.agent.now() - started) }),
+    executionDurationMs: outcome.executionDurationMs,
+    ...(outcome.truncated ? { truncated: outcome.truncated } : {}),
+  });
+}
+
+function resultPart(
+  call: ModelToolCall,
+  outcome: ToolCallOutcome | undefined,
+): LanguageModelV3ToolResultPart {
+  return {
+    type: 'tool-result',
+    toolCallId: call.toolCallId,
+    toolName: call.toolName,
+    output: toToolResultOutput(outcome ?? { status: 'cancelled', executionDurationMs: 0 }),
+  };
+}
+
+function ids(run: RunState) {
+  return {
+    sessionId: run.session.id,
+    runId: run.runId,
+    turn: run.turn,
+    ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+  };
+}

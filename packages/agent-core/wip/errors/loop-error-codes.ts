@@ -1,0 +1,35 @@
+/** Error codes of the agent loop, sessions' run control and its options. */
+export const LOOP_ERROR_CODES = {
+  /** Agent or run options failed their schema (every issue listed). */
+  CORE_INVALID_OPTIONS: 'Options failed validation.',
+  /** No model was configured. */
+  CORE_NO_MODEL: 'No model configured.',
+  /** The run was cancelled (AbortSignal or session.cancel()). */
+  CORE_CANCELLED: 'The run was cancelled.',
+  /** An unexpected error inside the loop; a bug to report. */
+  CORE_INTERNAL: 'Unexpected error in the agent loop.',
+  /** A hook threw, rejected or timed out; the run went on without it. */
+  CORE_HOOK_FAILED: 'A hook failed.',
+  /** The model failed and the next fallback model took over (a notice, not a failure). */
+  CORE_MODEL_FALLBACK: 'Fell back to the next model.',
+  /** A user message with no text. */
+  CORE_EMPTY_INPUT: 'The user message is empty.',
+  /** run() while another run of the session is active. */
+  CORE_SESSION_BUSY: 'The session already has an active run.',
+  /** run() while the session waits for approvals. */
+  CORE_SESSION_AWAITING_INPUT: 'The session is waiting for answers.',
+  /** Anything but close() on a closed session. */
+  CORE_SESSION_CLOSED: 'The session is closed.',
+  /** createSession() with the id of a stored session. */
+  CORE_SESSION_EXISTS: 'A session with this id exists.',
+  /** loadSession() with an unknown id. */
+  CORE_SESSION_NOT_FOUND: 'No such session.',
+  /** resume() without a paused run. */
+  CORE_NOTHING_TO_RESUME: 'No paused run to resume.',
+  /** resume() while some requests have no answer. */
+  CORE_PENDING_UNANSWERED: 'Some requests still need an answer.',
+  /** respond() to an unknown or answered request. */
+  CORE_NO_PENDING_REQUEST: 'No such open request.',
+  /** respond() with the wrong shape for the request (approval vs answer). */
+  CORE_INVALID_RESPONSE: 'The answer does not fit the request.',
+} as const;

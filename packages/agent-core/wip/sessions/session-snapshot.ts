@@ -1,0 +1,145 @@
+import type { LanguageModelV3Message } from '@ai-sdk/provider';
+import { tokenUsageSchema } from '@switchboard/events';
+import { z } from 'zod';
+
+/** Version of the persisted snapshot format; bump with a migration in the stores. */
+export const SNAPSHOT_VERSION = 1 as const;
+
+/**
+ * A provider message as the AI SDK spec defines it. Only `role` is checked on
+ * load: the content is the spec's own union and is sent to providers as is.
+ */
+const providerMessageSchema = z.custom<LanguageModelV3Message>(
+  (value) =>
+    typeof value === 'object' &&
+    value !== null &&
+    ['system', 'user', 'assistant', 'tool'].includes((value as { role?: string }).role ?? ''),
+  { message: 'expected an AI SDK message with a role of system, user, assistant or tool' },
+);
+
+/**
+ * Display-only facts about a transcript entry. None of it is sent to a
+ * provider: the UI uses it to show what happened (a cancelled partial answer,
+ * an error, a steer), the loop uses it to decide what to send.
+ */
+export const entryDisplaySchema = z.looseObject({
+  /** Epoch ms when the entry was added. */
+  createdAt: z.number(),
+  /** `partial`: cut short by cancel (kept in context); `error`: shown but never sent. */
+  status: z.enum(['complete', 'partial', 'error']).default('complete'),
+  /** Where a user entry came from. */
+  source: z.enum(['text', 'voice', 'steer', 'nudge', 'summary', 'clarify']).optional(),
+  /** Replaced by a compaction summary: shown in the transcript, not sent. */
+  archived: z.boolean().optional(),
+  /** Error shown to the user for `status: error` entries. */
+  error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+  /** Per tool call (by id) that was cancelled, denied or failed, for display. */
+  toolStatus: z
+    .record(z.string(), z.enum(['completed', 'failed', 'denied', 'cancelled']))
+    .optional(),
+});
+export type EntryDisplay = z.output<typeof entryDisplaySchema>;
+
+/** One transcript entry: the provider message plus display-only metadata. */
+export const transcriptEntrySchema = z.object({
+  /** Stable id (the `messageId` of the events that produced it). */
+  id: z.string(),
+  /** The run that added it. */
+  runId: z.string().optional(),
+  /** Exactly what goes to the provider (API-safe fields only). */
+  message: providerMessageSchema,
+  display: entryDisplaySchema,
+});
+export type TranscriptEntry = z.output<typeof transcriptEntrySchema>;
+
+/** A request for outside input that paused a run. */
+export const pendingRequestSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('approval'),
+    requestId: z.string(),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    input: z.unknown(),
+    reason: z.string().optional(),
+    requestedAt: z.number(),
+    /** Filled by respond(); the run resumes once every request has one. */
+    response: z
+      .object({
+        approved: z.boolean(),
+        reason: z.string().optional(),
+        always: z.boolean().optional(),
+      })
+      .optional(),
+  }),
+  z.object({
+    kind: z.literal('clarify'),
+    requestId: z.string(),
+    toolCallId: z.string(),
+    question: z.string(),
+    choices: z.array(z.string()).optional(),
+    timeoutMs: z.number().int().positive(),
+    fallbackAnswer: z.string(),
+    requestedAt: z.number(),
+    response: z.object({ answer: z.string(), source: z.enum(['user', 'timeout']) }).optional(),
+  }),
+]);
+export type PendingRequest = z.output<typeof pendingRequestSchema>;
+
+/** Where a paused run stopped, so `resume()` can continue it in any process. */
+export const pausedRunSchema = z.object({
+  runId: z.string(),
+  stepIndex: z.number().int().nonnegative(),
+  /** The tool calls of the paused step, in the model's order. */
+  toolCalls: z.array(
+    z.object({ toolCallId: z.string(), toolName: z.string(), input: z.unknown() }),
+  ),
+  /** Results of calls of that step that already ran (no approval needed). */
+  results: z.record(z.string(), z.unknown()),
+});
+
+/** Running totals of a session. */
+export const usageTotalsSchema = z.object({
+  usage: tokenUsageSchema,
+  /** Estimated cost in USD, when a price is known for every model used. */
+  costUsd: z.number().nonnegative().optional(),
+  /** Model calls made. */
+  apiCalls: z.number().int().nonnegative(),
+});
+export type UsageTotals = z.output<typeof usageTotalsSchema>;
+
+/** Everything a session needs to continue after a restart. JSON-safe. */
+export const sessionSnapshotSchema = z.object({
+  version: z.literal(SNAPSHOT_VERSION),
+  sessionId: z.string(),
+  agentName: z.string(),
+  userId: z.string().optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  status: z.enum(['idle', 'running', 'awaiting_input', 'closed']),
+  /** Runs started in this session (the "turn" number of hooks and traces). */
+  turn: z.number().int().nonnegative(),
+  transcript: z.array(transcriptEntrySchema),
+  pending: z.array(pendingRequestSchema),
+  paused: pausedRunSchema.optional(),
+  /** Steer texts that arrived after the last run ended: the next user message. */
+  queuedSteers: z.array(z.object({ steerId: z.string(), text: z.string() })),
+  totals: usageTotalsSchema,
+  /** Free-form application state (JSON). */
+  state: z.record(z.string(), z.unknown()).optional(),
+});
+export type SessionSnapshot = z.output<typeof sessionSnapshotSchema>;
+
+/**
+ * Where sessions live between runs and across restarts. `save` replaces the
+ * stored snapshot atomically; `load` validates it (a corrupt or newer
+ * snapshot is an error with a stable code, never a silent reset).
+ */
+export interface SessionStore {
+  load(sessionId: string): Promise<SessionSnapshot | undefined>;
+  save(snapshot: SessionSnapshot): Promise<void>;
+  delete(sessionId: string): Promise<void>;
+  list(options?: {
+    limit?: number;
+  }): Promise<Array<{ sessionId: string; updatedAt: number; agentName: string }>>;
+  close?(): Promise<void>;
+}
