@@ -2,20 +2,6 @@ import type { AgentEvent, EventDraft } from '../schema/agent-event.js';
 import { CONTRACT_VERSION } from '../schema/envelope-schema.js';
 import type { EventType } from '../schema/event-catalog.js';
 
-const ENVELOPE_KEYS = new Set([
-  'v',
-  'type',
-  'seq',
-  'ts',
-  'sessionId',
-  'runId',
-  'stepIndex',
-  'parentRunId',
-  'traceparent',
-  'data',
-  'meta',
-]);
-
 /** Where a session's sequence stands: the last stamped `seq` and `ts` (0 when empty). */
 export interface SequenceHead {
   seq: number;
