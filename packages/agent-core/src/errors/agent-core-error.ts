@@ -1,6 +1,9 @@
 import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { MODEL_ERROR_CODES } from '../models/model-error-codes.js';
+import { SESSION_ERROR_CODES } from '../sessions/session-error-codes.js';
 import { TOOL_ERROR_CODES } from '../tools/tool-error-codes.js';
 import { CORE_BASE_ERROR_CODES } from './core-base-error-codes.js';
+import { LOOP_ERROR_CODES } from './loop-error-codes.js';
 
 /**
  * Every code `@switchboard/agent-core` can throw or put in an event, with a
@@ -10,6 +13,9 @@ import { CORE_BASE_ERROR_CODES } from './core-base-error-codes.js';
 export const CORE_ERROR_CODES = {
   ...CORE_BASE_ERROR_CODES,
   ...TOOL_ERROR_CODES,
+  ...MODEL_ERROR_CODES,
+  ...LOOP_ERROR_CODES,
+  ...SESSION_ERROR_CODES,
 } as const;
 
 /** A stable `@switchboard/agent-core` error code. */

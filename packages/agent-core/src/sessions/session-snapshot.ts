@@ -12,7 +12,7 @@ export const SNAPSHOT_VERSION = 1 as const;
 const providerMessageSchema = z.custom<LanguageModelV3Message>(
   (value) =>
     typeof value === 'object' &&
-    value !== null &&
+    value != null &&
     ['system', 'user', 'assistant', 'tool'].includes((value as { role?: string }).role ?? ''),
   { message: 'expected an AI SDK message with a role of system, user, assistant or tool' },
 );
@@ -138,8 +138,14 @@ export interface SessionStore {
   load(sessionId: string): Promise<SessionSnapshot | undefined>;
   save(snapshot: SessionSnapshot): Promise<void>;
   delete(sessionId: string): Promise<void>;
-  list(options?: {
-    limit?: number;
-  }): Promise<Array<{ sessionId: string; updatedAt: number; agentName: string }>>;
+  /** Most recently updated first. */
+  list(options?: { limit?: number }): Promise<StoredSessionInfo[]>;
   close?(): Promise<void>;
+}
+
+/** A row of {@link SessionStore.list}. */
+export interface StoredSessionInfo {
+  sessionId: string;
+  updatedAt: number;
+  agentName: string;
 }

@@ -10,7 +10,7 @@ import type { HandoffTarget } from './run-state.js';
 const fn = <T>(what: string) =>
   z.custom<T>((value) => typeof value === 'function', { message: `expected ${what} (a function)` });
 const object = <T>(what: string) =>
-  z.custom<T>((value) => typeof value === 'object' && value !== null, {
+  z.custom<T>((value) => typeof value === 'object' && value != null, {
     message: `expected ${what}`,
   });
 

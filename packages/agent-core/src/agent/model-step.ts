@@ -287,8 +287,18 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         return;
       case 'error':
         throw part.error;
-      default:
-        return; // stream-start, text-start/end, reasoning-end, tool-input-end, sources, files, raw
+      // Nothing to do: bookkeeping parts, and provider-executed tools (the provider's business).
+      case 'stream-start':
+      case 'text-start':
+      case 'text-end':
+      case 'reasoning-end':
+      case 'tool-input-end':
+      case 'source':
+      case 'file':
+      case 'raw':
+      case 'tool-result':
+      case 'tool-approval-request':
+        return;
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
-import type { ContentPart, StopReason } from '@switchboard/events';
+import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
@@ -7,6 +7,7 @@ import { addUsage } from '../usage/token-usage.js';
 import { computeCost, findPrice } from '../usage/price-table.js';
 import { maybeCompact } from './compaction.js';
 import { runModelStep, type ModelStepOutput, type ModelToolCall } from './model-step.js';
+import { finishRun, type Stop } from './finish-run.js';
 import type { RunResult } from './run-handle.js';
 import type { RunState } from './run-state.js';
 import { StuckDetector } from './stuck-detector.js';
@@ -23,9 +24,6 @@ export type RunInput =
     }
   | { kind: 'resume' }
   | { kind: 'continue' };
-
-type Stop =
-  { stopReason: StopReason; error?: undefined } | { stopReason: 'failed'; error: AgentCoreError };
 
 /**
  * One run of the agent loop, from `run.started` to `run.finished` (or
@@ -86,7 +84,7 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
     agent.reportError(failure);
     stop = { stopReason: 'failed', error: failure };
   }
-  return finishRun(run, stop, started, modelName);
+  return finishRun(run, stop, { startedAt: started, modelName });
 }
 
 function acceptUserInput(run: RunState, input: Extract<RunInput, { kind: 'user' }>): void {
@@ -135,7 +133,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     }
     const stepIndex = run.nextStepIndex++;
     emitter.stepIndex = stepIndex;
-    const stepStarted = agent.now();
+    const clock: StepClock = { index: stepIndex, startedAt: agent.now() };
     emitter.emit('step.started', { stepIndex });
     await maybeCompact(run);
     const system = await agent.instructions(session.id);
@@ -161,18 +159,18 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     run.modelCalls += 1;
     recordUsage(run, step);
     keepAssistantMessage(run, step);
-    await afterApiRequest(run, step, stepIndex, prompt.length);
+    await afterApiRequest(run, step, { stepIndex, messageCount: prompt.length });
     if (step.cancelled) {
-      cancelUnfinished(run, stepIndex, step);
-      finishStep(run, stepIndex, stepStarted, step);
+      cancelUnfinished(run, step);
+      finishStep(run, clock, step);
       return { stopReason: 'cancelled' };
     }
     if (step.error) {
-      finishStep(run, stepIndex, stepStarted, step);
+      finishStep(run, clock, step);
       return { stopReason: 'failed', error: step.error };
     }
     if (step.toolCalls.length === 0) {
-      finishStep(run, stepIndex, stepStarted, step);
+      finishStep(run, clock, step);
       await session.checkpoint();
       if (step.finishReason === 'length') return { stopReason: 'max_tokens' };
       if (step.finishReason === 'content-filter') return { stopReason: 'refusal' };
@@ -180,16 +178,16 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     }
     const phase = await runToolPhase(run, stepIndex, step.toolCalls);
     if (phase.kind === 'awaiting_input') {
-      finishStep(run, stepIndex, stepStarted, step);
+      finishStep(run, clock, step);
       return { stopReason: 'awaiting_input' };
     }
     appendToolResults(run, phase, step.toolCalls);
     if (phase.kind === 'cancelled') {
-      finishStep(run, stepIndex, stepStarted, step);
+      finishStep(run, clock, step);
       return { stopReason: 'cancelled' };
     }
     deliverSteers(run);
-    finishStep(run, stepIndex, stepStarted, step);
+    finishStep(run, clock, step);
     await session.checkpoint();
     if (run.handoff) {
       emitter.emit('agent.handoff', {
@@ -264,7 +262,7 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
     (request) => request.kind !== 'approval',
   );
   session.snapshot.paused = undefined;
-  const phase = await runApprovedCalls(run, stepIndex, calls, decisions, earlier);
+  const phase = await runApprovedCalls(run, { stepIndex, calls, decisions, earlier });
   appendToolResults(run, phase, calls);
   await session.checkpoint();
   return phase.kind === 'cancelled' ? { stopReason: 'cancelled' } : undefined;
@@ -335,8 +333,7 @@ function keepAssistantMessage(run: RunState, step: ModelStepOutput): void {
 async function afterApiRequest(
   run: RunState,
   step: ModelStepOutput,
-  stepIndex: number,
-  messageCount: number,
+  { stepIndex, messageCount }: { stepIndex: number; messageCount: number },
 ): Promise<void> {
   await run.agent.hooks.run('post_api_request', {
     sessionId: run.session.id,
@@ -365,20 +362,14 @@ async function afterApiRequest(
 }
 
 /** Cancelled mid-stream: calls that started but never ran end as cancelled, with results so the prompt stays valid. */
-function cancelUnfinished(run: RunState, stepIndex: number, step: ModelStepOutput): void {
+function cancelUnfinished(run: RunState, step: ModelStepOutput): void {
   const now = new Map<string, number>();
   for (const call of [...step.toolCalls, ...step.unfinishedToolCalls]) {
-    finishCall(
-      run,
-      stepIndex,
-      call,
-      {
-        status: 'cancelled',
-        error: { message: 'Cancelled by the user.', code: 'CORE_CANCELLED' },
-        executionDurationMs: 0,
-      },
-      now,
-    );
+    finishCall({ run, startedAt: now }, call, {
+      status: 'cancelled',
+      error: { message: 'Cancelled by the user.', code: 'CORE_CANCELLED' },
+      executionDurationMs: 0,
+    });
   }
   if (step.toolCalls.length > 0) {
     appendToolResults(run, { kind: 'cancelled', parts: [], outcomes: new Map() }, step.toolCalls);
@@ -429,104 +420,18 @@ function deliverSteers(run: RunState): void {
   }
 }
 
-function finishStep(
-  run: RunState,
-  stepIndex: number,
-  started: number,
-  step: ModelStepOutput,
-): void {
-  run.emitter.emit('step.finished', {
-    stepIndex,
-    durationMs: Math.max(0, run.agent.now() - started),
-    usage: step.usage,
-  });
+/** When a step started, for its `step.finished` duration. */
+interface StepClock {
+  index: number;
+  startedAt: number;
 }
 
-async function finishRun(
-  run: RunState,
-  stop: Stop,
-  started: number,
-  modelName: string,
-): Promise<RunResult> {
-  const { agent, session, emitter } = run;
-  emitter.stepIndex = undefined;
-  // Steers that never reached a tool boundary wait for the next user message.
-  for (const steer of session.takeSteers()) {
-    session.snapshot.queuedSteers.push(steer);
-    emitter.emit('steer.applied', { steerId: steer.steerId, mode: 'next_message' });
-  }
-  const pending =
-    stop.stopReason === 'awaiting_input' ? session.snapshot.pending.filter((r) => !r.response) : [];
-  session.snapshot.status = stop.stopReason === 'awaiting_input' ? 'awaiting_input' : 'idle';
-  if (stop.stopReason === 'completed') {
-    await agent.hooks.run('post_llm_call', {
-      sessionId: session.id,
-      runId: run.runId,
-      turn: run.turn,
-      ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
-      userMessage: run.userMessage,
-      assistantResponse: run.lastText,
-      history: toProviderPrompt('', session.snapshot.transcript).filter((m) => m.role !== 'system'),
-      model: modelName,
-      platform: agent.options.platform,
-      usage: run.usage,
-    });
-  }
-  await agent.hooks.run('on_session_end', {
-    sessionId: session.id,
-    runId: run.runId,
-    turn: run.turn,
-    ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
-    completed: stop.stopReason === 'completed',
-    interrupted: stop.stopReason === 'cancelled' || stop.stopReason === 'interrupted',
-    stopReason: stop.stopReason,
-    ...(stop.error ? { error: { code: stop.error.code, message: stop.error.message } } : {}),
-    model: modelName,
-    platform: agent.options.platform,
+function finishStep(run: RunState, clock: StepClock, step: ModelStepOutput): void {
+  run.emitter.emit('step.finished', {
+    stepIndex: clock.index,
+    durationMs: Math.max(0, run.agent.now() - clock.startedAt),
+    usage: step.usage,
   });
-  const durationMs = Math.max(0, agent.now() - started);
-  const cost = run.costUsd === undefined ? {} : { cost: { amount: run.costUsd, currency: 'USD' } };
-  if (stop.stopReason === 'failed') {
-    emitter.emit('run.failed', {
-      error: {
-        message: stop.error.message,
-        code: stop.error.code,
-        retryable: stop.error.retryable,
-      },
-      usage: run.usage,
-      ...cost,
-      durationMs,
-    });
-  } else {
-    emitter.emit('run.finished', {
-      stopReason: stop.stopReason,
-      ...(pending.length > 0
-        ? {
-            interrupts: pending.map((request) => ({
-              interruptId: request.requestId,
-              reason: request.kind === 'approval' ? 'tool_approval' : 'clarify',
-              toolCallId: request.toolCallId,
-            })),
-          }
-        : {}),
-      usage: run.usage,
-      ...cost,
-      durationMs,
-    });
-  }
-  await session.checkpoint();
-  return {
-    runId: run.runId,
-    ...(run.handoff
-      ? { handoffTo: { agentName: run.handoff.target.name, runId: run.handoff.toRunId } }
-      : {}),
-    stopReason: stop.stopReason,
-    text: run.lastText,
-    usage: run.usage,
-    ...(run.costUsd === undefined ? {} : { costUsd: run.costUsd }),
-    pending,
-    ...(stop.error ? { error: stop.error } : {}),
-  };
 }
 
 function localSpecTools(run: RunState) {

@@ -100,9 +100,9 @@ describe('context compaction', () => {
     await using t = await startTestAgent(
       (request) => {
         const body = request.body as { messages: Array<{ role: string; content: unknown }> };
-        const system = String(body.messages[0]?.content ?? '');
-        if (system.startsWith('Summarise')) return { text: 'Earlier: the user counted to three.' };
-        return { text: 'x'.repeat(200) };
+        const system = JSON.stringify(body.messages[0]?.content ?? '');
+        if (system.startsWith('"Summarise')) return { text: 'Earlier: the user counted to three.' };
+        return { text: 'x'.repeat(400) };
       },
       { compaction: { contextWindow: 400, threshold: 0.5, keepRecent: 2 } },
     );

@@ -1,15 +1,11 @@
 /** Error codes of the agent loop, sessions' run control and its options. */
 export const LOOP_ERROR_CODES = {
-  /** Agent or run options failed their schema (every issue listed). */
-  CORE_INVALID_OPTIONS: 'Options failed validation.',
   /** No model was configured. */
   CORE_NO_MODEL: 'No model configured.',
   /** The run was cancelled (AbortSignal or session.cancel()). */
   CORE_CANCELLED: 'The run was cancelled.',
   /** An unexpected error inside the loop; a bug to report. */
   CORE_INTERNAL: 'Unexpected error in the agent loop.',
-  /** A hook threw, rejected or timed out; the run went on without it. */
-  CORE_HOOK_FAILED: 'A hook failed.',
   /** The model failed and the next fallback model took over (a notice, not a failure). */
   CORE_MODEL_FALLBACK: 'Fell back to the next model.',
   /** A user message with no text. */

@@ -45,7 +45,7 @@ export class Agent {
     }
     const env = resolved.env ?? process.env;
     this.#models = [resolved.model, ...resolved.fallbackModels].map((ref) =>
-      resolveModel(ref, { ...(resolved.providers ?? {}), env } as never),
+      resolveModel(ref, { ...(resolved.providers ?? {}), env }),
     );
     this.bus = resolved.bus ?? new EventBus({ onError: (error) => this.#report(error) });
     this.#store = resolved.store ?? new MemorySessionStore();

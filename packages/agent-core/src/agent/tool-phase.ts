@@ -16,6 +16,14 @@ export type ToolPhaseResult =
       outcomes: Map<string, ToolCallOutcome>;
     };
 
+/** The book of one step's tool calls: what ran, how it ended, when each call started. */
+interface CallBook {
+  run: RunState;
+  stepIndex: number;
+  outcomes: Map<string, ToolCallOutcome>;
+  startedAt: Map<string, number>;
+}
+
 /** Looks a tool up: run-local tools (ask_user, handoffs) first, then the agent's. */
 export function findTool(run: RunState, name: string): AgentTool | undefined {
   return run.localTools[name] ?? run.agent.tools.get(name);
@@ -34,6 +42,7 @@ export async function runToolPhase(
 ): Promise<ToolPhaseResult> {
   const outcomes = new Map<string, ToolCallOutcome>();
   const startedAt = new Map<string, number>();
+  const book: CallBook = { run, stepIndex, outcomes, startedAt };
   const needApproval: ModelToolCall[] = [];
   const runnable: ModelToolCall[] = [];
   for (const call of calls) {
@@ -48,7 +57,7 @@ export async function runToolPhase(
       })
     ).filter(
       (result): result is { block: string } =>
-        typeof result === 'object' && result !== null && typeof result.block === 'string',
+        typeof result === 'object' && result != null && typeof result.block === 'string',
     );
     if (blocked) {
       outcomes.set(call.toolCallId, {
@@ -59,19 +68,12 @@ export async function runToolPhase(
       continue;
     }
     const tool = findTool(run, call.toolName);
-    if (tool && (await requiresApproval(run, tool, call, stepIndex))) needApproval.push(call);
+    if (tool && (await requiresApproval(book, tool, call))) needApproval.push(call);
     else runnable.push(call);
   }
-  await Promise.all(runnable.map((call) => runOne(run, stepIndex, call, outcomes, startedAt)));
+  await Promise.all(runnable.map((call) => runOne(book, call)));
   for (const [toolCallId, outcome] of outcomes) {
-    if (outcome.status === 'denied')
-      finishCall(
-        run,
-        stepIndex,
-        calls.find((c) => c.toolCallId === toolCallId)!,
-        outcome,
-        startedAt,
-      );
+    if (outcome.status === 'denied') finishCall(book, { toolCallId }, outcome);
   }
   if (needApproval.length > 0 && !run.signal.aborted) {
     const requests: PendingRequest[] = needApproval.map((call) => ({
@@ -115,13 +117,18 @@ export async function runToolPhase(
 /** Runs the calls a resumed run was waiting on, given the stored decisions. */
 export async function runApprovedCalls(
   run: RunState,
-  stepIndex: number,
-  calls: readonly ModelToolCall[],
-  decisions: ReadonlyMap<string, { approved: boolean; reason?: string }>,
-  earlier: ReadonlyMap<string, ToolCallOutcome>,
+  paused: {
+    stepIndex: number;
+    calls: readonly ModelToolCall[];
+    decisions: ReadonlyMap<string, { approved: boolean; reason?: string }>;
+    /** Outcomes of the calls that ran before the pause. */
+    earlier: ReadonlyMap<string, ToolCallOutcome>;
+  },
 ): Promise<Extract<ToolPhaseResult, { kind: 'done' | 'cancelled' }>> {
-  const outcomes = new Map(earlier);
+  const { calls, decisions } = paused;
+  const outcomes = new Map(paused.earlier);
   const startedAt = new Map<string, number>();
+  const book: CallBook = { run, stepIndex: paused.stepIndex, outcomes, startedAt };
   const approved = calls.filter(
     (call) => !outcomes.has(call.toolCallId) && decisions.get(call.toolCallId)?.approved,
   );
@@ -140,25 +147,24 @@ export async function runApprovedCalls(
       };
       outcomes.set(call.toolCallId, outcome);
       startedAt.set(call.toolCallId, run.agent.now());
-      finishCall(run, stepIndex, call, outcome, startedAt);
+      finishCall(book, call, outcome);
     }
   }
-  await Promise.all(approved.map((call) => runOne(run, stepIndex, call, outcomes, startedAt)));
+  await Promise.all(approved.map((call) => runOne(book, call)));
   const parts = calls.map((call) => resultPart(call, outcomes.get(call.toolCallId)));
   return { kind: run.signal.aborted ? 'cancelled' : 'done', parts, outcomes };
 }
 
 async function requiresApproval(
-  run: RunState,
+  { run, stepIndex }: CallBook,
   tool: AgentTool,
   call: ModelToolCall,
-  stepIndex: number,
 ): Promise<boolean> {
   const policy = tool.approval ?? 'never';
   if (policy === 'never') return false;
   if (policy === 'always') return true;
   try {
-    return await policy(call.input as never, {
+    return await policy(call.input, {
       ...ids(run),
       stepIndex,
       toolCallId: call.toolCallId,
@@ -170,13 +176,8 @@ async function requiresApproval(
   }
 }
 
-async function runOne(
-  run: RunState,
-  stepIndex: number,
-  call: ModelToolCall,
-  outcomes: Map<string, ToolCallOutcome>,
-  startedAt: Map<string, number>,
-): Promise<void> {
+async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
+  const { run, stepIndex, outcomes, startedAt } = book;
   startedAt.set(call.toolCallId, startedAt.get(call.toolCallId) ?? run.agent.now());
   run.emitter.emit('tool_call.running', { toolCallId: call.toolCallId });
   const found = findTool(run, call.toolName);
@@ -196,7 +197,7 @@ async function runOne(
         }
       : found;
   const outcome = await executeToolCall({
-    tool: tool as AgentTool | undefined,
+    tool: tool,
     toolName: call.toolName,
     rawInput: call.rawInput,
     availableTools: [...Object.keys(run.localTools), ...run.agent.tools.names()],
@@ -219,7 +220,7 @@ async function runOne(
       }),
   });
   outcomes.set(call.toolCallId, outcome);
-  finishCall(run, stepIndex, call, outcome, startedAt);
+  finishCall(book, call, outcome);
   await run.agent.hooks.run('post_tool_call', {
     ...ids(run),
     stepIndex,
@@ -236,11 +237,9 @@ async function runOne(
 
 /** Emits the terminal event of a call. */
 export function finishCall(
-  run: RunState,
-  _stepIndex: number,
+  { run, startedAt }: Pick<CallBook, 'run' | 'startedAt'>,
   call: Pick<ModelToolCall, 'toolCallId'>,
   outcome: ToolCallOutcome,
-  startedAt: ReadonlyMap<string, number>,
 ): void {
   const started = startedAt.get(call.toolCallId);
   run.emitter.emit('tool_call.completed', {

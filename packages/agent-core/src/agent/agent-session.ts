@@ -99,7 +99,7 @@ export class AgentSession {
       });
     }
     const normalised = normaliseInput(input, () => this.#runtime.newId('msg'));
-    return this.#start('user', normalised, options);
+    return this.#start({ trigger: 'user', input: normalised, options });
   }
 
   /** Continues a run that paused for approvals, once every request has an answer. */
@@ -119,7 +119,7 @@ export class AgentSession {
         details: { requestIds: unanswered.map((request) => request.requestId) },
       });
     }
-    return this.#start('resume', { kind: 'resume' }, options);
+    return this.#start({ trigger: 'resume', input: { kind: 'resume' }, options });
   }
 
   /** Answers an approval or clarify request. */
@@ -250,12 +250,17 @@ export class AgentSession {
     }
   }
 
-  #start(
-    trigger: 'user' | 'resume' | 'handoff',
-    input: RunInput,
-    options: RunOptions,
+  #start({
+    trigger,
+    input,
+    options,
     runId = this.#runtime.newId('run'),
-  ): RunHandle {
+  }: {
+    trigger: 'user' | 'resume' | 'handoff';
+    input: RunInput;
+    options: RunOptions;
+    runId?: string;
+  }): RunHandle {
     const runtime = this.#runtime;
     const controller = new AbortController();
     const signal = options.signal
@@ -288,9 +293,15 @@ export class AgentSession {
       if (this.#active?.runId === runId) this.#active = undefined;
       if (run.handoff && result.stopReason === 'completed') {
         // The conversation continues with the target agent, in the run the handoff event announced.
-        this.#runtime = run.handoff.target.runtime();
+        // Its events stay on this session's bus, so one stream tells the whole conversation.
+        this.#runtime = { ...run.handoff.target.runtime(), bus: runtime.bus };
         this.#snapshot.agentName = run.handoff.target.name;
-        this.#start('handoff', { kind: 'continue' }, options, run.handoff.toRunId);
+        this.#start({
+          trigger: 'handoff',
+          input: { kind: 'continue' },
+          options,
+          runId: run.handoff.toRunId,
+        });
       }
       return result;
     });

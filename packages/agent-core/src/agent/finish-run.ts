@@ -1,0 +1,100 @@
+import { toProviderPrompt } from '../sessions/transcript.js';
+import type { AgentCoreError } from '../errors/agent-core-error.js';
+import type { StopReason } from '@switchboard/events';
+import type { RunResult } from './run-handle.js';
+import type { RunState } from './run-state.js';
+
+/** How a run ended. */
+export type Stop =
+  { stopReason: StopReason; error?: undefined } | { stopReason: 'failed'; error: AgentCoreError };
+
+/**
+ * Ends a run: queues steers that never reached a tool boundary, runs the
+ * `post_llm_call` and `on_session_end` hooks, emits `run.finished` or
+ * `run.failed`, and checkpoints the session.
+ */
+export async function finishRun(
+  run: RunState,
+  stop: Stop,
+  { startedAt: started, modelName }: { startedAt: number; modelName: string },
+): Promise<RunResult> {
+  const { agent, session, emitter } = run;
+  emitter.stepIndex = undefined;
+  // Steers that never reached a tool boundary wait for the next user message.
+  for (const steer of session.takeSteers()) {
+    session.snapshot.queuedSteers.push(steer);
+    emitter.emit('steer.applied', { steerId: steer.steerId, mode: 'next_message' });
+  }
+  const pending =
+    stop.stopReason === 'awaiting_input' ? session.snapshot.pending.filter((r) => !r.response) : [];
+  session.snapshot.status = stop.stopReason === 'awaiting_input' ? 'awaiting_input' : 'idle';
+  if (stop.stopReason === 'completed') {
+    await agent.hooks.run('post_llm_call', {
+      sessionId: session.id,
+      runId: run.runId,
+      turn: run.turn,
+      ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+      userMessage: run.userMessage,
+      assistantResponse: run.lastText,
+      history: toProviderPrompt('', session.snapshot.transcript).filter((m) => m.role !== 'system'),
+      model: modelName,
+      platform: agent.options.platform,
+      usage: run.usage,
+    });
+  }
+  await agent.hooks.run('on_session_end', {
+    sessionId: session.id,
+    runId: run.runId,
+    turn: run.turn,
+    ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+    completed: stop.stopReason === 'completed',
+    interrupted: stop.stopReason === 'cancelled' || stop.stopReason === 'interrupted',
+    stopReason: stop.stopReason,
+    ...(stop.error ? { error: { code: stop.error.code, message: stop.error.message } } : {}),
+    model: modelName,
+    platform: agent.options.platform,
+  });
+  const durationMs = Math.max(0, agent.now() - started);
+  const cost = run.costUsd === undefined ? {} : { cost: { amount: run.costUsd, currency: 'USD' } };
+  if (stop.stopReason === 'failed') {
+    emitter.emit('run.failed', {
+      error: {
+        message: stop.error.message,
+        code: stop.error.code,
+        retryable: stop.error.retryable,
+      },
+      usage: run.usage,
+      ...cost,
+      durationMs,
+    });
+  } else {
+    emitter.emit('run.finished', {
+      stopReason: stop.stopReason,
+      ...(pending.length > 0
+        ? {
+            interrupts: pending.map((request) => ({
+              interruptId: request.requestId,
+              reason: request.kind === 'approval' ? 'tool_approval' : 'clarify',
+              toolCallId: request.toolCallId,
+            })),
+          }
+        : {}),
+      usage: run.usage,
+      ...cost,
+      durationMs,
+    });
+  }
+  await session.checkpoint();
+  return {
+    runId: run.runId,
+    ...(run.handoff
+      ? { handoffTo: { agentName: run.handoff.target.name, runId: run.handoff.toRunId } }
+      : {}),
+    stopReason: stop.stopReason,
+    text: run.lastText,
+    usage: run.usage,
+    ...(run.costUsd === undefined ? {} : { costUsd: run.costUsd }),
+    pending,
+    ...(stop.error ? { error: stop.error } : {}),
+  };
+}

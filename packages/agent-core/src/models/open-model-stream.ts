@@ -1,0 +1,142 @@
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3StreamPart,
+} from '@ai-sdk/provider';
+import { APICallError } from '@ai-sdk/provider';
+import type { AgentCoreError } from '../errors/agent-core-error.js';
+import { classifyProviderError } from './provider-errors.js';
+
+/** Retry policy of one model before falling back to the next. */
+export interface RetryPolicy {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+/** Codes worth trying the next model for. */
+const FALLBACK_CODES = new Set([
+  'CORE_PROVIDER_RATE_LIMIT',
+  'CORE_PROVIDER_QUOTA',
+  'CORE_PROVIDER_UNAVAILABLE',
+  'CORE_PROVIDER_NO_RESPONSE',
+  'CORE_MODEL_NOT_FOUND',
+  'CORE_PROVIDER_ERROR',
+]);
+
+const CONTENT = new Set([
+  'text-delta',
+  'reasoning-delta',
+  'tool-input-start',
+  'tool-call',
+  'finish',
+]);
+
+/**
+ * Opens a model stream with retries and ordered fallbacks. A call is retried
+ * (exponential backoff with jitter, honouring `retry-after-ms` / `retry-after`)
+ * when it fails retryably, including a stream that errors or ends before its
+ * first content part. Once content has been produced, errors pass through to
+ * the caller: retrying then would duplicate deltas.
+ */
+export async function openModelStream(options: {
+  models: LanguageModelV3[];
+  callOptions: Omit<LanguageModelV3CallOptions, 'abortSignal'>;
+  signal: AbortSignal;
+  retry: RetryPolicy;
+  onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
+}): Promise<{
+  stream: ReadableStream<LanguageModelV3StreamPart>;
+  model: LanguageModelV3;
+  modelIndex: number;
+  attempt: number;
+}> {
+  let lastError: AgentCoreError | undefined;
+  for (let modelIndex = 0; modelIndex < options.models.length; modelIndex++) {
+    const model = options.models[modelIndex]!;
+    for (let attempt = 1; attempt <= options.retry.maxRetries + 1; attempt++) {
+      options.signal.throwIfAborted();
+      try {
+        const { stream } = await model.doStream({
+          ...options.callOptions,
+          abortSignal: options.signal,
+        });
+        const primed = await primeStream(stream);
+        return { stream: primed, model, modelIndex, attempt };
+      } catch (error) {
+        options.signal.throwIfAborted();
+        lastError = classifyProviderError(error);
+        if (!lastError.retryable || attempt > options.retry.maxRetries) break;
+        await sleep(delayFor(error, attempt, options.retry), options.signal);
+      }
+    }
+    const next = options.models[modelIndex + 1];
+    if (!next || !lastError || !FALLBACK_CODES.has(lastError.code)) break;
+    options.onFallback?.({
+      from: `${model.provider}:${model.modelId}`,
+      to: `${next.provider}:${next.modelId}`,
+      error: lastError,
+    });
+  }
+  throw lastError ?? new Error('no model to call');
+}
+
+/** Reads until the first content part; a failure before it throws (so the call can be retried). */
+async function primeStream(
+  stream: ReadableStream<LanguageModelV3StreamPart>,
+): Promise<ReadableStream<LanguageModelV3StreamPart>> {
+  const reader = stream.getReader();
+  const head: LanguageModelV3StreamPart[] = [];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('The stream ended before any content (no response).');
+    if (value.type === 'error') throw value.error;
+    head.push(value);
+    if (CONTENT.has(value.type)) break;
+  }
+  return new ReadableStream<LanguageModelV3StreamPart>({
+    start(controller) {
+      for (const part of head) controller.enqueue(part);
+    },
+    async pull(controller) {
+      try {
+        const { value, done } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+function delayFor(error: unknown, attempt: number, retry: RetryPolicy): number {
+  const headers = APICallError.isInstance(error) ? (error.responseHeaders ?? {}) : {};
+  const ms = Number(headers['retry-after-ms']);
+  if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, retry.maxDelayMs);
+  const after = headers['retry-after'];
+  if (after !== undefined) {
+    const seconds = Number(after);
+    const wait = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
+    if (Number.isFinite(wait) && wait >= 0) return Math.min(wait, retry.maxDelayMs);
+  }
+  const exponential = retry.baseDelayMs * 2 ** (attempt - 1);
+  return Math.min(retry.maxDelayMs, exponential * (0.75 + Math.random() * 0.5));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,92 @@
+import { APICallError } from '@ai-sdk/provider';
+import { SwitchboardError } from '@switchboard/events';
+import { AgentCoreError, type CoreErrorCode } from '../errors/agent-core-error.js';
+import { redactSecrets } from './redact-secrets.js';
+
+const HINTS: Partial<Record<CoreErrorCode, string>> = {
+  CORE_PROVIDER_QUOTA:
+    'Check the billing and quota of the provider account, or configure a fallback model.',
+  CORE_PROVIDER_RATE_LIMIT:
+    'Wait and retry, lower the request rate, or configure a fallback model.',
+  CORE_PROVIDER_AUTH: 'Check the API key (and that it belongs to this provider and project).',
+  CORE_MODEL_NOT_FOUND: 'Check the model name, and that your account has access to it.',
+  CORE_CONTEXT_LENGTH:
+    'Shorten the conversation (reset or compaction) or use a model with a larger context window.',
+  CORE_PROVIDER_NO_RESPONSE: 'Check the base URL and the network, and that the server is running.',
+  CORE_PROVIDER_UNAVAILABLE:
+    'The provider is having trouble; retry later or configure a fallback model.',
+};
+
+/**
+ * Classifies any provider failure into an AgentCoreError with a stable code,
+ * a user-facing hint and `retryable`. Messages and details never carry
+ * credentials (see redactSecrets).
+ */
+export function classifyProviderError(
+  error: unknown,
+  secrets: readonly string[] = [],
+): AgentCoreError {
+  if (error instanceof AgentCoreError) return error;
+  if (SwitchboardError.isInstance(error)) {
+    return new AgentCoreError({
+      code: 'CORE_PROVIDER_ERROR',
+      message: redactSecrets(error.message, secrets),
+      cause: error,
+    });
+  }
+  const status = APICallError.isInstance(error) ? error.statusCode : undefined;
+  const body = APICallError.isInstance(error) ? (error.responseBody ?? '') : '';
+  const raw = `${(error as Error)?.message ?? String(error)} ${body}`;
+  const text = raw.toLowerCase();
+  const code = codeFor(status, text, error);
+  const message = redactSecrets(
+    `${status ? `HTTP ${status}: ` : ''}${(error as Error)?.message ?? String(error)}`,
+    secrets,
+  );
+  return new AgentCoreError({
+    code,
+    message,
+    retryable:
+      code === 'CORE_PROVIDER_RATE_LIMIT' ||
+      code === 'CORE_PROVIDER_UNAVAILABLE' ||
+      code === 'CORE_PROVIDER_NO_RESPONSE',
+    ...(HINTS[code] ? { hint: HINTS[code] } : {}),
+    details: { ...(status ? { status } : {}) },
+    cause: error,
+  });
+}
+
+function codeFor(status: number | undefined, text: string, error: unknown): CoreErrorCode {
+  if (
+    text.includes('insufficient_quota') ||
+    text.includes('billing') ||
+    text.includes('credit balance') ||
+    status === 402
+  )
+    return 'CORE_PROVIDER_QUOTA';
+  if (status === 429) return 'CORE_PROVIDER_RATE_LIMIT';
+  if (status === 401 || status === 403) return 'CORE_PROVIDER_AUTH';
+  if (status === 404 || text.includes('model_not_found') || text.includes('does not exist'))
+    return 'CORE_MODEL_NOT_FOUND';
+  if (
+    text.includes('context_length') ||
+    text.includes('maximum context length') ||
+    text.includes('prompt is too long') ||
+    text.includes('context window')
+  ) {
+    return 'CORE_CONTEXT_LENGTH';
+  }
+  if (status !== undefined && status >= 500) return 'CORE_PROVIDER_UNAVAILABLE';
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  if (
+    status === undefined &&
+    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes(cause?.code ?? '') ||
+      text.includes('fetch failed') ||
+      text.includes('terminated') ||
+      text.includes('socket') ||
+      text.includes('no response'))
+  ) {
+    return 'CORE_PROVIDER_NO_RESPONSE';
+  }
+  return 'CORE_PROVIDER_ERROR';
+}
