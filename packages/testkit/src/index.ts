@@ -4,3 +4,10 @@ export type { ModelServer } from './model-server/start-model-server.js';
 export { scriptedTurnSchema } from './model-server/scripted-turn.js';
 export type { ModelScript, RecordedRequest, ScriptedTurn } from './model-server/scripted-turn.js';
 export { openAiChunks } from './model-server/openai-chunks.js';
+export { createScriptedModel } from './scripted-model/scripted-language-model.js';
+export type {
+  ScriptedLanguageModel,
+  ScriptedModelCall,
+  ScriptedModelScript,
+} from './scripted-model/scripted-language-model.js';
+export { readScriptFile, scriptFileSchema, serveModel } from './cli/serve-model.js';

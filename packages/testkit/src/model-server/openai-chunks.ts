@@ -1,6 +1,7 @@
 import type { ScriptedTurn } from './scripted-turn.js';
 
-const pieces = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const pieces = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Splits a string into `count` fragments, so argument deltas arrive in pieces as real providers send them. */
 function split(text: string, count = 3): string[] {
@@ -16,17 +17,37 @@ function split(text: string, count = 3): string[] {
  * (id and name only on the first fragment of each, matched by `index`), the
  * finish chunk, then usage when asked for.
  */
-export function openAiChunks(turn: ScriptedTurn, options: { model: string; id: string; includeUsage: boolean }): object[] {
-  const base = { id: options.id, object: 'chat.completion.chunk', created: 1_763_800_000, model: options.model };
-  const choice = (delta: object, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
+export function openAiChunks(
+  turn: ScriptedTurn,
+  options: { model: string; id: string; includeUsage: boolean },
+): object[] {
+  const base = {
+    id: options.id,
+    object: 'chat.completion.chunk',
+    created: 1_763_800_000,
+    model: options.model,
+  };
+  const choice = (delta: object, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
   const chunks: object[] = [choice({ role: 'assistant', content: '' })];
   for (const piece of pieces(turn.reasoning)) chunks.push(choice({ reasoning_content: piece }));
   for (const piece of pieces(turn.text)) chunks.push(choice({ content: piece }));
   (turn.toolCalls ?? []).forEach((call, index) => {
     const args = typeof call.args === 'string' ? call.args : JSON.stringify(call.args);
     split(args).forEach((fragment, position) => {
-      const fn = position === 0 ? { name: call.name, arguments: fragment } : { arguments: fragment };
-      chunks.push(choice({ tool_calls: [position === 0 ? { index, id: call.id, type: 'function', function: fn } : { index, function: fn }] }));
+      const fn =
+        position === 0 ? { name: call.name, arguments: fragment } : { arguments: fragment };
+      chunks.push(
+        choice({
+          tool_calls: [
+            position === 0
+              ? { index, id: call.id, type: 'function', function: fn }
+              : { index, function: fn },
+          ],
+        }),
+      );
     });
   });
   const finish = turn.finishReason ?? ((turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop');
@@ -40,8 +61,12 @@ export function openAiChunks(turn: ScriptedTurn, options: { model: string; id: s
         prompt_tokens: usage.inputTokens,
         completion_tokens: usage.outputTokens,
         total_tokens: usage.inputTokens + usage.outputTokens,
-        ...(usage.cachedInputTokens === undefined ? {} : { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } }),
-        ...(usage.reasoningTokens === undefined ? {} : { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } }),
+        ...(usage.cachedInputTokens === undefined
+          ? {}
+          : { prompt_tokens_details: { cached_tokens: usage.cachedInputTokens } }),
+        ...(usage.reasoningTokens === undefined
+          ? {}
+          : { completion_tokens_details: { reasoning_tokens: usage.reasoningTokens } }),
       },
     });
   }

@@ -8,7 +8,13 @@ export const scriptedTurnSchema = z.object({
   reasoning: z.union([z.string(), z.array(z.string())]).optional(),
   /** Tool calls; `args` may be a raw string (e.g. malformed JSON on purpose). Streamed in 3 fragments. */
   toolCalls: z
-    .array(z.object({ id: z.string(), name: z.string(), args: z.union([z.string(), z.record(z.string(), z.unknown())]) }))
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        args: z.union([z.string(), z.record(z.string(), z.unknown())]),
+      }),
+    )
     .optional(),
   /** Finish reason on the wire; derived from the content when omitted. */
   finishReason: z.string().optional(),
@@ -52,4 +58,5 @@ export interface RecordedRequest {
 }
 
 /** A list of turns (one per call) or a function of the request. */
-export type ModelScript = readonly ScriptedTurn[] | ((request: RecordedRequest, callIndex: number) => ScriptedTurn);
+export type ModelScript =
+  readonly ScriptedTurn[] | ((request: RecordedRequest, callIndex: number) => ScriptedTurn);
