@@ -1,5 +1,47 @@
-// @switchboard/agent-core. Ready: tools (zod and MCP sources) and the hook contract.
-// The agent loop itself is in progress (see README.md, "Status").
+// @switchboard/agent-core: the agent loop over the AI SDK provider spec, its tools, hooks,
+// sessions and stores. Everything it does is an event of @switchboard/events.
+
+export { Agent, createAgent } from './agent/agent.js';
+export { agentOptionsSchema } from './agent/agent-options.js';
+export type { AgentOptions, ResolvedAgentOptions } from './agent/agent-options.js';
+export { AgentSession } from './agent/agent-session.js';
+export type { RequestResponse, RunOptions, UserInput } from './agent/agent-session.js';
+export type { RunHandle, RunResult } from './agent/run-handle.js';
+export type { SubagentTool } from './agent/subagent-tool.js';
+
+export { MemorySessionStore } from './sessions/memory-session-store.js';
+export { SqliteSessionStore } from './sessions/sqlite-session-store.js';
+export type { SqliteSessionStoreOptions } from './sessions/sqlite-session-store.js';
+export {
+  SNAPSHOT_VERSION,
+  sessionSnapshotSchema,
+  transcriptEntrySchema,
+  pendingRequestSchema,
+} from './sessions/session-snapshot.js';
+export type {
+  EntryDisplay,
+  PendingRequest,
+  SessionSnapshot,
+  SessionStore,
+  StoredSessionInfo,
+  TranscriptEntry,
+  UsageTotals,
+} from './sessions/session-snapshot.js';
+export {
+  createEmptySnapshot,
+  MISSING_TOOL_RESULT,
+  toProviderPrompt,
+} from './sessions/transcript.js';
+
+export { resolveModel } from './models/resolve-model.js';
+export type { ProviderSettings } from './models/resolve-model.js';
+export { classifyProviderError } from './models/provider-errors.js';
+export { redactSecrets } from './models/redact-secrets.js';
+export type { RetryPolicy } from './models/open-model-stream.js';
+
+export { computeCost, createPriceTable, DEFAULT_PRICES, findPrice } from './usage/price-table.js';
+export type { ModelPrice, PriceTable } from './usage/price-table.js';
+export { addUsage, toTokenUsage } from './usage/token-usage.js';
 
 export { defineTool } from './tools/define-tool.js';
 export type { ToolDefinition } from './tools/define-tool.js';

@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBus } from '@switchboard/events';
 import { z } from 'zod';
 import type { HookHandlers } from '../hooks/agent-hooks.js';
+import type { ProviderSettings } from '../models/resolve-model.js';
 import type { SessionStore } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolSource } from '../tools/agent-tool.js';
 import type { PriceTable } from '../usage/price-table.js';
@@ -38,7 +39,7 @@ export const agentOptionsSchema = z.object({
   model: modelRefSchema.optional(),
   fallbackModels: z.array(modelRefSchema).default([]),
   /** Provider credentials and URLs; environment variables fill the gaps (see README). */
-  providers: z.record(z.string(), z.unknown()).optional(),
+  providers: object<Omit<ProviderSettings, 'env'>>('provider settings').optional(),
   /** Tools by name. */
   tools: z
     .record(z.string(), object<AgentTool<never, unknown>>('a tool (see defineTool)'))

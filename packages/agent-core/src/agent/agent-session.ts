@@ -164,7 +164,7 @@ export class AgentSession {
    */
   steer(text: string): { steerId: string } {
     if (text.trim() === '')
-      throw new AgentCoreError({ code: 'CORE_INVALID_OPTIONS', message: 'Steer text is empty.' });
+      throw new AgentCoreError({ code: 'CORE_EMPTY_INPUT', message: 'Steer text is empty.' });
     const steerId = this.#runtime.newId('str');
     if (this.#active) {
       this.#steers.push({ steerId, text });
