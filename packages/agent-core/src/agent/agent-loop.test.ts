@@ -4,6 +4,8 @@ import { defineTool } from '../tools/define-tool.js';
 import { collect, dataOf, expectContiguous, recordBus } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 import type { AgentHooks } from '../hooks/agent-hooks.js';
+import { startModelServer } from '@switchboard/testkit';
+import { createAgent } from './agent.js';
 
 const add = defineTool({
   description: 'Add two numbers',
@@ -228,5 +230,46 @@ describe('agent loop through @ai-sdk/openai-compatible and the testkit server', 
       messages: Array<{ role: string; content: string }>;
     };
     expect(JSON.stringify(second.messages)).toContain('adding is off today');
+  });
+});
+
+describe('other providers', () => {
+  it('runs the same loop through @ai-sdk/anthropic ("anthropic:" model string) with cached usage', async () => {
+    await using server = await startModelServer({
+      apiKey: 'sk-ant-local-test',
+      script: [
+        {
+          reasoning: 'Two numbers to add.',
+          toolCalls: [{ id: 'toolu_1', name: 'add', args: { a: 4, b: 5 } }],
+          usage: { inputTokens: 200, outputTokens: 20, cachedInputTokens: 150 },
+        },
+        { text: 'It is 9.', usage: { inputTokens: 260, outputTokens: 5 } },
+      ],
+    });
+    const agent = createAgent({
+      model: 'anthropic:claude-haiku-4-5',
+      env: { ANTHROPIC_API_KEY: 'sk-ant-local-test', ANTHROPIC_BASE_URL: server.baseUrl },
+      tools: { add },
+    });
+    const session = await agent.createSession();
+    const { events, result } = await collect(session.run('what is 4 + 5?'));
+    expect(result.error?.message).toBeUndefined();
+    expect(result).toMatchObject({ stopReason: 'completed', text: 'It is 9.' });
+    expect(dataOf(events, 'tool_call.completed')).toMatchObject({
+      toolCallId: 'toolu_1',
+      output: { sum: 9 },
+    });
+    expect(dataOf(events, 'generation.finished')).toMatchObject({
+      provider: 'anthropic.messages',
+      usage: { inputTokens: 200, cachedInputTokens: 150, outputTokens: 20 },
+    });
+    // Priced from the built-in table, cached tokens at the cached rate.
+    expect(result.costUsd).toBeCloseTo(
+      (50 * 1 + 150 * 0.1 + 20 * 5 + 260 * 1 + 5 * 5) / 1_000_000,
+      12,
+    );
+    const second = JSON.stringify(server.requests[1]!.body);
+    expect(second).toContain('"tool_use_id":"toolu_1"');
+    await agent.close();
   });
 });

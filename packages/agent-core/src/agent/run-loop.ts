@@ -159,6 +159,8 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     run.modelCalls += 1;
     recordUsage(run, step);
     keepAssistantMessage(run, step);
+    // What the model said is durable before any tool runs: a crash mid-tool loses nothing.
+    if (step.toolCalls.length > 0) await session.checkpoint();
     await afterApiRequest(run, step, { stepIndex, messageCount: prompt.length });
     if (step.cancelled) {
       cancelUnfinished(run, step);
