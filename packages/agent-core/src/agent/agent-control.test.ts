@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
-import { collect, dataOf, waitFor } from '../test-helpers/run-helpers.js';
+import { collect, dataOf, recordBus, waitFor } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 import { defineTool } from '../tools/define-tool.js';
 import { createAgent } from './agent.js';
@@ -308,5 +308,45 @@ describe('clarify (ask_user)', () => {
     await expect(session.respond('nope', { answer: 'x' })).rejects.toMatchObject({
       code: 'CORE_NO_PENDING_REQUEST',
     });
+  });
+});
+
+describe('session lifecycle', () => {
+  it('reset() clears the conversation and turn count; close() finalizes; both are events and hooks', async () => {
+    const hooks: string[] = [];
+    await using t = await startTestAgent([{ text: 'one' }, { text: 'fresh start' }], {
+      hooks: {
+        on_session_reset: ({ sessionId }) => void hooks.push(`reset:${sessionId}`),
+        on_session_finalize: ({ sessionId }) => void hooks.push(`finalize:${sessionId}`),
+      },
+    });
+    const all = recordBus(t.agent.bus);
+    const session = await t.agent.createSession({ userId: 'u1' });
+    await collect(session.run('remember 42'));
+    expect(session.snapshot().turn).toBe(1);
+    await session.reset();
+    expect(session.transcript).toEqual([]);
+    expect(session.snapshot()).toMatchObject({ turn: 0, status: 'idle', userId: 'u1' });
+    const { result } = await collect(session.run('what did I say?'));
+    expect(result.text).toBe('fresh start');
+    expect(JSON.stringify(t.server.requests[1]!.body)).not.toContain('remember 42');
+    await session.close();
+    await session.close(); // idempotent
+    expect(session.status).toBe('closed');
+    expect(() => session.run('hello?')).toThrow(
+      expect.objectContaining({ code: 'CORE_SESSION_CLOSED' }),
+    );
+    expect(hooks).toEqual([`reset:${session.id}`, `finalize:${session.id}`]);
+    const lifecycle = all
+      .filter((event) => event.type.startsWith('session.'))
+      .map((event) => `${event.type}:${(event.data as { reason?: string }).reason ?? ''}`);
+    expect(lifecycle).toEqual([
+      'session.started:',
+      'session.ended:reset',
+      'session.started:',
+      'session.ended:closed',
+    ]);
+    // The stored snapshot is closed too.
+    await expect(t.agent.loadSession(session.id)).resolves.toMatchObject({ status: 'closed' });
   });
 });
