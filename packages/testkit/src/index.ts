@@ -11,3 +11,14 @@ export type {
   ScriptedModelScript,
 } from './scripted-model/scripted-language-model.js';
 export { readScriptFile, scriptFileSchema, serveModel } from './cli/serve-model.js';
+export {
+  startLangfuseReceiver,
+  LANGFUSE_OTEL_TRACES_PATH,
+} from './langfuse-receiver/start-langfuse-receiver.js';
+export type {
+  LangfuseReceiver,
+  ReceivedExport,
+  ReceiverResponse,
+} from './langfuse-receiver/start-langfuse-receiver.js';
+export { decodeOtlpTraces } from './langfuse-receiver/decode-otlp.js';
+export type { OtlpValue, ReceivedSpan } from './langfuse-receiver/decode-otlp.js';
