@@ -262,6 +262,8 @@ describe('other providers', () => {
     expect(dataOf(events, 'generation.finished')).toMatchObject({
       provider: 'anthropic.messages',
       usage: { inputTokens: 200, cachedInputTokens: 150, outputTokens: 20 },
+      responseId: 'msg_0',
+      cost: { currency: 'USD', amount: (50 * 1 + 150 * 0.1 + 20 * 5) / 1_000_000 },
     });
     // Priced from the built-in table, cached tokens at the cached rate.
     expect(result.costUsd).toBeCloseTo(

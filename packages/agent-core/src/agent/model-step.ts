@@ -27,6 +27,8 @@ export interface ModelStepOutput {
   provider: string;
   model: string;
   responseModel?: string;
+  /** The provider's id of the response, when it sends one. */
+  responseId?: string;
   messageId?: string;
   text: string;
   reasoning: string;
@@ -39,6 +41,8 @@ export interface ModelStepOutput {
   timeToFirstTokenMs?: number;
   attempt: number;
   modelIndex: number;
+  /** Cost in USD, when the model has a price. */
+  costUsd?: number;
   /** Set when the step ended on cancel. */
   cancelled: boolean;
   /** Set when the step failed after retries and fallbacks. */
@@ -62,6 +66,8 @@ export interface ModelStepInput {
   newId: (prefix: string) => string;
   now: () => number;
   onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
+  /** Prices a call (USD), or `undefined` when the model has no price. */
+  costOf?: (usage: TokenUsage, provider: string, model: string) => number | undefined;
 }
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -172,6 +178,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
   for (const [toolCallId, pending] of streaming)
     output.unfinishedToolCalls.push({ toolCallId, toolName: pending.toolName });
   if (output.cancelled) output.finishReason = 'cancelled';
+  output.costUsd = input.costOf?.(output.usage, output.provider, output.model);
   emitter.emit('generation.finished', {
     generationId,
     provider: output.provider,
@@ -182,7 +189,8 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     ...(output.timeToFirstTokenMs === undefined
       ? {}
       : { timeToFirstTokenMs: output.timeToFirstTokenMs }),
-    ...(output.responseModel ? { responseId: output.responseModel } : {}),
+    ...(output.responseId ? { responseId: output.responseId } : {}),
+    ...(output.costUsd === undefined ? {} : { cost: { amount: output.costUsd, currency: 'USD' } }),
     ...(output.error
       ? {
           error: {
@@ -280,6 +288,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
       }
       case 'response-metadata':
         if (part.modelId) output.responseModel = part.modelId;
+        if (part.id) output.responseId = part.id;
         return;
       case 'finish':
         output.finishReason = FINISH_REASONS[part.finishReason.unified] ?? 'other';

@@ -149,6 +149,10 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       signal: run.signal,
       newId: (prefix) => agent.newId(prefix),
       now: () => agent.now(),
+      costOf: (usage, provider, model) => {
+        const price = findPrice(agent.prices, provider, model);
+        return price ? computeCost(usage, price) : undefined;
+      },
       onFallback: ({ from, to, error }) =>
         emitter.emit('notice', {
           severity: 'warning',
@@ -276,8 +280,7 @@ function recordUsage(run: RunState, step: ModelStepOutput): void {
   const totals = session.snapshot.totals;
   totals.usage = addUsage(totals.usage, step.usage);
   totals.apiCalls += 1;
-  const price = findPrice(agent.prices, step.provider, step.model);
-  const cost = price ? computeCost(step.usage, price) : undefined;
+  const cost = step.costUsd;
   if (cost !== undefined) {
     run.costUsd = (run.costUsd ?? 0) + cost;
     totals.costUsd = (totals.costUsd ?? 0) + cost;
