@@ -31,6 +31,11 @@ const ALLOWED_IMPORTS = {
 };
 /** Test files may also use the offline doubles (but the contract cannot: testkit depends on it). */
 const TEST_ONLY_IMPORTS = ['@switchboard/testkit'];
+/**
+ * Per-project extras for test files only. The tracing plugin needs only the
+ * contract, but its end-to-end tests drive a real agent to prove it.
+ */
+const TEST_ONLY_IMPORTS_BY_PROJECT = { '@switchboard/tracing-plugin': ['@switchboard/agent-core'] };
 /** Entries of @switchboard/events that touch Node APIs; banned in the browser app. */
 const NODE_ONLY_ENTRIES = ['@switchboard/events/node', '@switchboard/events/fixtures'];
 
@@ -68,6 +73,7 @@ const dependencyDirection = {
     const allowed = new Set([
       ...(ALLOWED_IMPORTS[project.name] ?? []),
       ...(isTestFile(file) && project.name !== '@switchboard/events' ? TEST_ONLY_IMPORTS : []),
+      ...(isTestFile(file) ? (TEST_ONLY_IMPORTS_BY_PROJECT[project.name] ?? []) : []),
     ]);
     const check = (node, source) => {
       if (typeof source !== 'string') return;

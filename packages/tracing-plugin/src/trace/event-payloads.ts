@@ -1,0 +1,58 @@
+import type { AgentEvent } from '@switchboard/events';
+
+/** Langfuse observation levels. */
+export type Level = 'DEBUG' | 'DEFAULT' | 'WARNING' | 'ERROR';
+
+/** The user's words for the root's input: the text parts, or the parts when there is more than text. */
+export function inputOf(event: AgentEvent<'run.started'>): unknown {
+  const parts = event.data.input?.parts;
+  if (parts && parts.length > 0) {
+    const texts = parts.flatMap((part) =>
+      part.type === 'text' && typeof part.text === 'string' ? [part.text] : [],
+    );
+    return texts.length === parts.length ? texts.join('\n') : parts;
+  }
+  if (event.data.resumeOfRunId) return { resumeOf: event.data.resumeOfRunId };
+  return undefined;
+}
+
+/** Langfuse takes only string and number parameters. */
+export function modelParameters(
+  parameters: Record<string, unknown> | undefined,
+): Record<string, string | number> | undefined {
+  if (!parameters) return undefined;
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(parameters)) {
+    if (typeof value === 'number' || typeof value === 'string') out[key] = value;
+    else if (typeof value === 'boolean') out[key] = String(value);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * A structured error result: MCP's `{ isError: true }`, `{ success: false }`
+ * or a non-empty `error` field. Structured checks only, never sniffing text.
+ */
+export function isErrorResult(output: unknown): boolean {
+  if (typeof output !== 'object' || output == null || Array.isArray(output)) return false;
+  const record = output as Record<string, unknown>;
+  return (
+    record.isError === true ||
+    record.success === false ||
+    (record.error != null && record.error !== false)
+  );
+}
+
+export function levelOfStop(stopReason: string): { level?: Level; message?: string } {
+  switch (stopReason) {
+    case 'completed':
+      return {};
+    case 'awaiting_input':
+      return { level: 'DEFAULT', message: 'paused: waiting for approval or an answer' };
+    case 'cancelled':
+    case 'interrupted':
+      return { level: 'WARNING', message: stopReason };
+    default:
+      return { level: 'WARNING', message: `stopped: ${stopReason}` };
+  }
+}
