@@ -70,6 +70,11 @@ export const tracingPluginOptionsSchema = z.object({
   flushIntervalSeconds: z.number().positive().optional(),
   /** HTTP timeout of one export, seconds. @default 5 */
   timeoutSeconds: z.number().positive().default(5),
+  /**
+   * Turn boundaries export within this delay (the trace header shows while
+   * the turn runs); one export serves every boundary inside it. @default 100
+   */
+  flushDelayMs: z.number().int().nonnegative().default(100),
   /** Cap on each background flush and on `flush()`. @default 5000 */
   flushTimeoutMs: z.number().int().positive().default(5_000),
   /** Replaces the OTLP/HTTP JSON exporter (e.g. the protobuf one). */

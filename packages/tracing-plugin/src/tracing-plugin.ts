@@ -1,6 +1,6 @@
 import { parseOptions, type AnyEvent, type EventBus } from '@switchboard/events';
 import { TracingError } from './errors/tracing-error.js';
-import { BUILT_IN_SECRET_PATTERNS, createRedactor, REDACTED } from './payload/redactor.js';
+import { createRedactor } from './payload/redactor.js';
 import { createSpanRuntime, type SpanRuntime } from './runtime/langfuse-runtime.js';
 import { TraceBuilder } from './trace/trace-builder.js';
 import {
@@ -70,12 +70,6 @@ export function createLangfuseTracingPlugin(
     reported.add(error.code);
     logger.warn(error.message, error);
   };
-  const secretPatterns = [...BUILT_IN_SECRET_PATTERNS, ...resolved.redactPatterns].map(
-    (pattern) =>
-      new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
-  );
-  const maskSecrets = (text: string) =>
-    secretPatterns.reduce((out, pattern) => out.replace(pattern, REDACTED), text);
   const redact = createRedactor({
     patterns: resolved.redactPatterns,
     ...(resolved.mask ? { mask: resolved.mask } : {}),
@@ -89,7 +83,7 @@ export function createLangfuseTracingPlugin(
   const getRuntime = (): SpanRuntime | undefined => {
     if (runtime || initFailed || stopped) return runtime;
     try {
-      runtime = createSpanRuntime(resolved, env, maskSecrets);
+      runtime = createSpanRuntime(resolved, env);
     } catch (error) {
       initFailed = true;
       report(
@@ -144,6 +138,20 @@ export function createLangfuseTracingPlugin(
     const tracked = withTimeout(flush).finally(() => pending.delete(tracked));
     pending.add(tracked);
   };
+  /**
+   * Turn boundaries ask for an export within `flushDelayMs`: one timer
+   * serves every boundary that falls inside it, so a burst of short turns
+   * costs one request, not two per turn, and the header still shows promptly.
+   */
+  let flushTimer: NodeJS.Timeout | undefined;
+  const scheduleFlush = () => {
+    if (flushTimer || !runtime) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      flushInBackground();
+    }, resolved.flushDelayMs);
+    flushTimer.unref();
+  };
 
   const builder = new TraceBuilder({
     tracer: () => getRuntime()?.tracer,
@@ -154,7 +162,7 @@ export function createLangfuseTracingPlugin(
     tags: resolved.tags,
     userId: resolved.userId,
     traceName: resolved.traceName ?? (({ agentName, turn }) => `${agentName} — Turn ${turn}`),
-    onTurnBoundary: flushInBackground,
+    onTurnBoundary: scheduleFlush,
   });
 
   const handle = (event: AnyEvent) => {
@@ -173,6 +181,10 @@ export function createLangfuseTracingPlugin(
   };
 
   const flush = async () => {
+    if (flushTimer) {
+      clearTimeout(flushTimer);
+      flushTimer = undefined;
+    }
     await Promise.allSettled([...pending]);
     if (runtime) await withTimeout(runtime.forceFlush());
   };

@@ -30,13 +30,19 @@ export function createRedactor(options: {
   patterns?: readonly RegExp[];
   mask?: MaskFunction;
 }): (value: unknown, field: RedactField) => unknown {
-  const patterns = [...BUILT_IN_SECRET_PATTERNS, ...(options.patterns ?? [])].map(
-    (pattern) =>
-      new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`),
+  // One alternation, one pass per string. Case-insensitive patterns are
+  // expanded (`a` → `[aA]`) so the combined pattern needs no `i` flag.
+  const combined = new RegExp(
+    [...BUILT_IN_SECRET_PATTERNS, ...(options.patterns ?? [])]
+      .map(
+        (pattern) =>
+          `(?:${pattern.flags.includes('i') ? caseInsensitive(pattern.source) : pattern.source})`,
+      )
+      .join('|'),
+    'g',
   );
   const redactString = (text: string, field: RedactField) => {
-    let out = text;
-    for (const pattern of patterns) out = out.replace(pattern, REDACTED);
+    const out = text.replace(combined, REDACTED);
     return options.mask ? options.mask(out, { field }) : out;
   };
   const walk = (value: unknown, field: RedactField, depth: number): unknown => {
@@ -50,4 +56,28 @@ export function createRedactor(options: {
     return out;
   };
   return (value, field) => walk(value, field, 0);
+}
+
+/** `abc` → `[aA][bB][cC]` outside escapes and classes: case-insensitivity without the `i` flag. */
+function caseInsensitive(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let index = 0; index < source.length; index++) {
+    const char = source[index]!;
+    if (char === '\\') {
+      out += char + (source[index + 1] ?? '');
+      index += 1;
+    } else if (char === '[') {
+      inClass = true;
+      out += char;
+    } else if (char === ']') {
+      inClass = false;
+      out += char;
+    } else if (!inClass && /[a-z]/i.test(char)) {
+      out += `[${char.toLowerCase()}${char.toUpperCase()}]`;
+    } else {
+      out += char;
+    }
+  }
+  return out;
 }

@@ -23,7 +23,6 @@ export interface SpanRuntime {
 export function createSpanRuntime(
   options: ResolvedTracingPluginOptions,
   env: Record<string, string | undefined>,
-  secretMask: (text: string) => string,
 ): SpanRuntime {
   if (options.tracerProvider) return hostRuntime(options.tracerProvider);
   const publicKey = options.publicKey ?? env.LANGFUSE_PUBLIC_KEY;
@@ -59,8 +58,6 @@ export function createSpanRuntime(
       ...(release ? { release } : {}),
       ...(options.exporter ? { exporter: options.exporter } : {}),
       ...(options.additionalHeaders ? { additionalHeaders: options.additionalHeaders } : {}),
-      // A second layer behind source redaction: the processor sees the serialised strings.
-      mask: ({ data }: { data: unknown }) => (typeof data === 'string' ? secretMask(data) : data),
     });
     const provider = new BasicTracerProvider({ spanProcessors: [processor] });
     return {
