@@ -64,6 +64,12 @@ export const agentOptionsSchema = z.object({
     .default({ repeats: 3, failedSteps: 5, maxNudges: 1 }),
   /** Default per-call tool timeout in ms (a tool's own `timeoutMs` wins). @default 300000 */
   toolTimeoutMs: z.number().int().positive().default(300_000),
+  /**
+   * A model call that sends nothing for this long (before its first part or
+   * between parts) is aborted as `CORE_PROVIDER_NO_RESPONSE`: retried, or
+   * the step fails keeping what streamed. @default 120000
+   */
+  modelIdleTimeoutMs: z.number().int().positive().default(120_000),
   /** Largest tool output (characters) sent back to the model; longer output is truncated with a marker. */
   maxToolOutputChars: z.number().int().positive().default(100_000),
   /** Retries of a failing model call before falling back. */

@@ -52,6 +52,25 @@ describe('budgets and loop safety', () => {
     expect(JSON.stringify(afterNudge.messages.at(-1))).toContain('same arguments');
   });
 
+  it('detects no progress (every call failing, arguments varying): nudges, then stops', async () => {
+    let n = 0;
+    await using t = await startTestAgent(
+      () => ({ toolCalls: [{ id: `c${++n}`, name: 'missing_tool', args: { attempt: n } }] }),
+      { stuck: { repeats: 3, failedSteps: 2, maxNudges: 1 } },
+    );
+    const session = await t.agent.createSession();
+    const { events, result } = await collect(session.run('go'));
+    expect(result.stopReason).toBe('stuck');
+    const stuck = events
+      .filter((event) => event.type === 'loop.stuck')
+      .map((event) => event.data as { action: string; reason: string });
+    expect(stuck.map((s) => [s.action, s.reason])).toEqual([
+      ['nudge', 'no_progress'],
+      ['stop', 'no_progress'],
+    ]);
+    expect(n).toBe(4); // 2 failing steps, nudge, 2 more
+  });
+
   it('times out a hanging tool and tells the model', async () => {
     const hang = defineTool({
       description: 'hang',
@@ -106,6 +125,57 @@ describe('provider failures', () => {
     } finally {
       await backup.close();
     }
+  });
+
+  it('retries a call that stalls or drops before any content', async () => {
+    await using t = await startTestAgent(
+      [
+        { text: 'never sent', stallAfterChunks: 0 },
+        { text: 'x', dropAfterChunks: 1 },
+        { text: 'third time lucky' },
+      ],
+      { modelIdleTimeoutMs: 150, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } },
+    );
+    const session = await t.agent.createSession();
+    const { result } = await collect(session.run('hi'));
+    expect(result.text).toBe('third time lucky');
+    expect(t.server.requests).toHaveLength(3);
+  });
+
+  it('fails a step that stalls after content, keeping what streamed (CORE_PROVIDER_NO_RESPONSE)', async () => {
+    await using t = await startTestAgent(
+      [{ text: ['Once ', 'upon ', 'a time'], stallAfterChunks: 3 }],
+      {
+        modelIdleTimeoutMs: 150,
+      },
+    );
+    const session = await t.agent.createSession();
+    const started = Date.now();
+    const { result, events } = await collect(session.run('tell me'));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({
+      stopReason: 'failed',
+      error: { code: 'CORE_PROVIDER_NO_RESPONSE' },
+    });
+    expect(dataOf(events, 'message.completed')).toMatchObject({
+      text: 'Once upon ',
+      status: 'failed',
+    });
+    const assistant = session.transcript.find((entry) => entry.display.status === 'partial')!;
+    expect(assistant.message).toEqual({
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Once upon ' }],
+    });
+  });
+
+  it('fails a step whose connection drops mid-stream, keeping what streamed', async () => {
+    await using t = await startTestAgent([
+      { text: ['Half ', 'an ', 'answer'], dropAfterChunks: 2 },
+    ]);
+    const session = await t.agent.createSession();
+    const { result } = await collect(session.run('tell me'));
+    expect(result).toMatchObject({ stopReason: 'failed', text: 'Half ' });
+    expect(result.error?.code).toBe('CORE_PROVIDER_NO_RESPONSE');
   });
 
   it('fails the run with a classified, redacted error and keeps the transcript', async () => {

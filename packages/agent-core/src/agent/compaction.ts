@@ -81,6 +81,7 @@ async function summarise(
       callOptions: { prompt },
       signal: run.signal,
       retry: run.agent.options.retry,
+      idleTimeoutMs: run.agent.options.modelIdleTimeoutMs,
     });
     let text = '';
     const reader = stream.getReader();

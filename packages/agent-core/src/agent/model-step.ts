@@ -62,6 +62,8 @@ export interface ModelStepInput {
     providerOptions?: Record<string, Record<string, unknown>>;
   };
   retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number };
+  /** See `modelIdleTimeoutMs` in the agent options. */
+  idleTimeoutMs: number;
   signal: AbortSignal;
   newId: (prefix: string) => string;
   now: () => number;
@@ -134,6 +136,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
       },
       signal,
       retry: input.retry,
+      idleTimeoutMs: input.idleTimeoutMs,
       ...(input.onFallback ? { onFallback: input.onFallback } : {}),
     });
     output.attempt = opened.attempt;

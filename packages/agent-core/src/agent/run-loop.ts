@@ -146,6 +146,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       tools,
       settings: agent.options.modelSettings,
       retry: agent.options.retry,
+      idleTimeoutMs: agent.options.modelIdleTimeoutMs,
       signal: run.signal,
       newId: (prefix) => agent.newId(prefix),
       now: () => agent.now(),

@@ -4,7 +4,7 @@ import type {
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
 import { APICallError } from '@ai-sdk/provider';
-import type { AgentCoreError } from '../errors/agent-core-error.js';
+import { AgentCoreError } from '../errors/agent-core-error.js';
 import { classifyProviderError } from './provider-errors.js';
 
 /** Retry policy of one model before falling back to the next. */
@@ -44,6 +44,12 @@ export async function openModelStream(options: {
   callOptions: Omit<LanguageModelV3CallOptions, 'abortSignal'>;
   signal: AbortSignal;
   retry: RetryPolicy;
+  /**
+   * A call that sends nothing for this long (before or between parts) is
+   * aborted and fails as `CORE_PROVIDER_NO_RESPONSE`: retried before any
+   * content, a failed step after it. @default 120000
+   */
+  idleTimeoutMs?: number;
   onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
 }): Promise<{
   stream: ReadableStream<LanguageModelV3StreamPart>;
@@ -56,14 +62,20 @@ export async function openModelStream(options: {
     const model = options.models[modelIndex]!;
     for (let attempt = 1; attempt <= options.retry.maxRetries + 1; attempt++) {
       options.signal.throwIfAborted();
+      // Per call, so a stalled call can be torn down without cancelling the run.
+      const call = new AbortController();
+      const watchdog = new IdleWatchdog(options.idleTimeoutMs ?? 120_000, model, call);
       try {
-        const { stream } = await model.doStream({
-          ...options.callOptions,
-          abortSignal: options.signal,
-        });
-        const primed = await primeStream(stream);
+        const { stream } = await watchdog.guard(
+          model.doStream({
+            ...options.callOptions,
+            abortSignal: AbortSignal.any([options.signal, call.signal]),
+          }),
+        );
+        const primed = await primeStream(stream, watchdog);
         return { stream: primed, model, modelIndex, attempt };
       } catch (error) {
+        watchdog.stop();
         options.signal.throwIfAborted();
         lastError = classifyProviderError(error);
         if (!lastError.retryable || attempt > options.retry.maxRetries) break;
@@ -81,14 +93,64 @@ export async function openModelStream(options: {
   throw lastError ?? new Error('no model to call');
 }
 
+/**
+ * Fails a call that goes quiet: every awaited step of it (the request, each
+ * read) races a timer; on expiry the call's own signal is aborted, which
+ * closes the HTTP connection, and the step throws `CORE_PROVIDER_NO_RESPONSE`.
+ */
+class IdleWatchdog {
+  readonly #idleMs: number;
+  readonly #model: LanguageModelV3;
+  readonly #call: AbortController;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(idleMs: number, model: LanguageModelV3, call: AbortController) {
+    this.#idleMs = idleMs;
+    this.#model = model;
+    this.#call = call;
+  }
+
+  guard<T>(work: PromiseLike<T>): Promise<T> {
+    this.stop();
+    return new Promise<T>((resolve, reject) => {
+      this.#timer = setTimeout(() => {
+        const error = new AgentCoreError({
+          code: 'CORE_PROVIDER_NO_RESPONSE',
+          message: `${this.#model.provider}:${this.#model.modelId} sent nothing for ${this.#idleMs} ms.`,
+          retryable: true,
+          hint: 'The provider stalled. Check its status, or raise modelIdleTimeoutMs for very slow models.',
+        });
+        this.#call.abort(error);
+        reject(error);
+      }, this.#idleMs);
+      work.then(
+        (value) => {
+          this.stop();
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.stop();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}
+
 /** Reads until the first content part; a failure before it throws (so the call can be retried). */
 async function primeStream(
   stream: ReadableStream<LanguageModelV3StreamPart>,
+  watchdog: IdleWatchdog,
 ): Promise<ReadableStream<LanguageModelV3StreamPart>> {
   const reader = stream.getReader();
   const head: LanguageModelV3StreamPart[] = [];
   for (;;) {
-    const { value, done } = await reader.read();
+    const { value, done } = await watchdog.guard(reader.read());
     if (done) throw new Error('The stream ended before any content (no response).');
     if (value.type === 'error') throw value.error;
     head.push(value);
@@ -100,7 +162,7 @@ async function primeStream(
     },
     async pull(controller) {
       try {
-        const { value, done } = await reader.read();
+        const { value, done } = await watchdog.guard(reader.read());
         if (done) controller.close();
         else controller.enqueue(value);
       } catch (error) {
@@ -108,6 +170,7 @@ async function primeStream(
       }
     },
     cancel(reason) {
+      watchdog.stop();
       return reader.cancel(reason);
     },
   });

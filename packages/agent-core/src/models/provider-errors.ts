@@ -77,16 +77,40 @@ function codeFor(status: number | undefined, text: string, error: unknown): Core
     return 'CORE_CONTEXT_LENGTH';
   }
   if (status !== undefined && status >= 500) return 'CORE_PROVIDER_UNAVAILABLE';
-  const cause = (error as { cause?: { code?: string } })?.cause;
+  // A connection that failed or broke: before an HTTP status, or mid-body of
+  // a 200 (the SDK then reports "Failed to process successful response").
   if (
-    status === undefined &&
-    (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes(cause?.code ?? '') ||
-      text.includes('fetch failed') ||
-      text.includes('terminated') ||
-      text.includes('socket') ||
-      text.includes('no response'))
+    (status === undefined || status < 400) &&
+    (isNetworkFailure(error) || text.includes('no response'))
   ) {
     return 'CORE_PROVIDER_NO_RESPONSE';
   }
   return 'CORE_PROVIDER_ERROR';
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+const NETWORK_MESSAGES = ['fetch failed', 'terminated', 'socket hang up', 'other side closed'];
+
+/** Walks the cause chain for a refused, reset or dropped connection. */
+function isNetworkFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current != null; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (
+      typeof message === 'string' &&
+      NETWORK_MESSAGES.some((text) => message.toLowerCase().includes(text))
+    ) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

@@ -180,7 +180,9 @@ export async function startModelServer(options: {
         res.socket?.destroy();
         return;
       }
-      res.write(frame);
+      // Wait until the frame reached the socket: a scripted drop then cuts
+      // exactly after `dropAfterChunks` frames, never inside a buffered one.
+      await new Promise<void>((resolve) => res.write(frame, () => resolve()));
       sent += 1;
       if (turn.delayMs) await sleep(turn.delayMs);
     }
