@@ -398,6 +398,9 @@ export class TraceBuilder {
     if (!session || !run) return;
     session.runs.delete(run.runId);
     this.#closeTools(run, event.ts);
+    // Call facts are kept across runs only for a turn paused on approvals (its
+    // resume traces the approved calls); otherwise they would pile up per session.
+    if (run.topLevel && stopReason !== 'awaiting_input') session.calls.clear();
     const output = run.finalText === undefined ? undefined : this.#payload(run.finalText, 'output');
     const tracer = this.#options.tracer();
     if (run.topLevel && output !== undefined && tracer) {

@@ -48,18 +48,31 @@ describe('JsonlSink', () => {
   });
 
   it('writes at once on a run boundary, and on its timer', async () => {
-    const file = freshPath();
-    const sink = await JsonlSink.open(file, { flushIntervalMs: 20 });
-    sink.write(event(1));
-    sink.write(
+    const lines = (file: string) =>
+      readFileSync(file, 'utf8').trimEnd().split('\n').filter(Boolean);
+    /** Polls: under load an async write may take a while, but it must come without a flush(). */
+    const until = async (predicate: () => boolean) => {
+      for (const started = Date.now(); !predicate();) {
+        if (Date.now() - started > 2_000) throw new Error('not written within 2 s');
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    };
+    // Timer far away: only the run boundary can write these.
+    const boundaryFile = freshPath();
+    const boundary = await JsonlSink.open(boundaryFile, { flushIntervalMs: 60_000 });
+    boundary.write(event(1));
+    boundary.write(
       event(2, { type: 'run.finished', data: { stopReason: 'completed', durationMs: 1 } }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(2);
-    sink.write(event(3));
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(readFileSync(file, 'utf8').trimEnd().split('\n')).toHaveLength(3);
-    await sink.close();
+    await until(() => lines(boundaryFile).length === 2);
+    await boundary.close();
+    // No boundary: only the timer can write this one.
+    const timerFile = freshPath();
+    const timed = await JsonlSink.open(timerFile, { flushIntervalMs: 20 });
+    timed.write(event(3));
+    expect(lines(timerFile)).toHaveLength(0);
+    await until(() => lines(timerFile).length === 1);
+    await timed.close();
   });
 
   it('reopens in append mode (never truncates) and recovers the head', async () => {
