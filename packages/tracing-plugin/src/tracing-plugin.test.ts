@@ -22,7 +22,7 @@ const echo = defineTool({
 
 describe('export behaviour', () => {
   it('exports the trace header while the turn is still running', async () => {
-    await using h = await startTracingHarness([{ text: ['slow ', 'answer'], delayMs: 100 }]);
+    await using h = await startTracingHarness([{ text: ['slow ', 'answer'], delayMs: 200 }]);
     const session = await h.agent.createSession();
     const run = session.run('Are you there?');
     const [first] = await h.receiver.waitForSpans((spans) => spans.length > 0, 2_000);
