@@ -56,6 +56,12 @@ export const tracingPluginOptionsSchema = z.object({
     .default('switchboard'),
   /** Largest serialised field (characters); longer ones are cut with a visible marker. @default 100000 */
   maxChars: z.number().int().min(100).default(100_000),
+  /**
+   * Sessions remembered (turn numbers, user ids, open turns). Past it, the
+   * least recently used session without an open turn is forgotten; if it comes
+   * back its turns count from 1 again. @default 10000
+   */
+  maxSessions: z.number().int().positive().default(10_000),
   /** Extra secret patterns, redacted from every payload before it is serialised. */
   redactPatterns: z.array(z.instanceof(RegExp)).default([]),
   /** Last word on every string sent (after the patterns). */

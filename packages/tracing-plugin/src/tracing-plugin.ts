@@ -157,6 +157,7 @@ export function createLangfuseTracingPlugin(
     tracer: () => getRuntime()?.tracer,
     redact,
     maxChars: resolved.maxChars,
+    maxSessions: resolved.maxSessions,
     metadataKey: resolved.metadataKey,
     sampleRate: resolved.sampleRate,
     tags: resolved.tags,

@@ -8,6 +8,8 @@ export interface TraceBuilderOptions {
   tracer: () => Tracer | undefined;
   redact: (value: unknown, field: RedactField) => unknown;
   maxChars: number;
+  /** Sessions remembered (turn numbers, user ids); the least recently used idle one is forgotten first. */
+  maxSessions: number;
   metadataKey: string;
   sampleRate: number;
   tags: readonly string[];

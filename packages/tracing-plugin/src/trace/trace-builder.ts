@@ -6,7 +6,6 @@ import {
 } from '@langfuse/tracing';
 import { isKnownEvent, type AgentEvent, type AnyEvent, type EventType } from '@switchboard/events';
 import type { RedactField } from '../payload/redactor.js';
-import { isSessionSampled } from '../payload/sampling.js';
 import { serializeForSpan } from '../payload/serialize.js';
 import { toLangfuseUsage } from '../payload/usage-details.js';
 import {
@@ -17,19 +16,9 @@ import {
   type Level,
 } from './event-payloads.js';
 import { newRun, type RunTrace, type ToolTrace } from './run-trace.js';
+import { SessionTable, type SessionTrace } from './session-table.js';
 import { startObservation } from './start-observation.js';
 import type { TraceBuilderOptions } from './trace-builder-options.js';
-
-interface SessionTrace {
-  sampled: boolean;
-  /** Turns of the session so far (top-level runs); reset by `session.ended { reason: 'reset' }`. */
-  turn: number;
-  userId: string | undefined;
-  agentName: string;
-  runs: Map<string, RunTrace>;
-  /** Tool names and inputs by call id; outlive a run, so a resumed run can trace an approved call. */
-  calls: Map<string, { toolName: string; input?: unknown }>;
-}
 
 /**
  * Turns the `@switchboard/events` stream of one or many sessions into
@@ -45,16 +34,22 @@ interface SessionTrace {
  */
 export class TraceBuilder {
   readonly #options: TraceBuilderOptions;
-  readonly #sessions = new Map<string, SessionTrace>();
+  readonly #sessions: SessionTable;
 
   constructor(options: TraceBuilderOptions) {
     this.#options = options;
+    this.#sessions = new SessionTable(options);
+  }
+
+  /** Sessions remembered. */
+  get sessionCount(): number {
+    return this.#sessions.size;
   }
 
   /** Open turns across sessions (for tests and shutdown). */
   get openRuns(): number {
     let count = 0;
-    for (const session of this.#sessions.values()) count += session.runs.size;
+    for (const session of this.#sessions.all()) count += session.runs.size;
     return count;
   }
 
@@ -91,23 +86,11 @@ export class TraceBuilder {
 
   /** Ends every open turn (as WARNING) — used on shutdown so nothing is left unexported. */
   closeAll(reason: string, at = Date.now()): void {
-    for (const session of this.#sessions.values()) this.#closeRuns(session, reason, at);
+    for (const session of this.#sessions.all()) this.#closeRuns(session, reason, at);
   }
 
   #session(sessionId: string): SessionTrace {
-    let session = this.#sessions.get(sessionId);
-    if (!session) {
-      session = {
-        sampled: isSessionSampled(sessionId, this.#options.sampleRate),
-        turn: 0,
-        userId: this.#options.userId,
-        agentName: 'agent',
-        runs: new Map(),
-        calls: new Map(),
-      };
-      this.#sessions.set(sessionId, session);
-    }
-    return session;
+    return this.#sessions.get(sessionId);
   }
 
   #sessionStarted(event: AgentEvent<'session.started'>): void {
@@ -117,19 +100,20 @@ export class TraceBuilder {
   }
 
   #sessionEnded(event: AgentEvent<'session.ended'>): void {
-    const session = this.#sessions.get(event.sessionId);
+    const session = this.#sessions.find(event.sessionId);
     if (!session) return;
     this.#closeRuns(session, `session ${event.data.reason}`, event.ts);
     if (event.data.reason === 'reset') {
       session.turn = 0;
       session.calls.clear();
     } else {
-      this.#sessions.delete(event.sessionId);
+      this.#sessions.forget(event.sessionId);
     }
   }
 
   #runStarted(event: AgentEvent<'run.started'>): void {
     const session = this.#session(event.sessionId);
+    this.#sessions.touch(event.sessionId, session);
     const tracer = session.sampled ? this.#options.tracer() : undefined;
     if (!tracer || !event.runId) return;
     const agentName = event.data.agent?.name ?? session.agentName;
@@ -232,7 +216,7 @@ export class TraceBuilder {
   }
 
   #toolCallReady(event: AgentEvent<'tool_call.ready'>): void {
-    const session = this.#sessions.get(event.sessionId);
+    const session = this.#sessions.find(event.sessionId);
     const known = session?.calls.get(event.data.toolCallId);
     this.#rememberCall(event.sessionId, event.data.toolCallId, { input: event.data.input });
     const run = this.#run(event);
@@ -331,7 +315,7 @@ export class TraceBuilder {
   ): ToolTrace {
     const { sessionId, ts: at } = event;
     const { toolCallId } = event.data;
-    const call = this.#sessions.get(sessionId)?.calls.get(toolCallId);
+    const call = this.#sessions.find(sessionId)?.calls.get(toolCallId);
     const toolName = call?.toolName ?? 'unknown';
     const span = startObservation(tracer, {
       name: `tool: ${toolName}`,
@@ -393,7 +377,7 @@ export class TraceBuilder {
     outcome: { level?: Level; message?: string },
     stopReason: string,
   ): void {
-    const session = this.#sessions.get(event.sessionId);
+    const session = this.#sessions.find(event.sessionId);
     const run = event.runId ? session?.runs.get(event.runId) : undefined;
     if (!session || !run) return;
     session.runs.delete(run.runId);
@@ -470,7 +454,7 @@ export class TraceBuilder {
   }
 
   #run(event: AnyEvent): RunTrace | undefined {
-    return event.runId ? this.#sessions.get(event.sessionId)?.runs.get(event.runId) : undefined;
+    return event.runId ? this.#sessions.find(event.sessionId)?.runs.get(event.runId) : undefined;
   }
 
   /** Redacted, serialised and cut to size: what any payload attribute carries. */
