@@ -99,6 +99,47 @@ describe('export behaviour', () => {
     expect(plugin.active).toBe(false);
   });
 
+  it('reads credentials and the URL from LANGFUSE_* (LANGFUSE_HOST too) when options have none', async () => {
+    await using receiver = await startLangfuseReceiver({
+      publicKey: 'pk-env',
+      secretKey: 'sk-env',
+    });
+    const plugin = createLangfuseTracingPlugin({
+      env: {
+        LANGFUSE_PUBLIC_KEY: 'pk-env',
+        LANGFUSE_SECRET_KEY: 'sk-env',
+        LANGFUSE_HOST: receiver.baseUrl,
+      },
+    });
+    await using h = await startTracingHarness([{ text: 'a' }]);
+    plugin.attach(h.agent);
+    await h.turn('hello');
+    await plugin.shutdown();
+    expect(receiver.requests.every((request) => request.status === 200)).toBe(true);
+    expect(receiver.spans().map((span) => span.name)).toContain('tester — Turn 1');
+  });
+
+  it('caches a failed set-up: one warning, no retry per event, the agent unaffected', async () => {
+    const warnings: Array<string | undefined> = [];
+    let attempts = 0;
+    const broken = {
+      getTracer: () => {
+        attempts += 1;
+        throw new Error('exporter exploded');
+      },
+    };
+    const plugin = createLangfuseTracingPlugin({
+      tracerProvider: broken,
+      logger: { warn: (_message, error) => warnings.push((error as { code?: string }).code) },
+    });
+    await using h = await startTracingHarness([{ text: 'a' }, { text: 'b' }, { text: 'c' }]);
+    plugin.attach(h.agent);
+    for (const text of ['one', 'two', 'three']) await h.turn(text);
+    await plugin.shutdown();
+    expect(attempts).toBe(1);
+    expect(warnings).toEqual(['TRACING_INIT_FAILED']);
+  });
+
   it('rejects invalid options with a stable code', () => {
     expect(() => createLangfuseTracingPlugin({ sampleRate: 2, environment: 'Prod!' })).toThrow(
       expect.objectContaining({ code: 'TRACING_INVALID_OPTIONS' }),
