@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { SwitchboardError } from '@switchboard/events';
+import { processIo, type CliIo } from './cli-io.js';
 import { createProgram } from './create-program.js';
 
 /**
@@ -7,8 +8,8 @@ import { createProgram } from './create-program.js';
  * SwitchboardError prints its stable code and message; anything else is a bug
  * and prints its stack with a request to report it.
  */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = createProgram(io);
   program.exitOverride();
   try {
     await program.parseAsync([...argv]);

@@ -101,6 +101,17 @@ describe('replayEventLog on the golden corpus', () => {
         env: {},
       }),
     ).rejects.toMatchObject({ code: 'TRACING_REPLAY_FAILED' });
+    await expect(
+      replayEventLog(path.join(dir, 'missing.jsonl'), {
+        publicKey: 'pk',
+        secretKey: 'sk',
+        baseUrl: 'http://127.0.0.1:9',
+        env: {},
+      }),
+    ).rejects.toMatchObject({
+      code: 'TRACING_REPLAY_FAILED',
+      message: expect.stringContaining('no such event log') as string,
+    });
     await expect(replayEventLog(fixturePath('plain-chat'), { env: {} })).rejects.toMatchObject({
       code: 'TRACING_NO_CREDENTIALS',
     });

@@ -1,5 +1,5 @@
 import type { AnyEvent } from '@switchboard/events';
-import { readJsonlEvents } from '@switchboard/events/node';
+import { listJsonlFiles, readJsonlEvents } from '@switchboard/events/node';
 import { TracingError } from '../errors/tracing-error.js';
 import { createLangfuseTracingPlugin } from '../tracing-plugin.js';
 import type { TracingPluginOptions } from '../tracing-options.js';
@@ -52,6 +52,9 @@ export async function replayEventLog(
   const result: ReplayResult = { events: 0, sessions: 0, turns: 0 };
   const sessions = new Set<string>();
   try {
+    if (typeof source === 'string' && (await listJsonlFiles(source)).length === 0) {
+      throw new Error('no such event log (nor rotated files of it)');
+    }
     const events = typeof source === 'string' ? readJsonlEvents(source) : source;
     for await (const event of events) {
       result.events += 1;
