@@ -275,3 +275,53 @@ describe('other providers', () => {
     await agent.close();
   });
 });
+
+describe('user content', () => {
+  it('sends images (base64, data URL or web URL) and text to the model; keeps them in the transcript', async () => {
+    await using t = await startTestAgent([{ text: 'A red dot.' }, { text: 'Still a red dot.' }]);
+    const session = await t.agent.createSession();
+    const { result } = await collect(
+      session.run({
+        parts: [
+          { type: 'text', text: 'What is in these?' },
+          { type: 'image', mediaType: 'image/png', data: 'iVBORw0KGgo=' },
+          { type: 'image', mediaType: 'image/png', url: 'https://example.com/dot.png' },
+        ],
+      }),
+    );
+    expect(result.text).toBe('A red dot.');
+    const sent = t.server.requests[0]!.body as {
+      messages: Array<{ role: string; content: unknown }>;
+    };
+    expect(sent.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is in these?' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+        { type: 'image_url', image_url: { url: 'https://example.com/dot.png' } },
+      ],
+    });
+    // The snapshot is JSON; the web URL survives a store round trip and is sent again as a URL.
+    await collect(session.run('and now?'));
+    const again = JSON.stringify(t.server.requests[1]!.body);
+    expect(again).toContain('https://example.com/dot.png');
+  });
+
+  it('refuses parts no model can take, and empty messages, before anything changes', async () => {
+    await using t = await startTestAgent([]);
+    const session = await t.agent.createSession();
+    expect(() =>
+      session.run({
+        parts: [
+          { type: 'text', text: 'see' },
+          { type: 'terminal', terminalId: 't1' },
+        ],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'CORE_UNSUPPORTED_INPUT' }));
+    expect(() => session.run({ parts: [] })).toThrow(
+      expect.objectContaining({ code: 'CORE_EMPTY_INPUT' }),
+    );
+    expect(session.transcript).toEqual([]);
+    expect(t.server.requests).toHaveLength(0);
+  });
+});

@@ -1,5 +1,6 @@
 import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
+import { toUserContent } from '../sessions/user-content.js';
 import type {
   PendingRequest,
   SessionSnapshot,
@@ -387,24 +388,23 @@ function normaliseInput(
     typeof input === 'string'
       ? [{ type: 'text', text: input }]
       : (input.parts ?? (input.text !== undefined ? [{ type: 'text', text: input.text }] : []));
-  const text = parts
-    .filter(
-      (part): part is { type: 'text'; text: string } =>
-        part.type === 'text' && typeof (part as { text?: unknown }).text === 'string',
-    )
-    .map((part) => part.text)
-    .join('\n');
-  if (text.trim() === '') {
+  const content = toUserContent(parts); // refuses parts no model can take, before anything changes
+  const text = content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+  if (
+    content.length === 0 ||
+    (text.trim() === '' && !content.some((part) => part.type === 'file'))
+  ) {
     throw new AgentCoreError({
       code: 'CORE_EMPTY_INPUT',
       message: 'The user message is empty.',
-      hint: 'Send some text.',
+      hint: 'Send some text, or an image or file.',
     });
   }
   return {
     kind: 'user',
     messageId: (typeof input === 'object' && input.messageId) || newId(),
     parts,
+    content,
     text,
     source: (typeof input === 'object' && input.source) || 'text',
   };

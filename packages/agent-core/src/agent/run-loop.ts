@@ -2,6 +2,7 @@ import type { LanguageModelV3Message } from '@ai-sdk/provider';
 import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
+import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
 import { addUsage } from '../usage/token-usage.js';
 import { computeCost, findPrice } from '../usage/price-table.js';
@@ -19,6 +20,8 @@ export type RunInput =
       kind: 'user';
       messageId: string;
       parts: ContentPart[];
+      /** The parts as provider content (checked when the run was started). */
+      content: UserContent;
       text: string;
       source: 'text' | 'voice';
     }
@@ -108,9 +111,7 @@ function acceptUserInput(run: RunState, input: Extract<RunInput, { kind: 'user' 
     runId: run.runId,
     message: {
       role: 'user',
-      content: input.parts
-        .filter(isText)
-        .map((part) => ({ type: 'text' as const, text: part.text })),
+      content: input.content,
     },
     display: { createdAt: run.agent.now(), status: 'complete', source: input.source },
   });
@@ -442,8 +443,4 @@ function finishStep(run: RunState, clock: StepClock, step: ModelStepOutput): voi
 
 function localSpecTools(run: RunState) {
   return run.agent.tools.toSpecTools(run.localTools);
-}
-
-function isText(part: ContentPart): part is { type: 'text'; text: string } {
-  return part.type === 'text' && typeof (part as { text?: unknown }).text === 'string';
 }

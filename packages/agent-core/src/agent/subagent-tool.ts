@@ -104,6 +104,7 @@ export async function runSubagent(
       kind: 'user',
       messageId: runtime.newId('msg'),
       parts: [{ type: 'text', text: call.task }],
+      content: [{ type: 'text', text: call.task }],
       text: call.task,
       source: 'text',
     },

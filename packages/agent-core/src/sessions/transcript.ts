@@ -3,6 +3,7 @@ import type {
   LanguageModelV3Prompt,
   LanguageModelV3ToolResultPart,
 } from '@ai-sdk/provider';
+import { reviveFileUrl } from './user-content.js';
 import {
   SNAPSHOT_VERSION,
   type SessionSnapshot,
@@ -76,6 +77,13 @@ export function toProviderPrompt(
       continue;
     }
     closeOpenCalls();
+    if (message.role === 'user') {
+      prompt.push({
+        ...message,
+        content: message.content.map((part) => (part.type === 'file' ? reviveFileUrl(part) : part)),
+      });
+      continue;
+    }
     if (message.role === 'assistant') {
       if (message.content.length === 0) continue;
       for (const part of message.content) {
