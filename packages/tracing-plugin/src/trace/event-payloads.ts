@@ -10,7 +10,7 @@ export function inputOf(event: AgentEvent<'run.started'>): unknown {
     const texts = parts.flatMap((part) =>
       part.type === 'text' && typeof part.text === 'string' ? [part.text] : [],
     );
-    return texts.length === parts.length ? texts.join('\n') : parts;
+    return texts.length === parts.length ? texts.join('\n') : parts.map(withoutInlineMedia);
   }
   if (event.data.resumeOfRunId) return { resumeOf: event.data.resumeOfRunId };
   return undefined;
@@ -55,4 +55,11 @@ export function levelOfStop(stopReason: string): { level?: Level; message?: stri
     default:
       return { level: 'WARNING', message: `stopped: ${stopReason}` };
   }
+}
+
+/** Inline media (base64) is replaced by its type and size: traces carry what was sent, not the bytes. */
+function withoutInlineMedia(part: { type: string }): unknown {
+  const { data, ...rest } = part as { type: string; data?: unknown };
+  if (typeof data !== 'string') return part;
+  return { ...rest, data: `[${Math.floor((data.length * 3) / 4)} bytes inline]` };
 }

@@ -319,4 +319,23 @@ describe('trace shape, on the wire', () => {
     expect(h.spans().filter((span) => span.name === 'assistant response')).toHaveLength(1);
     await researcher.close();
   });
+
+  it('puts multimodal input on the root without the inline bytes', async () => {
+    await using h = await startTracingHarness([{ text: 'A dot.' }]);
+    const session = await h.agent.createSession();
+    await session.run({
+      parts: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image', mediaType: 'image/png', data: 'A'.repeat(4_000) },
+      ],
+    }).result;
+    await h.agent.bus.flush();
+    await h.plugin.flush();
+    expect(
+      JSON.parse(h.span('tester — Turn 1').attributes['langfuse.observation.input'] as string),
+    ).toEqual([
+      { type: 'text', text: 'What is this?' },
+      { type: 'image', mediaType: 'image/png', data: '[3000 bytes inline]' },
+    ]);
+  });
 });
