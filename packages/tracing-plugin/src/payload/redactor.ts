@@ -18,6 +18,7 @@ export const BUILT_IN_SECRET_PATTERNS: readonly RegExp[] = [
 const SECRET_KEYS =
   /^(?:api[-_]?key|x-api-key|authorization|password|passwd|secret|client[-_]?secret|access[-_]?token|refresh[-_]?token|token)$/i;
 
+/** What a redacted secret is replaced with. */
 export const REDACTED = '[REDACTED]';
 
 /**

@@ -43,6 +43,7 @@ export function isErrorResult(output: unknown): boolean {
   );
 }
 
+/** The Langfuse level and status message of a turn that ended with `stopReason`. */
 export function levelOfStop(stopReason: string): { level?: Level; message?: string } {
   switch (stopReason) {
     case 'completed':
