@@ -223,6 +223,40 @@ describe('approvals', () => {
     await store.close?.();
   });
 
+  it('"always allow" lets the tool run unasked for the rest of the session, until reset', async () => {
+    await using t = await startTestAgent(
+      [
+        { toolCalls: [{ id: 'c1', name: 'remove', args: { path: '/a' } }] },
+        { text: 'Removed /a.' },
+        { toolCalls: [{ id: 'c2', name: 'remove', args: { path: '/b' } }] },
+        { text: 'Removed /b.' },
+        { toolCalls: [{ id: 'c3', name: 'remove', args: { path: '/c' } }] },
+      ],
+      { tools: { remove } },
+    );
+    const session = await t.agent.createSession();
+    const first = await collect(session.run('remove /a'));
+    expect(dataOf(first.events, 'tool_call.approval_requested')).toMatchObject({
+      options: [
+        { optionId: 'allow' },
+        { optionId: 'allow_always', kind: 'allow_always' },
+        { optionId: 'deny' },
+      ],
+    });
+    await session.respond(first.result.pending[0]!.requestId, { approved: true, always: true });
+    const resumed = await collect(session.resume());
+    expect(dataOf(resumed.events, 'tool_call.approval_resolved')).toMatchObject({
+      approved: true,
+      optionId: 'allow_always',
+    });
+    const second = await collect(session.run('remove /b'));
+    expect(second.result).toMatchObject({ stopReason: 'completed', text: 'Removed /b.' });
+    expect(second.types).not.toContain('tool_call.approval_requested');
+    await session.reset();
+    const third = await collect(session.run('remove /c'));
+    expect(third.result.stopReason).toBe('awaiting_input');
+  });
+
   it('supports predicate policies', async () => {
     const write = defineTool({
       description: 'write',

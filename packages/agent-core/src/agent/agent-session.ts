@@ -26,7 +26,11 @@ export interface RunOptions {
 }
 
 /** An answer to a pending request. */
-export type RequestResponse = { approved: boolean; reason?: string } | { answer: string };
+export type RequestResponse =
+  /** An approval; `always` also approves this tool for the rest of the session. */
+  | { approved: boolean; reason?: string; always?: boolean }
+  /** An answer to an `ask_user` question. */
+  | { answer: string };
 
 interface ActiveRun {
   runId: string;
@@ -141,10 +145,16 @@ export class AgentSession {
           message: `Request ${requestId} is an approval: answer { approved: boolean }.`,
         });
       }
+      const always = response.approved && response.always === true;
       request.response = {
         approved: response.approved,
         ...(response.reason ? { reason: response.reason } : {}),
+        ...(always ? { always: true } : {}),
       };
+      // "Always allow": this tool runs without asking for the rest of the session (until reset).
+      if (always && !this.#snapshot.approvedTools?.includes(request.toolName)) {
+        this.#snapshot.approvedTools = [...(this.#snapshot.approvedTools ?? []), request.toolName];
+      }
     } else {
       if (!('answer' in response) || typeof response.answer !== 'string') {
         throw new AgentCoreError({
@@ -202,6 +212,7 @@ export class AgentSession {
       pending: [],
       paused: undefined,
       queuedSteers: [],
+      approvedTools: undefined,
     };
     this.#runtime.bus.emit({ type: 'session.ended', sessionId, data: { reason: 'reset' } });
     await this.#runtime.hooks.run('on_session_reset', { sessionId });

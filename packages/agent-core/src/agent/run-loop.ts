@@ -256,6 +256,11 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
       approvalId: request.requestId,
       toolCallId: request.toolCallId,
       approved: request.response.approved,
+      optionId: request.response.approved
+        ? request.response.always
+          ? 'allow_always'
+          : 'allow'
+        : 'deny',
       ...(request.response.reason ? { reason: request.response.reason } : {}),
     });
   }

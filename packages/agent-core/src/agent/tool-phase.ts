@@ -104,6 +104,7 @@ export async function runToolPhase(
         input: request.input,
         options: [
           { optionId: 'allow', label: 'Allow', kind: 'allow_once' },
+          { optionId: 'allow_always', label: 'Always allow this tool', kind: 'allow_always' },
           { optionId: 'deny', label: 'Deny', kind: 'reject_once' },
         ],
       });
@@ -162,6 +163,7 @@ async function requiresApproval(
 ): Promise<boolean> {
   const policy = tool.approval ?? 'never';
   if (policy === 'never') return false;
+  if (run.session.snapshot.approvedTools?.includes(call.toolName)) return false;
   if (policy === 'always') return true;
   try {
     return await policy(call.input, {

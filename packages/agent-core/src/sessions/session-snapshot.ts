@@ -121,6 +121,8 @@ export const sessionSnapshotSchema = z.object({
   transcript: z.array(transcriptEntrySchema),
   pending: z.array(pendingRequestSchema),
   paused: pausedRunSchema.optional(),
+  /** Tools the user allowed for the rest of the session ("always allow"); cleared by reset. */
+  approvedTools: z.array(z.string()).optional(),
   /** Steer texts that arrived after the last run ended: the next user message. */
   queuedSteers: z.array(z.object({ steerId: z.string(), text: z.string() })),
   totals: usageTotalsSchema,
