@@ -6,20 +6,56 @@ import { ESLint } from 'eslint';
 
 const eslint = new ESLint({ cwd: process.cwd() });
 const cases = [
-  { file: 'packages/tracing-plugin/src/probe.ts', code: "import { createAgent } from '@switchboard/agent-core';\nexport const x = createAgent;\n", expect: /may not depend on @switchboard\/agent-core/ },
-  { file: 'packages/events/src/probe.ts', code: "export const x = await import('@switchboard/agent-core');\n", expect: /may not depend on @switchboard\/agent-core/ },
-  { file: 'packages/agent-core/src/probe.ts', code: "import { x } from '@switchboard/events/src/index.js';\nexport const y = x;\n", expect: /Deep import/ },
-  { file: 'packages/agent-core/src/probe.ts', code: "import { x } from '../../events/src/index.js';\nexport const y = x;\n", expect: /leaves @switchboard\/agent-core/ },
-  { file: 'apps/webui/src/probe.ts', code: "import { JsonlSink } from '@switchboard/events/node';\nexport const y = JsonlSink;\n", expect: /Node-only/ },
-  { file: 'packages/events/src/probe.ts', code: "import { readFileSync } from 'node:fs';\nexport const y = readFileSync;\n", expect: /src\/node/ },
-  { file: 'packages/agent-core/src/probe.ts', code: "import { EventBus } from '@switchboard/events';\nexport const y = EventBus;\n", expect: null },
+  {
+    file: 'packages/tracing-plugin/src/probe.ts',
+    code: "import { createAgent } from '@switchboard/agent-core';\nexport const x = createAgent;\n",
+    expect: /may not depend on @switchboard\/agent-core/,
+  },
+  {
+    file: 'packages/events/src/probe.ts',
+    code: "export const x = await import('@switchboard/agent-core');\n",
+    expect: /may not depend on @switchboard\/agent-core/,
+  },
+  {
+    file: 'packages/agent-core/src/probe.ts',
+    code: "import { x } from '@switchboard/events/src/index.js';\nexport const y = x;\n",
+    expect: /Deep import/,
+  },
+  {
+    file: 'packages/agent-core/src/probe.ts',
+    code: "import { x } from '../../events/src/index.js';\nexport const y = x;\n",
+    expect: /leaves @switchboard\/agent-core/,
+  },
+  {
+    file: 'apps/webui/src/probe.ts',
+    code: "import { JsonlSink } from '@switchboard/events/node';\nexport const y = JsonlSink;\n",
+    expect: /Node-only/,
+  },
+  {
+    file: 'packages/events/src/probe.ts',
+    code: "import { readFileSync } from 'node:fs';\nexport const y = readFileSync;\n",
+    expect: /src\/node/,
+  },
+  {
+    file: 'packages/agent-core/src/probe.ts',
+    code: "import { EventBus } from '@switchboard/events';\nexport const y = EventBus;\n",
+    expect: null,
+  },
   // The tracing plugin's own tests may drive a real agent; its source may not (first case).
-  { file: 'packages/tracing-plugin/src/probe.ts', test: true, code: "import { createAgent } from '@switchboard/agent-core';\nexport const x = createAgent;\n", expect: null },
+  {
+    file: 'packages/tracing-plugin/src/probe.ts',
+    test: true,
+    code: "import { createAgent } from '@switchboard/agent-core';\nexport const x = createAgent;\n",
+    expect: null,
+  },
 ];
 let passed = 0;
 let failed = 0;
 for (const [index, probe] of cases.entries()) {
-  const file = probe.file.replace('probe.ts', `boundary-probe-${index}${probe.test ? '.test' : ''}.ts`);
+  const file = probe.file.replace(
+    'probe.ts',
+    `boundary-probe-${index}${probe.test ? '.test' : ''}.ts`,
+  );
   let result;
   try {
     writeFileSync(file, probe.code);
@@ -27,15 +63,24 @@ for (const [index, probe] of cases.entries()) {
   } finally {
     rmSync(file, { force: true });
   }
-  const messages = (result?.messages ?? []).filter((m) => m.ruleId === 'switchboard/dependency-direction' || m.ruleId === 'no-restricted-imports');
-  const ok = probe.expect ? messages.some((m) => probe.expect.test(m.message)) : messages.length === 0;
+  const messages = (result?.messages ?? []).filter(
+    (m) => m.ruleId === 'switchboard/dependency-direction' || m.ruleId === 'no-restricted-imports',
+  );
+  const ok = probe.expect
+    ? messages.some((m) => probe.expect.test(m.message))
+    : messages.length === 0;
   if (ok) passed += 1;
   else {
     failed += 1;
-    console.error(`boundary check failed for ${file}: ${probe.code.split('\n')[0]} -> ${JSON.stringify(messages.map((m) => m.message))}`);
+    console.error(
+      `boundary check failed for ${file}: ${probe.code.split('\n')[0]} -> ${JSON.stringify(messages.map((m) => m.message))}`,
+    );
   }
 }
 console.log(`boundaries: ${passed} passed, ${failed} failed`);
 mkdirSync('test-results', { recursive: true });
-writeFileSync('test-results/boundaries.json', JSON.stringify({ numPassedTests: passed, numFailedTests: failed, numPendingTests: 0 }));
+writeFileSync(
+  'test-results/boundaries.json',
+  JSON.stringify({ numPassedTests: passed, numFailedTests: failed, numPendingTests: 0 }),
+);
 process.exit(failed > 0 ? 1 : 0);

@@ -25,7 +25,9 @@ if (existsSync('test-results/boundaries.json')) {
   const report = JSON.parse(readFileSync('test-results/boundaries.json', 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
-  perProject.push(`dependency boundaries: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
+  perProject.push(
+    `dependency boundaries: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+  );
 }
 console.log(perProject.join('\n'));
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -5,7 +5,10 @@ import { createAgent } from '@switchboard/agent-core';
 import { startLangfuseReceiver, startModelServer } from '@switchboard/testkit';
 import { createLangfuseTracingPlugin } from '@switchboard/tracing-plugin';
 
-await using langfuse = await startLangfuseReceiver({ publicKey: 'pk-lf-demo', secretKey: 'sk-lf-demo' });
+await using langfuse = await startLangfuseReceiver({
+  publicKey: 'pk-lf-demo',
+  secretKey: 'sk-lf-demo',
+});
 await using model = await startModelServer({ script: [{ text: 'Hello! How can I help?' }] });
 
 const tracing = createLangfuseTracingPlugin({

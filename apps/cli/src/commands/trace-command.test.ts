@@ -41,10 +41,7 @@ describe('switchboard trace push', () => {
   it('exits 1 with the stable code when keys are missing or the file is unreadable', async () => {
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (
-      stderr.push(String(chunk)),
-      true
-    ));
+    process.stderr.write = (chunk: string) => (stderr.push(String(chunk)), true);
     try {
       expect(
         await main(['node', 'switchboard', 'trace', 'push', fixturePath('plain-chat')], io({})),

@@ -151,7 +151,9 @@ describe('SseParser size limit', () => {
   it('throws EVENTS_SSE_PROTOCOL when one block grows past maxBlockChars, in one line or many', () => {
     const oneLine = new SseParser({ maxBlockChars: 100 });
     expect(() => oneLine.feed(`data: ${'x'.repeat(60)}`)).not.toThrow();
-    expect(() => oneLine.feed('y'.repeat(60))).toThrow(expect.objectContaining({ code: 'EVENTS_SSE_PROTOCOL' }));
+    expect(() => oneLine.feed('y'.repeat(60))).toThrow(
+      expect.objectContaining({ code: 'EVENTS_SSE_PROTOCOL' }),
+    );
     const manyLines = new SseParser({ maxBlockChars: 100 });
     expect(() => manyLines.feed('data: 0123456789\n'.repeat(10))).toThrow(/exceeded 100/);
   });

@@ -20,7 +20,8 @@ const dbFile = () => {
   dirs.push(dir);
   return path.join(dir, 'events.db');
 };
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 interface WriterConfig {
   dbPath: string;
@@ -30,7 +31,9 @@ interface WriterConfig {
   mode: 'append' | 'bus' | 'optimistic';
   writer: string;
 }
-type WriterResult = { done: true; appended: number; conflicts?: number } | { failed: true; code: string; message?: string };
+type WriterResult =
+  | { done: true; appended: number; conflicts?: number }
+  | { failed: true; code: string; message?: string };
 
 /** Starts a writer in its own OS process (real TypeScript through tsx); it waits for `go()` after opening the file. */
 function startWriter(config: WriterConfig) {
@@ -44,7 +47,11 @@ function startWriter(config: WriterConfig) {
   // 'close' (not 'exit') comes after the IPC channel has delivered every message.
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   const noResult = () =>
-    exited.then((code) => Promise.reject(new Error(`writer ${config.writer} ended (${code}) without answering: ${stderr}`)));
+    exited.then((code) =>
+      Promise.reject(
+        new Error(`writer ${config.writer} ended (${code}) without answering: ${stderr}`),
+      ),
+    );
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (message: { ready?: boolean }) => message.ready && resolve());
     noResult().catch(reject);
@@ -84,7 +91,12 @@ describe('SqliteEventLog under concurrent writers', () => {
     };
     const produce = async (sessionId: string, count: number, burst: number) => {
       for (let i = 0; i < count; i++) {
-        bus.emit({ type: 'message.delta', sessionId, runId: `run-${sessionId}`, data: { messageId: 'm', delta: `${i}` } });
+        bus.emit({
+          type: 'message.delta',
+          sessionId,
+          runId: `run-${sessionId}`,
+          data: { messageId: 'm', delta: `${i}` },
+        });
         if (i % burst === 0) await new Promise((resolve) => setImmediate(resolve));
       }
     };
@@ -93,9 +105,9 @@ describe('SqliteEventLog under concurrent writers', () => {
     expect(errors).toEqual([]);
     expect(readAll(log, 's1').map((event) => event.seq)).toEqual(range(1, 1500));
     expect(readAll(log, 's2').map((event) => event.seq)).toEqual(range(1, 1200));
-    expect(log.readRun('s2', 'run-s2').map((event) => (event.data as { delta: string }).delta)).toEqual(
-      range(0, 1199).map(String),
-    );
+    expect(
+      log.readRun('s2', 'run-s2').map((event) => (event.data as { delta: string }).delta),
+    ).toEqual(range(0, 1199).map(String));
     expect(batches.some((sessions) => sessions.length === 2)).toBe(true); // transactions really mixed both
     log.close();
   });
@@ -114,7 +126,10 @@ describe('SqliteEventLog under concurrent writers', () => {
         { done: true, appended: 2000 },
       ]);
       const log = new SqliteEventLog({ path: dbPath });
-      for (const [sessionId, writer] of [['left', 'L'], ['right', 'R']] as const) {
+      for (const [sessionId, writer] of [
+        ['left', 'L'],
+        ['right', 'R'],
+      ] as const) {
         const events = readAll(log, sessionId);
         expect(events.map((event) => event.seq)).toEqual(range(1, 2000));
         expect(new Set(events.map(writerOf))).toEqual(new Set([writer]));
@@ -148,7 +163,9 @@ describe('SqliteEventLog under concurrent writers', () => {
     // Both read head 0 before starting, so both number their events 1..1000.
     const failed = results.filter((result) => 'failed' in result);
     const done = results.filter((result) => 'done' in result);
-    expect(failed).toEqual([expect.objectContaining({ failed: true, code: 'EVENTS_SEQ_CONFLICT' })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ failed: true, code: 'EVENTS_SEQ_CONFLICT' }),
+    ]);
     expect(done).toEqual([{ done: true, appended: 1000 }]);
     const winner = results[0] === done[0] ? 'A' : 'B';
     const log = new SqliteEventLog({ path: dbPath });
@@ -170,7 +187,10 @@ describe('SqliteEventLog under concurrent writers', () => {
       { done: true, appended: 1000, conflicts: expect.any(Number) },
       { done: true, appended: 1000, conflicts: expect.any(Number) },
     ]);
-    const conflicts = results.reduce((sum, result) => sum + ('conflicts' in result ? result.conflicts! : 0), 0);
+    const conflicts = results.reduce(
+      (sum, result) => sum + ('conflicts' in result ? result.conflicts! : 0),
+      0,
+    );
     expect(conflicts).toBeGreaterThan(0); // the writers really collided
     const log = new SqliteEventLog({ path: dbPath });
     const events = readAll(log, 'hot');

@@ -46,7 +46,10 @@ describe('toSqliteAppendError', () => {
   });
 
   it('passes Switchboard errors through and wraps anything else with its cause', () => {
-    const conflict = new EventsError({ code: 'EVENTS_SEQ_CONFLICT', message: 'expected seq 2, got 3' });
+    const conflict = new EventsError({
+      code: 'EVENTS_SEQ_CONFLICT',
+      message: 'expected seq 2, got 3',
+    });
     expect(toSqliteAppendError(conflict, events)).toBe(conflict);
     const plain = new TypeError('Do not know how to serialize a BigInt');
     expect(toSqliteAppendError(plain, events)).toMatchObject({

@@ -4,7 +4,9 @@ import type { AnyEvent } from '../../schema/agent-event.js';
 
 const sqliteCode = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_')
+    ? code
+    : undefined;
 };
 
 /**
@@ -32,7 +34,11 @@ export function toSqliteAppendError(error: unknown, events: readonly AnyEvent[])
     code: 'EVENTS_LOG_APPEND_FAILED',
     message: `The SQLite event log could not store ${events.length} event(s): ${(error as Error)?.message ?? String(error)}`,
     retryable: busy,
-    details: { sessions, count: events.length, ...(code === undefined ? {} : { sqliteCode: code }) },
+    details: {
+      sessions,
+      count: events.length,
+      ...(code === undefined ? {} : { sqliteCode: code }),
+    },
     cause: error,
   });
 }

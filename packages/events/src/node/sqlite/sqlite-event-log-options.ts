@@ -29,7 +29,10 @@ export interface ResolvedSqliteEventLogOptions extends SqliteEventLogOptions {
 }
 
 /** Options of {@link SqliteEventLog}, parsed once by its constructor. Pass exactly one of `path` or `database`. */
-export const sqliteEventLogOptionsSchema: z.ZodType<ResolvedSqliteEventLogOptions, SqliteEventLogOptions> = z
+export const sqliteEventLogOptionsSchema: z.ZodType<
+  ResolvedSqliteEventLogOptions,
+  SqliteEventLogOptions
+> = z
   .object({
     /** Database file to open (created if missing), or `':memory:'` for a private in-memory store. */
     path: z.string().min(1).optional(),
@@ -37,7 +40,9 @@ export const sqliteEventLogOptionsSchema: z.ZodType<ResolvedSqliteEventLogOption
      * An open better-sqlite3 connection to share. The log creates its table
      * in it but leaves the connection's pragmas alone and does not close it.
      */
-    database: z.custom<SqliteDatabase>(isDatabase, 'Expected an open better-sqlite3 Database').optional(),
+    database: z
+      .custom<SqliteDatabase>(isDatabase, 'Expected an open better-sqlite3 Database')
+      .optional(),
     /**
      * How long (ms) a write waits for another connection's write lock before
      * failing. Applies only when the log opens the file itself. @default 5000

@@ -26,8 +26,17 @@ const track = <T extends { close(): unknown }>(item: T): T => {
 const newLog = (file = dbFile()) => track(new SqliteEventLog({ path: file }));
 
 const ev = (sessionId: string, seq: number, runId = 'r') =>
-  ({ v: 1, type: 'notice', seq, ts: 1000 + seq, sessionId, runId, data: { severity: 'info', message: String(seq) } }) as AnyEvent;
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  ({
+    v: 1,
+    type: 'notice',
+    seq,
+    ts: 1000 + seq,
+    sessionId,
+    runId,
+    data: { severity: 'info', message: String(seq) },
+  }) as AnyEvent;
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const seqs = (events: readonly AnyEvent[]) => events.map((event) => event.seq);
 const notice = (sessionId: string, i: number) =>
   ({ type: 'notice', sessionId, runId: 'r', data: { severity: 'info', message: `${i}` } }) as const;
@@ -56,7 +65,11 @@ describe('SqliteEventLog', () => {
     expect(seqs(log.read('s', 2000))).toEqual(range(2001, 2500));
     let cursor = 0;
     const all: number[] = [];
-    for (let page = log.read('s', cursor, 333); page.length > 0; page = log.read('s', cursor, 333)) {
+    for (
+      let page = log.read('s', cursor, 333);
+      page.length > 0;
+      page = log.read('s', cursor, 333)
+    ) {
       all.push(...seqs(page));
       cursor = page.at(-1)!.seq;
     }
@@ -66,19 +79,37 @@ describe('SqliteEventLog', () => {
   it('readRun returns one run in order, through the run index', () => {
     const file = dbFile();
     const log = newLog(file);
-    log.append([ev('s', 1, 'r1'), ev('s', 2, 'r2'), ev('s', 3, 'r1'), ev('t', 1, 'r1'), ev('s', 4, 'r1'), ev('s', 5, 'r2')]);
+    log.append([
+      ev('s', 1, 'r1'),
+      ev('s', 2, 'r2'),
+      ev('s', 3, 'r1'),
+      ev('t', 1, 'r1'),
+      ev('s', 4, 'r1'),
+      ev('s', 5, 'r2'),
+    ]);
     expect(seqs(log.readRun('s', 'r1'))).toEqual([1, 3, 4]);
     expect(seqs(log.readRun('s', 'r2'))).toEqual([2, 5]);
     expect(log.readRun('s', 'none')).toEqual([]);
-    const session = { v: 1, type: 'session.started', seq: 1, ts: 1, sessionId: 'u', data: {} } as AnyEvent;
+    const session = {
+      v: 1,
+      type: 'session.started',
+      seq: 1,
+      ts: 1,
+      sessionId: 'u',
+      data: {},
+    } as AnyEvent;
     log.append([session]); // session-scoped: no runId, stored as NULL
     expect(log.read('u')).toEqual([session]);
     const probe = track(new Database(file, { readonly: true }));
     const plan = probe
-      .prepare('EXPLAIN QUERY PLAN SELECT seq, body FROM events INDEXED BY events_by_run WHERE session_id = ? AND run_id = ? ORDER BY seq')
+      .prepare(
+        'EXPLAIN QUERY PLAN SELECT seq, body FROM events INDEXED BY events_by_run WHERE session_id = ? AND run_id = ? ORDER BY seq',
+      )
       .all('s', 'r1') as { detail: string }[];
     // The schema's index answers the lookup by seek, already in seq order (no sort step).
-    expect(plan.map((row) => row.detail)).toEqual(['SEARCH events USING INDEX events_by_run (session_id=? AND run_id=?)']);
+    expect(plan.map((row) => row.detail)).toEqual([
+      'SEARCH events USING INDEX events_by_run (session_id=? AND run_id=?)',
+    ]);
   });
 
   it('rejects gaps and duplicates, and stores nothing of a refused batch', () => {
@@ -106,11 +137,18 @@ describe('SqliteEventLog', () => {
     } catch (caught) {
       error = caught as EventsError;
     }
-    expect(error).toMatchObject({ code: 'EVENTS_LOG_APPEND_FAILED', retryable: false, details: { sessions: ['a'], count: 3 } });
+    expect(error).toMatchObject({
+      code: 'EVENTS_LOG_APPEND_FAILED',
+      retryable: false,
+      details: { sessions: ['a'], count: 3 },
+    });
     expect((error?.cause as { code?: string }).code).toMatch(/^SQLITE_CONSTRAINT/);
     const unserialisable = { ...ev('a', 2), data: { big: 1n } } as unknown as AnyEvent;
     expect(() => log.append([ev('a', 1), unserialisable])).toThrow(
-      expect.objectContaining({ code: 'EVENTS_LOG_APPEND_FAILED', message: expect.stringMatching(/BigInt/) }),
+      expect.objectContaining({
+        code: 'EVENTS_LOG_APPEND_FAILED',
+        message: expect.stringMatching(/BigInt/),
+      }),
     );
     expect(log.head('a').seq).toBe(0);
     expect(log.sessions()).toEqual([]);
@@ -123,7 +161,11 @@ describe('SqliteEventLog', () => {
     other.exec('BEGIN IMMEDIATE'); // another connection holds the write lock
     const started = Date.now();
     expect(() => log.append([ev('a', 1)])).toThrow(
-      expect.objectContaining({ code: 'EVENTS_LOG_APPEND_FAILED', retryable: true, details: expect.objectContaining({ sqliteCode: 'SQLITE_BUSY' }) }),
+      expect.objectContaining({
+        code: 'EVENTS_LOG_APPEND_FAILED',
+        retryable: true,
+        details: expect.objectContaining({ sqliteCode: 'SQLITE_BUSY' }),
+      }),
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
     other.exec('ROLLBACK');
@@ -139,7 +181,9 @@ describe('SqliteEventLog', () => {
     expect(fs.existsSync(file)).toBe(true);
     const second = newLog(file);
     expect(second.head('s')).toEqual({ seq: 50, ts: 1050 });
-    expect(() => second.append([ev('s', 50)])).toThrow(expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }));
+    expect(() => second.append([ev('s', 50)])).toThrow(
+      expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }),
+    );
     second.append([ev('s', 51)]);
     expect(seqs(second.read('s'))).toEqual(range(1, 51));
     const probe = track(new Database(file, { readonly: true }));
@@ -156,7 +200,7 @@ describe('SqliteEventLog', () => {
       ts: 42,
       sessionId: 's',
       runId: 'r',
-      data: { z: 1, a: [null, { 'ünï': '😀\n"quoted"\u2028' }], nested: { deep: { x: -0.5e-7 } } },
+      data: { z: 1, a: [null, { ünï: '😀\n"quoted"\u2028' }], nested: { deep: { x: -0.5e-7 } } },
       meta: { 'acme.trace': 'x' },
       futureEnvelopeKey: { kept: true },
     } as AnyEvent;
@@ -166,11 +210,20 @@ describe('SqliteEventLog', () => {
     const reopened = newLog(file);
     const back = reopened.read('s');
     expect(back).toEqual([future, known]);
-    expect(back.map((event) => JSON.stringify(event))).toEqual([JSON.stringify(future), JSON.stringify(known)]);
+    expect(back.map((event) => JSON.stringify(event))).toEqual([
+      JSON.stringify(future),
+      JSON.stringify(known),
+    ]);
     const probe = track(new Database(file, { readonly: true }));
-    const stored = probe.prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq').pluck().all('s');
+    const stored = probe
+      .prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq')
+      .pluck()
+      .all('s');
     expect(stored).toEqual([JSON.stringify(future), JSON.stringify(known)]);
-    expect(reopened.readRun('s', 'r').map((event) => event.type)).toEqual(['hologram.projected', 'notice']);
+    expect(reopened.readRun('s', 'r').map((event) => event.type)).toEqual([
+      'hologram.projected',
+      'notice',
+    ]);
   });
 
   it('reports a row whose body is not event JSON as EVENTS_STORE_CORRUPT', () => {
@@ -182,9 +235,14 @@ describe('SqliteEventLog', () => {
     writer.prepare("INSERT INTO events VALUES ('t', 1, 1, 'notice', 'r', '[1]')").run();
     expect(log.head('s').seq).toBe(2);
     expect(() => log.read('s')).toThrow(
-      expect.objectContaining({ code: 'EVENTS_STORE_CORRUPT', details: { sessionId: 's', seq: 2 } }),
+      expect.objectContaining({
+        code: 'EVENTS_STORE_CORRUPT',
+        details: { sessionId: 's', seq: 2 },
+      }),
     );
-    expect(() => log.readRun('t', 'r')).toThrow(expect.objectContaining({ code: 'EVENTS_STORE_CORRUPT' }));
+    expect(() => log.readRun('t', 'r')).toThrow(
+      expect.objectContaining({ code: 'EVENTS_STORE_CORRUPT' }),
+    );
     expect(seqs(log.read('s', 0, 1))).toEqual([1]); // the good rows before it still read
   });
 
@@ -192,7 +250,10 @@ describe('SqliteEventLog', () => {
     const file = dbFile();
     fs.writeFileSync(file, 'these are not the pages you are looking for\n'.repeat(200));
     expect(() => new SqliteEventLog({ path: file })).toThrow(
-      expect.objectContaining({ code: 'EVENTS_STORE_CORRUPT', details: { path: file, sqliteCode: 'SQLITE_NOTADB' } }),
+      expect.objectContaining({
+        code: 'EVENTS_STORE_CORRUPT',
+        details: { path: file, sqliteCode: 'SQLITE_NOTADB' },
+      }),
     );
     const missing = path.join(path.dirname(file), 'no-such-dir', 'events.db');
     expect(() => new SqliteEventLog({ path: missing })).toThrow(
@@ -310,9 +371,16 @@ describe('SqliteEventLog', () => {
       }
       throw new Error('expected the constructor to throw');
     };
-    expect(invalid({})).toMatchObject({ code: 'EVENTS_INVALID_OPTIONS', message: /exactly one of `path` or `database`/ });
-    expect(invalid({ path: ':memory:', database: track(new Database(':memory:')) }).code).toBe('EVENTS_INVALID_OPTIONS');
-    expect(invalid({ database: { prepare: 1 } }).message).toMatch(/database: Expected an open better-sqlite3 Database/);
+    expect(invalid({})).toMatchObject({
+      code: 'EVENTS_INVALID_OPTIONS',
+      message: /exactly one of `path` or `database`/,
+    });
+    expect(invalid({ path: ':memory:', database: track(new Database(':memory:')) }).code).toBe(
+      'EVENTS_INVALID_OPTIONS',
+    );
+    expect(invalid({ database: { prepare: 1 } }).message).toMatch(
+      /database: Expected an open better-sqlite3 Database/,
+    );
     expect(invalid({ path: '', busyTimeoutMs: -1 }).details?.issues).toHaveLength(2);
   });
 

@@ -8,12 +8,22 @@ import { replayThenLive } from '../../log/replay-then-live.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import type { SequenceHead } from '../../sequencer/session-sequencer.js';
 import { toSqliteAppendError, toSqliteOpenError } from './sqlite-errors.js';
-import { sqliteEventLogOptionsSchema, type SqliteEventLogOptions } from './sqlite-event-log-options.js';
+import {
+  sqliteEventLogOptionsSchema,
+  type SqliteEventLogOptions,
+} from './sqlite-event-log-options.js';
 import { migrateSqliteSchema } from './sqlite-schema.js';
 
 /** `[seq, body]`, as read with `raw()`. */
 type StoredRow = [seq: number, body: string];
-type InsertParams = [sessionId: string, seq: number, ts: number, type: string, runId: string | null, body: string];
+type InsertParams = [
+  sessionId: string,
+  seq: number,
+  ts: number,
+  type: string,
+  runId: string | null,
+  body: string,
+];
 
 /**
  * The embedded, durable {@link EventLog}: one SQLite file (better-sqlite3,
@@ -53,7 +63,8 @@ export class SqliteEventLog implements EventLog {
     this.#ownsDb = resolved.database === undefined;
     const where = resolved.path ?? resolved.database?.name ?? '';
     try {
-      this.#db = resolved.database ?? new Database(resolved.path, { timeout: resolved.busyTimeoutMs });
+      this.#db =
+        resolved.database ?? new Database(resolved.path, { timeout: resolved.busyTimeoutMs });
     } catch (error) {
       throw toSqliteOpenError(error, where);
     }
@@ -102,7 +113,14 @@ export class SqliteEventLog implements EventLog {
     this.#appendBatch = db.transaction((events: readonly AnyEvent[]) => {
       checkContiguous(events, (sessionId) => this.#storedHead(sessionId));
       for (const event of events) {
-        this.#insert.run(event.sessionId, event.seq, event.ts, event.type, event.runId ?? null, JSON.stringify(event));
+        this.#insert.run(
+          event.sessionId,
+          event.seq,
+          event.ts,
+          event.type,
+          event.runId ?? null,
+          JSON.stringify(event),
+        );
       }
     });
   }
@@ -183,7 +201,8 @@ export class SqliteEventLog implements EventLog {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new EventsError({ code: 'EVENTS_CLOSED', message: 'The SQLite event log is closed.' });
+    if (this.#closed)
+      throw new EventsError({ code: 'EVENTS_CLOSED', message: 'The SQLite event log is closed.' });
   }
 }
 

@@ -22,14 +22,20 @@ describe('migrateSqliteSchema', () => {
     migrateSqliteSchema(db);
     migrateSqliteSchema(db); // idempotent
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
-    const objects = db.prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    const objects = db
+      .prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all();
     expect(objects).toEqual([
       { type: 'table', name: 'events' },
       { type: 'index', name: 'events_by_run' },
     ]);
-    const table = db.prepare("SELECT wr, strict FROM pragma_table_list WHERE name = 'events'").get();
+    const table = db
+      .prepare("SELECT wr, strict FROM pragma_table_list WHERE name = 'events'")
+      .get();
     expect(table).toEqual({ wr: 1, strict: 1 }); // WITHOUT ROWID, STRICT
-    const columns = db.prepare("SELECT name, type, pk FROM pragma_table_info('events') ORDER BY cid").all();
+    const columns = db
+      .prepare("SELECT name, type, pk FROM pragma_table_info('events') ORDER BY cid")
+      .all();
     expect(columns).toEqual([
       { name: 'session_id', type: 'TEXT', pk: 1 },
       { name: 'seq', type: 'INTEGER', pk: 2 },
@@ -47,12 +53,17 @@ describe('migrateSqliteSchema', () => {
     newer.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
     newer.close();
     expect(() => new SqliteEventLog({ path: file })).toThrow(
-      expect.objectContaining({ code: 'EVENTS_UNSUPPORTED_VERSION', details: { schemaVersion: 2, supported: 1 } }),
+      expect.objectContaining({
+        code: 'EVENTS_UNSUPPORTED_VERSION',
+        details: { schemaVersion: 2, supported: 1 },
+      }),
     );
     // Nothing of the log's connection is left holding the file.
     const check = new Database(file);
     check.exec('BEGIN EXCLUSIVE; COMMIT');
-    expect(check.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'events'").pluck().get()).toBe(0);
+    expect(
+      check.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'events'").pluck().get(),
+    ).toBe(0);
     check.close();
   });
 });

@@ -72,7 +72,8 @@ process.send({ ready: true, head });
 process.once('message', async () => {
   try {
     if (mode === 'optimistic') process.send({ done: true, ...(await optimistic()) });
-    else process.send({ done: true, appended: mode === 'bus' ? await viaBus() : await viaAppend() });
+    else
+      process.send({ done: true, appended: mode === 'bus' ? await viaBus() : await viaAppend() });
   } catch (error) {
     process.send({ failed: true, code: error?.code ?? String(error), message: error?.message });
   } finally {
