@@ -1,6 +1,6 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { listenOnLoopback } from '../loopback/listen-on-loopback.js';
 import { decodeOtlpTraces, type ReceivedSpan } from './decode-otlp.js';
 
 /** The Langfuse OTLP ingestion path. */
@@ -63,7 +63,6 @@ export async function startLangfuseReceiver(
   const requests: ReceivedExport[] = [];
   const accepted: ReceivedSpan[] = [];
   const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
   let responder: ((request: ReceivedExport) => ReceiverResponse) | undefined;
 
   const server = http.createServer((req, res) => {
@@ -71,10 +70,6 @@ export async function startLangfuseReceiver(
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: (error as Error).message }));
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -127,16 +122,7 @@ export async function startLangfuseReceiver(
     res.end();
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
+  const { port, close } = await listenOnLoopback(server, options.port);
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,

@@ -1,15 +1,5 @@
 import type { ScriptedTurn } from './scripted-turn.js';
-
-const pieces = (value: string | string[] | undefined): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
-
-/** Splits a string into 3 fragments, as `input_json_delta`s arrive from the real API. */
-function split(text: string): string[] {
-  const size = Math.max(1, Math.ceil(text.length / 3));
-  const out: string[] = [];
-  for (let index = 0; index < text.length; index += size) out.push(text.slice(index, index + size));
-  return out.length > 0 ? out : [''];
-}
+import { argsText, splitInThree, turnFinishReason, turnPieces, turnUsage } from './turn-parts.js';
 
 const STOP_REASONS: Record<string, string> = {
   stop: 'end_turn',
@@ -19,13 +9,13 @@ const STOP_REASONS: Record<string, string> = {
 };
 
 function stopReason(turn: ScriptedTurn): string {
-  const raw = turn.finishReason ?? ((turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop');
+  const raw = turnFinishReason(turn);
   return STOP_REASONS[raw] ?? raw;
 }
 
 /** Anthropic usage: `input_tokens` excludes cache reads, which are reported apart. */
 function usage(turn: ScriptedTurn) {
-  const scripted = turn.usage ?? { inputTokens: 10, outputTokens: 5 };
+  const scripted = turnUsage(turn);
   const cached = scripted.cachedInputTokens ?? 0;
   return {
     input_tokens: scripted.inputTokens - cached,
@@ -43,15 +33,15 @@ type Block =
 function blocks(turn: ScriptedTurn): Block[] {
   const out: Block[] = [];
   if (turn.reasoning !== undefined) {
-    out.push({ type: 'thinking', thinking: pieces(turn.reasoning).join(''), signature: 'sig' });
+    out.push({ type: 'thinking', thinking: turnPieces(turn.reasoning).join(''), signature: 'sig' });
   }
-  if (turn.text !== undefined) out.push({ type: 'text', text: pieces(turn.text).join('') });
+  if (turn.text !== undefined) out.push({ type: 'text', text: turnPieces(turn.text).join('') });
   for (const call of turn.toolCalls ?? []) {
     out.push({
       type: 'tool_use',
       id: call.id,
       name: call.name,
-      input: typeof call.args === 'string' ? call.args : call.args,
+      input: call.args,
     });
   }
   return out;
@@ -108,14 +98,14 @@ export function anthropicEvents(
     events.push(['content_block_stop', { type: 'content_block_stop', index }]);
     index += 1;
   };
-  const reasoning = pieces(turn.reasoning);
+  const reasoning = turnPieces(turn.reasoning);
   if (reasoning.length > 0) {
     block({ type: 'thinking', thinking: '', signature: '' }, [
       ...reasoning.map((thinking) => ({ type: 'thinking_delta', thinking })),
       { type: 'signature_delta', signature: 'sig' },
     ]);
   }
-  const text = pieces(turn.text);
+  const text = turnPieces(turn.text);
   if (text.length > 0) {
     block(
       { type: 'text', text: '' },
@@ -123,10 +113,10 @@ export function anthropicEvents(
     );
   }
   for (const call of turn.toolCalls ?? []) {
-    const json = typeof call.args === 'string' ? call.args : JSON.stringify(call.args);
+    const json = argsText(call.args);
     block(
       { type: 'tool_use', id: call.id, name: call.name, input: {} },
-      split(json).map((partial_json) => ({ type: 'input_json_delta', partial_json })),
+      splitInThree(json).map((partial_json) => ({ type: 'input_json_delta', partial_json })),
     );
   }
   events.push([

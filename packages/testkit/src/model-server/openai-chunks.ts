@@ -1,15 +1,5 @@
 import type { ScriptedTurn } from './scripted-turn.js';
-
-const pieces = (value: string | string[] | undefined): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
-
-/** Splits a string into `count` fragments, so argument deltas arrive in pieces as real providers send them. */
-function split(text: string, count = 3): string[] {
-  const size = Math.max(1, Math.ceil(text.length / count));
-  const out: string[] = [];
-  for (let index = 0; index < text.length; index += size) out.push(text.slice(index, index + size));
-  return out.length > 0 ? out : [''];
-}
+import { argsText, splitInThree, turnFinishReason, turnPieces, turnUsage } from './turn-parts.js';
 
 /**
  * The OpenAI chat-completions stream chunks of a turn, in the wire shape:
@@ -32,11 +22,11 @@ export function openAiChunks(
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
   const chunks: object[] = [choice({ role: 'assistant', content: '' })];
-  for (const piece of pieces(turn.reasoning)) chunks.push(choice({ reasoning_content: piece }));
-  for (const piece of pieces(turn.text)) chunks.push(choice({ content: piece }));
+  for (const piece of turnPieces(turn.reasoning)) chunks.push(choice({ reasoning_content: piece }));
+  for (const piece of turnPieces(turn.text)) chunks.push(choice({ content: piece }));
   (turn.toolCalls ?? []).forEach((call, index) => {
-    const args = typeof call.args === 'string' ? call.args : JSON.stringify(call.args);
-    split(args).forEach((fragment, position) => {
+    const args = argsText(call.args);
+    splitInThree(args).forEach((fragment, position) => {
       const fn =
         position === 0 ? { name: call.name, arguments: fragment } : { arguments: fragment };
       chunks.push(
@@ -50,10 +40,10 @@ export function openAiChunks(
       );
     });
   });
-  const finish = turn.finishReason ?? ((turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop');
+  const finish = turnFinishReason(turn);
   chunks.push(choice({}, finish));
   if (options.includeUsage) {
-    const usage = turn.usage ?? { inputTokens: 10, outputTokens: 5 };
+    const usage = turnUsage(turn);
     chunks.push({
       ...base,
       choices: [],

@@ -1,8 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-
+import { listenOnLoopback } from '../loopback/listen-on-loopback.js';
 import { anthropicEvents, anthropicMessage } from './anthropic-events.js';
 import { openAiChunks } from './openai-chunks.js';
+import { argsText, turnFinishReason, turnUsage } from './turn-parts.js';
 import {
   scriptedTurnSchema,
   type ModelScript,
@@ -41,7 +41,6 @@ export async function startModelServer(options: {
   let script = options.script;
   let calls = 0;
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -50,10 +49,6 @@ export async function startModelServer(options: {
         JSON.stringify({ error: { message: (error as Error).message, type: 'server_error' } }),
       );
     });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -189,16 +184,7 @@ export async function startModelServer(options: {
     res.end();
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    });
+  const { port, close } = await listenOnLoopback(server, options.port);
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
@@ -235,10 +221,10 @@ function completion(turn: ScriptedTurn, model: string, id: string) {
     type: 'function',
     function: {
       name: call.name,
-      arguments: typeof call.args === 'string' ? call.args : JSON.stringify(call.args),
+      arguments: argsText(call.args),
     },
   }));
-  const usage = turn.usage ?? { inputTokens: 10, outputTokens: 5 };
+  const usage = turnUsage(turn);
   return {
     id,
     object: 'chat.completion',
@@ -253,7 +239,7 @@ function completion(turn: ScriptedTurn, model: string, id: string) {
           ...(turn.reasoning ? { reasoning_content: join(turn.reasoning) } : {}),
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
         },
-        finish_reason: turn.finishReason ?? (toolCalls.length ? 'tool_calls' : 'stop'),
+        finish_reason: turnFinishReason(turn),
       },
     ],
     usage: {

@@ -8,6 +8,13 @@ import {
   type LanguageModelV3Usage,
 } from '@ai-sdk/provider';
 import { scriptedTurnSchema, type ScriptedTurn } from '../model-server/scripted-turn.js';
+import {
+  argsText,
+  splitInThree,
+  turnFinishReason,
+  turnPieces,
+  turnUsage,
+} from '../model-server/turn-parts.js';
 
 /** A call the scripted model received. */
 export interface ScriptedModelCall {
@@ -111,20 +118,15 @@ export function createScriptedModel(
   };
 }
 
-const pieces = (value: string | string[] | undefined): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
-const argsText = (args: string | Record<string, unknown>) =>
-  typeof args === 'string' ? args : JSON.stringify(args);
-
 function streamPartsOf(turn: ScriptedTurn): LanguageModelV3StreamPart[] {
   const parts: LanguageModelV3StreamPart[] = [{ type: 'stream-start', warnings: [] }];
-  const reasoning = pieces(turn.reasoning);
+  const reasoning = turnPieces(turn.reasoning);
   if (reasoning.length > 0) {
     parts.push({ type: 'reasoning-start', id: 'r0' });
     for (const delta of reasoning) parts.push({ type: 'reasoning-delta', id: 'r0', delta });
     parts.push({ type: 'reasoning-end', id: 'r0' });
   }
-  const text = pieces(turn.text);
+  const text = turnPieces(turn.text);
   if (text.length > 0) {
     parts.push({ type: 'text-start', id: 't0' });
     for (const delta of text) parts.push({ type: 'text-delta', id: 't0', delta });
@@ -133,13 +135,8 @@ function streamPartsOf(turn: ScriptedTurn): LanguageModelV3StreamPart[] {
   for (const call of turn.toolCalls ?? []) {
     const input = argsText(call.args);
     parts.push({ type: 'tool-input-start', id: call.id, toolName: call.name });
-    const size = Math.max(1, Math.ceil(input.length / 3));
-    for (let index = 0; index < input.length; index += size) {
-      parts.push({
-        type: 'tool-input-delta',
-        id: call.id,
-        delta: input.slice(index, index + size),
-      });
+    for (const delta of splitInThree(input)) {
+      if (delta !== '') parts.push({ type: 'tool-input-delta', id: call.id, delta });
     }
     parts.push({ type: 'tool-input-end', id: call.id });
     parts.push({ type: 'tool-call', toolCallId: call.id, toolName: call.name, input });
@@ -151,8 +148,8 @@ function streamPartsOf(turn: ScriptedTurn): LanguageModelV3StreamPart[] {
 function contentOf(turn: ScriptedTurn): LanguageModelV3Content[] {
   const content: LanguageModelV3Content[] = [];
   if (turn.reasoning !== undefined)
-    content.push({ type: 'reasoning', text: pieces(turn.reasoning).join('') });
-  if (turn.text !== undefined) content.push({ type: 'text', text: pieces(turn.text).join('') });
+    content.push({ type: 'reasoning', text: turnPieces(turn.reasoning).join('') });
+  if (turn.text !== undefined) content.push({ type: 'text', text: turnPieces(turn.text).join('') });
   for (const call of turn.toolCalls ?? []) {
     content.push({
       type: 'tool-call',
@@ -174,12 +171,12 @@ const UNIFIED: Record<string, LanguageModelV3FinishReason['unified']> = {
 };
 
 function finishReasonOf(turn: ScriptedTurn): LanguageModelV3FinishReason {
-  const raw = turn.finishReason ?? ((turn.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop');
+  const raw = turnFinishReason(turn);
   return { unified: UNIFIED[raw] ?? 'other', raw };
 }
 
 function usageOf(turn: ScriptedTurn): LanguageModelV3Usage {
-  const usage = turn.usage ?? { inputTokens: 10, outputTokens: 5 };
+  const usage = turnUsage(turn);
   const cached = usage.cachedInputTokens;
   const reasoning = usage.reasoningTokens;
   return {
