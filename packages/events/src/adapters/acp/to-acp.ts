@@ -9,6 +9,7 @@ import type {
 } from '@agentclientprotocol/sdk';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import { isKnownEvent } from '../../schema/parse-event.js';
+import { toolKindSchema } from '../../schema/tool-events.js';
 
 /** The `_meta` key Switchboard extras travel under (ACP allows any key there). */
 export const ACP_META_KEY = 'switchboard';
@@ -61,18 +62,8 @@ const STOP_REASONS: Record<string, AcpStopReason | undefined> = {
 /** JSON-RPC "internal error", the code a failed prompt turn answers with. */
 const INTERNAL_ERROR = -32603;
 
-const TOOL_KINDS = new Set<ToolKind>([
-  'read',
-  'edit',
-  'delete',
-  'move',
-  'search',
-  'execute',
-  'think',
-  'fetch',
-  'switch_mode',
-  'other',
-]);
+/** The contract's tool kinds are ACP's list; an event from a tolerant reader may still carry another. */
+const TOOL_KINDS: ReadonlySet<string> = new Set<ToolKind>(toolKindSchema.options);
 
 /**
  * Maps the contract onto the Agent Client Protocol (v1, agent side): message
