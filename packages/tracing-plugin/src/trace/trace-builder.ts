@@ -89,12 +89,8 @@ export class TraceBuilder {
     for (const session of this.#sessions.all()) this.#closeRuns(session, reason, at);
   }
 
-  #session(sessionId: string): SessionTrace {
-    return this.#sessions.get(sessionId);
-  }
-
   #sessionStarted(event: AgentEvent<'session.started'>): void {
-    const session = this.#session(event.sessionId);
+    const session = this.#sessions.get(event.sessionId);
     if (event.data.userId) session.userId = event.data.userId;
     if (event.data.agent?.name) session.agentName = event.data.agent.name;
   }
@@ -112,7 +108,7 @@ export class TraceBuilder {
   }
 
   #runStarted(event: AgentEvent<'run.started'>): void {
-    const session = this.#session(event.sessionId);
+    const session = this.#sessions.get(event.sessionId);
     this.#sessions.touch(event.sessionId, session);
     const tracer = session.sampled ? this.#options.tracer() : undefined;
     if (!tracer || !event.runId) return;
@@ -232,7 +228,7 @@ export class TraceBuilder {
     toolCallId: string,
     facts: { toolName?: string; input?: unknown },
   ): void {
-    const session = this.#session(sessionId);
+    const session = this.#sessions.get(sessionId);
     if (!session.sampled) return;
     const known = session.calls.get(toolCallId);
     session.calls.set(toolCallId, {
