@@ -10,6 +10,22 @@ const object = <T>(what: string) =>
     message: `expected ${what}`,
   });
 
+/**
+ * An environment such as `process.env`: any object whose own enumerable
+ * values are strings or `undefined`, copied to a plain object. `z.record`
+ * refuses `process.env`, which is not a plain object.
+ */
+const envSchema = z
+  .custom<Readonly<Record<string, string | undefined>>>(
+    (value) =>
+      typeof value === 'object' &&
+      value != null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((entry) => entry === undefined || typeof entry === 'string'),
+    { message: 'expected an environment such as process.env (an object of string values)' },
+  )
+  .transform((env): Record<string, string | undefined> => ({ ...env }));
+
 /** What the plugin tells its host about (a missing key, a failed export). Never thrown. */
 export interface TracingLogger {
   warn(message: string, error?: unknown): void;
@@ -31,8 +47,8 @@ export const tracingPluginOptionsSchema = z.object({
   secretKey: z.string().min(1).optional(),
   /** Langfuse URL. @default env LANGFUSE_BASE_URL, then LANGFUSE_HOST, then https://cloud.langfuse.com */
   baseUrl: z.url().optional(),
-  /** Environment variables to read (tests inject one). @default process.env */
-  env: z.record(z.string(), z.string().optional()).optional(),
+  /** Environment variables to read (`process.env` or any object of strings). @default process.env */
+  env: envSchema.optional(),
   /** `langfuse.environment`. @default env LANGFUSE_TRACING_ENVIRONMENT */
   environment: z
     .string()

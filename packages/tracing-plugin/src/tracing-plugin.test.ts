@@ -8,7 +8,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { createAgent, defineTool } from '@switchboard/agent-core';
 import { startLangfuseReceiver } from '@switchboard/testkit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { isSessionSampled } from './payload/sampling.js';
 import { createLangfuseTracingPlugin } from './tracing-plugin.js';
@@ -117,6 +117,27 @@ describe('export behaviour', () => {
     await plugin.shutdown();
     expect(receiver.requests.every((request) => request.status === 200)).toBe(true);
     expect(receiver.spans().map((span) => span.name)).toContain('tester — Turn 1');
+  });
+
+  it('accepts process.env itself as env (not a plain object)', async () => {
+    await using receiver = await startLangfuseReceiver({
+      publicKey: 'pk-proc',
+      secretKey: 'sk-proc',
+    });
+    vi.stubEnv('LANGFUSE_PUBLIC_KEY', 'pk-proc');
+    vi.stubEnv('LANGFUSE_SECRET_KEY', 'sk-proc');
+    vi.stubEnv('LANGFUSE_BASE_URL', receiver.baseUrl);
+    try {
+      const plugin = createLangfuseTracingPlugin({ env: process.env });
+      await using h = await startTracingHarness([{ text: 'a' }]);
+      plugin.attach(h.agent);
+      await h.turn('hello');
+      await plugin.shutdown();
+      expect(receiver.requests.every((request) => request.status === 200)).toBe(true);
+      expect(receiver.spans().map((span) => span.name)).toContain('tester — Turn 1');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('caches a failed set-up: one warning, no retry per event, the agent unaffected', async () => {

@@ -6,6 +6,7 @@ import type { ProviderSettings } from '../models/resolve-model.js';
 import type { SessionStore } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolSource } from '../tools/agent-tool.js';
 import type { PriceTable } from '../usage/price-table.js';
+import { envSchema } from './env-schema.js';
 import type { HandoffTarget } from './run-state.js';
 
 const fn = <T>(what: string) =>
@@ -146,8 +147,8 @@ export const agentOptionsSchema = z.object({
   /** Clock and id generator (tests inject them). */
   now: fn<() => number>('a clock').optional(),
   generateId: fn<(prefix: string) => string>('an id generator').optional(),
-  /** Environment used to resolve model strings. @default process.env */
-  env: z.record(z.string(), z.string().optional()).optional(),
+  /** Environment used to resolve model strings (`process.env` or any object of strings). @default process.env */
+  env: envSchema.optional(),
 });
 
 /** What you pass to `createAgent`. */

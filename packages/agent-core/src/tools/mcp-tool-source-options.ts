@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { envSchema } from '../agent/env-schema.js';
 import { TOOL_NAME_PATTERN } from './tool-name.js';
 
 const toolNamePart = z.string().regex(TOOL_NAME_PATTERN, 'use 1–64 letters, digits, "_" or "-"');
@@ -12,9 +13,10 @@ const stdioTransportSchema = z.object({
   /**
    * Extra environment variables. The child gets only a safe subset of this
    * process's environment (`PATH`, `HOME`, …) plus these, so secrets in our
-   * environment do not leak to every server.
+   * environment do not leak to every server. `process.env` is accepted
+   * (entries without a value are left out).
    */
-  env: z.record(z.string(), z.string()).optional(),
+  env: envSchema.optional(),
   /** Working directory of the child. @default process.cwd() */
   cwd: z.string().optional(),
   /** Where the child's stderr goes. @default 'inherit' */
