@@ -71,6 +71,13 @@ export const agentOptionsSchema = z.object({
    * the step fails keeping what streamed. @default 120000
    */
   modelIdleTimeoutMs: z.number().int().positive().default(120_000),
+  /**
+   * Tool calls run per model step. Calls past it are not run: each gets a
+   * failed result (`CORE_TOOL_CALL_LIMIT`) the model sees. @default 64
+   */
+  maxToolCallsPerStep: z.number().int().positive().default(64),
+  /** Tool calls of one step running at the same time; the rest wait their turn. @default 8 */
+  toolConcurrency: z.number().int().positive().default(8),
   /** Largest tool output (characters) sent back to the model; longer output is truncated with a marker. */
   maxToolOutputChars: z.number().int().positive().default(100_000),
   /** Retries of a failing model call before falling back. */

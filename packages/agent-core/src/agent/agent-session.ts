@@ -174,6 +174,16 @@ export class AgentSession {
    * first, becomes part of the next user message (`mode: 'next_message'`).
    */
   steer(text: string): { steerId: string } {
+    if (this.#snapshot.status === 'closed')
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_CLOSED',
+        message: `Session ${this.id} is closed; the steer was not accepted.`,
+      });
+    if (typeof text !== 'string')
+      throw new AgentCoreError({
+        code: 'CORE_INVALID_INPUT',
+        message: `Steer text must be a string, got ${describeValue(text)}.`,
+      });
     if (text.trim() === '')
       throw new AgentCoreError({ code: 'CORE_EMPTY_INPUT', message: 'Steer text is empty.' });
     const steerId = this.#runtime.newId('str');
@@ -395,6 +405,11 @@ function normaliseInput(
   input: UserInput,
   newId: () => string,
 ): Extract<RunInput, { kind: 'user' }> {
+  if (typeof input !== 'string' && (typeof input !== 'object' || input === null))
+    throw new AgentCoreError({
+      code: 'CORE_INVALID_INPUT',
+      message: `run() takes a string or { text } / { parts }, got ${describeValue(input)}.`,
+    });
   const parts: ContentPart[] =
     typeof input === 'string'
       ? [{ type: 'text', text: input }]
@@ -419,4 +434,9 @@ function normaliseInput(
     text,
     source: (typeof input === 'object' && input.source) || 'text',
   };
+}
+
+/** What a wrong argument was, for an error message (`null`, `a number`). */
+function describeValue(value: unknown): string {
+  return value === null ? 'null' : `a value of type ${typeof value}`;
 }

@@ -15,9 +15,8 @@ export const envSchema = z
       Object.values(value).every((entry) => entry === undefined || typeof entry === 'string'),
     { message: 'expected an environment such as process.env (an object of string values)' },
   )
-  .transform(
-    (env): Record<string, string> =>
-      Object.fromEntries(
-        Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-      ),
+  .transform((env): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
   );

@@ -180,6 +180,8 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
   }
   for (const [toolCallId, pending] of streaming)
     output.unfinishedToolCalls.push({ toolCallId, toolName: pending.toolName });
+  // Every started call gets one terminal event; on cancel the loop ends them (cancelled).
+  if (!output.cancelled) failAbandonedCalls(emitter, output);
   if (output.cancelled) output.finishReason = 'cancelled';
   output.costUsd = input.costOf?.(output.usage, output.provider, output.model);
   emitter.emit('generation.finished', {
@@ -313,6 +315,34 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         return;
     }
   }
+}
+
+/**
+ * Ends, as failed, the calls of a step that will never run: calls whose
+ * arguments were still streaming when the stream ended or dropped and, when
+ * the step failed (which ends the run), its complete calls too.
+ */
+function failAbandonedCalls(emitter: RunEmitter, output: ModelStepOutput): void {
+  const { error } = output;
+  const fail = (toolCallId: string, message: string, code: string) =>
+    emitter.emit('tool_call.completed', {
+      toolCallId,
+      status: 'failed',
+      error: { message, code },
+      executionDurationMs: 0,
+    });
+  for (const { toolCallId } of output.unfinishedToolCalls) {
+    fail(
+      toolCallId,
+      error
+        ? `The model call failed before this call's arguments were complete: ${error.message}`
+        : "The model's answer ended before this call's arguments were complete.",
+      'CORE_TOOL_CALL_INCOMPLETE',
+    );
+  }
+  if (!error) return;
+  for (const { toolCallId } of output.toolCalls)
+    fail(toolCallId, `Not run: the model call failed (${error.message}).`, error.code);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {

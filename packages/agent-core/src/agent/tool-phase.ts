@@ -2,6 +2,7 @@ import type { LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
 import type { PendingRequest } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolCallOutcome } from '../tools/agent-tool.js';
 import { executeToolCall, toToolResultOutput } from '../tools/execute-tool-call.js';
+import { forEachLimited } from '../tools/for-each-limited.js';
 import type { ModelToolCall } from './model-step.js';
 import type { RunState } from './run-state.js';
 import { isSubagentTool, runSubagent } from './subagent-tool.js';
@@ -24,9 +25,13 @@ interface CallBook {
   startedAt: Map<string, number>;
 }
 
-/** Looks a tool up: run-local tools (ask_user, handoffs) first, then the agent's. */
+/**
+ * Looks a tool up: run-local tools (ask_user, handoffs) first, then the
+ * agent's. Own properties only: a model calling `constructor` or `toString`
+ * must get `CORE_UNKNOWN_TOOL`, not `Object.prototype`'s function.
+ */
 export function findTool(run: RunState, name: string): AgentTool | undefined {
-  return run.localTools[name] ?? run.agent.tools.get(name);
+  return Object.hasOwn(run.localTools, name) ? run.localTools[name] : run.agent.tools.get(name);
 }
 
 /**
@@ -45,8 +50,23 @@ export async function runToolPhase(
   const book: CallBook = { run, stepIndex, outcomes, startedAt };
   const needApproval: ModelToolCall[] = [];
   const runnable: ModelToolCall[] = [];
-  for (const call of calls) {
+  const { maxToolCallsPerStep } = run.agent.options;
+  for (const [index, call] of calls.entries()) {
     startedAt.set(call.toolCallId, run.agent.now());
+    if (index >= maxToolCallsPerStep) {
+      // Not run, but answered: the model sees why and can ask again in smaller batches.
+      const outcome: ToolCallOutcome = {
+        status: 'failed',
+        error: {
+          message: `Not run: this step asked for ${calls.length} tool calls and at most ${maxToolCallsPerStep} run per step. Ask for the remaining ones in a later step.`,
+          code: 'CORE_TOOL_CALL_LIMIT',
+        },
+        executionDurationMs: 0,
+      };
+      outcomes.set(call.toolCallId, outcome);
+      finishCall(book, call, outcome);
+      continue;
+    }
     const [blocked] = (
       await run.agent.hooks.run('pre_tool_call', {
         ...ids(run),
@@ -71,7 +91,7 @@ export async function runToolPhase(
     if (tool && (await requiresApproval(book, tool, call))) needApproval.push(call);
     else runnable.push(call);
   }
-  await Promise.all(runnable.map((call) => runOne(book, call)));
+  await forEachLimited(runnable, run.agent.options.toolConcurrency, (call) => runOne(book, call));
   for (const [toolCallId, outcome] of outcomes) {
     if (outcome.status === 'denied') finishCall(book, { toolCallId }, outcome);
   }
@@ -151,7 +171,7 @@ export async function runApprovedCalls(
       finishCall(book, call, outcome);
     }
   }
-  await Promise.all(approved.map((call) => runOne(book, call)));
+  await forEachLimited(approved, run.agent.options.toolConcurrency, (call) => runOne(book, call));
   const parts = calls.map((call) => resultPart(call, outcomes.get(call.toolCallId)));
   return { kind: run.signal.aborted ? 'cancelled' : 'done', parts, outcomes };
 }

@@ -10,6 +10,8 @@ export const LOOP_ERROR_CODES = {
   CORE_MODEL_FALLBACK: 'Fell back to the next model.',
   /** A user message with no text. */
   CORE_EMPTY_INPUT: 'The user message is empty.',
+  /** run() or steer() with something that is not a message at all (null, a number). */
+  CORE_INVALID_INPUT: 'The input is not a message.',
   /** A user message part no model can take (a diff, a terminal, an unknown type). */
   CORE_UNSUPPORTED_INPUT: 'A part of the user message cannot be sent to a model.',
   /** run() while another run of the session is active. */

@@ -1,6 +1,7 @@
 import type { JSONValue, LanguageModelV3ToolResultOutput } from '@ai-sdk/provider';
 import type { AgentTool, ToolCallOutcome, ToolContext } from './agent-tool.js';
 import { normalizeToolOutput, truncateText } from './normalize-tool-output.js';
+import { onAbort } from './on-abort.js';
 import { parseToolInput } from './parse-tool-input.js';
 import type { CoreErrorCode } from '../errors/agent-core-error.js';
 
@@ -57,11 +58,12 @@ export async function executeToolCall(options: ExecuteToolCallOptions): Promise<
   if (signal?.aborted) return { status: 'cancelled', executionDurationMs: 0 };
   const input = await parseToolInput(tool, options.rawInput);
   if (!input.ok) return failed('CORE_TOOL_INVALID_INPUT', input.message, 0);
+  if (signal?.aborted) return { status: 'cancelled', executionDurationMs: 0 }; // aborted while parsing
 
   const controller = new AbortController();
   let timedOut = false;
-  const onRunAbort = () => controller.abort(signal?.reason);
-  signal?.addEventListener('abort', onRunAbort, { once: true });
+  // Through onAbort: one listener on the run's signal however many calls run at once.
+  const stopWaiting = signal ? onAbort(signal, () => controller.abort(signal.reason)) : undefined;
   const timeoutMs = options.timeoutMs ?? tool.timeoutMs;
   const timer =
     timeoutMs === undefined
@@ -97,7 +99,7 @@ export async function executeToolCall(options: ExecuteToolCallOptions): Promise<
   } finally {
     running = false;
     clearTimeout(timer);
-    signal?.removeEventListener('abort', onRunAbort);
+    stopWaiting?.();
   }
   const executionDurationMs = Math.round(performance.now() - started);
 

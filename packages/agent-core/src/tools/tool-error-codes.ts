@@ -14,6 +14,10 @@ export const TOOL_ERROR_CODES = {
   CORE_TOOL_TIMEOUT: 'Tool call timed out.',
   /** The tool returned a value that cannot be serialised to JSON (cycle, BigInt, function). */
   CORE_TOOL_OUTPUT_INVALID: 'Tool output is not JSON-serialisable.',
+  /** The model asked for more tool calls in one step than `maxToolCallsPerStep`; the extra ones were not run. */
+  CORE_TOOL_CALL_LIMIT: 'Too many tool calls in one step; the extra ones were not run.',
+  /** The model's stream ended or failed while a tool call's arguments were still arriving; it never ran. */
+  CORE_TOOL_CALL_INCOMPLETE: "The tool call's arguments never finished streaming.",
   /** A human (or an approval policy) denied the call. */
   CORE_TOOL_DENIED: 'Tool call was denied.',
   /** A `pre_tool_call` hook blocked the call. */

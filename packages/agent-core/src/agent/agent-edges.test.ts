@@ -1,0 +1,226 @@
+import type { AnyEvent } from '@switchboard/events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { collect, dataOf } from '../test-helpers/run-helpers.js';
+import { startTestAgent } from '../test-helpers/test-agent.js';
+import { defineTool } from '../tools/define-tool.js';
+
+const echo = defineTool({
+  description: 'echo',
+  inputSchema: z.object({ s: z.string() }),
+  execute: ({ s }) => s,
+});
+
+type Completed = { toolCallId: string; status: string; error?: { code?: string; message: string } };
+
+function completions(events: readonly AnyEvent[]): Completed[] {
+  return events
+    .filter((event) => event.type === 'tool_call.completed')
+    .map((event) => event.data as Completed);
+}
+
+/** Every `tool_call.started` has exactly one `tool_call.completed`. */
+function expectOneTerminalPerCall(events: readonly AnyEvent[]): void {
+  const started = events
+    .filter((event) => event.type === 'tool_call.started')
+    .map((event) => (event.data as { toolCallId: string }).toolCallId);
+  const ended = completions(events).map((data) => data.toolCallId);
+  expect(started.length).toBeGreaterThan(0);
+  expect([...ended].sort()).toEqual([...started].sort());
+}
+
+function toolMessages(body: unknown): Array<{ tool_call_id: string; content: string }> {
+  return (
+    body as { messages: Array<{ role: string; tool_call_id: string; content: string }> }
+  ).messages.filter((message) => message.role === 'tool');
+}
+
+const warnings: Error[] = [];
+const onWarning = (warning: Error) => warnings.push(warning);
+afterEach(() => {
+  process.off('warning', onWarning);
+  warnings.length = 0;
+});
+
+describe('tool names that exist on Object.prototype', () => {
+  it('answers constructor / toString / hasOwnProperty with CORE_UNKNOWN_TOOL and goes on', async () => {
+    await using t = await startTestAgent(
+      [
+        {
+          toolCalls: [
+            { id: 'c1', name: 'constructor', args: {} },
+            { id: 'c2', name: 'toString', args: {} },
+            { id: 'c3', name: 'hasOwnProperty', args: {} },
+          ],
+        },
+        { text: 'done' },
+      ],
+      { tools: { echo } },
+    );
+    const session = await t.agent.createSession();
+    const { events, result } = await collect(session.run('go'));
+    expect(result.stopReason).toBe('completed');
+    const ended = completions(events);
+    expect(ended.map((data) => [data.status, data.error?.code])).toEqual([
+      ['failed', 'CORE_UNKNOWN_TOOL'],
+      ['failed', 'CORE_UNKNOWN_TOOL'],
+      ['failed', 'CORE_UNKNOWN_TOOL'],
+    ]);
+    expect(ended[0]!.error!.message).toContain('Unknown tool "constructor"');
+    expect(toolMessages(t.server.requests[1]!.body)).toHaveLength(3);
+  });
+});
+
+describe('many tool calls in one step', () => {
+  it('runs at most maxToolCallsPerStep; the rest get a coded result the model sees', async () => {
+    const ran: string[] = [];
+    const record = defineTool({
+      description: 'record',
+      inputSchema: z.object({ s: z.string() }),
+      execute: ({ s }) => void ran.push(s),
+    });
+    const calls = Array.from({ length: 7 }, (_, index) => ({
+      id: `c${index}`,
+      name: 'record',
+      args: { s: `call ${index}` },
+    }));
+    await using t = await startTestAgent([{ toolCalls: calls }, { text: 'ok' }], {
+      tools: { record },
+      maxToolCallsPerStep: 5,
+    });
+    const session = await t.agent.createSession();
+    const { events, result } = await collect(session.run('go'));
+    expect(result.stopReason).toBe('completed');
+    expect(ran.sort()).toEqual(['call 0', 'call 1', 'call 2', 'call 3', 'call 4']);
+    const byId = new Map(completions(events).map((data) => [data.toolCallId, data]));
+    expect(byId.size).toBe(7);
+    expect(byId.get('c5')).toMatchObject({
+      status: 'failed',
+      error: { code: 'CORE_TOOL_CALL_LIMIT' },
+    });
+    expect(byId.get('c6')?.error?.code).toBe('CORE_TOOL_CALL_LIMIT');
+    const seen = toolMessages(t.server.requests[1]!.body);
+    expect(seen).toHaveLength(7);
+    expect(seen.find((message) => message.tool_call_id === 'c6')?.content).toContain(
+      'at most 5 run per step',
+    );
+  });
+
+  it('runs at most toolConcurrency calls at the same time, and all of them', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const slow = defineTool({
+      description: 'slow',
+      inputSchema: z.object({}),
+      execute: async () => {
+        peak = Math.max(peak, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+        return 'ok';
+      },
+    });
+    const calls = Array.from({ length: 12 }, (_, index) => ({
+      id: `c${index}`,
+      name: 'slow',
+      args: {},
+    }));
+    await using t = await startTestAgent([{ toolCalls: calls }, { text: 'ok' }], {
+      tools: { slow },
+      toolConcurrency: 3,
+    });
+    const session = await t.agent.createSession();
+    const { events } = await collect(session.run('go'));
+    expect(peak).toBe(3);
+    expect(completions(events).filter((data) => data.status === 'completed')).toHaveLength(12);
+  });
+
+  it('50 calls in parallel add no abort listener per call (no MaxListenersExceededWarning)', async () => {
+    process.on('warning', onWarning);
+    let inFlight = 0;
+    let peak = 0;
+    let release!: () => void;
+    const allIn = new Promise<void>((resolve) => (release = resolve));
+    const wait = defineTool({
+      description: 'wait',
+      inputSchema: z.object({}),
+      execute: async () => {
+        peak = Math.max(peak, ++inFlight);
+        if (inFlight === 50) release();
+        await allIn; // every call is running at once before any ends
+        return 'ok';
+      },
+    });
+    const calls = Array.from({ length: 50 }, (_, index) => ({
+      id: `c${index}`,
+      name: 'wait',
+      args: {},
+    }));
+    await using t = await startTestAgent([{ toolCalls: calls }, { text: 'ok' }], {
+      tools: { wait },
+      toolConcurrency: 50,
+    });
+    const session = await t.agent.createSession();
+    const { events, result } = await collect(session.run('go'));
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+    expect(result.stopReason).toBe('completed');
+    expect(peak).toBe(50);
+    expect(completions(events)).toHaveLength(50);
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
+describe('a stream dropped mid-arguments', () => {
+  it('ends every started tool call with exactly one terminal event', async () => {
+    // Frames: role, then the three argument fragments; drop after the first fragment.
+    await using t = await startTestAgent(
+      () => ({
+        toolCalls: [{ id: 'c1', name: 'echo', args: { s: 'a long enough argument text' } }],
+        dropAfterChunks: 2,
+      }),
+      { tools: { echo } },
+    );
+    const session = await t.agent.createSession();
+    const { events, result } = await collect(session.run('go'));
+    expect(result.stopReason).toBe('failed');
+    expect(dataOf(events, 'tool_call.started')).toMatchObject({ toolCallId: 'c1' });
+    expectOneTerminalPerCall(events);
+    expect(dataOf(events, 'tool_call.completed')).toMatchObject({
+      toolCallId: 'c1',
+      status: 'failed',
+      error: { code: 'CORE_TOOL_CALL_INCOMPLETE' },
+    });
+    const ended = events.findIndex((event) => event.type === 'tool_call.completed');
+    expect(ended).toBeLessThan(events.findIndex((event) => event.type === 'run.failed'));
+  });
+});
+
+describe('session argument checks', () => {
+  it('run(null) and steer(null) throw CORE_INVALID_INPUT and change nothing', async () => {
+    await using t = await startTestAgent([{ text: 'unused' }]);
+    const session = await t.agent.createSession();
+    const before = session.snapshot();
+    expect(() => session.run(null as never)).toThrow(
+      expect.objectContaining({ code: 'CORE_INVALID_INPUT' }),
+    );
+    expect(() => session.run(42 as never)).toThrow(
+      expect.objectContaining({ code: 'CORE_INVALID_INPUT' }),
+    );
+    expect(() => session.steer(null as never)).toThrow(
+      expect.objectContaining({ code: 'CORE_INVALID_INPUT' }),
+    );
+    expect(session.status).toBe('idle');
+    expect(session.snapshot()).toEqual(before);
+    expect(t.server.requests).toHaveLength(0);
+  });
+
+  it('steer() after close() is refused with CORE_SESSION_CLOSED', async () => {
+    await using t = await startTestAgent([{ text: 'unused' }]);
+    const session = await t.agent.createSession();
+    await session.close();
+    const before = session.snapshot();
+    expect(() => session.steer('are you there?')).toThrow(
+      expect.objectContaining({ code: 'CORE_SESSION_CLOSED' }),
+    );
+    expect(session.snapshot()).toEqual(before);
+  });
+});
