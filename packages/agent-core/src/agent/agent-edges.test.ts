@@ -1,9 +1,13 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { AnyEvent } from '@switchboard/events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { collect, dataOf } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 import { defineTool } from '../tools/define-tool.js';
+import { mcpToolSource } from '../tools/mcp-tool-source.js';
 
 const echo = defineTool({
   description: 'echo',
@@ -222,5 +226,65 @@ describe('session argument checks', () => {
       expect.objectContaining({ code: 'CORE_SESSION_CLOSED' }),
     );
     expect(session.snapshot()).toEqual(before);
+  });
+});
+
+describe('MCP servers that misbehave, seen from runs', () => {
+  function notices(events: readonly AnyEvent[]) {
+    return events
+      .filter((event) => event.type === 'notice')
+      .map((event) => event.data as { code: string; message: string });
+  }
+
+  it('names a malformed tool in a notice and offers the valid ones', async () => {
+    const script = fileURLToPath(
+      new URL('../tools/test-helpers/misbehaving-mcp-server.mjs', import.meta.url),
+    );
+    const odd = mcpToolSource({
+      name: 'odd',
+      transport: { type: 'stdio', command: process.execPath, args: [script, 'invalid-tool'] },
+    });
+    await using t = await startTestAgent([{ text: 'ok' }], { toolSources: [odd] });
+    const session = await t.agent.createSession();
+    const { events } = await collect(session.run('go'));
+    expect(notices(events).map((notice) => notice.message)).toEqual([
+      expect.stringContaining('Tool "bad" of MCP server "odd" was left out: inputSchema.type'),
+      expect.stringContaining('Tool #3 (it has no name) of MCP server "odd" was left out'),
+    ]);
+    const offered = (t.server.requests[0]!.body as { tools: Array<{ function: { name: string } }> })
+      .tools;
+    expect(offered.map((tool) => tool.function.name)).toEqual(['odd__good', 'ask_user']);
+  });
+
+  it('a hung server costs one connect timeout, not one per run', async () => {
+    let requests = 0;
+    const hung = createServer(() => {
+      requests += 1; // and never answers
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hung.address() as AddressInfo;
+      const source = mcpToolSource({
+        name: 'hung',
+        transport: { type: 'http', url: `http://127.0.0.1:${port}/mcp` },
+        connectTimeoutMs: 200,
+        backoff: { baseDelayMs: 60_000, maxDelayMs: 60_000 },
+      });
+      await using t = await startTestAgent([{ text: 'one' }, { text: 'two' }, { text: 'three' }], {
+        toolSources: [source],
+      });
+      const session = await t.agent.createSession();
+      for (const text of ['first', 'second', 'third']) {
+        const { events, result } = await collect(session.run(text));
+        expect(result.stopReason).toBe('completed');
+        expect(notices(events)).toEqual([
+          expect.objectContaining({ message: expect.stringContaining('Could not connect to MCP') }),
+        ]);
+      }
+      expect(requests).toBe(1);
+    } finally {
+      hung.closeAllConnections();
+      await new Promise<void>((resolve) => hung.close(() => resolve()));
+    }
   });
 });

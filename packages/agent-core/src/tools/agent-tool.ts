@@ -1,4 +1,4 @@
-import type { ToolCallStatus } from '@switchboard/events';
+import type { SwitchboardError, ToolCallStatus } from '@switchboard/events';
 import type { JSONSchema7 } from '@ai-sdk/provider';
 import type { z } from 'zod';
 
@@ -96,6 +96,12 @@ export interface ToolSource {
    * may have changed (MCP: `notifications/tools/list_changed`).
    */
   tools(): Promise<Record<string, AgentTool>>;
+  /**
+   * Problems found by listings since the last call that did not stop them
+   * (MCP: a malformed tool left out, and why); each is returned once.
+   * `ToolSet.refresh` reports them with its failures.
+   */
+  takeWarnings?(): SwitchboardError[];
   /** Releases the source (MCP: closes the connection, stops a stdio server). */
   close?(): Promise<void>;
 }

@@ -43,6 +43,29 @@ export const mcpToolSourceOptionsSchema = z.object({
   timeoutMs: z.number().int().positive().optional(),
   /** How long starting and initialising the connection may take, in ms. @default 30000 */
   connectTimeoutMs: z.number().int().positive().default(30_000),
+  /**
+   * How long listing the tools (every page) may take, in ms; past it the
+   * listing fails with `CORE_MCP_LIST_TIMEOUT`. @default 30000
+   */
+  listTimeoutMs: z.number().int().positive().default(30_000),
+  /**
+   * Pages of `tools/list` read at most; a server that keeps sending a
+   * `nextCursor` fails with `CORE_MCP_TOO_MANY_PAGES`. @default 50
+   */
+  maxPages: z.number().int().positive().default(50),
+  /**
+   * After a failed connect or listing, the server is not contacted again for
+   * `baseDelayMs`, doubling per failure in a row up to `maxDelayMs`; until
+   * then `tools()` rejects at once with the last error. A success resets it.
+   */
+  backoff: z
+    .object({
+      /** @default 1000 */
+      baseDelayMs: z.number().int().nonnegative().default(1_000),
+      /** @default 60000 */
+      maxDelayMs: z.number().int().nonnegative().default(60_000),
+    })
+    .default({ baseDelayMs: 1_000, maxDelayMs: 60_000 }),
 });
 
 /** What {@link mcpToolSource} accepts. */

@@ -236,3 +236,128 @@ describe('mcpToolSource over streamable HTTP', () => {
     expect(JSON.stringify({ message: error?.message, error })).not.toMatch(/s3cret|token=abc/);
   });
 });
+
+describe('mcpToolSource against misbehaving servers', () => {
+  const misbehaving = fileURLToPath(
+    new URL('./test-helpers/misbehaving-mcp-server.mjs', import.meta.url),
+  );
+
+  function misbehavingSource(
+    mode: string,
+    options: Partial<Parameters<typeof mcpToolSource>[0]> = {},
+  ): ToolSource {
+    const source = mcpToolSource({
+      name: 'odd',
+      transport: { type: 'stdio', command: process.execPath, args: [misbehaving, mode] },
+      ...options,
+    });
+    opened.push({ close: () => source.close?.() ?? Promise.resolve() });
+    return source;
+  }
+
+  it('stops a server that sends a new nextCursor forever at maxPages (CORE_MCP_TOO_MANY_PAGES)', async () => {
+    const capped = misbehavingSource('endless-cursor', { maxPages: 5 });
+    await expect(capped.tools()).rejects.toMatchObject({
+      code: 'CORE_MCP_TOO_MANY_PAGES',
+      message: 'MCP server "odd" was still sending pages of tools after 5; listing stopped.',
+    });
+    // The default cap (50) ends the listing too.
+    const defaults = misbehavingSource('endless-cursor');
+    await expect(defaults.tools()).rejects.toMatchObject({
+      code: 'CORE_MCP_TOO_MANY_PAGES',
+      details: { maxPages: 50 },
+    });
+  });
+
+  it('bounds listing by listTimeoutMs (CORE_MCP_LIST_TIMEOUT)', async () => {
+    const source = misbehavingSource('hang-list', { listTimeoutMs: 300 });
+    await expect(source.tools()).rejects.toMatchObject({
+      code: 'CORE_MCP_LIST_TIMEOUT',
+      message: 'MCP server "odd" did not finish listing its tools within 300 ms.',
+    });
+  });
+
+  it('leaves out a malformed tool with a warning naming it, keeping the valid ones', async () => {
+    const source = misbehavingSource('invalid-tool');
+    const set = new ToolSet({ sources: [source] });
+    const { failures } = await set.refresh();
+    expect(set.names()).toEqual(['odd__good']);
+    expect(failures.map((failure) => failure.error.code)).toEqual([
+      'CORE_MCP_INVALID_TOOL',
+      'CORE_MCP_INVALID_TOOL',
+    ]);
+    const [bad, nameless] = failures.map((failure) => failure.error.message);
+    expect(bad).toMatch(/^Tool "bad" of MCP server "odd" was left out: inputSchema\.type: /);
+    expect(bad).toContain('"object"');
+    expect(nameless).toMatch(
+      /^Tool #3 \(it has no name\) of MCP server "odd" was left out: name: /,
+    );
+    for (const message of [bad, nameless]) expect(message).not.toMatch(/[[{]\s*"/);
+    // Reported once, not on every refresh.
+    expect((await set.refresh()).failures).toEqual([]);
+  });
+
+  it('turns a result that breaks the protocol into a worded CORE_MCP_INVALID_RESPONSE', async () => {
+    const set = new ToolSet({ sources: [misbehavingSource('bad-call-result')] });
+    await set.refresh();
+    const outcome = await call(set, 'odd__echo', {});
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: { code: 'CORE_MCP_INVALID_RESPONSE' },
+    });
+    expect(outcome.error!.message).toMatch(
+      /^MCP server "odd" answered the call of "echo" with a result that does not follow the protocol: content\.0/,
+    );
+    expect(outcome.error!.message).not.toMatch(/[[{]\s*"/);
+  });
+});
+
+describe('mcpToolSource backoff', () => {
+  it('does not reconnect to a hung server on every call: it backs off, rejecting at once', async () => {
+    let requests = 0;
+    const hung = createServer(() => {
+      requests += 1; // and never answers
+    });
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    const { port } = hung.address() as AddressInfo;
+    opened.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          hung.closeAllConnections();
+          hung.close(() => resolve());
+        }),
+    });
+    const source = mcpToolSource({
+      name: 'hung',
+      transport: { type: 'http', url: `http://127.0.0.1:${port}/mcp` },
+      connectTimeoutMs: 200,
+      backoff: { baseDelayMs: 400, maxDelayMs: 10_000 },
+    });
+    opened.unshift({ close: () => source.close?.() ?? Promise.resolve() });
+
+    await expect(source.tools()).rejects.toMatchObject({ code: 'CORE_MCP_CONNECT_FAILED' });
+    expect(requests).toBe(1);
+    // Meanwhile: the last error at once, without contacting the server.
+    const meanwhile = await source.tools().catch((error: unknown) => error);
+    expect(meanwhile).toMatchObject({
+      code: 'CORE_MCP_CONNECT_FAILED',
+      details: { failures: 1, retryInMs: expect.any(Number) },
+    });
+    expect((meanwhile as Error).message).toMatch(
+      /1 failure\(s\) in a row; not retried for another/,
+    );
+    expect(requests).toBe(1);
+
+    // After the delay it tries again; a second failure doubles the delay.
+    await expect
+      .poll(async () => (await source.tools().catch((error: unknown) => error), requests), {
+        timeout: 5_000,
+        interval: 100,
+      })
+      .toBe(2);
+    const doubled = await source.tools().catch((error: unknown) => error);
+    expect(doubled).toMatchObject({ details: { failures: 2 } });
+    expect((doubled as { details: { retryInMs: number } }).details.retryInMs).toBeGreaterThan(400);
+    expect(requests).toBe(2);
+  });
+});

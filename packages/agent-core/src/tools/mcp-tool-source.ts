@@ -2,8 +2,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ToolListChangedNotificationSchema,
+  ToolSchema,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { parseOptions, SwitchboardError } from '@switchboard/events';
+import { z } from 'zod';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import type { AgentTool, ToolSource } from './agent-tool.js';
 import { mcpResultToOutput } from './mcp-call-result.js';
@@ -19,12 +24,24 @@ const CLIENT_INFO = { name: '@switchboard/agent-core', version: '0.0.0' };
 const CALL_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * A `tools/list` page, checked only as an envelope: each tool is checked on
+ * its own, so one malformed tool does not take the server's others with it.
+ */
+const toolsPageSchema = z.looseObject({
+  tools: z.array(z.unknown()),
+  nextCursor: z.string().optional(),
+});
+
+/**
  * Tools of an MCP server (stdio or streamable HTTP) as a {@link ToolSource}.
  * It connects on the first `tools()` call, lists every page of tools, passes
  * their JSON Schemas to the provider unchanged, re-lists after the server's
  * `notifications/tools/list_changed`, and reconnects on the next call after
  * the connection drops. `close()` ends the connection (a stdio server is
- * stopped). Connection failures throw `CORE_MCP_CONNECT_FAILED`.
+ * stopped). Connection failures throw `CORE_MCP_CONNECT_FAILED`; listing is
+ * bounded (`maxPages`, `listTimeoutMs`); a malformed tool is left out with a
+ * warning (`CORE_MCP_INVALID_TOOL`); after a failure the server is left alone
+ * for a growing `backoff` delay, and `tools()` rejects at once meanwhile.
  *
  * @example
  * ```ts
@@ -56,6 +73,9 @@ class McpToolSource implements ToolSource {
   #tools: Record<string, AgentTool> | undefined;
   #listing: Promise<Record<string, AgentTool>> | undefined;
   #stale = true;
+  #warnings: SwitchboardError[] = [];
+  /** The last connect or listing failure, its count in a row, and when to try again. */
+  #failure: { error: AgentCoreError; count: number; retryAt: number } | undefined;
 
   constructor(options: ResolvedMcpToolSourceOptions) {
     this.#options = options;
@@ -64,12 +84,49 @@ class McpToolSource implements ToolSource {
   }
 
   async tools(): Promise<Record<string, AgentTool>> {
-    const { client } = await this.#connect();
-    if (this.#tools && !this.#stale) return this.#tools;
-    this.#listing ??= this.#list(client).finally(() => {
-      this.#listing = undefined;
+    this.#throwIfBackingOff();
+    try {
+      const { client } = await this.#connect();
+      if (this.#tools && !this.#stale) return this.#tools;
+      this.#listing ??= this.#list(client).finally(() => {
+        this.#listing = undefined;
+      });
+      const tools = await this.#listing;
+      this.#failure = undefined;
+      return tools;
+    } catch (error) {
+      this.#noteFailure(error);
+      throw error;
+    }
+  }
+
+  takeWarnings(): SwitchboardError[] {
+    return this.#warnings.splice(0);
+  }
+
+  /** While backing off, rejects at once with the last failure instead of paying for another. */
+  #throwIfBackingOff(): void {
+    const failure = this.#failure;
+    if (failure === undefined) return;
+    const waitMs = failure.retryAt - Date.now();
+    if (waitMs <= 0) return;
+    const { error } = failure;
+    throw new AgentCoreError({
+      code: error.code,
+      message: `${error.message} (${failure.count} failure(s) in a row; not retried for another ${Math.ceil(waitMs / 1000)} s)`,
+      retryable: true,
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+      details: { ...error.details, failures: failure.count, retryInMs: waitMs },
+      cause: error,
     });
-    return this.#listing;
+  }
+
+  #noteFailure(error: unknown): void {
+    if (!(error instanceof AgentCoreError) || this.#failure?.error === error) return; // counted once
+    const count = (this.#failure?.count ?? 0) + 1;
+    const { baseDelayMs, maxDelayMs } = this.#options.backoff;
+    const delayMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (count - 1));
+    this.#failure = { error, count, retryAt: Date.now() + delayMs };
   }
 
   async close(): Promise<void> {
@@ -141,22 +198,34 @@ class McpToolSource implements ToolSource {
   async #list(client: Client): Promise<Record<string, AgentTool>> {
     // Cleared before listing, so a change announced while listing triggers another list.
     this.#stale = false;
+    const { listTimeoutMs, maxPages } = this.#options;
     const tools: Record<string, AgentTool> = {};
-    const cursors = new Set<string>();
+    const warnings: SwitchboardError[] = [];
+    // One deadline for every page: a slow or silent server cannot hold a run.
+    const signal = AbortSignal.timeout(listTimeoutMs);
     let cursor: string | undefined;
     try {
-      do {
-        const page = await client.listTools(cursor === undefined ? undefined : { cursor });
-        for (const tool of page.tools) tools[tool.name] = this.#toAgentTool(tool);
-        cursor = page.nextCursor;
-        // A server that repeats a cursor would otherwise be listed forever.
-        if (cursor !== undefined && cursors.has(cursor)) break;
-        if (cursor !== undefined) cursors.add(cursor);
-      } while (cursor !== undefined);
+      for (let page = 1; ; page++) {
+        const result = await client.request(
+          { method: 'tools/list', params: cursor === undefined ? {} : { cursor } },
+          toolsPageSchema,
+          { signal, timeout: listTimeoutMs },
+        );
+        for (const [index, raw] of result.tools.entries()) {
+          const parsed = ToolSchema.safeParse(raw);
+          if (parsed.success) tools[parsed.data.name] = this.#toAgentTool(parsed.data);
+          else warnings.push(this.#invalidTool(raw, index, parsed.error));
+        }
+        cursor = result.nextCursor;
+        if (cursor === undefined) break;
+        if (page >= maxPages) throw this.#tooManyPages(maxPages);
+      }
     } catch (error) {
       this.#stale = true;
+      if (error instanceof AgentCoreError) throw error;
+      if (signal.aborted) throw this.#listTimedOut(listTimeoutMs, error);
       throw new AgentCoreError({
-        code: 'CORE_TOOL_SOURCE_FAILED',
+        code: isZodError(error) ? 'CORE_MCP_INVALID_RESPONSE' : 'CORE_TOOL_SOURCE_FAILED',
         message: `MCP server "${this.name}" failed to list its tools: ${describe(error)}`,
         retryable: true,
         details: { source: this.name },
@@ -164,7 +233,42 @@ class McpToolSource implements ToolSource {
       });
     }
     this.#tools = tools;
+    this.#warnings.push(...warnings);
     return tools;
+  }
+
+  #invalidTool(raw: unknown, index: number, error: z.ZodError): AgentCoreError {
+    const name =
+      typeof raw === 'object' && raw != null && typeof (raw as { name?: unknown }).name === 'string'
+        ? `"${(raw as { name: string }).name}"`
+        : `#${index + 1} (it has no name)`;
+    return new AgentCoreError({
+      code: 'CORE_MCP_INVALID_TOOL',
+      message: `Tool ${name} of MCP server "${this.name}" was left out: ${describeIssues(error)}.`,
+      hint: 'The server sends a tool definition that does not follow the MCP schema; fix the server.',
+      details: { source: this.name, tool: name },
+    });
+  }
+
+  #tooManyPages(maxPages: number): AgentCoreError {
+    return new AgentCoreError({
+      code: 'CORE_MCP_TOO_MANY_PAGES',
+      message: `MCP server "${this.name}" was still sending pages of tools after ${maxPages}; listing stopped.`,
+      retryable: true,
+      hint: 'The server keeps answering with a new nextCursor. Fix the server, or raise maxPages if it really has that many pages.',
+      details: { source: this.name, maxPages },
+    });
+  }
+
+  #listTimedOut(listTimeoutMs: number, cause: unknown): AgentCoreError {
+    return new AgentCoreError({
+      code: 'CORE_MCP_LIST_TIMEOUT',
+      message: `MCP server "${this.name}" did not finish listing its tools within ${listTimeoutMs} ms.`,
+      retryable: true,
+      hint: 'Check that the server answers tools/list, or raise listTimeoutMs.',
+      details: { source: this.name, listTimeoutMs },
+      cause,
+    });
   }
 
   #toAgentTool(tool: Tool): AgentTool {
@@ -176,23 +280,42 @@ class McpToolSource implements ToolSource {
       ...(title === undefined ? {} : { title: () => title }),
       execute: async (input, context) => {
         const { client } = await this.#connect();
-        const result = await client.callTool(
-          { name: tool.name, arguments: input as Record<string, unknown> },
-          undefined,
-          {
-            signal: context.signal,
-            timeout: CALL_TIMEOUT_MS,
-            onprogress: ({ progress, total, message }) =>
-              context.progress({
-                current: progress,
-                ...(total === undefined ? {} : { total }),
-                ...(message === undefined ? {} : { message }),
-              }),
-          },
-        );
+        const result = await this.#callTool(client, tool.name, input, context);
         return mcpResultToOutput(result);
       },
     };
+  }
+
+  async #callTool(
+    client: Client,
+    toolName: string,
+    input: unknown,
+    context: Parameters<AgentTool['execute']>[1],
+  ) {
+    try {
+      return await client.callTool(
+        { name: toolName, arguments: input as Record<string, unknown> },
+        undefined,
+        {
+          signal: context.signal,
+          timeout: CALL_TIMEOUT_MS,
+          onprogress: ({ progress, total, message }) =>
+            context.progress({
+              current: progress,
+              ...(total === undefined ? {} : { total }),
+              ...(message === undefined ? {} : { message }),
+            }),
+        },
+      );
+    } catch (error) {
+      if (!isZodError(error)) throw error;
+      throw new AgentCoreError({
+        code: 'CORE_MCP_INVALID_RESPONSE',
+        message: `MCP server "${this.name}" answered the call of "${toolName}" with a result that does not follow the protocol: ${describeIssues(error)}.`,
+        details: { source: this.name, tool: toolName },
+        cause: error,
+      });
+    }
   }
 
   #connectFailed(error: unknown): AgentCoreError {
@@ -221,8 +344,35 @@ function redactUrl(url: string): string {
   return `${parsed.origin}${parsed.pathname}${parsed.search === '' ? '' : '?…'}`;
 }
 
+/** A zod error, from this package's zod or the MCP SDK's (whose core errors are `$ZodError`). */
+function isZodError(error: unknown): error is z.ZodError {
+  return (
+    error instanceof Error &&
+    (error.name === 'ZodError' || error.name === '$ZodError') &&
+    Array.isArray((error as { issues?: unknown }).issues)
+  );
+}
+
+/** Zod issues in words (`inputSchema.type: expected "object"; name: required`), not a JSON dump. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const where = issue.path.map(String).join('.');
+      const what =
+        issue.code === 'invalid_union'
+          ? 'matches none of the shapes the protocol allows'
+          : / received undefined$/.test(issue.message)
+            ? 'missing'
+            : issue.message.replace(/^Invalid input: /, '');
+      return where === '' ? what : `${where}: ${what}`;
+    })
+    .join('; ');
+}
+
 /** An error's message plus its causes' codes (`fetch failed (ECONNREFUSED)`). */
 function describe(error: unknown): string {
+  if (isZodError(error)) return `its answer does not follow the protocol: ${describeIssues(error)}`;
   if (SwitchboardError.isInstance(error) || !(error instanceof Error))
     return error instanceof Error ? error.message : String(error);
   const codes: string[] = [];

@@ -24,6 +24,14 @@ export const TOOL_ERROR_CODES = {
   CORE_TOOL_BLOCKED: 'Tool call was blocked by a hook.',
   /** An MCP server could not be started or reached (command or URL given, never headers). */
   CORE_MCP_CONNECT_FAILED: 'Could not connect to the MCP server.',
+  /** An MCP server's tool list did not end within `maxPages` pages (it kept sending a `nextCursor`). */
+  CORE_MCP_TOO_MANY_PAGES: 'The MCP server sent more pages of tools than allowed.',
+  /** Listing an MCP server's tools took longer than `listTimeoutMs`. */
+  CORE_MCP_LIST_TIMEOUT: 'Listing the MCP server tools timed out.',
+  /** One tool in an MCP server's list is malformed; it was left out and the others kept. */
+  CORE_MCP_INVALID_TOOL: 'An MCP tool definition is invalid and was left out.',
+  /** An MCP server answered with something that does not follow the protocol. */
+  CORE_MCP_INVALID_RESPONSE: 'The MCP server answer does not follow the protocol.',
   /** A tool source (e.g. a connected MCP server) failed to list its tools; its last list stays in use. */
   CORE_TOOL_SOURCE_FAILED: 'A tool source failed to list its tools.',
 } as const;

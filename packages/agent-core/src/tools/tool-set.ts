@@ -17,8 +17,9 @@ export interface ToolSetOptions {
 export interface ToolSetRefreshResult {
   /**
    * One entry per problem: a source that failed to list (its previous tools
-   * stay), or a source tool dropped because its name was taken
-   * (`CORE_DUPLICATE_TOOL`; static tools and earlier sources win).
+   * stay), a source tool dropped because its name was taken
+   * (`CORE_DUPLICATE_TOOL`; static tools and earlier sources win), or a
+   * warning of the source (`takeWarnings`, e.g. `CORE_MCP_INVALID_TOOL`).
    */
   failures: Array<{ source: string; error: SwitchboardError }>;
 }
@@ -139,6 +140,8 @@ export class ToolSet {
       const name = entry.source.name;
       if (result.status === 'rejected')
         failures.push({ source: name, error: sourceFailed(name, result.reason) });
+      for (const warning of entry.source.takeWarnings?.() ?? [])
+        failures.push({ source: name, error: warning });
       const candidates =
         result.status === 'fulfilled'
           ? Object.entries(result.value).map(
