@@ -84,9 +84,8 @@ class McpToolSource implements ToolSource {
   }
 
   async tools(): Promise<Record<string, AgentTool>> {
-    this.#throwIfBackingOff();
+    const { client } = await this.#connectUnlessBackingOff();
     try {
-      const { client } = await this.#connect();
       if (this.#tools && !this.#stale) return this.#tools;
       this.#listing ??= this.#list(client).finally(() => {
         this.#listing = undefined;
@@ -102,6 +101,17 @@ class McpToolSource implements ToolSource {
 
   takeWarnings(): SwitchboardError[] {
     return this.#warnings.splice(0);
+  }
+
+  /** Connects (or reuses the connection), unless a recent failure says to wait. */
+  async #connectUnlessBackingOff(): Promise<Connection> {
+    this.#throwIfBackingOff();
+    try {
+      return await this.#connect();
+    } catch (error) {
+      this.#noteFailure(error);
+      throw error;
+    }
   }
 
   /** While backing off, rejects at once with the last failure instead of paying for another. */
@@ -279,7 +289,7 @@ class McpToolSource implements ToolSource {
       ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
       ...(title === undefined ? {} : { title: () => title }),
       execute: async (input, context) => {
-        const { client } = await this.#connect();
+        const { client } = await this.#connectUnlessBackingOff();
         const result = await this.#callTool(client, tool.name, input, context);
         return mcpResultToOutput(result);
       },
