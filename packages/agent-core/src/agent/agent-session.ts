@@ -405,7 +405,7 @@ function normaliseInput(
   input: UserInput,
   newId: () => string,
 ): Extract<RunInput, { kind: 'user' }> {
-  if (typeof input !== 'string' && (typeof input !== 'object' || input === null))
+  if (typeof input !== 'string' && (typeof input !== 'object' || input == null))
     throw new AgentCoreError({
       code: 'CORE_INVALID_INPUT',
       message: `run() takes a string or { text } / { parts }, got ${describeValue(input)}.`,
@@ -438,5 +438,5 @@ function normaliseInput(
 
 /** What a wrong argument was, for an error message (`null`, `a number`). */
 function describeValue(value: unknown): string {
-  return value === null ? 'null' : `a value of type ${typeof value}`;
+  return value == null ? String(value) : `a value of type ${typeof value}`;
 }

@@ -10,7 +10,7 @@ import {
 import { parseOptions, SwitchboardError } from '@switchboard/events';
 import { z } from 'zod';
 import { AgentCoreError } from '../errors/agent-core-error.js';
-import type { AgentTool, ToolSource } from './agent-tool.js';
+import type { AgentTool, ToolContext, ToolSource } from './agent-tool.js';
 import { mcpResultToOutput } from './mcp-call-result.js';
 import {
   mcpToolSourceOptionsSchema,
@@ -290,17 +290,16 @@ class McpToolSource implements ToolSource {
       ...(title === undefined ? {} : { title: () => title }),
       execute: async (input, context) => {
         const { client } = await this.#connectUnlessBackingOff();
-        const result = await this.#callTool(client, tool.name, input, context);
+        const result = await this.#callTool(client, { toolName: tool.name, input, context });
         return mcpResultToOutput(result);
       },
     };
   }
 
+  /** `tools/call`; a result that breaks the protocol fails in words, not as a zod dump. */
   async #callTool(
     client: Client,
-    toolName: string,
-    input: unknown,
-    context: Parameters<AgentTool['execute']>[1],
+    { toolName, input, context }: { toolName: string; input: unknown; context: ToolContext },
   ) {
     try {
       return await client.callTool(
