@@ -243,7 +243,7 @@ class McpToolSource implements ToolSource {
       });
     }
     this.#tools = tools;
-    this.#warnings.push(...warnings);
+    this.#warnings = warnings; // only the latest listing's problems matter (and nothing piles up)
     return tools;
   }
 
