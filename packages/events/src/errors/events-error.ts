@@ -24,6 +24,10 @@ export const EVENTS_ERROR_CODES = {
   EVENTS_CLOSED: 'The sink, bus or log is closed.',
   /** A JSONL line could not be parsed (other than a torn last line). */
   EVENTS_JSONL_CORRUPT: 'A JSONL event file has a corrupt line.',
+  /** A JSONL line is longer than the reader's or sink's `maxLineBytes`. */
+  EVENTS_JSONL_LINE_TOO_LONG: 'A JSONL line exceeds maxLineBytes.',
+  /** A JSONL sink received a session's event after a gap it could not fill from a log. */
+  EVENTS_JSONL_GAP: 'A JSONL file is missing events of a session.',
   /** A stored event in a database-backed log cannot be read back (its body is not event JSON). */
   EVENTS_STORE_CORRUPT: 'A stored event could not be read back.',
   /** An event is larger than the configured maximum once serialised. */

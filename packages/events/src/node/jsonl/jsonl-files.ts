@@ -1,5 +1,9 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_MAX_LINE_BYTES, lineTooLong } from './jsonl-lines.js';
+
+const NEWLINE = 0x0a;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 /** Name of the `index`-th file of a series: `events.jsonl`, `events-000001.jsonl`, … */
 export function jsonlFileName(basePath: string, index: number): string {
@@ -44,56 +48,59 @@ export function jsonlFileIndex(basePath: string, file: string): number {
 
 /**
  * The last complete (newline-terminated) line of a file and the byte offset
- * where the complete part ends, reading backwards in blocks so a 100 MiB file
- * costs a few KiB of I/O. `torn` is true when bytes follow the last newline.
+ * where the complete part ends, reading backwards in growing blocks so the
+ * cost is linear in the size of that line and of any torn tail after it (a
+ * 100 MiB file with short lines costs a few KiB of I/O). `torn` is true when
+ * bytes follow the last newline. A leading UTF-8 BOM is not part of the line.
+ * A last line or torn tail longer than `maxLineBytes` fails with
+ * `EVENTS_JSONL_LINE_TOO_LONG` once the limit is passed.
  */
 export async function readTail(
   file: string,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
 ): Promise<{ lastLine: string | undefined; completeBytes: number; size: number; torn: boolean }> {
   const { size } = await stat(file);
   if (size === 0) return { lastLine: undefined, completeBytes: 0, size, torn: false };
   const handle = await open(file, 'r');
   try {
-    const block = 64 * 1024;
+    let block = 64 * 1024;
     let end = size;
-    let tail = Buffer.alloc(0);
-    let lastNewline = -1; // offset in file
-    // 1. find the last newline
-    while (end > 0 && lastNewline < 0) {
+    let lastNewline = -1; // file offset of the newline that ends the last complete line
+    const pieces: Buffer[] = []; // that line's bytes, last piece first
+    let lineBytes = 0;
+    while (end > 0) {
       const start = Math.max(0, end - block);
-      const chunk = Buffer.alloc(end - start);
-      await handle.read(chunk, 0, chunk.length, start);
-      tail = Buffer.concat([chunk, tail]);
-      const index = chunk.lastIndexOf(10);
-      if (index >= 0) lastNewline = start + index;
+      block = Math.min(block * 2, 8 * 1024 * 1024);
+      const chunk = Buffer.allocUnsafe(end - start);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, start);
+      const data = chunk.subarray(0, bytesRead);
       end = start;
+      let searchTo = data.length; // exclusive
+      if (lastNewline < 0) {
+        const index = data.lastIndexOf(NEWLINE);
+        if (index < 0) {
+          if (size - start > maxLineBytes) throw lineTooLong(file, undefined, size - start, maxLineBytes);
+          continue; // all torn tail: nothing to keep
+        }
+        lastNewline = start + index;
+        if (size - lastNewline - 1 > maxLineBytes)
+          throw lineTooLong(file, undefined, size - lastNewline - 1, maxLineBytes);
+        searchTo = index;
+      }
+      const previous = searchTo > 0 ? data.lastIndexOf(NEWLINE, searchTo - 1) : -1;
+      pieces.push(data.subarray(previous + 1, searchTo));
+      lineBytes += searchTo - previous - 1;
+      if (lineBytes > maxLineBytes) throw lineTooLong(file, undefined, lineBytes, maxLineBytes);
+      if (previous >= 0) {
+        end = -1; // found the line start
+        break;
+      }
     }
     if (lastNewline < 0) return { lastLine: undefined, completeBytes: 0, size, torn: true };
+    let line = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces.reverse());
+    if (end === 0 && line.subarray(0, 3).equals(BOM)) line = line.subarray(3); // the line starts the file
     const completeBytes = lastNewline + 1;
-    // 2. find the newline before it (start of the last complete line)
-    const tailStart = size - tail.length;
-    let lineStart = -1;
-    let searchEnd = lastNewline - tailStart; // index in tail
-    for (;;) {
-      const index = searchEnd > 0 ? tail.lastIndexOf(10, searchEnd - 1) : -1;
-      if (index >= 0) {
-        lineStart = tailStart + index + 1;
-        break;
-      }
-      const readStart = size - tail.length;
-      if (readStart === 0) {
-        lineStart = 0;
-        break;
-      }
-      const start = Math.max(0, readStart - block);
-      const chunk = Buffer.alloc(readStart - start);
-      await handle.read(chunk, 0, chunk.length, start);
-      searchEnd += chunk.length;
-      tail = Buffer.concat([chunk, tail]);
-    }
-    const offset = size - tail.length;
-    const lastLine = tail.subarray(lineStart - offset, lastNewline - offset).toString('utf8');
-    return { lastLine, completeBytes, size, torn: completeBytes < size };
+    return { lastLine: line.toString('utf8'), completeBytes, size, torn: completeBytes < size };
   } finally {
     await handle.close();
   }

@@ -277,3 +277,58 @@ describe('JsonlSink', () => {
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 3]);
   });
 });
+
+describe('JsonlSink.open on damaged or unusual files', () => {
+  const bigEvent = (seq: number, chars: number) =>
+    event(seq, { type: 'tool_call.completed', data: { toolCallId: 'c', status: 'completed', output: 'o'.repeat(chars), durationMs: 1 } } as Partial<AnyEvent>);
+
+  it('reopens after a last line of 64 KiB and more (a 100k-character tool output), every time', async () => {
+    for (const chars of [64 * 1024, 100_000, 200_000]) {
+      const file = freshPath();
+      const sink = await JsonlSink.open(file, { maxEventBytes: 1024 * 1024 });
+      for (let seq = 1; seq <= 3; seq++) sink.write(event(seq));
+      sink.write(bigEvent(4, chars));
+      await sink.close();
+      const reopened = await JsonlSink.open(file);
+      expect(reopened.head).toEqual({ seq: 4, ts: 1004 });
+      reopened.write(event(5));
+      await reopened.close();
+      expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    }
+  });
+
+  it('reopens after a 32 MiB last line well under a second of work', async () => {
+    const file = freshPath();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(event(1))}\n${JSON.stringify(bigEvent(2, 32 * 1024 * 1024))}\n`);
+    const started = performance.now();
+    const sink = await JsonlSink.open(file);
+    expect(sink.head.seq).toBe(2);
+    expect(performance.now() - started).toBeLessThan(5_000); // ~100 ms idle; generous under load
+    await sink.close();
+  });
+
+  it.each([
+    ['garbage', 'garbage'],
+    ['null', 'null'],
+    ['a non-numeric seq', JSON.stringify({ ...event(2), seq: 'two' })],
+    ['no sessionId', JSON.stringify({ ...event(2), sessionId: undefined })],
+  ])('refuses a %s last line with EVENTS_JSONL_CORRUPT (never a raw error, never head 0)', async (_name, bad) => {
+    const file = freshPath();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(event(1))}\n${bad}\n`);
+    await expect(JsonlSink.open(file)).rejects.toMatchObject({
+      code: 'EVENTS_JSONL_CORRUPT',
+      details: { file },
+    });
+  });
+
+  it('refuses a last line over maxLineBytes with EVENTS_JSONL_LINE_TOO_LONG', async () => {
+    const file = freshPath();
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(bigEvent(1, 2 * 1024 * 1024))}\n`);
+    await expect(JsonlSink.open(file, { maxLineBytes: 1024 * 1024 })).rejects.toMatchObject({
+      code: 'EVENTS_JSONL_LINE_TOO_LONG',
+    });
+  });
+});

@@ -1,78 +1,111 @@
-import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { EventsError } from '../../errors/events-error.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import { safeParseEvent } from '../../schema/parse-event.js';
 import { EventUpgrader } from '../../schema/upgrade-event.js';
-import { listJsonlFiles, readTail } from './jsonl-files.js';
+import { listJsonlFiles } from './jsonl-files.js';
+import { DEFAULT_MAX_LINE_BYTES, readFirstLine, readJsonlLines } from './jsonl-lines.js';
+import { positionProblem } from './jsonl-position.js';
 
 /** Options of {@link readJsonlEvents}. */
 export interface ReadJsonlOptions {
-  /** Skip events with `seq` ≤ this; whole files before it are skipped without being read. */
+  /**
+   * Only this session's events. With it, whole files that hold nothing of the
+   * session after `afterSeq` are skipped without being read.
+   */
+  sessionId?: string;
+  /**
+   * Skip events with `seq` ≤ this. `seq` counts per session, so on a series
+   * shared by several sessions the cursor applies to each event's own session;
+   * pass `sessionId` to resume one session.
+   */
   afterSeq?: number;
   /** Validate every event against the contract (throws `EVENTS_INVALID_EVENT`). @default false */
   validate?: boolean;
-  /** Called when the last line of the last file is torn (a crash mid-write); the line is skipped. */
+  /** Longest line accepted; a longer one throws `EVENTS_JSONL_LINE_TOO_LONG`. @default 64 MiB */
+  maxLineBytes?: number;
+  /** Called when the last line of the last file is torn (no newline: a crash mid-write); it is skipped. */
   onTornLine?: (info: { file: string; line: number; bytes: number }) => void;
 }
 
 /**
  * Reads a (possibly rotated) JSONL event series in order: the base file,
- * then `-000001`, `-000002`, … Lines are streamed, never loaded whole. Records
- * of older producers are upgraded to contract v1 on the way (EventUpgrader);
- * unknown types and fields pass through untouched.
+ * then `-000001`, `-000002`, … Lines are streamed, never loaded whole, in time
+ * linear in their size. Records of older producers are upgraded to contract
+ * v1 on the way (EventUpgrader); unknown types and fields pass through.
  *
- * A torn last line of the last file (a crash mid-write) is skipped; any other
- * unreadable line throws `EVENTS_JSONL_CORRUPT` naming the file and line.
+ * A line is an event only once its newline is written: an unterminated last
+ * line of the series (of its last non-empty file) is a torn write and is skipped (`onTornLine`), even if
+ * it parses, which is the same rule `JsonlSink.open` uses to cut it. A UTF-8
+ * BOM at the start of a file is ignored. Any other bad line throws
+ * `EVENTS_JSONL_CORRUPT` naming the file and line: one that is not JSON, not
+ * an event, has no string `sessionId`, a `seq` that is not a positive integer,
+ * or a `seq` not above the previous one of its session (gaps are allowed: a
+ * sink may have skipped events it refused or the bus dropped).
  */
 export async function* readJsonlEvents(
   basePath: string,
   options: ReadJsonlOptions = {},
 ): AsyncGenerator<AnyEvent> {
   const afterSeq = options.afterSeq ?? 0;
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const files = await listJsonlFiles(basePath);
   const upgrader = new EventUpgrader();
+  const lastSeqs = new Map<string, number>();
   for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
     const file = files[fileIndex]!;
-    const isLastFile = fileIndex === files.length - 1;
-    if (afterSeq > 0 && !isLastFile && (await lastSeqOf(file)) <= afterSeq) continue;
-    let lineNumber = 0;
-    for await (const { line, terminated } of readLines(file)) {
-      lineNumber += 1;
-      if (line.trim() === '') continue;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(line);
-      } catch (error) {
-        if (!terminated && isLastFile) {
-          options.onTornLine?.({ file, line: lineNumber, bytes: Buffer.byteLength(line) });
+    const next = files[fileIndex + 1];
+    if (
+      options.sessionId !== undefined &&
+      afterSeq > 0 &&
+      next !== undefined &&
+      (await startsAtOrBefore(next, options.sessionId, afterSeq + 1, maxLineBytes))
+    )
+      continue;
+    for await (const { text, number, terminated } of readJsonlLines(file, maxLineBytes)) {
+      if (!terminated) {
+        if (await allEmpty(files.slice(fileIndex + 1))) {
+          options.onTornLine?.({ file, line: number, bytes: Buffer.byteLength(text) });
           return;
         }
-        throw new EventsError({
-          code: 'EVENTS_JSONL_CORRUPT',
-          message: `${file}:${lineNumber} is not valid JSON: ${(error as Error).message}`,
-          details: { file, line: lineNumber },
-        });
+        throw corrupt(file, number, 'has no newline, but a file followed by written files cannot end mid-line');
+      }
+      if (text.trim() === '') continue;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (error) {
+        throw corrupt(file, number, `is not valid JSON: ${(error as Error).message}`);
       }
       let events: AnyEvent[];
       try {
         events = upgrader.upgrade(raw);
       } catch (error) {
-        throw new EventsError({
-          code: 'EVENTS_JSONL_CORRUPT',
-          message: `${file}:${lineNumber} is not an event: ${(error as Error).message}`,
-          details: { file, line: lineNumber },
-          cause: error,
-        });
+        throw corrupt(file, number, `is not an event: ${(error as Error).message}`, error);
       }
       for (const event of events) {
-        if (typeof event.seq !== 'number' || event.seq <= afterSeq) continue;
+        const problem = positionProblem(event);
+        if (problem) throw corrupt(file, number, problem);
+        const previousSeq = lastSeqs.get(event.sessionId);
+        if (previousSeq !== undefined && event.seq <= previousSeq) {
+          throw corrupt(
+            file,
+            number,
+            `has seq ${event.seq} of session ${event.sessionId} after seq ${previousSeq}: a duplicate or out of order`,
+            undefined,
+            { sessionId: event.sessionId, seq: event.seq, previousSeq },
+          );
+        }
+        lastSeqs.set(event.sessionId, event.seq);
+        if (event.seq <= afterSeq) continue;
+        if (options.sessionId !== undefined && event.sessionId !== options.sessionId) continue;
         if (options.validate) {
           const result = safeParseEvent(event);
           if (!result.success) {
             throw new EventsError({
               code: 'EVENTS_INVALID_EVENT',
-              message: `${file}:${lineNumber}: ${result.error.message}`,
-              details: { file, line: lineNumber, ...result.error.details },
+              message: `${file}:${number}: ${result.error.message}`,
+              details: { file, line: number, ...result.error.details },
             });
           }
         }
@@ -92,31 +125,49 @@ export async function readJsonlEventArray(
   return events;
 }
 
-async function lastSeqOf(file: string): Promise<number> {
-  const { lastLine } = await readTail(file);
-  if (lastLine === undefined) return 0;
+/** Whether every file is empty: a torn line before them is still the series' last line. */
+async function allEmpty(files: readonly string[]): Promise<boolean> {
+  for (const file of files) if ((await stat(file)).size > 0) return false;
+  return true;
+}
+
+/**
+ * Whether `file` starts with an event of `sessionId` whose seq is ≤ `seq`.
+ * Seqs only grow within a session, so every event of that session in the
+ * files before it is then < `seq`: those files can be skipped. Unreadable
+ * first lines answer false, so the reader reaches them and reports them.
+ */
+async function startsAtOrBefore(
+  file: string,
+  sessionId: string,
+  seq: number,
+  maxLineBytes: number,
+): Promise<boolean> {
   try {
-    const seq = (JSON.parse(lastLine) as { seq?: unknown }).seq;
-    return typeof seq === 'number' ? seq : Number.POSITIVE_INFINITY;
+    const first = await readFirstLine(file, maxLineBytes);
+    if (first === undefined) return false;
+    const record = JSON.parse(first) as { sessionId?: unknown; seq?: unknown };
+    return (
+      positionProblem(record) === undefined &&
+      record.sessionId === sessionId &&
+      (record.seq as number) <= seq
+    );
   } catch {
-    return Number.POSITIVE_INFINITY; // unreadable: do not skip, let the reader report it
+    return false;
   }
 }
 
-/** Streams a file's lines, telling whether each ended with a newline. */
-async function* readLines(file: string): AsyncGenerator<{ line: string; terminated: boolean }> {
-  let rest = '';
-  for await (const chunk of createReadStream(file, {
-    encoding: 'utf8',
-    highWaterMark: 256 * 1024,
-  })) {
-    const text = rest + (chunk as string);
-    let start = 0;
-    for (let index = text.indexOf('\n'); index >= 0; index = text.indexOf('\n', start)) {
-      yield { line: text.slice(start, index), terminated: true };
-      start = index + 1;
-    }
-    rest = text.slice(start);
-  }
-  if (rest.length > 0) yield { line: rest, terminated: false };
+function corrupt(
+  file: string,
+  line: number,
+  problem: string,
+  cause?: unknown,
+  details: Record<string, unknown> = {},
+): EventsError {
+  return new EventsError({
+    code: 'EVENTS_JSONL_CORRUPT',
+    message: `${file}:${line} ${problem}.`,
+    details: { file, line, ...details },
+    cause,
+  });
 }
