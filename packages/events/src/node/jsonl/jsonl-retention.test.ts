@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,6 @@ describe('JSONL retention', () => {
       'events-000004.jsonl',
       'events-000005.jsonl',
     ]);
-    for (const f of await listJsonlFiles(file)) expect(statSync(f).size).toBe(lineBytes * 2);
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([7, 8, 9, 10, 11, 12]);
     // Reopening a pruned series continues its seq.
     const again = await JsonlSink.open(file);
