@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AnyEvent } from '../../schema/agent-event.js';
+import { SqliteEventLog } from '../sqlite/sqlite-event-log.js';
+import { readJsonlEventArray } from './read-jsonl.js';
+
+const writerScript = fileURLToPath(new URL('./jsonl-crash-writer.mjs', import.meta.url));
+const packageDir = fileURLToPath(new URL('../../..', import.meta.url));
+const root = mkdtempSync(path.join(os.tmpdir(), 'jsonl-crash-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const KILLS = 11; // per mode: 22 SIGKILLs in all
+/** Writers started ahead of their turn, to hide process start-up. */
+const BOOT_AHEAD = 3;
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed from its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Heads = Record<string, number>;
+interface Message {
+  ready?: Heads;
+  acked?: Heads;
+  done?: boolean;
+  error?: string;
+  recovered?: boolean;
+  message?: string;
+}
+
+interface Writer {
+  child: ChildProcess;
+  messages: Message[];
+  /** Resolves with the next message that satisfies `predicate` (or rejects when the child ends first). */
+  until: (predicate: (message: Message) => boolean) => Promise<Message>;
+  exited: Promise<void>;
+  go: () => void;
+}
+
+/** Starts a writer process; it loads its modules and waits for `go()` before touching the files. */
+function startWriter(config: { file: string; dbPath?: string; sessions: string[]; rounds?: number }): Writer {
+  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, JSON.stringify(config)], {
+    cwd: packageDir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const messages: Message[] = [];
+  const waiters = new Set<() => void>();
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    messages.push(JSON.parse(line) as Message);
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  child.stdin!.on('error', () => {}); // a killed child closes its end
+  const until = (predicate: (message: Message) => boolean) =>
+    new Promise<Message>((resolve, reject) => {
+      const check = () => {
+        const found = messages.find(predicate);
+        if (found) {
+          waiters.delete(check);
+          resolve(found);
+        }
+      };
+      waiters.add(check);
+      check();
+      void exited.then(() => {
+        check();
+        if (waiters.delete(check)) reject(new Error(`writer ended without it: ${stderr}`));
+      });
+    });
+  return { child, messages, until, exited, go: () => child.stdin!.write('go\n') };
+}
+
+/** Every event of the series, grouped by session, after checking it is contiguous from 1. */
+async function checkSeries(file: string, sessions: string[], acked: Heads, context: string) {
+  const events = await readJsonlEventArray(file); // throws on any corrupt or out-of-order line
+  const bySession = new Map<string, AnyEvent[]>(sessions.map((id) => [id, []]));
+  for (const event of events) bySession.get(event.sessionId)!.push(event);
+  for (const [sessionId, list] of bySession) {
+    const seqs = list.map((event) => event.seq);
+    expect(seqs, `${context}: ${sessionId} contiguous`).toEqual(seqs.map((_, index) => index + 1));
+    expect(seqs.length, `${context}: ${sessionId} keeps every acknowledged event`).toBeGreaterThanOrEqual(
+      acked[sessionId] ?? 0,
+    );
+  }
+  return bySession;
+}
+
+async function crashLoop(withLog: boolean) {
+  const seed = Date.now() % 1_000_000;
+  const next = random(seed);
+  const dir = path.join(root, withLog ? 'with-log' : 'alone');
+  const file = path.join(dir, 'events.jsonl');
+  const dbPath = withLog ? path.join(root, 'events.db') : undefined;
+  const sessions = withLog ? ['a', 'b'] : ['s'];
+  const config = { file, ...(dbPath ? { dbPath } : {}), sessions };
+  let acked: Heads = {};
+  let onFile = new Map(sessions.map((id) => [id, 0]));
+  const unexpected: Message[] = [];
+  // Writers boot (tsx, modules) a few ahead while the current one runs: the loop pays for it once.
+  const booting = Array.from({ length: BOOT_AHEAD }, () => startWriter(config));
+  for (let kill = 1; kill <= KILLS; kill++) {
+    const context = `seed ${seed}, kill ${kill}`;
+    const current = booting.shift()!;
+    if (kill + booting.length < KILLS) booting.push(startWriter(config));
+    current.go();
+    const ready = (await current.until((message) => message.ready !== undefined)).ready!;
+    for (const id of sessions) {
+      // The writer continues each session's seq: from the file alone, or from the log.
+      const stored = onFile.get(id)!;
+      if (withLog) expect(ready[id], `${context}: ${id} head`).toBeGreaterThanOrEqual(stored);
+      else expect(ready[id], `${context}: ${id} head`).toBe(stored);
+    }
+    const acks = Math.floor(next() * 6);
+    await current.until((message) => current.messages.filter((m) => m.acked).length >= acks);
+    await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 15)));
+    current.child.kill('SIGKILL');
+    await current.exited;
+    for (const message of current.messages) {
+      if (message.acked) acked = message.acked;
+      else if (message.error && !(message.error === 'EVENTS_JSONL_CORRUPT' && message.recovered))
+        unexpected.push(message);
+    }
+    const after = await checkSeries(file, sessions, acked, context);
+    onFile = new Map(sessions.map((id) => [id, after.get(id)!.length]));
+  }
+  // A last writer runs to the end: the file holds every event, and (with a log) exactly the log's.
+  const last = startWriter({ ...config, rounds: 3 });
+  last.go();
+  await last.until((message) => message.done === true);
+  await last.exited;
+  for (const message of last.messages) if (message.error && !message.recovered) unexpected.push(message);
+  const final = await checkSeries(file, sessions, acked, `seed ${seed}, final`);
+  if (dbPath) {
+    const log = new SqliteEventLog({ path: dbPath });
+    for (const id of sessions) expect(final.get(id), `seed ${seed}: ${id} = log`).toEqual(log.read(id, 0, 1e9));
+    log.close();
+  }
+  expect(unexpected, `seed ${seed}`).toEqual([]);
+  expect(Math.max(...Object.values(acked)), `seed ${seed}: the writers made progress`).toBeGreaterThan(0);
+}
+
+describe('JsonlSink under SIGKILL', () => {
+  it(`keeps every acknowledged event, contiguous, across ${KILLS} kills (JSONL alone)`, async () => {
+    await crashLoop(false);
+  }, 120_000);
+
+  it(`keeps every acknowledged event, contiguous, across ${KILLS} kills (beside a SQLite log)`, async () => {
+    await crashLoop(true);
+  }, 120_000);
+});
