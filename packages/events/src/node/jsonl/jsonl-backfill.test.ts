@@ -40,7 +40,7 @@ async function crashedState(fileEvents: AnyEvent[], logEvents: AnyEvent[]) {
   const log = new SqliteEventLog({ path: path.join(root, `log-${counter}.db`) });
   log.append(logEvents);
   const sink = await JsonlSink.open(file);
-  for (const e of fileEvents) sink.write(e);
+  for (const e of fileEvents) await sink.write(e);
   await sink.close();
   return { file, log };
 }
@@ -57,10 +57,7 @@ describe('JsonlSink beside a durable log', () => {
     await sink.close();
     log.close();
     expect(errors.map((e) => [e.code, e.details])).toEqual([
-      [
-        'EVENTS_JSONL_GAP',
-        { file, sessionId: 's', from: 7, to: 10, reason: 'no-log' },
-      ],
+      ['EVENTS_JSONL_GAP', { file, sessionId: 's', from: 7, to: 10, reason: 'no-log' }],
     ]);
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 11]);
   });
@@ -89,7 +86,15 @@ describe('JsonlSink beside a durable log', () => {
     const { file, log } = await crashedState(fileEvents, logEvents);
     const errors: EventsError[] = [];
     const sink = await JsonlSink.open(file, { backfillFrom: log, onError: (e) => errors.push(e) });
-    expect(positions(await readJsonlEventArray(file))).toEqual(['a1', 'a2', 'a3', 'b1', 'b2', 'b3', 'b4']);
+    expect(positions(await readJsonlEventArray(file))).toEqual([
+      'a1',
+      'a2',
+      'a3',
+      'b1',
+      'b2',
+      'b3',
+      'b4',
+    ]);
     const bus = new EventBus({ log, sinks: [sink], onError: (e) => errors.push(e) });
     bus.emit(draft('a'));
     bus.emit(draft('c')); // c never reached the file: it is written from its start

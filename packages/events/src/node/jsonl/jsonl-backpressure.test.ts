@@ -46,7 +46,12 @@ describe('JsonlSink on a slow disk', () => {
     const delta = 'x'.repeat(1000);
     let maxBuffered = 0;
     for (let index = 0; index < 20_000; index++) {
-      bus.emit({ type: 'message.delta', sessionId: 's', runId: 'r', data: { messageId: 'm', delta } });
+      bus.emit({
+        type: 'message.delta',
+        sessionId: 's',
+        runId: 'r',
+        data: { messageId: 'm', delta },
+      });
       if (index % 500 === 499) {
         await new Promise((resolve) => setImmediate(resolve));
         maxBuffered = Math.max(maxBuffered, sink.bufferedBytes);

@@ -30,7 +30,9 @@ const bus = new EventBus({ log, sinks: [sink], onError: report });
 // Without a log the file is the only record: continue from its last line (one session).
 if (!log) bus.restoreSession(sessions[0], sink.head);
 const heads = () =>
-  Object.fromEntries(sessions.map((id) => [id, bus.head(id)?.seq ?? log?.head(id).seq ?? sink.head.seq]));
+  Object.fromEntries(
+    sessions.map((id) => [id, bus.head(id)?.seq ?? log?.head(id).seq ?? sink.head.seq]),
+  );
 say({ ready: heads() });
 
 let emitted = 0;

@@ -50,7 +50,12 @@ interface Writer {
 }
 
 /** Starts a writer process; it loads its modules and waits for `go()` before touching the files. */
-function startWriter(config: { file: string; dbPath?: string; sessions: string[]; rounds?: number }): Writer {
+function startWriter(config: {
+  file: string;
+  dbPath?: string;
+  sessions: string[];
+  rounds?: number;
+}): Writer {
   const child = spawn(process.execPath, ['--import', 'tsx', writerScript, JSON.stringify(config)], {
     cwd: packageDir,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -58,13 +63,13 @@ function startWriter(config: { file: string; dbPath?: string; sessions: string[]
   const messages: Message[] = [];
   const waiters = new Set<() => void>();
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  createInterface({ input: child.stdout }).on('line', (line) => {
     messages.push(JSON.parse(line) as Message);
     for (const wake of waiters) wake();
   });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  child.stdin!.on('error', () => {}); // a killed child closes its end
+  child.stdin.on('error', () => {}); // a killed child closes its end
   const until = (predicate: (message: Message) => boolean) =>
     new Promise<Message>((resolve, reject) => {
       const check = () => {
@@ -81,20 +86,26 @@ function startWriter(config: { file: string; dbPath?: string; sessions: string[]
         if (waiters.delete(check)) reject(new Error(`writer ended without it: ${stderr}`));
       });
     });
-  return { child, messages, until, exited, go: () => child.stdin!.write('go\n') };
+  return { child, messages, until, exited, go: () => child.stdin.write('go\n') };
 }
 
 /** Every event of the series, grouped by session, after checking it is contiguous from 1. */
-async function checkSeries(file: string, sessions: string[], acked: Heads, context: string) {
+async function checkSeries(
+  file: string,
+  expected: { sessions: string[]; acked: Heads },
+  context: string,
+) {
+  const { sessions, acked } = expected;
   const events = await readJsonlEventArray(file); // throws on any corrupt or out-of-order line
   const bySession = new Map<string, AnyEvent[]>(sessions.map((id) => [id, []]));
   for (const event of events) bySession.get(event.sessionId)!.push(event);
   for (const [sessionId, list] of bySession) {
     const seqs = list.map((event) => event.seq);
     expect(seqs, `${context}: ${sessionId} contiguous`).toEqual(seqs.map((_, index) => index + 1));
-    expect(seqs.length, `${context}: ${sessionId} keeps every acknowledged event`).toBeGreaterThanOrEqual(
-      acked[sessionId] ?? 0,
-    );
+    expect(
+      seqs.length,
+      `${context}: ${sessionId} keeps every acknowledged event`,
+    ).toBeGreaterThanOrEqual(acked[sessionId] ?? 0);
   }
   return bySession;
 }
@@ -125,7 +136,7 @@ async function crashLoop(withLog: boolean) {
       else expect(ready[id], `${context}: ${id} head`).toBe(stored);
     }
     const acks = Math.floor(next() * 6);
-    await current.until((message) => current.messages.filter((m) => m.acked).length >= acks);
+    await current.until(() => current.messages.filter((m) => m.acked).length >= acks);
     await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 15)));
     current.child.kill('SIGKILL');
     await current.exited;
@@ -134,7 +145,7 @@ async function crashLoop(withLog: boolean) {
       else if (message.error && !(message.error === 'EVENTS_JSONL_CORRUPT' && message.recovered))
         unexpected.push(message);
     }
-    const after = await checkSeries(file, sessions, acked, context);
+    const after = await checkSeries(file, { sessions, acked }, context);
     onFile = new Map(sessions.map((id) => [id, after.get(id)!.length]));
   }
   // A last writer runs to the end: the file holds every event, and (with a log) exactly the log's.
@@ -142,15 +153,20 @@ async function crashLoop(withLog: boolean) {
   last.go();
   await last.until((message) => message.done === true);
   await last.exited;
-  for (const message of last.messages) if (message.error && !message.recovered) unexpected.push(message);
-  const final = await checkSeries(file, sessions, acked, `seed ${seed}, final`);
+  for (const message of last.messages)
+    if (message.error && !message.recovered) unexpected.push(message);
+  const final = await checkSeries(file, { sessions, acked }, `seed ${seed}, final`);
   if (dbPath) {
     const log = new SqliteEventLog({ path: dbPath });
-    for (const id of sessions) expect(final.get(id), `seed ${seed}: ${id} = log`).toEqual(log.read(id, 0, 1e9));
+    for (const id of sessions)
+      expect(final.get(id), `seed ${seed}: ${id} = log`).toEqual(log.read(id, 0, 1e9));
     log.close();
   }
   expect(unexpected, `seed ${seed}`).toEqual([]);
-  expect(Math.max(...Object.values(acked)), `seed ${seed}: the writers made progress`).toBeGreaterThan(0);
+  expect(
+    Math.max(...Object.values(acked)),
+    `seed ${seed}: the writers made progress`,
+  ).toBeGreaterThan(0);
 }
 
 describe('JsonlSink under SIGKILL', () => {

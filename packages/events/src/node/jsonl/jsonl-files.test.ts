@@ -15,12 +15,12 @@ const freshPath = () => {
 
 describe('readTail', () => {
   it.each([
-    ['short', 10],
+    ['10 bytes', 10],
     ['just under a block', 64 * 1024 - 20],
     ['exactly a block', 64 * 1024],
     ['a block and a bit', 64 * 1024 + 7],
     ['many blocks', 1_000_003],
-  ])('returns a %s last line whole, after lines of any size', async (_name, size) => {
+  ])('returns a last line of %s whole, after lines of any size', async (_name, size) => {
     for (const before of ['', 'a\n', `${'b'.repeat(100_000)}\n`, `x\n${'c'.repeat(70_000)}\n`]) {
       const file = freshPath();
       const last = 'z'.repeat(size);

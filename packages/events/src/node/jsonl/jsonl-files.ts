@@ -79,18 +79,20 @@ export async function readTail(
       if (lastNewline < 0) {
         const index = data.lastIndexOf(NEWLINE);
         if (index < 0) {
-          if (size - start > maxLineBytes) throw lineTooLong(file, undefined, size - start, maxLineBytes);
+          if (size - start > maxLineBytes)
+            throw lineTooLong({ file, bytes: size - start, limit: maxLineBytes });
           continue; // all torn tail: nothing to keep
         }
         lastNewline = start + index;
         if (size - lastNewline - 1 > maxLineBytes)
-          throw lineTooLong(file, undefined, size - lastNewline - 1, maxLineBytes);
+          throw lineTooLong({ file, bytes: size - lastNewline - 1, limit: maxLineBytes });
         searchTo = index;
       }
       const previous = searchTo > 0 ? data.lastIndexOf(NEWLINE, searchTo - 1) : -1;
       pieces.push(data.subarray(previous + 1, searchTo));
       lineBytes += searchTo - previous - 1;
-      if (lineBytes > maxLineBytes) throw lineTooLong(file, undefined, lineBytes, maxLineBytes);
+      if (lineBytes > maxLineBytes)
+        throw lineTooLong({ file, bytes: lineBytes, limit: maxLineBytes });
       if (previous >= 0) {
         end = -1; // found the line start
         break;

@@ -36,13 +36,20 @@ export async function* readJsonlLines(
   let pieceBytes = 0;
   let number = 0;
   let first = true;
-  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file, {
+    highWaterMark: 256 * 1024,
+  }) as AsyncIterable<Buffer>) {
     let start = first && chunk.subarray(0, 3).equals(BOM) ? 3 : 0;
     first = false;
     for (let end = chunk.indexOf(NEWLINE, start); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
       number += 1;
       if (pieceBytes + end - start > maxLineBytes)
-        throw lineTooLong(file, number, pieceBytes + end - start, maxLineBytes);
+        throw lineTooLong({
+          file,
+          line: number,
+          bytes: pieceBytes + end - start,
+          limit: maxLineBytes,
+        });
       const text =
         pieces.length === 0
           ? chunk.toString('utf8', start, end)
@@ -54,7 +61,8 @@ export async function* readJsonlLines(
     }
     if (start < chunk.length) {
       pieceBytes += chunk.length - start;
-      if (pieceBytes > maxLineBytes) throw lineTooLong(file, number + 1, pieceBytes, maxLineBytes);
+      if (pieceBytes > maxLineBytes)
+        throw lineTooLong({ file, line: number + 1, bytes: pieceBytes, limit: maxLineBytes });
       pieces.push(chunk.subarray(start));
     }
   }
@@ -73,12 +81,14 @@ export async function readFirstLine(
 }
 
 /** `EVENTS_JSONL_LINE_TOO_LONG` for a line of at least `bytes` bytes. */
-export function lineTooLong(
-  file: string,
-  line: number | undefined,
-  bytes: number,
-  limit: number,
-): EventsError {
+export function lineTooLong(at: {
+  file: string;
+  /** Absent for a last line found by reading backwards. */
+  line?: number;
+  bytes: number;
+  limit: number;
+}): EventsError {
+  const { file, line, bytes, limit } = at;
   return new EventsError({
     code: 'EVENTS_JSONL_LINE_TOO_LONG',
     message: `${file}${line === undefined ? ' (last line)' : `:${line}`} is longer than maxLineBytes (${limit} bytes; at least ${bytes} read). Raise maxLineBytes if such events are expected, or remove the line.`,

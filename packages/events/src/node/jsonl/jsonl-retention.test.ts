@@ -28,7 +28,7 @@ const lineBytes = Buffer.byteLength(`${JSON.stringify(event(10))}\n`);
 async function series(files: number): Promise<string> {
   const file = freshPath();
   const sink = await JsonlSink.open(file, { maxFileBytes: lineBytes * 2 });
-  for (let seq = 1; seq <= files * 2; seq++) sink.write(event(seq));
+  for (let seq = 1; seq <= files * 2; seq++) await sink.write(event(seq));
   await sink.close();
   return file;
 }
@@ -66,7 +66,7 @@ describe('JSONL retention', () => {
       retention: { maxBytes: lineBytes * 4 },
     });
     expect(await names(file)).toEqual(['events-000001.jsonl', 'events-000002.jsonl']);
-    for (let seq = 7; seq <= 12; seq++) sink.write(event(seq));
+    for (let seq = 7; seq <= 12; seq++) await sink.write(event(seq));
     await sink.close();
     // Checked when a file is started (empty), so the series may pass maxBytes by up to one file.
     expect(await names(file)).toEqual([

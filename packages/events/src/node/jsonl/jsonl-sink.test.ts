@@ -37,7 +37,7 @@ describe('JsonlSink', () => {
   it('appends one JSON line per event and reads them back after flush', async () => {
     const file = freshPath();
     const sink = await JsonlSink.open(file);
-    for (let seq = 1; seq <= 5; seq++) sink.write(event(seq));
+    for (let seq = 1; seq <= 5; seq++) await sink.write(event(seq));
     expect(readFileSync(file, 'utf8')).toBe(''); // buffered, not yet written
     await sink.flush();
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -60,8 +60,8 @@ describe('JsonlSink', () => {
     // Timer far away: only the run boundary can write these.
     const boundaryFile = freshPath();
     const boundary = await JsonlSink.open(boundaryFile, { flushIntervalMs: 60_000 });
-    boundary.write(event(1));
-    boundary.write(
+    await boundary.write(event(1));
+    await boundary.write(
       event(2, { type: 'run.finished', data: { stopReason: 'completed', durationMs: 1 } }),
     );
     await until(() => lines(boundaryFile).length === 2);
@@ -69,7 +69,7 @@ describe('JsonlSink', () => {
     // No boundary: only the timer can write this one.
     const timerFile = freshPath();
     const timed = await JsonlSink.open(timerFile, { flushIntervalMs: 20 });
-    timed.write(event(3));
+    await timed.write(event(3));
     expect(lines(timerFile)).toHaveLength(0);
     await until(() => lines(timerFile).length === 1);
     await timed.close();
@@ -78,11 +78,11 @@ describe('JsonlSink', () => {
   it('reopens in append mode (never truncates) and recovers the head', async () => {
     const file = freshPath();
     const first = await JsonlSink.open(file);
-    for (let seq = 1; seq <= 3; seq++) first.write(event(seq));
+    for (let seq = 1; seq <= 3; seq++) await first.write(event(seq));
     await first.close();
     const second = await JsonlSink.open(file);
     expect(second.head).toEqual({ seq: 3, ts: 1003 });
-    second.write(event(4));
+    await second.write(event(4));
     await second.close();
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
@@ -94,7 +94,7 @@ describe('JsonlSink', () => {
       maxFileBytes: lineBytes * 3 + 10,
       bufferBytes: lineBytes * 2,
     });
-    for (let seq = 1; seq <= 20; seq++) sink.write(event(seq));
+    for (let seq = 1; seq <= 20; seq++) await sink.write(event(seq));
     await sink.close();
     const files = await listJsonlFiles(file);
     expect(files.map((f) => path.basename(f))).toEqual([
@@ -124,9 +124,9 @@ describe('JsonlSink', () => {
   it('puts a line larger than maxFileBytes in a file of its own', async () => {
     const file = freshPath();
     const sink = await JsonlSink.open(file, { maxFileBytes: 200 });
-    sink.write(event(1));
-    sink.write(event(2, { data: { messageId: 'm', delta: 'y'.repeat(500) } }));
-    sink.write(event(3));
+    await sink.write(event(1));
+    await sink.write(event(2, { data: { messageId: 'm', delta: 'y'.repeat(500) } }));
+    await sink.write(event(3));
     await sink.close();
     expect(await listJsonlFiles(file)).toHaveLength(3);
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3]);
@@ -135,7 +135,7 @@ describe('JsonlSink', () => {
   it('after a crash: the reader skips a torn last line; reopening cuts it and appends cleanly', async () => {
     const file = freshPath();
     const sink = await JsonlSink.open(file);
-    for (let seq = 1; seq <= 3; seq++) sink.write(event(seq));
+    for (let seq = 1; seq <= 3; seq++) await sink.write(event(seq));
     await sink.close();
     appendFileSync(file, '{"v":1,"type":"message.delta","seq":4,"ts":10'); // died mid-line
     const torn: number[] = [];
@@ -149,7 +149,7 @@ describe('JsonlSink', () => {
       details: { recovered: true },
     });
     expect(reopened.head.seq).toBe(3);
-    reopened.write(event(4));
+    await reopened.write(event(4));
     await reopened.close();
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
@@ -157,7 +157,7 @@ describe('JsonlSink', () => {
   it('refuses a corrupt line in the middle with file and line number', async () => {
     const file = freshPath();
     const sink = await JsonlSink.open(file);
-    sink.write(event(1));
+    await sink.write(event(1));
     await sink.close();
     appendFileSync(file, 'garbage\n');
     appendFileSync(file, `${JSON.stringify(event(2))}\n`);
@@ -180,7 +180,7 @@ describe('JsonlSink', () => {
       zeta: true,
     } as unknown as AnyEvent;
     const sink = await JsonlSink.open(file);
-    sink.write(future);
+    await sink.write(future);
     await sink.close();
     expect(readFileSync(file, 'utf8')).toBe(`${JSON.stringify(future)}\n`);
     expect(await readJsonlEventArray(file)).toEqual([future]);
@@ -280,18 +280,21 @@ describe('JsonlSink', () => {
 
 describe('JsonlSink.open on damaged or unusual files', () => {
   const bigEvent = (seq: number, chars: number) =>
-    event(seq, { type: 'tool_call.completed', data: { toolCallId: 'c', status: 'completed', output: 'o'.repeat(chars), durationMs: 1 } } as Partial<AnyEvent>);
+    event(seq, {
+      type: 'tool_call.completed',
+      data: { toolCallId: 'c', status: 'completed', output: 'o'.repeat(chars), durationMs: 1 },
+    });
 
   it('reopens after a last line of 64 KiB and more (a 100k-character tool output), every time', async () => {
     for (const chars of [64 * 1024, 100_000, 200_000]) {
       const file = freshPath();
       const sink = await JsonlSink.open(file, { maxEventBytes: 1024 * 1024 });
-      for (let seq = 1; seq <= 3; seq++) sink.write(event(seq));
-      sink.write(bigEvent(4, chars));
+      for (let seq = 1; seq <= 3; seq++) await sink.write(event(seq));
+      await sink.write(bigEvent(4, chars));
       await sink.close();
       const reopened = await JsonlSink.open(file);
       expect(reopened.head).toEqual({ seq: 4, ts: 1004 });
-      reopened.write(event(5));
+      await reopened.write(event(5));
       await reopened.close();
       expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     }
@@ -300,7 +303,10 @@ describe('JsonlSink.open on damaged or unusual files', () => {
   it('reopens after a 32 MiB last line well under a second of work', async () => {
     const file = freshPath();
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(event(1))}\n${JSON.stringify(bigEvent(2, 32 * 1024 * 1024))}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(event(1))}\n${JSON.stringify(bigEvent(2, 32 * 1024 * 1024))}\n`,
+    );
     const started = performance.now();
     const sink = await JsonlSink.open(file);
     expect(sink.head.seq).toBe(2);
@@ -313,15 +319,18 @@ describe('JsonlSink.open on damaged or unusual files', () => {
     ['null', 'null'],
     ['a non-numeric seq', JSON.stringify({ ...event(2), seq: 'two' })],
     ['no sessionId', JSON.stringify({ ...event(2), sessionId: undefined })],
-  ])('refuses a %s last line with EVENTS_JSONL_CORRUPT (never a raw error, never head 0)', async (_name, bad) => {
-    const file = freshPath();
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(event(1))}\n${bad}\n`);
-    await expect(JsonlSink.open(file)).rejects.toMatchObject({
-      code: 'EVENTS_JSONL_CORRUPT',
-      details: { file },
-    });
-  });
+  ])(
+    'refuses a last line with %s with EVENTS_JSONL_CORRUPT (never a raw error, never head 0)',
+    async (_name, bad) => {
+      const file = freshPath();
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(event(1))}\n${bad}\n`);
+      await expect(JsonlSink.open(file)).rejects.toMatchObject({
+        code: 'EVENTS_JSONL_CORRUPT',
+        details: { file },
+      });
+    },
+  );
 
   it('refuses a last line over maxLineBytes with EVENTS_JSONL_LINE_TOO_LONG', async () => {
     const file = freshPath();

@@ -244,11 +244,11 @@ export class JsonlSink implements EventSink {
     try {
       const after = known ?? (await this.#locate(sessionId));
       if (after === undefined) {
-        this.#reportGap(sessionId, undefined, event.seq - 1, 'unknown-position');
+        this.#reportGap({ sessionId, to: event.seq - 1, reason: 'unknown-position' });
       } else if (this.#options.backfillFrom) {
         await this.#backfill(sessionId, after, event.seq - 1);
       } else {
-        this.#reportGap(sessionId, after + 1, event.seq - 1, 'no-log');
+        this.#reportGap({ sessionId, from: after + 1, to: event.seq - 1, reason: 'no-log' });
       }
     } catch (error) {
       this.#options.onError?.(
@@ -278,7 +278,12 @@ export class JsonlSink implements EventSink {
         if (stored.seq > until) break;
         if (stored.seq <= position) continue;
         if (stored.seq > position + 1)
-          this.#reportGap(sessionId, position + 1, stored.seq - 1, 'not-in-log');
+          this.#reportGap({
+            sessionId,
+            from: position + 1,
+            to: stored.seq - 1,
+            reason: 'not-in-log',
+          });
         try {
           await this.#enqueue(stored);
         } catch (error) {
@@ -287,7 +292,8 @@ export class JsonlSink implements EventSink {
         position = stored.seq;
       }
     }
-    if (position < until) this.#reportGap(sessionId, position + 1, until, 'not-in-log');
+    if (position < until)
+      this.#reportGap({ sessionId, from: position + 1, to: until, reason: 'not-in-log' });
   }
 
   /**
@@ -316,12 +322,13 @@ export class JsonlSink implements EventSink {
     return files.length === 0 || files[0] === this.basePath ? 0 : undefined;
   }
 
-  #reportGap(
-    sessionId: string,
-    from: number | undefined,
-    to: number,
-    reason: 'no-log' | 'not-in-log' | 'unknown-position',
-  ): void {
+  #reportGap(gap: {
+    sessionId: string;
+    from?: number;
+    to: number;
+    reason: 'no-log' | 'not-in-log' | 'unknown-position';
+  }): void {
+    const { sessionId, from, to, reason } = gap;
     const range = from === undefined ? `up to seq ${to}` : `seq ${from}–${to}`;
     const fix =
       reason === 'no-log'
@@ -333,7 +340,13 @@ export class JsonlSink implements EventSink {
       new EventsError({
         code: 'EVENTS_JSONL_GAP',
         message: `${this.basePath} is missing ${range} of session ${sessionId}. ${fix}`,
-        details: { file: this.basePath, sessionId, ...(from === undefined ? {} : { from }), to, reason },
+        details: {
+          file: this.basePath,
+          sessionId,
+          ...(from === undefined ? {} : { from }),
+          to,
+          reason,
+        },
       }),
     );
   }
@@ -418,7 +431,7 @@ export class JsonlSink implements EventSink {
       return;
     }
     let start = 0; // chunk[start, cut) is bound for the current file
-    for (let cut = 0; cut < chunk.length; ) {
+    for (let cut = 0; cut < chunk.length;) {
       const end = chunk.indexOf(NEWLINE, cut) + 1; // the next line is chunk[cut, end)
       if (this.#fileBytes + end - start > limit && this.#fileBytes + cut - start > 0) {
         await this.#append(chunk.subarray(start, cut));
@@ -432,7 +445,7 @@ export class JsonlSink implements EventSink {
 
   async #append(bytes: Buffer): Promise<void> {
     // A pipe may take fewer bytes than offered; a file takes them all in one go.
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const { bytesWritten } = await this.#handle.write(bytes, offset);
       offset += bytesWritten;
       this.#fileBytes += bytesWritten;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import { JsonlSink } from './jsonl-sink.js';
-import { readJsonlEventArray, readJsonlEvents } from './read-jsonl.js';
+import { readJsonlEventArray } from './read-jsonl.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'read-jsonl-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,17 +15,16 @@ const freshPath = () => {
   return file;
 };
 
-const event = (seq: number, sessionId = 's', extra: Record<string, unknown> = {}): AnyEvent =>
-  ({
-    v: 1,
-    type: 'message.delta',
-    seq,
-    ts: 1000 + seq,
-    sessionId,
-    runId: 'r',
-    data: { messageId: 'm', delta: `chunk ${seq}` },
-    ...extra,
-  }) as AnyEvent;
+const event = (seq: number, sessionId = 's', extra: Record<string, unknown> = {}): AnyEvent => ({
+  v: 1,
+  type: 'message.delta',
+  seq,
+  ts: 1000 + seq,
+  sessionId,
+  runId: 'r',
+  data: { messageId: 'm', delta: `chunk ${seq}` },
+  ...extra,
+});
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
 const seqs = (events: AnyEvent[]) => events.map((e) => [e.sessionId, e.seq]);
 
@@ -55,7 +54,7 @@ describe('readJsonlEvents', () => {
       ['b', 3],
       ['a', 3],
     ];
-    for (const [sessionId, seq] of order) sink.write(event(seq, sessionId));
+    for (const [sessionId, seq] of order) await sink.write(event(seq, sessionId));
     await sink.close();
     // Files: [b1 a1] [b2 a2] [b3 a3]: every non-last file ends with a's seq ≤ 2.
     const after2 = await readJsonlEventArray(file, { afterSeq: 2 });
@@ -128,9 +127,7 @@ describe('readJsonlEvents', () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
     // Linear: ~20 ms on an idle machine; the old reader needed several seconds for 8 MiB.
     expect(performance.now() - started).toBeLessThan(3_000);
-    await expect(
-      readJsonlEventArray(file, { maxLineBytes: 1024 * 1024 }),
-    ).rejects.toMatchObject({
+    await expect(readJsonlEventArray(file, { maxLineBytes: 1024 * 1024 })).rejects.toMatchObject({
       code: 'EVENTS_JSONL_LINE_TOO_LONG',
       details: { file, line: 2, limit: 1024 * 1024 },
     });

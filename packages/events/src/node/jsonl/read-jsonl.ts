@@ -59,7 +59,11 @@ export async function* readJsonlEvents(
       options.sessionId !== undefined &&
       afterSeq > 0 &&
       next !== undefined &&
-      (await startsAtOrBefore(next, options.sessionId, afterSeq + 1, maxLineBytes))
+      (await startsAtOrBefore(
+        next,
+        { sessionId: options.sessionId, seq: afterSeq + 1 },
+        maxLineBytes,
+      ))
     )
       continue;
     for await (const { text, number, terminated } of readJsonlLines(file, maxLineBytes)) {
@@ -68,32 +72,35 @@ export async function* readJsonlEvents(
           options.onTornLine?.({ file, line: number, bytes: Buffer.byteLength(text) });
           return;
         }
-        throw corrupt(file, number, 'has no newline, but a file followed by written files cannot end mid-line');
+        throw corrupt(
+          { file, line: number },
+          'has no newline, but a file followed by written files cannot end mid-line',
+        );
       }
       if (text.trim() === '') continue;
       let raw: unknown;
       try {
         raw = JSON.parse(text);
       } catch (error) {
-        throw corrupt(file, number, `is not valid JSON: ${(error as Error).message}`);
+        throw corrupt({ file, line: number }, `is not valid JSON: ${(error as Error).message}`);
       }
       let events: AnyEvent[];
       try {
         events = upgrader.upgrade(raw);
       } catch (error) {
-        throw corrupt(file, number, `is not an event: ${(error as Error).message}`, error);
+        throw corrupt({ file, line: number }, `is not an event: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
       for (const event of events) {
         const problem = positionProblem(event);
-        if (problem) throw corrupt(file, number, problem);
+        if (problem) throw corrupt({ file, line: number }, problem);
         const previousSeq = lastSeqs.get(event.sessionId);
         if (previousSeq !== undefined && event.seq <= previousSeq) {
           throw corrupt(
-            file,
-            number,
+            { file, line: number },
             `has seq ${event.seq} of session ${event.sessionId} after seq ${previousSeq}: a duplicate or out of order`,
-            undefined,
-            { sessionId: event.sessionId, seq: event.seq, previousSeq },
+            { details: { sessionId: event.sessionId, seq: event.seq, previousSeq } },
           );
         }
         lastSeqs.set(event.sessionId, event.seq);
@@ -139,8 +146,7 @@ async function allEmpty(files: readonly string[]): Promise<boolean> {
  */
 async function startsAtOrBefore(
   file: string,
-  sessionId: string,
-  seq: number,
+  { sessionId, seq }: { sessionId: string; seq: number },
   maxLineBytes: number,
 ): Promise<boolean> {
   try {
@@ -158,12 +164,11 @@ async function startsAtOrBefore(
 }
 
 function corrupt(
-  file: string,
-  line: number,
+  { file, line }: { file: string; line: number },
   problem: string,
-  cause?: unknown,
-  details: Record<string, unknown> = {},
+  extra: { cause?: unknown; details?: Record<string, unknown> } = {},
 ): EventsError {
+  const { cause, details = {} } = extra;
   return new EventsError({
     code: 'EVENTS_JSONL_CORRUPT',
     message: `${file}:${line} ${problem}.`,
