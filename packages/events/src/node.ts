@@ -9,7 +9,14 @@ export type {
 export { SQLITE_SCHEMA_VERSION } from './node/sqlite/sqlite-schema.js';
 export { JsonlSink } from './node/jsonl/jsonl-sink.js';
 export { jsonlSinkOptionsSchema } from './node/jsonl/jsonl-sink-options.js';
-export type { JsonlSinkOptions } from './node/jsonl/jsonl-sink-options.js';
+export type { JsonlBackfillSource, JsonlSinkOptions } from './node/jsonl/jsonl-sink-options.js';
 export { readJsonlEventArray, readJsonlEvents } from './node/jsonl/read-jsonl.js';
 export type { ReadJsonlOptions } from './node/jsonl/read-jsonl.js';
 export { jsonlFileName, listJsonlFiles } from './node/jsonl/jsonl-files.js';
+export { DEFAULT_MAX_LINE_BYTES } from './node/jsonl/jsonl-lines.js';
+export {
+  applyJsonlRetention,
+  deleteJsonlSeries,
+  jsonlRetentionSchema,
+} from './node/jsonl/jsonl-retention.js';
+export type { JsonlRetention } from './node/jsonl/jsonl-retention.js';
