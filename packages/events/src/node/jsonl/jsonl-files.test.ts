@@ -40,6 +40,17 @@ describe('readTail', () => {
     expect(tail).toMatchObject({ completeBytes: 6 + 200_001, torn: true });
   });
 
+  it('passes over blank lines, across blocks, to the last line with content', async () => {
+    const file = freshPath();
+    writeFileSync(file, `a\n${'k'.repeat(100_000)}\n${' \r\n'.repeat(50_000)}\n`);
+    const tail = await readTail(file);
+    expect(tail.lastLine).toBe('k'.repeat(100_000));
+    expect(tail).toMatchObject({ completeBytes: 2 + 100_001 + 150_001, torn: false });
+    const blank = freshPath();
+    writeFileSync(blank, '\n\n \n');
+    expect(await readTail(blank)).toMatchObject({ lastLine: undefined, completeBytes: 4 });
+  });
+
   it('reads a 32 MiB last line in linear time', async () => {
     const file = freshPath();
     writeFileSync(file, `a\n${'q'.repeat(32 * 1024 * 1024)}\n`);

@@ -51,7 +51,8 @@ export function jsonlFileIndex(basePath: string, file: string): number {
  * where the complete part ends, reading backwards in growing blocks so the
  * cost is linear in the size of that line and of any torn tail after it (a
  * 100 MiB file with short lines costs a few KiB of I/O). `torn` is true when
- * bytes follow the last newline. A leading UTF-8 BOM is not part of the line.
+ * bytes follow the last newline. Blank lines are passed over (the reader skips
+ * them too), and a leading UTF-8 BOM is not part of the line.
  * A last line or torn tail longer than `maxLineBytes` fails with
  * `EVENTS_JSONL_LINE_TOO_LONG` once the limit is passed.
  */
@@ -65,10 +66,11 @@ export async function readTail(
   try {
     let block = 64 * 1024;
     let end = size;
-    let lastNewline = -1; // file offset of the newline that ends the last complete line
-    const pieces: Buffer[] = []; // that line's bytes, last piece first
+    let completeBytes = -1; // where the last newline ends; -1 until it is found
+    let pieces: Buffer[] = []; // the candidate line's bytes, last piece first
     let lineBytes = 0;
-    while (end > 0) {
+    let found = false;
+    while (end > 0 && !found) {
       const start = Math.max(0, end - block);
       block = Math.min(block * 2, 8 * 1024 * 1024);
       const chunk = Buffer.allocUnsafe(end - start);
@@ -76,36 +78,49 @@ export async function readTail(
       const data = chunk.subarray(0, bytesRead);
       end = start;
       let searchTo = data.length; // exclusive
-      if (lastNewline < 0) {
+      if (completeBytes < 0) {
         const index = data.lastIndexOf(NEWLINE);
         if (index < 0) {
           if (size - start > maxLineBytes)
             throw lineTooLong({ file, bytes: size - start, limit: maxLineBytes });
           continue; // all torn tail: nothing to keep
         }
-        lastNewline = start + index;
-        if (size - lastNewline - 1 > maxLineBytes)
-          throw lineTooLong({ file, bytes: size - lastNewline - 1, limit: maxLineBytes });
+        completeBytes = start + index + 1;
+        if (size - completeBytes > maxLineBytes)
+          throw lineTooLong({ file, bytes: size - completeBytes, limit: maxLineBytes });
         searchTo = index;
       }
-      const previous = searchTo > 0 ? data.lastIndexOf(NEWLINE, searchTo - 1) : -1;
-      pieces.push(data.subarray(previous + 1, searchTo));
-      lineBytes += searchTo - previous - 1;
-      if (lineBytes > maxLineBytes)
-        throw lineTooLong({ file, bytes: lineBytes, limit: maxLineBytes });
-      if (previous >= 0) {
-        end = -1; // found the line start
-        break;
+      // Step back line by line; blank lines are skipped, as the reader skips them.
+      for (;;) {
+        const previous = searchTo > 0 ? data.lastIndexOf(NEWLINE, searchTo - 1) : -1;
+        pieces.push(data.subarray(previous + 1, searchTo));
+        lineBytes += searchTo - previous - 1;
+        if (lineBytes > maxLineBytes)
+          throw lineTooLong({ file, bytes: lineBytes, limit: maxLineBytes });
+        if (previous < 0) break; // the line goes on in the block before
+        if (!pieces.every(isBlank)) {
+          found = true;
+          break;
+        }
+        pieces = [];
+        lineBytes = 0;
+        searchTo = previous;
       }
     }
-    if (lastNewline < 0) return { lastLine: undefined, completeBytes: 0, size, torn: true };
+    if (completeBytes < 0) return { lastLine: undefined, completeBytes: 0, size, torn: true };
     let line = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces.reverse());
-    if (end === 0 && line.subarray(0, 3).equals(BOM)) line = line.subarray(3); // the line starts the file
-    const completeBytes = lastNewline + 1;
-    return { lastLine: line.toString('utf8'), completeBytes, size, torn: completeBytes < size };
+    if (!found && line.subarray(0, 3).equals(BOM)) line = line.subarray(3); // the line starts the file
+    const lastLine = isBlank(line) ? undefined : line.toString('utf8');
+    return { lastLine, completeBytes, size, torn: completeBytes < size };
   } finally {
     await handle.close();
   }
+}
+
+/** Whether bytes are only spaces, tabs and carriage returns (a blank line). */
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return true;
 }
 
 function escapeRegExp(text: string): string {

@@ -118,6 +118,17 @@ describe('readJsonlEvents', () => {
     await reopened.close();
   });
 
+  it('blank lines are skipped by the reader and passed over by open alike', async () => {
+    const file = freshPath();
+    writeFileSync(file, `${line(event(1))}\n${line(event(2))}  \n\r\n\n`);
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2]);
+    const sink = await JsonlSink.open(file);
+    expect(sink.head.seq).toBe(2);
+    await sink.write(event(3));
+    await sink.close();
+    expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
   it('reads a long line in linear time and refuses one over maxLineBytes with a code', async () => {
     const file = freshPath();
     const big = event(2, 's', { data: { messageId: 'm', delta: 'x'.repeat(8 * 1024 * 1024) } });

@@ -7,6 +7,9 @@ import { listJsonlFiles } from './jsonl-files.js';
 import { DEFAULT_MAX_LINE_BYTES, readFirstLine, readJsonlLines } from './jsonl-lines.js';
 import { positionProblem } from './jsonl-position.js';
 
+/** Spaces, tabs and carriage returns only: a blank line, skipped (as `JsonlSink.open` does). */
+const BLANK = /^[ \t\r]*$/;
+
 /** Options of {@link readJsonlEvents}. */
 export interface ReadJsonlOptions {
   /**
@@ -77,7 +80,7 @@ export async function* readJsonlEvents(
           'has no newline, but a file followed by written files cannot end mid-line',
         );
       }
-      if (text.trim() === '') continue;
+      if (BLANK.test(text)) continue;
       let raw: unknown;
       try {
         raw = JSON.parse(text);
