@@ -144,7 +144,7 @@ export class JsonlSink implements EventSink {
         await sink.flush();
       }
     } catch (error) {
-      await handle.close();
+      await sink.close().catch(ignore); // keeps what was backfilled: still contiguous
       throw error;
     }
     return sink;
