@@ -29,11 +29,13 @@ const sink = await JsonlSink.open(file, {
 const bus = new EventBus({ log, sinks: [sink], onError: report });
 // Without a log the file is the only record: continue from its last line (one session).
 if (!log) bus.restoreSession(sessions[0], sink.head);
-const heads = () =>
-  Object.fromEntries(
-    sessions.map((id) => [id, bus.head(id)?.seq ?? log?.head(id).seq ?? sink.head.seq]),
-  );
-say({ ready: heads() });
+// Where each session continues: the log's head, or the file's last line.
+say({
+  ready: Object.fromEntries(sessions.map((id) => [id, log ? log.head(id).seq : sink.head.seq])),
+});
+// Acknowledged: stamped by this bus and flushed (a session not yet emitted here acknowledges nothing).
+const acked = () =>
+  Object.fromEntries(sessions.flatMap((id) => (bus.head(id) ? [[id, bus.head(id).seq]] : [])));
 
 let emitted = 0;
 for (let round = 0; rounds === undefined || round < rounds; round++) {
@@ -49,7 +51,7 @@ for (let round = 0; rounds === undefined || round < rounds; round++) {
     });
   }
   await bus.flush();
-  say({ acked: heads() });
+  say({ acked: acked() });
 }
 await sink.close();
 log?.close();

@@ -141,7 +141,7 @@ async function crashLoop(withLog: boolean) {
     current.child.kill('SIGKILL');
     await current.exited;
     for (const message of current.messages) {
-      if (message.acked) acked = message.acked;
+      if (message.acked) acked = { ...acked, ...message.acked };
       else if (message.error && !(message.error === 'EVENTS_JSONL_CORRUPT' && message.recovered))
         unexpected.push(message);
     }
