@@ -125,4 +125,24 @@ describe('JsonlSink beside a durable log', () => {
     ]);
     expect((await readJsonlEventArray(file)).map((e) => e.seq)).toEqual([1, 2, 3]);
   });
+
+  it('refuses an event of another session when the file is ahead of the log (found by scanning)', async () => {
+    const fileEvents = [...range('a', 1, 3), ...range('b', 1, 1)];
+    const { file, log } = await crashedState(fileEvents, [
+      ...range('a', 1, 2),
+      ...range('b', 1, 1),
+    ]);
+    const errors: EventsError[] = [];
+    const sink = await JsonlSink.open(file, { backfillFrom: log, onError: (e) => errors.push(e) });
+    const bus = new EventBus({ log, sinks: [sink], onError: (e) => errors.push(e) });
+    bus.emit(draft('a')); // the log says a3 is next; the file already has an a3
+    bus.emit(draft('a'));
+    await bus.flush();
+    await sink.close();
+    log.close();
+    expect(errors.map((e) => [e.code, e.details])).toEqual([
+      ['EVENTS_SEQ_CONFLICT', { sessionId: 'a', seq: 3, lastSeq: 3 }],
+    ]);
+    expect(positions(await readJsonlEventArray(file))).toEqual(['a1', 'a2', 'a3', 'b1', 'a4']);
+  });
 });

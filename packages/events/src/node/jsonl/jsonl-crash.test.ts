@@ -14,7 +14,7 @@ const packageDir = fileURLToPath(new URL('../../..', import.meta.url));
 const root = mkdtempSync(path.join(os.tmpdir(), 'jsonl-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const KILLS = 11; // per mode: 22 SIGKILLs in all
+const KILLS = 20; // each kill hits both setups
 /** Writers started ahead of their turn, to hide process start-up. */
 const BOOT_AHEAD = 3;
 
@@ -50,12 +50,7 @@ interface Writer {
 }
 
 /** Starts a writer process; it loads its modules and waits for `go()` before touching the files. */
-function startWriter(config: {
-  file: string;
-  dbPath?: string;
-  sessions: string[];
-  rounds?: number;
-}): Writer {
+function startWriter(config: object): Writer {
   const child = spawn(process.execPath, ['--import', 'tsx', writerScript, JSON.stringify(config)], {
     cwd: packageDir,
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -110,71 +105,71 @@ async function checkSeries(
   return bySession;
 }
 
-async function crashLoop(withLog: boolean) {
-  const seed = Date.now() % 1_000_000;
-  const next = random(seed);
-  const dir = path.join(root, withLog ? 'with-log' : 'alone');
-  const file = path.join(dir, 'events.jsonl');
-  const dbPath = withLog ? path.join(root, 'events.db') : undefined;
-  const sessions = withLog ? ['a', 'b'] : ['s'];
-  const config = { file, ...(dbPath ? { dbPath } : {}), sessions };
-  let acked: Heads = {};
-  let onFile = new Map(sessions.map((id) => [id, 0]));
-  const unexpected: Message[] = [];
-  // Writers boot (tsx, modules) a few ahead while the current one runs: the loop pays for it once.
-  const booting = Array.from({ length: BOOT_AHEAD }, () => startWriter(config));
-  for (let kill = 1; kill <= KILLS; kill++) {
-    const context = `seed ${seed}, kill ${kill}`;
-    const current = booting.shift()!;
-    if (kill + booting.length < KILLS) booting.push(startWriter(config));
-    current.go();
-    const ready = (await current.until((message) => message.ready !== undefined)).ready!;
-    for (const id of sessions) {
+describe('JsonlSink under SIGKILL', () => {
+  it(`keeps every acknowledged event, contiguous, across ${KILLS} kills, alone and beside a SQLite log`, async () => {
+    const seed = Date.now() % 1_000_000;
+    const next = random(seed);
+    const alone = { file: path.join(root, 'alone', 'events.jsonl'), session: 's' };
+    const withLog = {
+      file: path.join(root, 'with-log', 'events.jsonl'),
+      dbPath: path.join(root, 'events.db'),
+      sessions: ['a', 'b'],
+    };
+    const series = [
+      { file: alone.file, sessions: [alone.session] },
+      { file: withLog.file, sessions: withLog.sessions },
+    ];
+    const config = { alone, withLog };
+    let acked: Heads = {};
+    const onFile = new Map([alone.session, ...withLog.sessions].map((id) => [id, 0]));
+    const unexpected: Message[] = [];
+    // Writers boot (tsx, modules) a few ahead while the current one runs: the loop pays for it once.
+    const booting = Array.from({ length: BOOT_AHEAD }, () => startWriter(config));
+    for (let kill = 1; kill <= KILLS; kill++) {
+      const context = `seed ${seed}, kill ${kill}`;
+      const current = booting.shift()!;
+      if (kill + booting.length < KILLS) booting.push(startWriter(config));
+      current.go();
+      const ready = (await current.until((message) => message.ready !== undefined)).ready!;
       // The writer continues each session's seq: from the file alone, or from the log.
-      const stored = onFile.get(id)!;
-      if (withLog) expect(ready[id], `${context}: ${id} head`).toBeGreaterThanOrEqual(stored);
-      else expect(ready[id], `${context}: ${id} head`).toBe(stored);
+      expect(ready[alone.session], `${context}: head`).toBe(onFile.get(alone.session));
+      for (const id of withLog.sessions)
+        expect(ready[id], `${context}: ${id} head`).toBeGreaterThanOrEqual(onFile.get(id)!);
+      const acks = Math.floor(next() * 6);
+      await current.until(() => current.messages.filter((m) => m.acked).length >= acks);
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 15)));
+      current.child.kill('SIGKILL');
+      await current.exited;
+      for (const message of current.messages) {
+        if (message.acked) acked = { ...acked, ...message.acked };
+        else if (message.error && !(message.error === 'EVENTS_JSONL_CORRUPT' && message.recovered))
+          unexpected.push(message);
+      }
+      for (const { file, sessions } of series) {
+        const after = await checkSeries(file, { sessions, acked }, context);
+        for (const id of sessions) onFile.set(id, after.get(id)!.length);
+      }
     }
-    const acks = Math.floor(next() * 6);
-    await current.until(() => current.messages.filter((m) => m.acked).length >= acks);
-    await new Promise((resolve) => setTimeout(resolve, Math.floor(next() * 15)));
-    current.child.kill('SIGKILL');
-    await current.exited;
-    for (const message of current.messages) {
-      if (message.acked) acked = { ...acked, ...message.acked };
-      else if (message.error && !(message.error === 'EVENTS_JSONL_CORRUPT' && message.recovered))
-        unexpected.push(message);
-    }
-    const after = await checkSeries(file, { sessions, acked }, context);
-    onFile = new Map(sessions.map((id) => [id, after.get(id)!.length]));
-  }
-  // A last writer runs to the end: the file holds every event, and (with a log) exactly the log's.
-  const last = startWriter({ ...config, rounds: 3 });
-  last.go();
-  await last.until((message) => message.done === true);
-  await last.exited;
-  for (const message of last.messages)
-    if (message.error && !message.recovered) unexpected.push(message);
-  const final = await checkSeries(file, { sessions, acked }, `seed ${seed}, final`);
-  if (dbPath) {
-    const log = new SqliteEventLog({ path: dbPath });
-    for (const id of sessions)
+    // A last writer runs to the end: each file holds every event, and the shared one exactly the log's.
+    const last = startWriter({ ...config, rounds: 3 });
+    last.go();
+    await last.until((message) => message.done === true);
+    await last.exited;
+    for (const message of last.messages)
+      if (message.error && !message.recovered) unexpected.push(message);
+    const final = new Map<string, AnyEvent[]>();
+    for (const { file, sessions } of series)
+      for (const [id, events] of await checkSeries(
+        file,
+        { sessions, acked },
+        `seed ${seed}, final`,
+      ))
+        final.set(id, events);
+    const log = new SqliteEventLog({ path: withLog.dbPath });
+    for (const id of withLog.sessions)
       expect(final.get(id), `seed ${seed}: ${id} = log`).toEqual(log.read(id, 0, 1e9));
     log.close();
-  }
-  expect(unexpected, `seed ${seed}`).toEqual([]);
-  expect(
-    Math.max(...Object.values(acked)),
-    `seed ${seed}: the writers made progress`,
-  ).toBeGreaterThan(0);
-}
-
-describe('JsonlSink under SIGKILL', () => {
-  it(`keeps every acknowledged event, contiguous, across ${KILLS} kills (JSONL alone)`, async () => {
-    await crashLoop(false);
-  }, 120_000);
-
-  it(`keeps every acknowledged event, contiguous, across ${KILLS} kills (beside a SQLite log)`, async () => {
-    await crashLoop(true);
+    expect(unexpected, `seed ${seed}`).toEqual([]);
+    expect(acked[alone.session], `seed ${seed}: the writers made progress`).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -223,13 +223,7 @@ export class JsonlSink implements EventSink {
 
   #accept(event: AnyEvent): void | Promise<void> {
     const known = this.#sessionSeqs.get(event.sessionId);
-    if (known !== undefined && event.seq <= known) {
-      throw new EventsError({
-        code: 'EVENTS_SEQ_CONFLICT',
-        message: `Event seq ${event.seq} of session ${event.sessionId} is not after seq ${known}, already in ${this.basePath}; it was not written. A restarted bus must continue from the file (bus.restoreSession(sessionId, sink.head)) or from a log.`,
-        details: { sessionId: event.sessionId, seq: event.seq, lastSeq: known },
-      });
-    }
+    if (known !== undefined && event.seq <= known) throw this.#conflict(event, known);
     const behind =
       known !== undefined
         ? event.seq > known + 1
@@ -238,29 +232,50 @@ export class JsonlSink implements EventSink {
     return this.#enqueue(event);
   }
 
+  #conflict(event: AnyEvent, lastSeq: number): EventsError {
+    return new EventsError({
+      code: 'EVENTS_SEQ_CONFLICT',
+      message: `Event seq ${event.seq} of session ${event.sessionId} is not after seq ${lastSeq}, already in ${this.basePath}; it was not written. A restarted bus must continue from the file (bus.restoreSession(sessionId, sink.head)) or from a log.`,
+      details: { sessionId: event.sessionId, seq: event.seq, lastSeq },
+    });
+  }
+
   /** Writes a session's missing events (from the log, if any) and then `event`. */
   async #catchUp(event: AnyEvent, known: number | undefined): Promise<void> {
     const { sessionId } = event;
+    let after: number | undefined;
     try {
-      const after = known ?? (await this.#locate(sessionId));
-      if (after === undefined) {
-        this.#reportGap({ sessionId, to: event.seq - 1, reason: 'unknown-position' });
-      } else if (this.#options.backfillFrom) {
-        await this.#backfill(sessionId, after, event.seq - 1);
-      } else {
-        this.#reportGap({ sessionId, from: after + 1, to: event.seq - 1, reason: 'no-log' });
-      }
+      after = known ?? (await this.#locate(sessionId));
     } catch (error) {
-      this.#options.onError?.(
-        new EventsError({
-          code: 'EVENTS_JSONL_GAP',
-          message: `Could not fill the gap before seq ${event.seq} of session ${sessionId} in ${this.basePath}: ${(error as Error)?.message ?? String(error)}`,
-          details: { sessionId, to: event.seq - 1, reason: 'backfill-failed' },
-          cause: error,
-        }),
-      );
+      this.#reportGapFailure(event, error);
+      return this.#enqueue(event);
     }
-    await this.#enqueue(event);
+    if (after === undefined) {
+      this.#reportGap({ sessionId, to: event.seq - 1, reason: 'unknown-position' });
+    } else if (event.seq <= after) {
+      this.#sessionSeqs.set(sessionId, after);
+      throw this.#conflict(event, after); // the file is ahead of the bus
+    } else if (this.#options.backfillFrom) {
+      try {
+        await this.#backfill(sessionId, after, event.seq - 1);
+      } catch (error) {
+        this.#reportGapFailure(event, error);
+      }
+    } else {
+      this.#reportGap({ sessionId, from: after + 1, to: event.seq - 1, reason: 'no-log' });
+    }
+    return this.#enqueue(event);
+  }
+
+  #reportGapFailure(event: AnyEvent, error: unknown): void {
+    this.#options.onError?.(
+      new EventsError({
+        code: 'EVENTS_JSONL_GAP',
+        message: `Could not fill the gap before seq ${event.seq} of session ${event.sessionId} in ${this.basePath}: ${(error as Error)?.message ?? String(error)}`,
+        details: { sessionId: event.sessionId, to: event.seq - 1, reason: 'backfill-failed' },
+        cause: error,
+      }),
+    );
   }
 
   /**
@@ -287,7 +302,8 @@ export class JsonlSink implements EventSink {
         try {
           await this.#enqueue(stored);
         } catch (error) {
-          this.#options.onError?.(error as EventsError);
+          if (!(error instanceof EventsError)) throw error;
+          this.#options.onError?.(error); // too large: skipped, as a live one would be
         }
         position = stored.seq;
       }
