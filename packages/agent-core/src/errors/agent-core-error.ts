@@ -1,4 +1,5 @@
 import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { CONFIG_ERROR_CODES } from '../config/config-error-codes.js';
 import { MODEL_ERROR_CODES } from '../models/model-error-codes.js';
 import { SESSION_ERROR_CODES } from '../sessions/session-error-codes.js';
 import { TOOL_ERROR_CODES } from '../tools/tool-error-codes.js';
@@ -16,6 +17,7 @@ export const CORE_ERROR_CODES = {
   ...MODEL_ERROR_CODES,
   ...LOOP_ERROR_CODES,
   ...SESSION_ERROR_CODES,
+  ...CONFIG_ERROR_CODES,
 } as const;
 
 /** A stable `@switchboard/agent-core` error code. */

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { ConfigKey } from './config-keys.js';
+
+/** The name of the config file, in a project and in `SWITCHBOARD_HOME`. */
+export const CONFIG_FILE_NAME = 'switchboard.config.json';
+
+const PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'ollama'] as const;
+const MODEL_PATTERN = new RegExp(`^(${PROVIDERS.join('|')}):\\S+$`);
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const model = z.string().regex(MODEL_PATTERN);
+const url = z.string().refine(isHttpUrl);
+const secret = z.string().min(1);
+const path = z.string().min(1);
+const host = z.string().min(1);
+// 0 asks the OS for a free port (tests, several servers on one machine).
+const port = z.number().int().min(0).max(65_535);
+
+/**
+ * `switchboard.config.json`. Every level is strict: an unknown key is an
+ * error that suggests the closest known one, so a typo never silently falls
+ * back to a default.
+ */
+export const configFileSchema = z.strictObject({
+  /** Editors' JSON Schema pointer; ignored. */
+  $schema: z.string().optional(),
+  /** The model, `provider:model`. */
+  model: model.optional(),
+  /** Models tried in order when the model keeps failing. */
+  fallbackModels: z.array(model).optional(),
+  /** Base URL of `openai-compatible:` models. */
+  baseUrl: url.optional(),
+  /** API key of `openai-compatible:` models. */
+  apiKey: secret.optional(),
+  /** Per-provider credentials and URLs. */
+  providers: z
+    .strictObject({
+      openai: z.strictObject({ apiKey: secret.optional(), baseUrl: url.optional() }).optional(),
+      anthropic: z.strictObject({ apiKey: secret.optional(), baseUrl: url.optional() }).optional(),
+      ollama: z.strictObject({ baseUrl: url.optional() }).optional(),
+    })
+    .optional(),
+  /** Where Switchboard keeps its state; only in a project file (the home file lives in it). */
+  home: path.optional(),
+  /** Store locations; default under `home`. */
+  stores: z
+    .strictObject({
+      sessionsDb: path.optional(),
+      eventsDb: path.optional(),
+      jsonlDir: path.optional(),
+    })
+    .optional(),
+  /** Langfuse tracing. */
+  tracing: z
+    .strictObject({
+      langfuse: z
+        .strictObject({
+          publicKey: secret.optional(),
+          secretKey: secret.optional(),
+          baseUrl: url.optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  /** The web server. */
+  server: z
+    .strictObject({ host: host.optional(), port: port.optional(), token: secret.optional() })
+    .optional(),
+});
+
+/** A parsed `switchboard.config.json`. */
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+const digits = z
+  .string()
+  .regex(/^\d+$/)
+  .transform((text) => Number(text));
+
+/**
+ * How each key's value is checked when it arrives as text (an environment
+ * variable or a flag), and what a wrong one is told, in words.
+ */
+export const CONFIG_VALUE_RULES: {
+  readonly [Key in ConfigKey]: {
+    readonly fromText: z.ZodType<unknown, string>;
+    readonly expected: string;
+  };
+} = {
+  model: {
+    fromText: model,
+    expected: `must be a "provider:model" string like "openai:gpt-4o-mini" (providers: ${PROVIDERS.join(', ')})`,
+  },
+  fallbackModels: {
+    fromText: model,
+    expected: 'must be a list of "provider:model" strings like ["anthropic:claude-sonnet-4-5"]',
+  },
+  baseUrl: { fromText: url, expected: 'must be an http(s) URL like "http://127.0.0.1:8080/v1"' },
+  apiKey: { fromText: secret, expected: 'must be a non-empty string' },
+  'providers.openai.apiKey': { fromText: secret, expected: 'must be a non-empty string' },
+  'providers.openai.baseUrl': {
+    fromText: url,
+    expected: 'must be an http(s) URL like "https://api.openai.com/v1"',
+  },
+  'providers.anthropic.apiKey': { fromText: secret, expected: 'must be a non-empty string' },
+  'providers.anthropic.baseUrl': {
+    fromText: url,
+    expected: 'must be an http(s) URL like "https://api.anthropic.com/v1"',
+  },
+  'providers.ollama.baseUrl': {
+    fromText: url,
+    expected: 'must be an http(s) URL like "http://127.0.0.1:11434/v1"',
+  },
+  home: { fromText: path, expected: 'must be a directory path like "~/.switchboard"' },
+  'stores.sessionsDb': { fromText: path, expected: 'must be a file path like "sessions.db"' },
+  'stores.eventsDb': { fromText: path, expected: 'must be a file path like "events.db"' },
+  'stores.jsonlDir': { fromText: path, expected: 'must be a directory path like "events"' },
+  'tracing.langfuse.publicKey': { fromText: secret, expected: 'must be a non-empty string' },
+  'tracing.langfuse.secretKey': { fromText: secret, expected: 'must be a non-empty string' },
+  'tracing.langfuse.baseUrl': {
+    fromText: url,
+    expected: 'must be an http(s) URL like "https://cloud.langfuse.com"',
+  },
+  'server.host': { fromText: host, expected: 'must be a host name or IP address like "127.0.0.1"' },
+  'server.port': { fromText: digits.pipe(port), expected: 'must be a port number from 0 to 65535' },
+  'server.token': { fromText: secret, expected: 'must be a non-empty string' },
+};

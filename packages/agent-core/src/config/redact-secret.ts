@@ -1,0 +1,15 @@
+// Vendor prefixes say which kind of key it is and are not secret: sk-, sk-ant-, sk-proj-, pk-lf-.
+const VENDOR_PREFIX = /^[a-z]{2,3}-(?:[a-z]{2,4}-)?/;
+// Below this length the last four characters would be too large a share of the secret.
+const MIN_LENGTH_TO_HINT = 16;
+
+/**
+ * A secret as the `doctor` report shows it: its vendor prefix and last four
+ * characters (`sk-…abcd`), enough to tell two keys apart, never enough to use
+ * one. Short secrets show as `…` only.
+ */
+export function redactSecret(secret: string): string {
+  if (secret.length < MIN_LENGTH_TO_HINT) return '…';
+  const prefix = VENDOR_PREFIX.exec(secret)?.[0] ?? '';
+  return `${prefix}…${secret.slice(-4)}`;
+}
