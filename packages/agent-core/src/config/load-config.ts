@@ -155,18 +155,10 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
   };
 
   const home = pickPath('home', (data) => data.home, path.join(homeDir, '.switchboard'));
-  const homeFile = await readConfigFile(path.join(home.value, CONFIG_FILE_NAME), readFile);
-  if (homeFile && homeFile.path !== project?.path) {
-    if (homeFile.data.home !== undefined) {
-      homeFile.issues.push({
-        source: homeFile.path,
-        key: 'home',
-        problem:
-          '"home" cannot be set in the home config file (that file is found through it); set SWITCHBOARD_HOME or --home, or put "home" in the project\'s switchboard.config.json',
-      });
-    }
-    layers.push(homeFile);
-  }
+  const homeFile = await readConfigFile(path.join(home.value, CONFIG_FILE_NAME), readFile, {
+    isHomeFile: true,
+  });
+  if (homeFile && homeFile.path !== project?.path) layers.push(homeFile);
   for (const layer of layers) issues.push(...layer.issues);
 
   const model = pickText('model', (data) => data.model);

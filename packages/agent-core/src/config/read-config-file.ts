@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { z } from 'zod';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { closestKey } from './closest-key.js';
@@ -65,6 +64,7 @@ function errorCode(error: unknown): string | undefined {
 export async function readConfigFile(
   filePath: string,
   readFile: ReadTextFile,
+  { isHomeFile = false }: { isHomeFile?: boolean } = {},
 ): Promise<LoadedConfigFile | undefined> {
   let text: string;
   try {
@@ -98,18 +98,18 @@ export async function readConfigFile(
     });
   }
   const result = configFileSchema.safeParse(raw);
-  return result.success
-    ? { path: filePath, data: result.data, issues: [] }
-    : {
-        path: filePath,
-        data: {},
-        issues: result.error.issues.flatMap((issue) => toIssues(issue, raw, filePath)),
-      };
-}
-
-/** The directory a config file's relative paths are resolved against. */
-export function fileDirectory(file: LoadedConfigFile): string {
-  return path.dirname(file.path);
+  const issues = result.success
+    ? []
+    : result.error.issues.flatMap((issue) => toIssues(issue, raw, filePath));
+  if (isHomeFile && typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'home')) {
+    issues.push({
+      source: filePath,
+      key: 'home',
+      problem:
+        '"home" cannot be set in the home config file (that file is found through it); set SWITCHBOARD_HOME or --home, or put "home" in the project\'s switchboard.config.json',
+    });
+  }
+  return { path: filePath, data: result.success ? result.data : {}, issues };
 }
 
 function toIssues(issue: z.core.$ZodIssue, raw: unknown, source: string): ConfigIssue[] {
