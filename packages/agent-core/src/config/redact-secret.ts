@@ -1,5 +1,6 @@
-// Vendor prefixes say which kind of key it is and are not secret: sk-, sk-ant-, sk-proj-, pk-lf-.
-const VENDOR_PREFIX = /^[a-z]{2,3}-(?:[a-z]{2,4}-)?/;
+// Known vendor prefixes say which kind of key it is and are not secret (OpenAI, Anthropic,
+// Langfuse). Only these: the start of a user-made token is as secret as the rest.
+const VENDOR_PREFIX = /^(?:sk-ant-|sk-proj-|sk-lf-|pk-lf-|sk-)/;
 // Below this length the last four characters would be too large a share of the secret.
 const MIN_LENGTH_TO_HINT = 16;
 
