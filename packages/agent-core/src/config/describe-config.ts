@@ -19,7 +19,8 @@ export function formatSource(source: ConfigSource): string {
       return `${source.kind} ${source.name}`;
     case 'file':
       return `file ${source.path}`;
-    default:
+    case 'default':
+    case 'unset':
       return source.kind;
   }
 }

@@ -132,38 +132,42 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
 });
 
 describe('CORE_CONFIG_SYNTAX points at the line and column', () => {
-  it.each([
-    [
-      'a trailing comma',
-      '{\n  "model": "openai:x",\n}\n',
-      2,
-      22,
-      'trailing comma (JSON allows none before "}")',
-    ],
-    [
-      'a missing comma',
-      '{\n  "model": "openai:x"\n  "apiKey": "k"\n}',
-      3,
-      3,
-      'unexpected "\\"", expected "," or "}"',
-    ],
-    [
-      'a comment',
-      '{\n  // the model\n  "model": "openai:x"\n}',
-      2,
-      3,
-      'unexpected "/" (JSON has no comments), expected a "key" in double quotes',
-    ],
-    [
-      'single quotes',
-      "{ 'model': 1 }",
-      1,
-      3,
-      `unexpected "'" (JSON strings use double quotes), expected a "key" in double quotes`,
-    ],
-    ['an empty file', '', 1, 1, 'unexpected end of file, expected a value'],
-    ['a missing value', '{"model": }', 1, 11, 'unexpected "}", expected a value'],
-  ])('%s', async (_name, text, line, column, reason) => {
+  it.each(
+    (
+      [
+        [
+          'a trailing comma',
+          '{\n  "model": "openai:x",\n}\n',
+          2,
+          22,
+          'trailing comma (JSON allows none before "}")',
+        ],
+        [
+          'a missing comma',
+          '{\n  "model": "openai:x"\n  "apiKey": "k"\n}',
+          3,
+          3,
+          'unexpected "\\"", expected "," or "}"',
+        ],
+        [
+          'a comment',
+          '{\n  // the model\n  "model": "openai:x"\n}',
+          2,
+          3,
+          'unexpected "/" (JSON has no comments), expected a "key" in double quotes',
+        ],
+        [
+          'single quotes',
+          "{ 'model': 1 }",
+          1,
+          3,
+          `unexpected "'" (JSON strings use double quotes), expected a "key" in double quotes`,
+        ],
+        ['an empty file', '', 1, 1, 'unexpected end of file, expected a value'],
+        ['a missing value', '{"model": }', 1, 11, 'unexpected "}", expected a value'],
+      ] as const
+    ).map(([name, text, line, column, reason]) => ({ name, text, line, column, reason })),
+  )('$name', async ({ text, line, column, reason }) => {
     const { error, file } = await failure(text);
     expect(error.code).toBe('CORE_CONFIG_SYNTAX');
     expect(error.message).toBe(
@@ -207,10 +211,10 @@ describe('CORE_CONFIG_UNREADABLE', () => {
       env: {},
       cwd: '/srv/app',
       homeDir: '/home/u',
-      readFile: async (file) => {
-        if (file === home) throw denied;
-        throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-      },
+      readFile: (file) =>
+        Promise.reject(
+          file === home ? denied : Object.assign(new Error('ENOENT'), { code: 'ENOENT' }),
+        ),
     }).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({
       code: 'CORE_CONFIG_UNREADABLE',

@@ -185,12 +185,12 @@ describe('defaults and injection', () => {
       env: {},
       cwd: '/repo/src',
       homeDir: '/nobody',
-      readFile: async (file) => {
+      readFile: (file) => {
         read.push(file);
         const text = files.get(file);
-        if (text === undefined)
-          throw Object.assign(new Error(`ENOENT ${file}`), { code: 'ENOENT' });
-        return text;
+        return text === undefined
+          ? Promise.reject(Object.assign(new Error(`ENOENT ${file}`), { code: 'ENOENT' }))
+          : Promise.resolve(text);
       },
     });
     expect(config.agent.model).toBe('ollama:llama3');

@@ -101,7 +101,7 @@ export async function readConfigFile(
   const issues = result.success
     ? []
     : result.error.issues.flatMap((issue) => toIssues(issue, raw, filePath));
-  if (isHomeFile && typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'home')) {
+  if (isHomeFile && typeof raw === 'object' && raw != null && Object.hasOwn(raw, 'home')) {
     issues.push({
       source: filePath,
       key: 'home',
@@ -162,7 +162,7 @@ function childrenOf(key: string): string {
 function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
   let value = raw;
   for (const part of at) {
-    if (typeof value !== 'object' || value === null) return undefined;
+    if (typeof value !== 'object' || value == null) return undefined;
     value = Reflect.get(value, part);
   }
   return value;
