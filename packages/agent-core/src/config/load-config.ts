@@ -102,31 +102,23 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     fromText: (text: string) => T,
   ): Picked<T> {
     const spec = CONFIG_KEYS.find((candidate) => candidate.key === key)!;
-    const candidates: { text: string; source: ConfigSource; label: string }[] = [];
-    if ('flag' in spec && flags[spec.flag] !== undefined) {
-      const name = flagName(spec.flag);
-      candidates.push({
-        text: String(flags[spec.flag]),
-        source: { kind: 'flag', name },
-        label: name,
-      });
-    }
+    // The flag, else the first variable set: text, checked like the file's values.
     const variable = spec.env.find((name) => env[name] !== undefined);
-    if (variable !== undefined) {
-      candidates.push({
-        text: env[variable]!,
-        source: { kind: 'env', name: variable },
-        label: variable,
-      });
-    }
-    for (const candidate of candidates) {
+    const given =
+      'flag' in spec && flags[spec.flag] !== undefined
+        ? { text: String(flags[spec.flag]), name: flagName(spec.flag), kind: 'flag' as const }
+        : variable === undefined
+          ? undefined
+          : { text: env[variable]!, name: variable, kind: 'env' as const };
+    if (given) {
+      const source: ConfigSource = { kind: given.kind, name: given.name };
       const rule = CONFIG_VALUE_RULES[key];
-      if (rule.fromText.safeParse(candidate.text).success) {
-        return { value: fromText(candidate.text), source: candidate.source };
+      if (rule.fromText.safeParse(given.text).success) {
+        return { value: fromText(given.text), source };
       }
-      const got = 'secret' in spec && spec.secret ? '' : ` (got ${JSON.stringify(candidate.text)})`;
-      issues.push({ source: candidate.label, key, problem: `${rule.expected}${got}` });
-      return { value: undefined, source: candidate.source };
+      const got = 'secret' in spec && spec.secret ? '' : ` (got ${JSON.stringify(given.text)})`;
+      issues.push({ source: given.name, key, problem: `${rule.expected}${got}` });
+      return { value: undefined, source };
     }
     for (const layer of layers) {
       const value = fromFile(layer.data);
@@ -162,6 +154,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
   for (const layer of layers) issues.push(...layer.issues);
 
   const model = pickText('model', (data) => data.model);
+  // Files only: no flag or variable takes a list.
   const fallbackModels = pick(
     'fallbackModels',
     (data) => data.fallbackModels,
