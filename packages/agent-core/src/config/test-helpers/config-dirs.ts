@@ -20,6 +20,7 @@ export interface ConfigDirs {
   [Symbol.dispose](): void;
 }
 
+/** Creates a fresh {@link ConfigDirs} under the OS temp directory. */
 export function makeConfigDirs(): ConfigDirs {
   // realpath: macOS's /var is a symlink, and the loader reports resolved paths.
   const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'switchboard-config-')));
