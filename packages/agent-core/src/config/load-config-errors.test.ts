@@ -74,8 +74,14 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
       '"fallbackModels[1]" must be a "provider:model" string like "openai:gpt-4o-mini"',
     );
     expect((await failure({ server: 5 })).error.message).toContain(
-      '"server" must be an object with the keys "host", "port", "token" (got 5)',
+      '"server" must be an object with the keys "host", "port", "token" (got a number)',
     );
+    // A key typed where an object belongs is not repeated.
+    const misplaced = await failure({ providers: { openai: 'sk-proj-abcdefghijklmnop' } });
+    expect(misplaced.error.message).toContain(
+      '"providers.openai" must be an object with the keys "apiKey", "baseUrl" (got a string)',
+    );
+    expect(misplaced.error.message).not.toContain('abcdefghijklmnop');
     const { error, file } = await failure([]);
     expect(error.message).toBe(
       `${file}: must be a JSON object like {"model": "openai:gpt-4o-mini"}.`,

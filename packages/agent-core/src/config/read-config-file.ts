@@ -144,7 +144,13 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, source: string): Config
     ? // An element of a list is checked as one model string.
       CONFIG_VALUE_RULES[issue.path.length > names.length ? 'model' : key].expected
     : `must be an object with the keys ${childrenOf(key)}`;
-  const got = SECRET_KEYS.has(key) ? '' : ` (got ${preview(valueAt(raw, issue.path))})`;
+  const value = valueAt(raw, issue.path);
+  // Only a non-secret value is repeated; anything else may be a key typed in the wrong place.
+  const got = SECRET_KEYS.has(key)
+    ? ''
+    : isConfigKey(key)
+      ? ` (got ${preview(value)})`
+      : ` (got ${typeOf(value)})`;
   return [{ source, key, problem: `"${shown}" ${expected}${got}` }];
 }
 
@@ -166,6 +172,12 @@ function valueAt(raw: unknown, at: readonly PropertyKey[]): unknown {
     value = Reflect.get(value, part);
   }
   return value;
+}
+
+function typeOf(value: unknown): string {
+  if (value == null) return String(value);
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'string' ? 'a string' : `a ${typeof value}`;
 }
 
 function preview(value: unknown): string {
