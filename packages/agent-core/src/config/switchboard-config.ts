@@ -62,7 +62,7 @@ export interface SwitchboardConfig {
     sessionsDb: string;
     /** SQLite file of the events' `SqliteEventLog`. */
     eventsDb: string;
-    /** Directory of `JsonlSink` files. */
+    /** Directory for JSONL event logs (`JsonlSink.open(path.join(jsonlDir, 'events.jsonl'))`). */
     jsonlDir: string;
   };
   tracing: {
