@@ -46,6 +46,11 @@ export { EVENTS_ERROR_CODES, EventsError } from './errors/events-error.js';
 export type { EventsErrorCode } from './errors/events-error.js';
 export { parseOptions } from './errors/parse-options.js';
 
+export { createRedactor, redactorOptionsSchema } from './redaction/create-redactor.js';
+export type { Redactor, RedactorOptions } from './redaction/create-redactor.js';
+export { BUILT_IN_SECRET_PATTERNS, REDACTED } from './redaction/secret-patterns.js';
+export { isSecretKey } from './redaction/secret-keys.js';
+
 export { SessionSequencer } from './sequencer/session-sequencer.js';
 export type { SequenceHead } from './sequencer/session-sequencer.js';
 export { EventBus } from './bus/event-bus.js';
