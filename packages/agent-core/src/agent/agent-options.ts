@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBus } from '@switchboard/events';
 import { z } from 'zod';
 import type { HookHandlers } from '../hooks/agent-hooks.js';
+import { redactOptionsSchema } from '../models/redact-secrets.js';
 import type { ProviderSettings } from '../models/resolve-model.js';
 import type { SessionStore } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolSource } from '../tools/agent-tool.js';
@@ -156,6 +157,12 @@ export const agentOptionsSchema = z.object({
   generateId: fn<(prefix: string) => string>('an id generator').optional(),
   /** Environment used to resolve model strings (`process.env` or any object of strings). @default process.env */
   env: envSchema.optional(),
+  /**
+   * Secret redaction at the source, before events reach the bus and before
+   * the transcript is stored: tool arguments and results by default, user
+   * text on request; errors and the configured provider keys always.
+   */
+  redact: redactOptionsSchema,
 });
 
 /** What you pass to `createAgent`. */

@@ -103,8 +103,18 @@ export class AgentSession {
         hint: 'Answer with respond(requestId, …) and call resume().',
       });
     }
-    const normalised = normaliseInput(input, () => this.#runtime.newId('msg'));
+    const normalised = normaliseInput(
+      input,
+      () => this.#runtime.newId('msg'),
+      (text) => this.#userText(text),
+    );
     return this.#start({ trigger: 'user', input: normalised, options });
+  }
+
+  /** User text as it may be emitted and stored: redacted when `redact.userText` is on. */
+  #userText(text: string): string {
+    const { redaction } = this.#runtime;
+    return redaction.userText ? redaction.redactor.text(text) : text;
   }
 
   /** Continues a run that paused for approvals, once every request has an answer. */
@@ -187,6 +197,7 @@ export class AgentSession {
     if (text.trim() === '')
       throw new AgentCoreError({ code: 'CORE_EMPTY_INPUT', message: 'Steer text is empty.' });
     const steerId = this.#runtime.newId('str');
+    text = this.#userText(text);
     if (this.#active) {
       this.#steers.push({ steerId, text });
       new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId: this.#active.runId }).emit(
@@ -404,16 +415,23 @@ function lastUserText(transcript: readonly TranscriptEntry[]): string {
 function normaliseInput(
   input: UserInput,
   newId: () => string,
+  redactText: (text: string) => string,
 ): Extract<RunInput, { kind: 'user' }> {
   if (typeof input !== 'string' && (typeof input !== 'object' || input == null))
     throw new AgentCoreError({
       code: 'CORE_INVALID_INPUT',
       message: `run() takes a string or { text } / { parts }, got ${describeValue(input)}.`,
     });
-  const parts: ContentPart[] =
+  const given: ContentPart[] =
     typeof input === 'string'
       ? [{ type: 'text', text: input }]
       : (input.parts ?? (input.text !== undefined ? [{ type: 'text', text: input.text }] : []));
+  // Redacted here, once, so the event, the transcript and the model all get the same text.
+  const parts = given.map((part) =>
+    part.type === 'text' && typeof part.text === 'string'
+      ? { ...part, text: redactText(part.text) }
+      : part,
+  );
   const content = toUserContent(parts); // refuses parts no model can take, before anything changes
   const text = content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
   if (

@@ -4,6 +4,7 @@ import { EventBus, parseOptions } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import type { AgentHooks, HookName } from '../hooks/agent-hooks.js';
 import { HookRunner } from '../hooks/hook-runner.js';
+import { createSecretRedaction } from '../models/redact-secrets.js';
 import { resolveModel } from '../models/resolve-model.js';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
 import type { SessionSnapshot, SessionStore } from '../sessions/session-snapshot.js';
@@ -49,6 +50,10 @@ export class Agent {
     );
     this.bus = resolved.bus ?? new EventBus({ onError: (error) => this.#report(error) });
     this.#store = resolved.store ?? new MemorySessionStore();
+    const redaction = createSecretRedaction(resolved.redact, {
+      ...(resolved.providers ? { providers: resolved.providers } : {}),
+      env,
+    });
     const hooks = new HookRunner({
       timeoutMs: resolved.hookTimeoutMs,
       hooks: resolved.hooks,
@@ -56,7 +61,9 @@ export class Agent {
         this.#report(
           new AgentCoreError({
             code: 'CORE_HOOK_FAILED',
-            message: `Hook ${hook} failed: ${(error as Error)?.message ?? String(error)}`,
+            message: redaction.redactor.text(
+              `Hook ${hook} failed: ${(error as Error)?.message ?? String(error)}`,
+            ),
             cause: error,
           }),
         ),
@@ -74,6 +81,7 @@ export class Agent {
       hooks,
       tools,
       prices,
+      redaction,
       models: () => this.#models,
       instructions: async (sessionId) =>
         typeof instructions === 'string' ? instructions : await instructions({ sessionId }),

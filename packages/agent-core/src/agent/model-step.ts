@@ -8,6 +8,7 @@ import type { FinishReason, TokenUsage } from '@switchboard/events';
 import type { AgentCoreError } from '../errors/agent-core-error.js';
 import { classifyProviderError } from '../models/provider-errors.js';
 import { openModelStream } from '../models/open-model-stream.js';
+import type { SecretRedaction } from '../models/redact-secrets.js';
 import { toTokenUsage } from '../usage/token-usage.js';
 import type { RunEmitter } from './run-emitter.js';
 
@@ -70,6 +71,8 @@ export interface ModelStepInput {
   onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
   /** Prices a call (USD), or `undefined` when the model has no price. */
   costOf?: (usage: TokenUsage, provider: string, model: string) => number | undefined;
+  /** What to redact before events leave: errors always, tool arguments when `toolInput`. */
+  redaction?: SecretRedaction;
 }
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -115,6 +118,8 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     ...(hasSettings(input.settings) ? { parameters: pickParameters(input.settings) } : {}),
   });
   const streaming = new Map<string, { toolName: string; text: string }>();
+  const redactor = input.redaction?.redactor;
+  const redactInput = input.redaction?.toolInput === true;
   const reasoningIds = new Map<string, string>();
   let messageOpen = false;
   const markFirstToken = () => {
@@ -138,6 +143,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
       retry: input.retry,
       idleTimeoutMs: input.idleTimeoutMs,
       ...(input.onFallback ? { onFallback: input.onFallback } : {}),
+      ...(input.redaction ? { redactor: input.redaction.redactor } : {}),
     });
     output.attempt = opened.attempt;
     output.modelIndex = opened.modelIndex;
@@ -156,7 +162,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
   } catch (error) {
     if (signal.aborted) output.cancelled = true;
     else {
-      output.error = classifyProviderError(error);
+      output.error = classifyProviderError(error, input.redaction?.redactor);
       output.finishReason = 'error';
     }
   }
@@ -258,7 +264,9 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         const pending = streaming.get(part.id);
         if (!pending || part.delta.length === 0) return;
         pending.text += part.delta;
-        emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
+        // Redacted arguments go out whole at the end: a secret split across
+        // fragments cannot be recognised fragment by fragment.
+        if (!redactInput) emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
         return;
       }
       case 'tool-call': {
@@ -273,21 +281,38 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
             ...(output.messageId ? { parentMessageId: output.messageId } : {}),
           });
         }
+        const streamed = streaming.get(part.toolCallId)?.text;
         streaming.delete(part.toolCallId);
         const rawInput = part.input;
         const parsed = parseJson(rawInput);
+        // The tool runs on `rawInput`; events, hooks and the transcript get `shown`.
+        const shown = redactInput
+          ? redactor!.value(parsed.ok ? parsed.value : rawInput)
+          : parsed.ok
+            ? parsed.value
+            : rawInput;
+        if (redactInput && streamed)
+          emitter.emit('tool_call.args_delta', {
+            toolCallId: part.toolCallId,
+            delta: redactor!.text(rawInput || streamed),
+          });
         output.toolCalls.push({
           toolCallId: part.toolCallId,
           toolName: part.toolName,
           rawInput,
-          input: parsed.ok ? parsed.value : rawInput,
+          input: shown,
         });
         emitter.emit('tool_call.ready', {
           toolCallId: part.toolCallId,
-          input: parsed.ok ? parsed.value : rawInput,
+          input: shown,
           ...(parsed.ok
             ? {}
-            : { inputError: { message: parsed.message, code: 'CORE_TOOL_INVALID_INPUT' } }),
+            : {
+                inputError: {
+                  message: redactor ? redactor.text(parsed.message) : parsed.message,
+                  code: 'CORE_TOOL_INVALID_INPUT',
+                },
+              }),
         });
         return;
       }

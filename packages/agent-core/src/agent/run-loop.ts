@@ -57,7 +57,9 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
       emitter.emit('notice', {
         severity: 'warning',
         code: 'CORE_TOOL_SOURCE_FAILED',
-        message: `Tool source ${failure.source} failed: ${failure.error.message}`,
+        message: agent.redaction.redactor.text(
+          `Tool source ${failure.source} failed: ${failure.error.message}`,
+        ),
       });
     }
     if (input.kind === 'user') acceptUserInput(run, input);
@@ -81,7 +83,9 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
         ? error
         : new AgentCoreError({
             code: 'CORE_INTERNAL',
-            message: `Unexpected error in the agent loop: ${(error as Error)?.message ?? String(error)}`,
+            message: agent.redaction.redactor.text(
+              `Unexpected error in the agent loop: ${(error as Error)?.message ?? String(error)}`,
+            ),
             cause: error,
           });
     agent.reportError(failure);
@@ -151,6 +155,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       signal: run.signal,
       newId: (prefix) => agent.newId(prefix),
       now: () => agent.now(),
+      redaction: agent.redaction,
       costOf: (usage, provider, model) => {
         const price = findPrice(agent.prices, provider, model);
         return price ? computeCost(usage, price) : undefined;

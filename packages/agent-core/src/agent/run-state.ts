@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBus, TokenUsage } from '@switchboard/events';
 import type { HookRunner } from '../hooks/hook-runner.js';
+import type { SecretRedaction } from '../models/redact-secrets.js';
 import type {
   PendingRequest,
   SessionSnapshot,
@@ -20,6 +21,8 @@ export interface AgentRuntime {
   readonly hooks: HookRunner;
   readonly tools: ToolSet;
   readonly prices: PriceTable;
+  /** What is redacted before events leave and the transcript is stored. */
+  readonly redaction: SecretRedaction;
   models(): LanguageModelV3[];
   instructions(sessionId: string): Promise<string>;
   now(): number;

@@ -1,4 +1,5 @@
 import type { LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
+import { redactOutcome } from '../models/redact-secrets.js';
 import type { PendingRequest } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolCallOutcome } from '../tools/agent-tool.js';
 import { executeToolCall, toToolResultOutput } from '../tools/execute-tool-call.js';
@@ -218,7 +219,7 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
             }),
         }
       : found;
-  const outcome = await executeToolCall({
+  const executed = await executeToolCall({
     tool: tool,
     toolName: call.toolName,
     rawInput: call.rawInput,
@@ -241,6 +242,8 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
             }),
       }),
   });
+  // What is emitted, stored and sent back to the model is the same redacted outcome.
+  const outcome = redactOutcome(run.agent.redaction, executed);
   outcomes.set(call.toolCallId, outcome);
   finishCall(book, call, outcome);
   await run.agent.hooks.run('post_tool_call', {

@@ -4,6 +4,7 @@ import type {
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
 import { APICallError } from '@ai-sdk/provider';
+import type { Redactor } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { classifyProviderError } from './provider-errors.js';
 
@@ -51,6 +52,8 @@ export async function openModelStream(options: {
    */
   idleTimeoutMs?: number;
   onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
+  /** Redacts provider errors (the configured keys, echoed in a 401 body, included). */
+  redactor?: Redactor;
 }): Promise<{
   stream: ReadableStream<LanguageModelV3StreamPart>;
   model: LanguageModelV3;
@@ -77,7 +80,7 @@ export async function openModelStream(options: {
       } catch (error) {
         watchdog.stop();
         options.signal.throwIfAborted();
-        lastError = classifyProviderError(error);
+        lastError = classifyProviderError(error, options.redactor);
         if (!lastError.retryable || attempt > options.retry.maxRetries) break;
         await sleep(delayFor(error, attempt, options.retry), options.signal);
       }

@@ -1,4 +1,6 @@
 import { APICallError } from '@ai-sdk/provider';
+import { inspect } from 'node:util';
+import { createRedactor } from '@switchboard/events';
 import { describe, expect, it } from 'vitest';
 import { classifyProviderError } from './provider-errors.js';
 import { redactSecrets } from './redact-secrets.js';
@@ -54,6 +56,37 @@ describe('classifyProviderError', () => {
     expect(classified.details).toMatchObject({ status: 401 });
     expect(classified.message).toContain('[REDACTED]');
     expect(classified.message).not.toContain('abcdefghijkl');
+  });
+});
+
+describe('classifyProviderError with configured secrets', () => {
+  const KEY = 'cfg-key-0123456789abcdef';
+  const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
+
+  it('keeps a key the provider echoes out of the message and the whole cause chain', () => {
+    const body = JSON.stringify({ error: { message: `Incorrect API key: ${KEY} (${AWS_KEY_ID})` } });
+    const error = new APICallError({
+      message: `Incorrect API key: ${KEY} (${AWS_KEY_ID})`,
+      url: `http://127.0.0.1/v1/chat/completions?key=${KEY}`,
+      requestBodyValues: { note: KEY },
+      statusCode: 401,
+      responseBody: body,
+      responseHeaders: { 'x-echo': KEY },
+      cause: new Error(`inner ${KEY}`),
+    });
+    const classified = classifyProviderError(error, createRedactor({ secrets: [KEY] }));
+    expect(classified.code).toBe('CORE_PROVIDER_AUTH');
+    const everything = [
+      classified.message,
+      JSON.stringify(classified),
+      inspect(classified, { depth: 10, showHidden: true }),
+    ].join('\n');
+    expect(everything).not.toContain(KEY);
+    expect(everything).not.toContain(AWS_KEY_ID);
+    // The cause is still an APICallError with its status, for debugging.
+    expect(APICallError.isInstance(classified.cause)).toBe(true);
+    expect((classified.cause as APICallError).statusCode).toBe(401);
+    expect((classified.cause as APICallError).responseBody).toContain('[REDACTED]');
   });
 });
 

@@ -1,7 +1,6 @@
 import { APICallError } from '@ai-sdk/provider';
-import { SwitchboardError } from '@switchboard/events';
+import { createRedactor, SwitchboardError, type Redactor } from '@switchboard/events';
 import { AgentCoreError, type CoreErrorCode } from '../errors/agent-core-error.js';
-import { redactSecrets } from './redact-secrets.js';
 
 const HINTS: Partial<Record<CoreErrorCode, string>> = {
   CORE_PROVIDER_QUOTA:
@@ -19,19 +18,22 @@ const HINTS: Partial<Record<CoreErrorCode, string>> = {
 
 /**
  * Classifies any provider failure into an AgentCoreError with a stable code,
- * a user-facing hint and `retryable`. Messages and details never carry
- * credentials (see redactSecrets).
+ * a user-facing hint and `retryable`. Neither the message nor the kept cause
+ * carries credentials: both go through `secrets` (the agent's redactor, or
+ * literal keys added to the shared patterns), response body included, since
+ * providers echo the key they rejected.
  */
 export function classifyProviderError(
   error: unknown,
-  secrets: readonly string[] = [],
+  secrets: readonly string[] | Redactor = [],
 ): AgentCoreError {
   if (error instanceof AgentCoreError) return error;
+  const redactor = 'text' in secrets ? secrets : createRedactor({ secrets: [...secrets] });
   if (SwitchboardError.isInstance(error)) {
     return new AgentCoreError({
       code: 'CORE_PROVIDER_ERROR',
-      message: redactSecrets(error.message, secrets),
-      cause: error,
+      message: redactor.text(error.message),
+      cause: redactCause(error, redactor),
     });
   }
   const status = APICallError.isInstance(error) ? error.statusCode : undefined;
@@ -39,9 +41,8 @@ export function classifyProviderError(
   const raw = `${(error as Error)?.message ?? String(error)} ${body}`;
   const text = raw.toLowerCase();
   const code = codeFor(status, text, error);
-  const message = redactSecrets(
+  const message = redactor.text(
     `${status ? `HTTP ${status}: ` : ''}${(error as Error)?.message ?? String(error)}`,
-    secrets,
   );
   return new AgentCoreError({
     code,
@@ -52,8 +53,42 @@ export function classifyProviderError(
       code === 'CORE_PROVIDER_NO_RESPONSE',
     ...(HINTS[code] ? { hint: HINTS[code] } : {}),
     details: { ...(status ? { status } : {}) },
-    cause: error,
+    cause: redactCause(error, redactor),
   });
+}
+
+/**
+ * A copy of a provider error fit to be logged: message, URL, response body,
+ * headers and request values redacted, down the cause chain. The original is
+ * dropped, since `console.error(error)` prints every field of every cause.
+ */
+function redactCause(error: unknown, redactor: Redactor, depth = 0): unknown {
+  if (depth > 4) return undefined;
+  if (typeof error === 'string') return redactor.text(error);
+  if (!(error instanceof Error)) return error == null ? error : redactor.value(error);
+  const cause = redactCause(error.cause, redactor, depth + 1);
+  if (APICallError.isInstance(error)) {
+    return new APICallError({
+      message: redactor.text(error.message),
+      url: redactor.text(error.url),
+      requestBodyValues: redactor.value(error.requestBodyValues),
+      isRetryable: error.isRetryable,
+      ...(error.statusCode === undefined ? {} : { statusCode: error.statusCode }),
+      ...(error.responseHeaders === undefined
+        ? {}
+        : { responseHeaders: redactor.value(error.responseHeaders) as Record<string, string> }),
+      ...(error.responseBody === undefined
+        ? {}
+        : { responseBody: redactor.text(error.responseBody) }),
+      ...(error.data === undefined ? {} : { data: redactor.value(error.data) }),
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+  const copy = new Error(redactor.text(error.message), cause === undefined ? {} : { cause });
+  copy.name = error.name;
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) Object.assign(copy, { code });
+  return copy;
 }
 
 function codeFor(status: number | undefined, text: string, error: unknown): CoreErrorCode {

@@ -3,8 +3,8 @@ import { parseOptions } from '../errors/parse-options.js';
 import { isSecretKey, normaliseKey } from './secret-keys.js';
 import { BUILT_IN_SECRET_PATTERNS, REDACTED } from './secret-patterns.js';
 
-/** Literal secrets shorter than this are ignored: replacing `abc` everywhere would destroy text. */
-const MIN_SECRET_LENGTH = 4;
+/** Literal secrets shorter than this are ignored: replacing `ollama` everywhere would destroy text; real keys are longer. */
+const MIN_SECRET_LENGTH = 8;
 
 /** Options of {@link createRedactor}, parsed once. */
 export const redactorOptionsSchema = z.object({
@@ -16,7 +16,7 @@ export const redactorOptionsSchema = z.object({
   patterns: z.array(z.instanceof(RegExp)).default([]),
   /**
    * Literal secrets (the configured API keys) replaced wherever they appear,
-   * whatever they look like. Empty and very short values are ignored.
+   * whatever they look like. Values shorter than 8 characters are ignored.
    */
   secrets: z.array(z.string().optional()).default([]),
   /** Extra object keys whose values are secrets (compared after normalising to snake_case). */

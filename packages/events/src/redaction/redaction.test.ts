@@ -74,9 +74,9 @@ describe('createRedactor().text', () => {
   });
 
   it('replaces literal secrets (the configured keys) whatever they look like, longest first', () => {
-    const withSecrets = createRedactor({ secrets: ['plain-key-1', 'plain-key-12', '', undefined, 'ab'] });
-    expect(withSecrets.text('echo plain-key-12 and plain-key-1, ab')).toBe(
-      'echo [REDACTED] and [REDACTED], ab',
+    const withSecrets = createRedactor({ secrets: ['plain-key-1', 'plain-key-12', '', undefined, 'ollama'] });
+    expect(withSecrets.text('echo plain-key-12 and plain-key-1, ollama')).toBe(
+      'echo [REDACTED] and [REDACTED], ollama',
     );
   });
 
