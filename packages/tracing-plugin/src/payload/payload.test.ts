@@ -126,8 +126,17 @@ describe('createRedactor', () => {
     const text =
       'sk-ant-api03-xxxxxxxxxx pk-lf-1234567 sk-lf-abcdefg AKIAABCDEFGHIJKLMNOP ghp_abcdefghijklmnopqrstuv Bearer abc.def-ghi';
     expect(redact(text, 'output')).toBe(
-      '[REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED]',
+      '[REDACTED] [REDACTED] [REDACTED] [REDACTED] [REDACTED] Bearer [REDACTED]',
     );
+  });
+
+  it('never passes a deeply nested value through unredacted, and survives cycles', () => {
+    let deep: unknown = { leaf: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a' };
+    for (let level = 0; level < 100; level++) deep = { inner: deep };
+    expect(JSON.stringify(redact(deep, 'tool.output'))).not.toContain('ghp_16C7e42F');
+    const cyclic: Record<string, unknown> = { token: 'abc' };
+    cyclic.self = cyclic;
+    expect(redact(cyclic, 'metadata')).toEqual({ token: '[REDACTED]', self: '[Circular]' });
   });
 });
 

@@ -4,15 +4,17 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../payload/redactor.js';
+import type { TraceBuilderOptions } from './trace-builder-options.js';
 import { TraceBuilder } from './trace-builder.js';
 
-function builder(maxSessions: number) {
+function builder(maxSessions: number, redact: TraceBuilderOptions['redact'] = (value) => value) {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer('langfuse-sdk');
   const traces = new TraceBuilder({
     tracer: () => tracer,
-    redact: (value) => value,
+    redact,
     maxChars: 1_000,
     maxSessions,
     metadataKey: 'switchboard',
@@ -63,5 +65,47 @@ describe('TraceBuilder memory', () => {
       'Turn 1',
     ]);
     expect(traces.openRuns).toBe(0);
+  });
+});
+
+describe('TraceBuilder redaction', () => {
+  it('redacts error messages in span status, not only in attributes', () => {
+    const secret = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+    const { exporter, emit } = builder(10, createRedactor({}));
+    const scope = { sessionId: 's', runId: 'r' };
+    emit({ ...scope, type: 'run.started', data: { trigger: 'user' } });
+    emit({
+      ...scope,
+      type: 'generation.started',
+      data: { generationId: 'g', provider: 'p', model: 'm', attempt: 1 },
+    });
+    emit({
+      ...scope,
+      type: 'generation.finished',
+      data: {
+        generationId: 'g',
+        provider: 'p',
+        model: 'm',
+        finishReason: 'error',
+        usage: {},
+        durationMs: 1,
+        error: { message: `HTTP 401: bad key ${secret}`, code: 'CORE_PROVIDER_AUTH' },
+      },
+    });
+    emit({
+      ...scope,
+      type: 'run.failed',
+      data: {
+        error: { message: `HTTP 401: bad key ${secret}`, code: 'CORE_PROVIDER_AUTH' },
+        durationMs: 2,
+      },
+    });
+    const spans = exporter.getFinishedSpans();
+    const statuses = spans.filter((span) => span.status.code === 2).map((span) => span.status);
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    for (const status of statuses) expect(status.message).toBe('HTTP 401: bad key [REDACTED]');
+    expect(JSON.stringify(spans.map((span) => [span.status, span.attributes]))).not.toContain(
+      secret,
+    );
   });
 });

@@ -291,7 +291,11 @@ export class TraceBuilder {
       traceAttributes: run.traceAttributes,
       attributes,
     });
-    if (data.error) span.setStatus({ code: SpanStatusCode.ERROR, message: data.error.message });
+    if (data.error)
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: this.#text(data.error.message, 'error'),
+      });
     span.end(new Date(event.ts));
     run.stepText = undefined;
     run.stepCalls = [];
@@ -364,7 +368,11 @@ export class TraceBuilder {
         }),
       }),
     );
-    if (failed) tool.span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage });
+    if (failed)
+      tool.span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: this.#text(statusMessage, 'error'),
+      });
     tool.span.end(new Date(event.ts));
   }
 
@@ -411,7 +419,10 @@ export class TraceBuilder {
       stopReason,
     );
     if (outcome.level === 'ERROR')
-      run.root.setStatus({ code: SpanStatusCode.ERROR, message: outcome.message ?? stopReason });
+      run.root.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: this.#text(outcome.message ?? stopReason, 'error'),
+      });
     run.root.end(new Date(event.ts));
     if (run.topLevel) this.#options.onTurnBoundary('end');
   }
