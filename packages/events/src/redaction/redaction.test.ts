@@ -48,6 +48,18 @@ describe('createRedactor().text', () => {
     expect(out).not.toContain('PRIVATE KEY');
   });
 
+  it('redacts secrets inside serialised JSON too (escaped newlines in a PEM block)', () => {
+    const json = JSON.stringify({ note: `key:\n${PEM}\nend`, jwt: SECRETS.jwt });
+    const out = redactor.text(json);
+    expect(out).not.toContain(SECRETS.pemBody);
+    expect(out).not.toContain(SECRETS.jwt);
+    expect(JSON.parse(out)).toEqual({ note: 'key:\n[REDACTED]\nend', jwt: REDACTED });
+    const escaped = JSON.stringify({ note: `a\nCookie: sid=abc123\n${SECRETS.githubClassic}\tpassword=hunter22` });
+    expect(JSON.parse(redactor.text(escaped))).toEqual({
+      note: 'a\nCookie: [REDACTED]\n[REDACTED]\tpassword=[REDACTED]',
+    });
+  });
+
   it('keeps the name of a key=value pair and the shape of a URL, and drops the value', () => {
     const cases: Array<[string, string]> = [
       ['password=hunter22', 'password=[REDACTED]'],
