@@ -68,7 +68,11 @@ describe('secrets', () => {
       [
         {
           toolCalls: [
-            { id: 'c1', name: 'lookup', args: { query: `repo ${GITHUB}`, OPENAI_API_KEY: ENV_VALUE } },
+            {
+              id: 'c1',
+              name: 'lookup',
+              args: { query: `repo ${GITHUB}`, OPENAI_API_KEY: ENV_VALUE },
+            },
             { id: 'c2', name: 'broken', args: {} },
           ],
         },

@@ -266,7 +266,8 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         pending.text += part.delta;
         // Redacted arguments go out whole at the end: a secret split across
         // fragments cannot be recognised fragment by fragment.
-        if (!redactInput) emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
+        if (!redactInput)
+          emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
         return;
       }
       case 'tool-call': {

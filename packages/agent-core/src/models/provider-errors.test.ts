@@ -64,7 +64,9 @@ describe('classifyProviderError with configured secrets', () => {
   const AWS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
 
   it('keeps a key the provider echoes out of the message and the whole cause chain', () => {
-    const body = JSON.stringify({ error: { message: `Incorrect API key: ${KEY} (${AWS_KEY_ID})` } });
+    const body = JSON.stringify({
+      error: { message: `Incorrect API key: ${KEY} (${AWS_KEY_ID})` },
+    });
     const error = new APICallError({
       message: `Incorrect API key: ${KEY} (${AWS_KEY_ID})`,
       url: `http://127.0.0.1/v1/chat/completions?key=${KEY}`,

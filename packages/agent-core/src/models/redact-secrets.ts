@@ -73,7 +73,10 @@ export function createSecretRedaction(
  * A tool call's outcome as it may be emitted, stored and shown to the model:
  * the error message always redacted, the output when `toolOutput` is on.
  */
-export function redactOutcome(redaction: SecretRedaction, outcome: ToolCallOutcome): ToolCallOutcome {
+export function redactOutcome(
+  redaction: SecretRedaction,
+  outcome: ToolCallOutcome,
+): ToolCallOutcome {
   const { redactor } = redaction;
   return {
     ...outcome,

@@ -54,7 +54,9 @@ describe('createRedactor().text', () => {
     expect(out).not.toContain(SECRETS.pemBody);
     expect(out).not.toContain(SECRETS.jwt);
     expect(JSON.parse(out)).toEqual({ note: 'key:\n[REDACTED]\nend', jwt: REDACTED });
-    const escaped = JSON.stringify({ note: `a\nCookie: sid=abc123\n${SECRETS.githubClassic}\tpassword=hunter22` });
+    const escaped = JSON.stringify({
+      note: `a\nCookie: sid=abc123\n${SECRETS.githubClassic}\tpassword=hunter22`,
+    });
     expect(JSON.parse(redactor.text(escaped))).toEqual({
       note: 'a\nCookie: [REDACTED]\n[REDACTED]\tpassword=[REDACTED]',
     });
@@ -86,7 +88,9 @@ describe('createRedactor().text', () => {
   });
 
   it('replaces literal secrets (the configured keys) whatever they look like, longest first', () => {
-    const withSecrets = createRedactor({ secrets: ['plain-key-1', 'plain-key-12', '', undefined, 'ollama'] });
+    const withSecrets = createRedactor({
+      secrets: ['plain-key-1', 'plain-key-12', '', undefined, 'ollama'],
+    });
     expect(withSecrets.text('echo plain-key-12 and plain-key-1, ollama')).toBe(
       'echo [REDACTED] and [REDACTED], ollama',
     );
