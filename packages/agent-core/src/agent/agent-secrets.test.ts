@@ -108,6 +108,29 @@ describe('secrets', () => {
       expect(everything, secret).not.toContain(secret);
   });
 
+  it('reports a failed compaction call without the configured key', async () => {
+    const reported: Error[] = [];
+    await using t = await startTestAgent(
+      (request) => {
+        const body = request.body as { messages: Array<{ content: unknown }> };
+        if (JSON.stringify(body.messages[0]?.content ?? '').startsWith('"Summarise'))
+          return { error: { status: 401, body: { error: { message: `bad key ${KEY}` } } } };
+        return { text: 'x'.repeat(400) };
+      },
+      {
+        compaction: { contextWindow: 400, threshold: 0.5, keepRecent: 2 },
+        providers: { openaiCompatible: { apiKey: KEY } },
+        onError: (error) => reported.push(error),
+      },
+    );
+    const session = await t.agent.createSession();
+    for (const text of ['one', 'two', 'three']) await collect(session.run(text));
+    expect(reported.length).toBeGreaterThan(0);
+    const everything = reported.map((error) => inspect(error, { depth: 10 })).join('\n');
+    expect(everything).toContain('CORE_PROVIDER_AUTH');
+    expect(everything).not.toContain(KEY);
+  });
+
   it('redacts user text only when redact.userText is on', async () => {
     const script = [{ text: 'ok' }];
     const text = `my token is ${GITHUB}`;

@@ -1,5 +1,6 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { openModelStream } from '../models/open-model-stream.js';
+import { classifyProviderError } from '../models/provider-errors.js';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
 import type { RunState } from './run-state.js';
@@ -82,6 +83,7 @@ async function summarise(
       signal: run.signal,
       retry: run.agent.options.retry,
       idleTimeoutMs: run.agent.options.modelIdleTimeoutMs,
+      redactor: run.agent.redaction.redactor,
     });
     let text = '';
     const reader = stream.getReader();
@@ -94,7 +96,7 @@ async function summarise(
     return text.trim() || undefined;
   } catch (error) {
     // Compaction is an optimisation: if it fails the run goes on uncompacted.
-    run.agent.reportError(error instanceof Error ? error : new Error(String(error)));
+    run.agent.reportError(classifyProviderError(error, run.agent.redaction.redactor));
     return undefined;
   }
 }

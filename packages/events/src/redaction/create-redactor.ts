@@ -81,7 +81,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   const walk = (input: unknown, depth: number, path: Set<object>): unknown => {
     if (typeof input === 'string') return text(input);
-    if (typeof input !== 'object' || input === null || input instanceof Date) return input;
+    if (typeof input !== 'object' || input == null || input instanceof Date) return input;
     if (path.has(input)) return '[Circular]';
     if (depth >= maxDepth) return `[REDACTED: nested deeper than ${maxDepth} levels]`;
     path.add(input);
@@ -110,7 +110,7 @@ function globalCopy(pattern: RegExp): RegExp {
 /** Keeps the `prefix` and `suffix` groups of a match and replaces the rest. */
 function replaceMatch(...args: unknown[]): string {
   const groups = args.at(-1);
-  if (typeof groups !== 'object' || groups === null) return REDACTED;
+  if (typeof groups !== 'object' || groups == null) return REDACTED;
   const { prefix, suffix } = groups as { prefix?: string; suffix?: string };
   return `${prefix ?? ''}${REDACTED}${suffix ?? ''}`;
 }

@@ -3,6 +3,7 @@ import {
   BasicTracerProvider,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../payload/redactor.js';
 import type { TraceBuilderOptions } from './trace-builder-options.js';
@@ -101,7 +102,7 @@ describe('TraceBuilder redaction', () => {
       },
     });
     const spans = exporter.getFinishedSpans();
-    const statuses = spans.filter((span) => span.status.code === 2).map((span) => span.status);
+    const statuses = spans.filter((span) => span.status.code === SpanStatusCode.ERROR).map((span) => span.status);
     expect(statuses.length).toBeGreaterThanOrEqual(2);
     for (const status of statuses) expect(status.message).toBe('HTTP 401: bad key [REDACTED]');
     expect(JSON.stringify(spans.map((span) => [span.status, span.attributes]))).not.toContain(
