@@ -1,9 +1,11 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { startModelServer } from '@switchboard/testkit';
 import { collect, dataOf } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 import { defineTool } from '../tools/define-tool.js';
+import { createAgent } from './agent.js';
 
 /** A configured key that matches no pattern: only the agent's own key list can catch it. */
 const KEY = 'cfg-key-0123456789abcdef';
@@ -129,6 +131,27 @@ describe('secrets', () => {
     const everything = reported.map((error) => inspect(error, { depth: 10 })).join('\n');
     expect(everything).toContain('CORE_PROVIDER_AUTH');
     expect(everything).not.toContain(KEY);
+  });
+
+  it('gives a sub-agent its real task but emits the redacted one', async () => {
+    await using researchServer = await startModelServer({ script: [{ text: 'Found it.' }] });
+    const researcher = createAgent({
+      name: 'researcher',
+      model: 'openai-compatible:r',
+      env: { SWITCHBOARD_BASE_URL: researchServer.baseUrl },
+    });
+    await using t = await startTestAgent(
+      [
+        { toolCalls: [{ id: 's1', name: 'research', args: { task: `use ${GITHUB}` } }] },
+        { text: 'done' },
+      ],
+      { tools: { research: researcher.asTool({ description: 'Delegate research' }) } },
+    );
+    const session = await t.agent.createSession();
+    const { events } = await collect(session.run('go'));
+    expect(JSON.stringify(researchServer.requests[0]!.body)).toContain(GITHUB);
+    expect(JSON.stringify(events)).not.toContain(GITHUB);
+    expect(JSON.stringify(session.snapshot())).not.toContain(GITHUB);
   });
 
   it('redacts user text only when redact.userText is on', async () => {

@@ -77,6 +77,10 @@ export async function runSubagent(
       ),
   };
   const runId = runtime.newId('run');
+  // The task is the parent's tool input: the child's model gets it whole (it
+  // is the tool), its events and hooks get it redacted like any tool input.
+  const { redaction } = parent.agent;
+  const shownTask = redaction.toolInput ? redaction.redactor.text(call.task) : call.task;
   const result = await executeRun(
     {
       agent: runtime,
@@ -93,7 +97,7 @@ export async function runSubagent(
       parentRunId: parent.runId,
       parentToolCallId: call.toolCallId,
       localTools: {},
-      userMessage: call.task,
+      userMessage: shownTask,
       usage: {},
       costUsd: undefined,
       modelCalls: 0,
@@ -103,9 +107,9 @@ export async function runSubagent(
     {
       kind: 'user',
       messageId: runtime.newId('msg'),
-      parts: [{ type: 'text', text: call.task }],
+      parts: [{ type: 'text', text: shownTask }],
       content: [{ type: 'text', text: call.task }],
-      text: call.task,
+      text: shownTask,
       source: 'text',
     },
   );
