@@ -102,7 +102,9 @@ describe('TraceBuilder redaction', () => {
       },
     });
     const spans = exporter.getFinishedSpans();
-    const statuses = spans.filter((span) => span.status.code === SpanStatusCode.ERROR).map((span) => span.status);
+    const statuses = spans
+      .filter((span) => span.status.code === SpanStatusCode.ERROR)
+      .map((span) => span.status);
     expect(statuses.length).toBeGreaterThanOrEqual(2);
     for (const status of statuses) expect(status.message).toBe('HTTP 401: bad key [REDACTED]');
     expect(JSON.stringify(spans.map((span) => [span.status, span.attributes]))).not.toContain(
