@@ -54,8 +54,9 @@ describe('secrets', () => {
     const lookup = defineTool({
       description: 'Look something up',
       inputSchema: z.object({ query: z.string(), OPENAI_API_KEY: z.string() }),
-      execute: (input) => {
+      execute: (input, context) => {
         received.push(input);
+        context.progress({ message: `connecting with ${AWS_KEY_ID}` });
         return { found: `token ${SLACK}`, password: 'hunter2-hunter2' };
       },
     });
@@ -89,6 +90,9 @@ describe('secrets', () => {
     const { events, result } = await collect(session.run('go'));
     expect(result.text).toBe('done');
     expect(received).toEqual([{ query: `repo ${GITHUB}`, OPENAI_API_KEY: ENV_VALUE }]);
+    expect(dataOf<{ message: string }>(events, 'tool_call.progress').message).toBe(
+      'connecting with [REDACTED]',
+    );
     // Arguments go out once, whole and redacted, instead of fragment by fragment.
     const deltas = events.filter(
       (event) =>

@@ -118,8 +118,8 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     ...(hasSettings(input.settings) ? { parameters: pickParameters(input.settings) } : {}),
   });
   const streaming = new Map<string, { toolName: string; text: string }>();
-  const redactor = input.redaction?.redactor;
-  const redactInput = input.redaction?.toolInput === true;
+  /** Set when tool arguments are redacted (`redact.toolInput`). */
+  const inputRedactor = input.redaction?.toolInput ? input.redaction.redactor : undefined;
   const reasoningIds = new Map<string, string>();
   let messageOpen = false;
   const markFirstToken = () => {
@@ -266,7 +266,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         pending.text += part.delta;
         // Redacted arguments go out whole at the end: a secret split across
         // fragments cannot be recognised fragment by fragment.
-        if (!redactInput)
+        if (!inputRedactor)
           emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
         return;
       }
@@ -287,15 +287,12 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         const rawInput = part.input;
         const parsed = parseJson(rawInput);
         // The tool runs on `rawInput`; events, hooks and the transcript get `shown`.
-        const shown = redactInput
-          ? redactor!.value(parsed.ok ? parsed.value : rawInput)
-          : parsed.ok
-            ? parsed.value
-            : rawInput;
-        if (redactInput && streamed)
+        const given = parsed.ok ? parsed.value : rawInput;
+        const shown = inputRedactor ? inputRedactor.value(given) : given;
+        if (inputRedactor && streamed)
           emitter.emit('tool_call.args_delta', {
             toolCallId: part.toolCallId,
-            delta: redactor!.text(rawInput || streamed),
+            delta: inputRedactor.text(rawInput || streamed),
           });
         output.toolCalls.push({
           toolCallId: part.toolCallId,
@@ -310,7 +307,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
             ? {}
             : {
                 inputError: {
-                  message: redactor ? redactor.text(parsed.message) : parsed.message,
+                  message: input.redaction?.redactor.text(parsed.message) ?? parsed.message,
                   code: 'CORE_TOOL_INVALID_INPUT',
                 },
               }),

@@ -1,5 +1,5 @@
 import type { LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
-import { redactOutcome } from '../models/redact-secrets.js';
+import { redactOutcome, redactProgress } from '../models/redact-secrets.js';
 import type { PendingRequest } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolCallOutcome } from '../tools/agent-tool.js';
 import { executeToolCall, toToolResultOutput } from '../tools/execute-tool-call.js';
@@ -231,7 +231,9 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
     onProgress: (update) =>
       run.emitter.emit('tool_call.progress', {
         toolCallId: call.toolCallId,
-        ...(update.message === undefined ? {} : { message: update.message }),
+        ...(update.message === undefined
+          ? {}
+          : { message: redactProgress(run.agent.redaction, update.message) }),
         ...(update.current === undefined
           ? {}
           : {

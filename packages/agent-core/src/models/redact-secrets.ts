@@ -89,6 +89,11 @@ export function redactOutcome(
   };
 }
 
+/** A tool's progress message as it may be emitted: part of its output, redacted like it. */
+export function redactProgress(redaction: SecretRedaction, message: string): string {
+  return redaction.toolOutput ? redaction.redactor.text(message) : message;
+}
+
 /**
  * Removes credentials from text bound for errors, events, logs and traces:
  * the shared patterns of `@switchboard/events` (provider, cloud and VCS keys,
