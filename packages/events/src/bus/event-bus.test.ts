@@ -76,6 +76,7 @@ describe('EventBus', () => {
       read: (s, a, l) => inner.read(s, a, l),
       head: (s) => inner.head(s),
       subscribe: (s, o) => inner.subscribe(s, o),
+      deleteSession: (s) => inner.deleteSession(s),
       close: () => inner.close(),
     };
     const bus = new EventBus({ log });
@@ -222,6 +223,7 @@ describe('EventBus', () => {
       read: (s, a, l) => inner.read(s, a, l),
       head: (s) => inner.head(s),
       subscribe: (s, o) => inner.subscribe(s, o),
+      deleteSession: (s) => inner.deleteSession(s),
       close: () => inner.close(),
     };
     const seen = collect();

@@ -8,6 +8,7 @@ import { SessionSequencer, type SequenceHead } from '../sequencer/session-sequen
 import type { EventSink } from '../sinks/event-sink.js';
 import { SessionSinkRegistry } from '../sinks/session-sink-registry.js';
 import { eventBusOptionsSchema, type EventBusOptions } from './event-bus-options.js';
+import { fitEventSize } from './fit-event-size.js';
 import { SinkQueue } from './sink-queue.js';
 
 type Handler = (event: AnyEvent) => void;
@@ -38,7 +39,11 @@ export class EventBus {
   };
   readonly #report: (error: EventsError) => void;
   readonly #now: () => number;
+  readonly #maxEventBytes: number;
+  readonly #closeTimeoutMs: number;
   readonly #sequencers = new Map<string, SessionSequencer>();
+  /** Sessions forgotten while some of their events were still waiting for the log. */
+  readonly #forgotten = new Set<string>();
   readonly #handlers = new Map<string, Set<Handler>>();
   readonly #queues = new Map<EventSink, SinkQueue>();
   readonly #globalQueues: readonly SinkQueue[];
@@ -55,12 +60,21 @@ export class EventBus {
     this.#queueOptions = { limit: resolved.sinkQueueLimit, policy: resolved.overflow };
     this.#report = resolved.onError ?? (() => {});
     this.#now = resolved.now ?? Date.now;
+    this.#maxEventBytes = resolved.maxEventBytes;
+    this.#closeTimeoutMs = resolved.closeTimeoutMs;
     this.#globalQueues = this.#sinks.map((sink) => this.#queueFor(sink));
   }
 
   /**
    * Stamps and publishes one event. Throws only for caller mistakes (a
-   * run-scoped event without `runId`, a closed bus), never for a failing sink.
+   * run-scoped event without `runId`, a closed bus), never for a failing
+   * sink or store.
+   *
+   * An event over `maxEventBytes` is truncated (see the option); one that
+   * cannot be shrunk, or one whose session head the log cannot tell (a
+   * damaged store), is refused: it is reported through `onError` and never
+   * stored or delivered, and the returned event carries the `seq` the
+   * session's next event will take.
    */
   emit<T extends EventType>(draft: EventDraft<T>): AgentEvent<T> {
     if (this.#closed)
@@ -72,7 +86,30 @@ export class EventBus {
         details: { type: draft.type },
       });
     }
-    const event = this.#sequencer(draft.sessionId).stamp(draft);
+    const fit = fitEventSize(draft, this.#maxEventBytes);
+    const sequencer = this.#sequencer(draft.sessionId);
+    if (fit.kind === 'too-large' || sequencer.refused) {
+      if (fit.kind === 'too-large') this.#report(tooLarge(draft, fit.bytes, this.#maxEventBytes));
+      return new SessionSequencer(draft.sessionId, sequencer.head, this.#now).stamp(draft);
+    }
+    if (fit.kind === 'truncated') {
+      this.#report(
+        new EventsError({
+          code: 'EVENTS_EVENT_TOO_LARGE',
+          message: `Event '${draft.type}' of session ${draft.sessionId} was ${fit.originalBytes} bytes, over maxEventBytes (${this.#maxEventBytes}); its longest strings were truncated to ${fit.keptBytes} bytes (see meta['switchboard.truncated']).`,
+          details: {
+            sessionId: draft.sessionId,
+            type: draft.type,
+            action: 'truncated',
+            originalBytes: fit.originalBytes,
+            keptBytes: fit.keptBytes,
+            limit: this.#maxEventBytes,
+            paths: fit.paths,
+          },
+        }),
+      );
+    }
+    const event = sequencer.sequencer.stamp(fit.draft as EventDraft<T>);
     this.#pending.push(event);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -99,12 +136,50 @@ export class EventBus {
    * asynchronous; must happen before the session's first emit.
    */
   restoreSession(sessionId: string, head: SequenceHead): void {
+    this.#forgotten.delete(sessionId);
     this.#sequencers.set(sessionId, new SessionSequencer(sessionId, head, this.#now));
   }
 
-  /** Forgets a finished session's sequencer (its log and sinks are untouched). */
+  /**
+   * Forgets a finished session: its sequencer and the delivery queues of its
+   * registered sinks (once they are idle), so a long-lived bus does not grow
+   * with every session it has seen. Events already emitted are still stored
+   * and delivered; the log, the registry and the sinks themselves are
+   * untouched. A later emit for the session continues from the log's head
+   * (from 1 without a log, unless `restoreSession` says otherwise).
+   */
   forgetSession(sessionId: string): void {
+    if (this.#pending.some((event) => event.sessionId === sessionId)) {
+      // Its stamped events are not stored yet: a new sequencer would read a stale head.
+      this.#forgotten.add(sessionId);
+    } else {
+      this.#sequencers.delete(sessionId);
+    }
+    for (const sink of this.registry.sinksFor(sessionId)) {
+      const queue = this.#queues.get(sink);
+      if (!queue || this.#globalQueues.includes(queue)) continue;
+      void queue.idle().then(() => {
+        if (!queue.busy && this.#queues.get(sink) === queue) {
+          queue.reportPending();
+          this.#queues.delete(sink);
+        }
+      });
+    }
+  }
+
+  /**
+   * Deletes a session's stored events from the log (retention) and forgets
+   * it (see {@link forgetSession}). Waits for events already emitted to be
+   * stored first, so none of them reappear after the delete. Resolves to the
+   * number of events deleted (0 without a log). Call it once the session is
+   * over: events emitted for it afterwards start again at `seq` 1.
+   */
+  async deleteSession(sessionId: string): Promise<number> {
+    await this.#stored();
+    this.forgetSession(sessionId);
+    this.#forgotten.delete(sessionId);
     this.#sequencers.delete(sessionId);
+    return this.#log ? await this.#log.deleteSession(sessionId) : 0;
   }
 
   /** The last stamped position of a session, or undefined if this bus has not seen it. */
@@ -117,34 +192,92 @@ export class EventBus {
    * subscribers and handed to every sink, and each sink's own `flush` ran.
    */
   async flush(): Promise<void> {
-    while (this.#scheduled) {
-      await this.#delivery;
-      await Promise.resolve(); // let a scheduled microtask chain its delivery
+    const waitingOn = new Set<string>();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.#closeTimeoutMs);
+    });
+    const outcome = await Promise.race([this.#flushAll(waitingOn), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      const stuck = [...waitingOn];
+      this.#report(
+        new EventsError({
+          code: 'EVENTS_FLUSH_TIMEOUT',
+          message: `flush() gave up after ${this.#closeTimeoutMs} ms waiting for ${stuck.join(', ')}; a write or flush that never settles is stuck there (raise closeTimeoutMs if it is only slow).`,
+          details: { stuck, timeoutMs: this.#closeTimeoutMs },
+        }),
+      );
     }
-    await this.#delivery;
-    const queues = [...this.#queues.values()];
-    await Promise.all(queues.map((queue) => queue.idle()));
-    await Promise.all(
-      queues.map(async (queue) => {
-        try {
-          await queue.sink.flush?.();
-        } catch (error) {
-          this.#report(this.#sinkError(error, 'flush'));
-        }
-      }),
-    );
+    for (const queue of this.#queues.values()) queue.reportPending();
   }
 
-  /** Flushes, then refuses further emits. Sinks and the log stay open (their owner closes them). */
+  /**
+   * Flushes, then refuses further emits. Like `flush`, it resolves within
+   * `closeTimeoutMs` even if a sink never settles. Sinks and the log stay
+   * open (their owner closes them).
+   */
   async close(): Promise<void> {
     await this.flush();
     this.#closed = true;
   }
 
-  #sequencer(sessionId: string): SessionSequencer {
+  /** Everything `flush` waits for, naming in `waitingOn` what it is waiting for right now. */
+  async #flushAll(waitingOn: Set<string>): Promise<'done'> {
+    waitingOn.add('the event log');
+    await this.#stored();
+    waitingOn.delete('the event log');
+    const queues = [...this.#queues.values()];
+    await Promise.all(
+      queues.map(async (queue) => {
+        waitingOn.add(queue.label);
+        await queue.idle();
+        try {
+          await queue.sink.flush?.();
+        } catch (error) {
+          this.#report(this.#sinkError(error, `flush of sink ${queue.label}`));
+        }
+        waitingOn.delete(queue.label);
+      }),
+    );
+    return 'done';
+  }
+
+  /** Resolves once every event emitted so far went through the log (stored or refused). */
+  async #stored(): Promise<void> {
+    while (this.#scheduled) {
+      await this.#delivery;
+      await Promise.resolve(); // let a scheduled microtask chain its delivery
+    }
+    await this.#delivery;
+  }
+
+  /**
+   * The session's sequencer, created from the log's head on first use.
+   * `refused` when the log cannot tell the head (the failure is reported):
+   * stamping would guess a number, so the event is not stored.
+   */
+  #sequencer(sessionId: string): { sequencer: SessionSequencer; refused: boolean; head: SequenceHead } {
+    this.#forgotten.delete(sessionId);
     let sequencer = this.#sequencers.get(sessionId);
-    if (sequencer) return sequencer;
-    const head = this.#log?.head(sessionId) ?? { seq: 0, ts: 0 };
+    if (sequencer) return { sequencer, refused: false, head: sequencer.head };
+    let head: SequenceHead | Promise<SequenceHead>;
+    try {
+      head = this.#log?.head(sessionId) ?? { seq: 0, ts: 0 };
+    } catch (error) {
+      const cause = toSwitchboardError(error, 'EVENTS_LOG_READ_FAILED');
+      this.#report(
+        new EventsError({
+          code: storeCode(cause.code, 'EVENTS_LOG_READ_FAILED'),
+          message: `The event log cannot tell where session ${sessionId} stands, so the event was not stored: ${cause.message}`,
+          retryable: cause.retryable,
+          details: { ...cause.details, sessionId },
+          cause: error,
+        }),
+      );
+      const unknown = { seq: 0, ts: 0 };
+      return { sequencer: new SessionSequencer(sessionId, unknown, this.#now), refused: true, head: unknown };
+    }
     if (head instanceof Promise) {
       throw new EventsError({
         code: 'EVENTS_INVALID_OPTIONS',
@@ -153,7 +286,7 @@ export class EventBus {
     }
     sequencer = new SessionSequencer(sessionId, head, this.#now);
     this.#sequencers.set(sessionId, sequencer);
-    return sequencer;
+    return { sequencer, refused: false, head };
   }
 
   async #deliver(): Promise<void> {
@@ -165,44 +298,81 @@ export class EventBus {
       try {
         await this.#log.append(batch);
       } catch (error) {
-        this.#unstore(batch, error);
+        await this.#unstore(batch, error);
         return;
       }
     }
     for (const event of batch) this.#publish(event);
+    this.#releaseForgotten();
+  }
+
+  /** Drops the sequencers of forgotten sessions whose last events are now stored. */
+  #releaseForgotten(): void {
+    for (const sessionId of this.#forgotten) {
+      if (this.#pending.some((event) => event.sessionId === sessionId)) continue;
+      this.#forgotten.delete(sessionId);
+      this.#sequencers.delete(sessionId);
+    }
   }
 
   /**
    * The log refused a batch: those events were never stored nor published.
-   * Rewind each affected session to before the batch and discard its events
-   * emitted since (they carry numbers after the gap), so the durable sequence
-   * stays contiguous. The caller learns of it through onError.
+   * Each affected session continues from the log's head as it is now: after
+   * a conflict another writer moved it, so rewinding to our own numbers would
+   * make every later batch conflict too. Events of those sessions emitted
+   * since carry numbers past the refused ones and are discarded as well. The
+   * caller learns of it through onError (`EVENTS_SEQ_CONFLICT` for a lost
+   * race, `EVENTS_STORE_CORRUPT` for a damaged store, else
+   * `EVENTS_LOG_APPEND_FAILED`).
    */
-  #unstore(batch: readonly AnyEvent[], error: unknown): void {
+  async #unstore(batch: readonly AnyEvent[], error: unknown): Promise<void> {
     const firstBySession = new Map<string, AnyEvent>();
     for (const event of batch)
       if (!firstBySession.has(event.sessionId)) firstBySession.set(event.sessionId, event);
-    const affected = new Set(firstBySession.keys());
+    const sessions = [...firstBySession.keys()];
+    const read = sessions.map((sessionId) => this.#readHead(sessionId));
+    // A synchronous log is answered at once, so no emit can slip in between.
+    const heads = read.some((head) => head instanceof Promise) ? await Promise.all(read) : read;
+    const affected = new Set(sessions);
     const discardedLater = this.#pending.filter((event) => affected.has(event.sessionId)).length;
     this.#pending = this.#pending.filter((event) => !affected.has(event.sessionId));
-    for (const [sessionId, first] of firstBySession) {
-      const head = this.#log?.head(sessionId);
-      const ts = head && !(head instanceof Promise) ? head.ts : first.ts;
-      this.#sequencers.get(sessionId)?.rewind({ seq: first.seq - 1, ts });
-    }
+    const resumedAt: Record<string, number> = {};
+    sessions.forEach((sessionId, index) => {
+      const first = firstBySession.get(sessionId)!;
+      const head = (heads[index] as SequenceHead | undefined) ?? { seq: first.seq - 1, ts: first.ts };
+      resumedAt[sessionId] = head.seq;
+      this.#sequencers.set(sessionId, new SessionSequencer(sessionId, head, this.#now));
+    });
     const cause = toSwitchboardError(error, 'EVENTS_LOG_APPEND_FAILED');
+    const count = batch.length + discardedLater;
+    const conflict = cause.code === 'EVENTS_SEQ_CONFLICT';
     this.#report(
       new EventsError({
-        code: 'EVENTS_LOG_APPEND_FAILED',
-        message: `The event log refused ${batch.length + discardedLater} event(s); they were not published: ${cause.message}`,
+        code: storeCode(cause.code, 'EVENTS_LOG_APPEND_FAILED'),
+        message: conflict
+          ? `Another writer stored events of session(s) ${sessions.join(', ')} first; ${count} event(s) were not stored or published. The bus continues from the log's head (${sessions.map((id) => `${id}: ${resumedAt[id]}`).join(', ')}).`
+          : `The event log refused ${count} event(s); they were not published: ${cause.message}`,
+        retryable: cause.retryable,
         details: {
-          sessions: [...affected],
-          count: batch.length + discardedLater,
+          ...(conflict ? {} : cause.details),
+          sessions,
+          count,
+          heads: resumedAt,
           cause: cause.code,
         },
         cause: error,
       }),
     );
+  }
+
+  /** The log's head of a session, or undefined when the log cannot answer. */
+  #readHead(sessionId: string): SequenceHead | undefined | Promise<SequenceHead | undefined> {
+    try {
+      const head = this.#log!.head(sessionId);
+      return head instanceof Promise ? head.catch(() => undefined) : head;
+    } catch {
+      return undefined;
+    }
   }
 
   #publish(event: AnyEvent): void {
@@ -211,7 +381,7 @@ export class EventBus {
     for (const queue of this.#globalQueues) queue.push(event);
     const sessionSinks = this.registry.sinksFor(event.sessionId);
     for (let index = 0; index < sessionSinks.length; index++)
-      this.#queueFor(sessionSinks[index]!).push(event);
+      this.#queueFor(sessionSinks[index]!, event.sessionId).push(event);
   }
 
   #callHandlers(handlers: Set<Handler> | undefined, event: AnyEvent): void {
@@ -225,10 +395,19 @@ export class EventBus {
     }
   }
 
-  #queueFor(sink: EventSink): SinkQueue {
+  /** The queue of a sink, created on first use; `sessionId` for a sink of the registry. */
+  #queueFor(sink: EventSink, sessionId?: string): SinkQueue {
     let queue = this.#queues.get(sink);
     if (!queue) {
-      queue = new SinkQueue(sink, { ...this.#queueOptions, onError: this.#report });
+      queue = new SinkQueue(sink, {
+        ...this.#queueOptions,
+        onError: this.#report,
+        now: this.#now,
+        label:
+          sessionId === undefined
+            ? `sinks[${this.#sinks.indexOf(sink)}]${sinkName(sink)}`
+            : `of session ${sessionId}${sinkName(sink)}`,
+      });
       this.#queues.set(sink, queue);
     }
     return queue;
@@ -241,4 +420,26 @@ export class EventBus {
       cause: error,
     });
   }
+}
+
+/** ` (name)` of a sink for reports: its `name`, else its class name, else nothing. */
+function sinkName(sink: EventSink): string {
+  const name = sink.name ?? (sink.constructor === Object ? undefined : sink.constructor?.name);
+  return name ? ` (${name})` : '';
+}
+
+/** The store's own code when it says what happened (a lost race, a damaged file), else `fallback`. */
+function storeCode(
+  code: string,
+  fallback: 'EVENTS_LOG_APPEND_FAILED' | 'EVENTS_LOG_READ_FAILED',
+): EventsError['code'] {
+  return code === 'EVENTS_SEQ_CONFLICT' || code === 'EVENTS_STORE_CORRUPT' ? code : fallback;
+}
+
+function tooLarge(draft: EventDraft, bytes: number, limit: number): EventsError {
+  return new EventsError({
+    code: 'EVENTS_EVENT_TOO_LARGE',
+    message: `Event '${draft.type}' of session ${draft.sessionId} is ${bytes} bytes, over maxEventBytes (${limit}), and has no long strings to truncate; it was not stored or published. Send large content by reference (an asset id or URL) instead.`,
+    details: { sessionId: draft.sessionId, type: draft.type, action: 'refused', bytes, limit },
+  });
 }

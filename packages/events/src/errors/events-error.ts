@@ -18,6 +18,10 @@ export const EVENTS_ERROR_CODES = {
   EVENTS_LOG_APPEND_FAILED: 'The event log could not store events.',
   /** A sink threw or rejected while handling an event. */
   EVENTS_SINK_FAILED: 'A sink failed to handle an event.',
+  /** `flush()`/`close()` gave up waiting for a sink or the log after `closeTimeoutMs`. */
+  EVENTS_FLUSH_TIMEOUT: 'A sink or the log did not settle within the flush timeout.',
+  /** The event log could not be read (other than a damaged store). */
+  EVENTS_LOG_READ_FAILED: 'The event log could not be read.',
   /** A sink fell too far behind and events were dropped for it. */
   EVENTS_SINK_OVERFLOW: 'A sink queue overflowed; events were dropped for that sink.',
   /** Something was written to a sink or log after it was closed. */

@@ -30,6 +30,14 @@ export interface EventLog {
    * without gaps or duplicates, until `signal` aborts or the log closes.
    */
   subscribe(sessionId: string, options?: SubscribeOptions): AsyncIterable<AnyEvent>;
+  /**
+   * Deletes every stored event of a session (retention) and returns how many
+   * it deleted. Live subscribers of the session are not ended; a later
+   * append for it starts again at `seq` 1. Delete through
+   * `EventBus.deleteSession` when a bus writes the session, so the bus forgets
+   * its numbering too.
+   */
+  deleteSession(sessionId: string): number | Promise<number>;
   /** Stops live subscriptions and releases resources. */
   close(): void | Promise<void>;
 }

@@ -38,6 +38,14 @@ export class MemoryEventLog implements EventLog {
     return last ? { seq: last.seq, ts: last.ts } : { seq: 0, ts: 0 };
   }
 
+  /** Deletes a session's events; returns how many. */
+  deleteSession(sessionId: string): number {
+    this.#live.assertOpen();
+    const count = this.#sessions.get(sessionId)?.length ?? 0;
+    this.#sessions.delete(sessionId);
+    return count;
+  }
+
   /** Session ids with at least one event, in first-append order. */
   sessions(): string[] {
     return [...this.#sessions.keys()];

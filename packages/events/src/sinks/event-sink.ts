@@ -7,6 +7,8 @@ import type { AnyEvent } from '../schema/agent-event.js';
  * events strictly in `seq` order and never concurrently.
  */
 export interface EventSink {
+  /** A short label for error reports (e.g. the file it writes); the class name is used when absent. */
+  readonly name?: string;
   write(event: AnyEvent): void | Promise<void>;
   /** Makes everything written so far durable or visible. */
   flush?(): void | Promise<void>;

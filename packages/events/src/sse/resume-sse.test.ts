@@ -136,6 +136,7 @@ describe('createResumableEventStream', () => {
       append: (events) => log.append(events),
       read: (id, after, limit) => log.read(id, after, limit),
       head: (id) => log.head(id),
+      deleteSession: (id) => log.deleteSession(id),
       close: () => log.close(),
       subscribe: (id, options?: SubscribeOptions) => {
         if (options?.signal) signals.push(options.signal);

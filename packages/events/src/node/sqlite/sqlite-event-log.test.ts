@@ -406,4 +406,36 @@ describe('SqliteEventLog', () => {
     expect(seqs(log.read('b'))).toEqual(range(1, 13));
     expect(seqs(log.read('c'))).toEqual([1]);
   });
+
+  it('a bus that loses a seq race to another writer reports EVENTS_SEQ_CONFLICT and continues from the log head', async () => {
+    const file = dbFile();
+    const log = newLog(file);
+    const other = newLog(file); // a second connection, like another process
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ log, onError: (error) => errors.push(error) });
+    bus.emit(notice('s', 0));
+    await bus.flush();
+    other.append([ev('s', 2), ev('s', 3)]); // takes the numbers the bus would stamp next
+    bus.emit(notice('s', 1)); // stamped 2: refused
+    await bus.flush();
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'EVENTS_SEQ_CONFLICT',
+        details: expect.objectContaining({ sessions: ['s'], count: 1, heads: { s: 3 } }),
+      }),
+    ]);
+    expect(bus.head('s')?.seq).toBe(3); // re-read from the log, not rewound to its own stale 1
+    for (let i = 2; i < 5; i++) bus.emit(notice('s', i));
+    await bus.flush();
+    expect(errors).toHaveLength(1); // every later batch is stored again
+    expect(seqs(log.read('s'))).toEqual(range(1, 6));
+    expect(log.read('s').map((event) => (event.data as { message: string }).message)).toEqual([
+      '0',
+      '2',
+      '3',
+      '2',
+      '3',
+      '4',
+    ]);
+  });
 });

@@ -7,7 +7,7 @@ import { LiveListeners } from '../../log/live-listeners.js';
 import { replayThenLive } from '../../log/replay-then-live.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import type { SequenceHead } from '../../sequencer/session-sequencer.js';
-import { toSqliteAppendError, toSqliteOpenError } from './sqlite-errors.js';
+import { toSqliteAppendError, toSqliteOpenError, toSqliteReadError } from './sqlite-errors.js';
 import {
   sqliteEventLogOptionsSchema,
   type SqliteEventLogOptions,
@@ -49,6 +49,8 @@ type InsertParams = [
 export class SqliteEventLog implements EventLog {
   readonly #db: Database.Database;
   readonly #ownsDb: boolean;
+  /** The file (or connection name), for error messages. */
+  readonly #path: string;
   readonly #live = new LiveListeners();
   #closed = false;
   readonly #insert: Database.Statement<InsertParams>;
@@ -56,12 +58,14 @@ export class SqliteEventLog implements EventLog {
   readonly #readStmt: Database.Statement<[string, number, number], StoredRow>;
   readonly #readRunStmt: Database.Statement<[string, string], StoredRow>;
   readonly #sessionsStmt: Database.Statement<[], string>;
+  readonly #deleteStmt: Database.Statement<[string]>;
   readonly #appendBatch: Database.Transaction<(events: readonly AnyEvent[]) => void>;
 
   constructor(options: SqliteEventLogOptions) {
     const resolved = parseOptions(sqliteEventLogOptionsSchema, options, 'EVENTS_INVALID_OPTIONS');
     this.#ownsDb = resolved.database === undefined;
     const where = resolved.path ?? resolved.database?.name ?? '';
+    this.#path = where;
     try {
       this.#db =
         resolved.database ?? new Database(resolved.path, { timeout: resolved.busyTimeoutMs });
@@ -110,6 +114,7 @@ export class SqliteEventLog implements EventLog {
          SELECT id FROM ids WHERE id IS NOT NULL`,
       )
       .pluck();
+    this.#deleteStmt = db.prepare<[string]>('DELETE FROM events WHERE session_id = ?');
     this.#appendBatch = db.transaction((events: readonly AnyEvent[]) => {
       checkContiguous(events, (sessionId) => this.#storedHead(sessionId));
       for (const event of events) {
@@ -129,8 +134,9 @@ export class SqliteEventLog implements EventLog {
    * Stores the batch in one transaction, then hands it to live subscribers.
    * Throws `EVENTS_SEQ_CONFLICT` when a session's events do not continue its
    * stored head (including when another writer got there first),
-   * `EVENTS_LOG_APPEND_FAILED` for anything else, `EVENTS_CLOSED` after
-   * `close`. A refused batch leaves nothing behind.
+   * `EVENTS_STORE_CORRUPT` (with the path and what to do) for a damaged
+   * file, `EVENTS_LOG_APPEND_FAILED` for anything else, `EVENTS_CLOSED`
+   * after `close`. A refused batch leaves nothing behind.
    *
    * Do not call it inside a transaction of your own on a shared `database`:
    * subscribers would hear of events your rollback could still undo.
@@ -141,7 +147,7 @@ export class SqliteEventLog implements EventLog {
     try {
       this.#appendBatch.immediate(events);
     } catch (error) {
-      throw toSqliteAppendError(error, events);
+      throw toSqliteAppendError(error, events, this.#path);
     }
     this.#live.publish(events);
   }
@@ -149,25 +155,46 @@ export class SqliteEventLog implements EventLog {
   /** Up to `limit` (default 1000) events of a session with `seq > afterSeq` (default 0), in order. */
   read(sessionId: string, afterSeq = 0, limit = DEFAULT_READ_LIMIT): AnyEvent[] {
     this.#assertOpen();
-    return this.#readStmt.all(sessionId, afterSeq, limit).map((row) => parseRow(row, sessionId));
+    return this.#query(`read session ${sessionId}`, () =>
+      this.#readStmt.all(sessionId, afterSeq, limit).map((row) => parseRow(row, sessionId)),
+    );
   }
 
   /** Every stored event of one run of a session, in `seq` order (served by the run index). */
   readRun(sessionId: string, runId: string): AnyEvent[] {
     this.#assertOpen();
-    return this.#readRunStmt.all(sessionId, runId).map((row) => parseRow(row, sessionId));
+    return this.#query(`read run ${runId} of session ${sessionId}`, () =>
+      this.#readRunStmt.all(sessionId, runId).map((row) => parseRow(row, sessionId)),
+    );
   }
 
-  /** The last stored `seq` and `ts` of a session, as of now (`{seq: 0, ts: 0}` when empty). */
+  /**
+   * The last stored `seq` and `ts` of a session, as of now (`{seq: 0, ts: 0}`
+   * when empty). Like every read, it throws `EVENTS_STORE_CORRUPT` for a
+   * damaged file and `EVENTS_LOG_READ_FAILED` for other SQLite failures.
+   */
   head(sessionId: string): SequenceHead {
     this.#assertOpen();
-    return this.#storedHead(sessionId);
+    return this.#query(`read the head of session ${sessionId}`, () => this.#storedHead(sessionId));
   }
 
   /** Ids of the sessions with at least one stored event, in ascending id order. */
   sessions(): string[] {
     this.#assertOpen();
-    return this.#sessionsStmt.all();
+    return this.#query('list sessions', () => this.#sessionsStmt.all());
+  }
+
+  /**
+   * Deletes every stored event of a session in one transaction and returns
+   * how many. The file does not shrink (SQLite reuses the pages); run
+   * `VACUUM` on it offline to give the space back.
+   */
+  deleteSession(sessionId: string): number {
+    this.#assertOpen();
+    return this.#query(
+      `delete session ${sessionId}`,
+      () => this.#db.transaction(() => this.#deleteStmt.run(sessionId).changes).immediate(),
+    );
   }
 
   /**
@@ -194,6 +221,15 @@ export class SqliteEventLog implements EventLog {
     this.#closed = true;
     this.#live.close();
     if (this.#ownsDb) this.#db.close();
+  }
+
+  /** Runs a statement, mapping what SQLite throws to a coded error that names the file. */
+  #query<T>(action: string, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw toSqliteReadError(error, this.#path, action);
+    }
   }
 
   #storedHead(sessionId: string): SequenceHead {
