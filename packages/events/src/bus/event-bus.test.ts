@@ -5,6 +5,7 @@ import { MemoryEventLog } from '../log/memory-event-log.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import type { EventSink } from '../sinks/event-sink.js';
 import { EventBus } from './event-bus.js';
+import { SinkQueue } from './sink-queue.js';
 
 const delta = (sessionId: string, text: string) =>
   ({
@@ -277,5 +278,208 @@ describe('EventBus', () => {
     bus.emit(delta('s', 'x'));
     await bus.flush();
     expect(flushed).toBe(1);
+  });
+
+  it('forgetSession while events are still on their way keeps numbering, then restarts from the log', async () => {
+    const log = new MemoryEventLog();
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ log, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 3; i++) bus.emit(delta('s', String(i)));
+    bus.forgetSession('s'); // not stored yet: the log's head is still 0
+    expect(bus.emit(delta('s', 'again')).seq).toBe(4);
+    await bus.flush();
+    bus.forgetSession('s');
+    await bus.flush();
+    expect(bus.head('s')).toBeUndefined();
+    expect(bus.emit(delta('s', 'later')).seq).toBe(5); // from the log's head
+    await bus.flush();
+    expect(errors).toEqual([]);
+    expect(log.read('s').map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('deleteSession deletes the stored session and the bus numbers it from 1 again', async () => {
+    const log = new MemoryEventLog();
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ log, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 5; i++) bus.emit(delta('s', String(i)));
+    bus.emit(delta('t', 'kept'));
+    expect(await bus.deleteSession('s')).toBe(5); // waits for the emitted events to be stored first
+    expect(log.read('s')).toEqual([]);
+    expect(log.head('s')).toEqual({ seq: 0, ts: 0 });
+    expect(log.read('t').map((e) => e.seq)).toEqual([1]);
+    expect(bus.head('s')).toBeUndefined();
+    expect(bus.emit(delta('s', 'new')).seq).toBe(1);
+    await bus.flush();
+    expect(errors).toEqual([]);
+    expect(log.read('s').map((e) => e.seq)).toEqual([1]);
+    expect(await new EventBus().deleteSession('s')).toBe(0); // no log: only forgets
+  });
+
+  it('a sink that always throws is reported once, then with counts at most once a second', async () => {
+    let now = 0;
+    const errors: EventsError[] = [];
+    const broken: EventSink = {
+      name: 'broken-file',
+      write: () => {
+        throw new Error('disk full');
+      },
+    };
+    const bus = new EventBus({ sinks: [broken], now: () => now, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 1000; i++) bus.emit(delta('s', String(i)));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      code: 'EVENTS_SINK_FAILED',
+      message: expect.stringMatching(/^Sink sinks\[0\] \(broken-file\) failed on seq 1 .*disk full/),
+    });
+    now = 1000;
+    bus.emit(delta('s', 'next second'));
+    await bus.flush();
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatchObject({
+      code: 'EVENTS_SINK_FAILED',
+      details: { suppressed: 999, seq: 1001, sink: 'sinks[0] (broken-file)' },
+    });
+    now = 1500;
+    for (let i = 0; i < 10; i++) bus.emit(delta('s', 'more'));
+    await bus.flush(); // hands over what is still counted, so nothing goes unreported
+    expect(errors.map((e) => e.details?.suppressed)).toEqual([undefined, 999, 10]);
+  });
+
+  it('a sink whose write never settles: drops are reported with counts, flush and close give up after closeTimeoutMs naming it', async () => {
+    let now = 0;
+    const errors: EventsError[] = [];
+    const bus = new EventBus({
+      now: () => now,
+      sinkQueueLimit: 10,
+      closeTimeoutMs: 50,
+      onError: (e) => errors.push(e),
+    });
+    const stuck: EventSink = { name: 'hung-socket', write: () => new Promise<void>(() => {}) };
+    bus.registry.register('s', stuck);
+    for (let i = 0; i < 50; i++) bus.emit(delta('s', String(i))); // 1 in flight, 10 queued, 39 dropped
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    now = 1000;
+    for (let i = 0; i < 10; i++) bus.emit(delta('s', String(i)));
+    const started = Date.now();
+    await bus.close();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const overflow = errors.filter((e) => e.code === 'EVENTS_SINK_OVERFLOW');
+    expect(overflow.map((e) => [e.details?.droppedSinceLastReport, e.details?.dropped])).toEqual([
+      [1, 1],
+      [39, 40],
+      [9, 49],
+    ]);
+    expect(errors.find((e) => e.code === 'EVENTS_FLUSH_TIMEOUT')).toMatchObject({
+      details: { stuck: ['of session s (hung-socket)'], timeoutMs: 50 },
+    });
+    expect(() => bus.emit(delta('s', 'x'))).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
+  });
+
+  it('flush gives up on a log whose append never settles, naming the log', async () => {
+    const errors: EventsError[] = [];
+    const inner = new MemoryEventLog();
+    const log: EventLog = {
+      append: () => new Promise<void>(() => {}),
+      read: (s, a, l) => inner.read(s, a, l),
+      head: (s) => inner.head(s),
+      subscribe: (s, o) => inner.subscribe(s, o),
+      deleteSession: (s) => inner.deleteSession(s),
+      close: () => inner.close(),
+    };
+    const bus = new EventBus({ log, closeTimeoutMs: 30, onError: (e) => errors.push(e) });
+    bus.emit(delta('s', 'x'));
+    await bus.flush();
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'EVENTS_FLUSH_TIMEOUT',
+        details: { stuck: ['the event log'], timeoutMs: 30 },
+      }),
+    ]);
+  });
+
+  it('drop-oldest behind a stuck sink keeps a bounded queue in memory', () => {
+    const queue = new SinkQueue(
+      { write: () => new Promise<void>(() => {}) },
+      { limit: 10, policy: 'drop-oldest', onError: () => {}, label: 'x', now: () => 0 },
+    );
+    const event = { v: 1, type: 'notice', seq: 1, ts: 1, sessionId: 's', data: {} } as AnyEvent;
+    for (let i = 0; i < 100_000; i++) queue.push(event);
+    expect(queue.length).toBe(10);
+    expect(queue.retained).toBeLessThan(2_100);
+  });
+
+  it('truncates the long strings of an event over maxEventBytes and marks it', async () => {
+    const log = new MemoryEventLog();
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ log, onError: (e) => errors.push(e) });
+    const image = 'A'.repeat(9 * 1024 * 1024); // a 9 MiB base64 image part
+    const draft = {
+      type: 'user.message',
+      sessionId: 's',
+      runId: 'r',
+      data: {
+        messageId: 'm',
+        parts: [
+          { type: 'text', text: 'look' },
+          { type: 'image', mediaType: 'image/png', data: image },
+        ],
+      },
+    } as const;
+    const event = bus.emit(draft);
+    expect(draft.data.parts[1].data).toHaveLength(image.length); // the caller's draft is untouched
+    const bytes = new TextEncoder().encode(JSON.stringify(event)).length;
+    expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(bytes).toBeGreaterThan(4 * 1024 * 1024 - 4096);
+    const marker = event.meta?.['switchboard.truncated'] as Record<string, number>;
+    expect(marker).toEqual({
+      originalBytes: expect.any(Number),
+      keptBytes: expect.any(Number),
+      paths: ['data.parts.1.data'],
+    });
+    expect(marker.originalBytes).toBeGreaterThan(image.length);
+    expect(bytes - marker.keptBytes).toBeLessThan(200); // measured before the marker was added
+    expect(event.data.parts[0]).toEqual({ type: 'text', text: 'look' });
+    await bus.flush();
+    expect(log.read('s')).toEqual([event]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'EVENTS_EVENT_TOO_LARGE',
+        details: expect.objectContaining({ action: 'truncated', paths: ['data.parts.1.data'] }),
+      }),
+    ]);
+    const result = bus.emit({
+      type: 'tool_call.completed',
+      sessionId: 's',
+      runId: 'r',
+      data: { toolCallId: 't', status: 'completed', output: 'x'.repeat(5 * 1024 * 1024) },
+    });
+    expect(result.data.truncated).toEqual({
+      originalBytes: expect.any(Number),
+      keptBytes: expect.any(Number),
+    });
+  });
+
+  it('refuses an event over maxEventBytes that cannot be shrunk, without a gap in the sequence', async () => {
+    const log = new MemoryEventLog();
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ log, maxEventBytes: 8192, onError: (e) => errors.push(e) });
+    bus.emit(delta('s', 'before'));
+    const refused = bus.emit({
+      type: 'custom',
+      sessionId: 's',
+      runId: 'r',
+      data: { name: 'acme.grid', value: Array.from({ length: 5000 }, (_, i) => i) },
+    });
+    expect(refused.seq).toBe(2); // the number the next event takes
+    expect(bus.emit(delta('s', 'after')).seq).toBe(2);
+    await bus.flush();
+    expect(log.read('s').map((e) => e.seq)).toEqual([1, 2]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'EVENTS_EVENT_TOO_LARGE',
+        details: expect.objectContaining({ action: 'refused', limit: 8192, type: 'custom' }),
+      }),
+    ]);
   });
 });

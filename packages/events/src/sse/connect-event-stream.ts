@@ -5,7 +5,7 @@ import type { AnyEvent } from '../schema/agent-event.js';
 import { CONTRACT_VERSION } from '../schema/envelope-schema.js';
 import { safeParseEvent } from '../schema/parse-event.js';
 import { abortableDelay } from './abortable-delay.js';
-import { decodeSseStream, type SseFrame } from './decode-sse.js';
+import { DEFAULT_MAX_SSE_BLOCK_CHARS, decodeSseStream, type SseFrame } from './decode-sse.js';
 import {
   TRANSPORT_EVENT_TYPES,
   streamOpenedSchema,
@@ -18,7 +18,8 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 const isFunction = (value: unknown) => typeof value === 'function';
 
 /** Options of {@link connectEventStream}, parsed once. */
-export const connectEventStreamOptionsSchema = z.object({
+export const connectEventStreamOptionsSchema = z
+  .object({
   /**
    * The last `seq` this client already has (e.g. stored from an earlier
    * visit). Sent as `Last-Event-ID` on every connection until a newer event
@@ -34,6 +35,22 @@ export const connectEventStreamOptionsSchema = z.object({
   /** Delay before reconnecting, in milliseconds, until the server sends its own `retry:`. @default 1000 */
   retryMs: z.number().int().nonnegative().default(1000),
   /**
+   * Bounds of a server's `retry:` (a `retry: 0` would make the client hammer
+   * the server; a huge one would make it wait for ever) and of the backoff:
+   * after consecutive connections that brought no event, the delay doubles
+   * (with jitter) up to `maxRetryMs`. @default 250 and 60000
+   */
+  minRetryMs: z.number().int().nonnegative().default(250),
+  maxRetryMs: z.number().int().positive().default(60_000),
+  /**
+   * Largest SSE block (one event's `id:` and `data:` lines), in characters. A
+   * larger block ends the iteration with `EVENTS_EVENT_TOO_LARGE` instead of
+   * reconnecting to the same event for ever. Keep it above the server bus's
+   * `maxEventBytes` plus a few dozen characters of framing; the defaults
+   * (8 Mi here, 4 MiB on the bus) are. @default 8 Mi
+   */
+  maxBlockChars: z.number().int().min(1024).default(DEFAULT_MAX_SSE_BLOCK_CHARS),
+  /**
    * Failed connection attempts in a row (network error, retryable HTTP status)
    * before the iterator throws; a connection answered 2xx resets the count.
    * @default Infinity
@@ -46,7 +63,10 @@ export const connectEventStreamOptionsSchema = z.object({
    * disconnects, refused connections, gaps. Never called for an abort.
    */
   onError: z.custom<(error: EventsError) => void>(isFunction).optional(),
-});
+})
+  .refine((options) => options.minRetryMs <= options.maxRetryMs, {
+    message: 'minRetryMs must not exceed maxRetryMs.',
+  });
 
 /** What you pass to {@link connectEventStream}. */
 export type ConnectEventStreamOptions = z.input<typeof connectEventStreamOptionsSchema>;
@@ -64,9 +84,13 @@ type Resolved = z.output<typeof connectEventStreamOptionsSchema>;
  * - Drops duplicates (`seq <= lastSeq`); on a gap (`seq > lastSeq + 1`)
  *   reconnects from `lastSeq`.
  * - Reconnects after a drop or network error once `retryMs` passed (the
- *   server's `retry:` wins). A 4xx other than 408/429, a non-SSE answer or a
- *   newer contract version throws `EVENTS_SSE_PROTOCOL`; so does running out
- *   of `maxRetries`. HTTP 204 ends the iteration (the server has nothing to stream).
+ *   server's `retry:` wins, clamped to `[minRetryMs, maxRetryMs]`); after
+ *   consecutive connections without an event the delay doubles, with
+ *   jitter, up to `maxRetryMs`. A 4xx other than 408/429, a non-SSE answer or
+ *   a newer contract version throws `EVENTS_SSE_PROTOCOL`; so does running
+ *   out of `maxRetries`. A block over `maxBlockChars` throws
+ *   `EVENTS_EVENT_TOO_LARGE`. HTTP 204 ends the iteration (the server has
+ *   nothing to stream).
  * - Aborting `signal`, or leaving a `for await` loop, closes the connection.
  *
  * ```ts
@@ -87,11 +111,17 @@ async function* streamEvents(url: string, options: Resolved): AsyncGenerator<Any
   let lastSeq = options.lastEventId === undefined ? undefined : Number(options.lastEventId);
   let retryMs = options.retryMs;
   let failures = 0;
+  // Connections in a row that brought no event (refused, dropped, or closed at once).
+  let fruitless = 0;
+  const backoff = () => {
+    fruitless += 1;
+    return abortableDelay(backoffDelay(retryMs, fruitless, options), signal);
+  };
   const failed = async (error: EventsError): Promise<void> => {
     onError?.(error);
     failures += 1;
     if (!error.retryable || failures > maxRetries) throw error;
-    await abortableDelay(retryMs, signal);
+    await backoff();
   };
 
   while (!signal?.aborted) {
@@ -127,8 +157,12 @@ async function* streamEvents(url: string, options: Resolved): AsyncGenerator<Any
     let yielded = 0;
     let gap = false;
     try {
-      for await (const frame of decodeSseStream(response.body)) {
-        if (frame.retry !== undefined) retryMs = frame.retry;
+      for await (const frame of decodeSseStream(response.body, {
+        maxBlockChars: options.maxBlockChars,
+      })) {
+        if (frame.retry !== undefined) {
+          retryMs = Math.min(Math.max(frame.retry, options.minRetryMs), options.maxRetryMs);
+        }
         const outcome = readFrame(frame, lastSeq, options);
         if (outcome.kind === 'gap') {
           onError?.(
@@ -147,12 +181,15 @@ async function* streamEvents(url: string, options: Resolved): AsyncGenerator<Any
         lastSeq = outcome.seq;
         if (outcome.event) {
           yielded += 1;
+          fruitless = 0;
           yield outcome.event;
           if (signal?.aborted) return;
         }
       }
     } catch (error) {
       if (signal?.aborted) return;
+      // Reconnecting would bring the same oversized block again: stop and say why.
+      if (isBlockTooLarge(error)) throw blockTooLarge(error, lastSeq, options.maxBlockChars);
       onError?.(
         protocolError(`The event stream broke: ${messageOf(error)}`, {
           cause: error,
@@ -162,8 +199,39 @@ async function* streamEvents(url: string, options: Resolved): AsyncGenerator<Any
     }
     if (signal?.aborted) return;
     // A gap after progress is a hiccup: resume at once. Anything else waits, so a bad server is not hammered.
-    if (!(gap && yielded > 0)) await abortableDelay(retryMs, signal);
+    if (!(gap && yielded > 0)) await (yielded > 0 ? abortableDelay(retryMs, signal) : backoff());
   }
+}
+
+/**
+ * The wait before reconnect number `attempt` of a run without events:
+ * `retryMs` doubled per attempt, capped at `maxRetryMs`, then jittered into
+ * its upper half so many clients dropped at once do not return in step.
+ */
+function backoffDelay(
+  retryMs: number,
+  attempt: number,
+  { minRetryMs, maxRetryMs }: Pick<Resolved, 'minRetryMs' | 'maxRetryMs'>,
+): number {
+  const capped = Math.min(retryMs * 2 ** Math.min(attempt - 1, 30), maxRetryMs);
+  return Math.max(Math.min(retryMs, minRetryMs), capped / 2 + Math.random() * (capped / 2));
+}
+
+function isBlockTooLarge(error: unknown): error is EventsError {
+  return (
+    error instanceof EventsError &&
+    error.code === 'EVENTS_SSE_PROTOCOL' &&
+    typeof error.details?.limit === 'number'
+  );
+}
+
+function blockTooLarge(cause: EventsError, lastSeq: number | undefined, limit: number): EventsError {
+  return new EventsError({
+    code: 'EVENTS_EVENT_TOO_LARGE',
+    message: `An event after seq ${lastSeq ?? 0} is larger than maxBlockChars (${limit}); reconnecting would fetch it again. Raise maxBlockChars above the server bus's maxEventBytes, or lower that.`,
+    details: { ...cause.details, lastSeq },
+    cause,
+  });
 }
 
 type FrameOutcome =
