@@ -104,4 +104,16 @@ describe('MemoryEventLog', () => {
       expect.objectContaining({ code: 'EVENTS_CLOSED' }),
     );
   });
+
+  it('deleteSession removes one session and returns how many events it had', () => {
+    const log = new MemoryEventLog();
+    log.append([ev('a', 1), ev('b', 1), ev('a', 2)]);
+    expect(log.deleteSession('a')).toBe(2);
+    expect(log.deleteSession('a')).toBe(0);
+    expect(log.read('a')).toEqual([]);
+    expect(log.head('a')).toEqual({ seq: 0, ts: 0 });
+    expect(log.sessions()).toEqual(['b']);
+    log.append([ev('a', 1)]); // numbering starts again
+    expect(log.read('a').map((e) => e.seq)).toEqual([1]);
+  });
 });

@@ -438,4 +438,65 @@ describe('SqliteEventLog', () => {
       '4',
     ]);
   });
+
+  it('maps damaged pages to EVENTS_STORE_CORRUPT (path and a hint) in head, read and append, and bus.emit reports instead of throwing', async () => {
+    const file = dbFile();
+    const writer = new SqliteEventLog({ path: file });
+    for (const sessionId of ['a', 'b', 'c'])
+      writer.append(
+        range(1, 3000).map((seq) => ({
+          ...ev(sessionId, seq),
+          data: { severity: 'info', message: `${'x'.repeat(200)}${seq}` },
+        })) as AnyEvent[],
+      );
+    writer.close(); // checkpoints the WAL into the file
+    const size = fs.statSync(file).size;
+    expect(size).toBeGreaterThan(1024 * 1024);
+    // Overwrite the middle half of the file (whole pages) with garbage, as a bad disk would.
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.alloc(size / 2, 0xa5), 0, size / 2, Math.floor(size / 4 / 4096) * 4096);
+    fs.closeSync(fd);
+
+    const log = newLog(file);
+    const corrupt = expect.objectContaining({
+      code: 'EVENTS_STORE_CORRUPT',
+      message: expect.stringMatching(/damaged \(SQLITE_CORRUPT.*\.recover/),
+      details: { path: file, sqliteCode: 'SQLITE_CORRUPT' },
+    });
+    expect(() => log.head('a')).toThrow(corrupt);
+    expect(() => log.read('b')).toThrow(corrupt);
+    expect(() => log.sessions()).toThrow(corrupt);
+    expect(() => log.append([ev('a', 3001)])).toThrow(corrupt);
+
+    const errors: EventsError[] = [];
+    const bus = new EventBus({ log, onError: (error) => errors.push(error) });
+    expect(() => bus.emit(notice('a', 1))).not.toThrow();
+    await bus.flush();
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'EVENTS_STORE_CORRUPT',
+        message: expect.stringMatching(/session a .*not stored.*damaged.*\.recover/),
+        details: { path: file, sqliteCode: 'SQLITE_CORRUPT', sessionId: 'a' },
+      }),
+    ]);
+  });
+
+  it('deleteSession deletes one session durably and returns the count; the bus starts it again at 1', async () => {
+    const file = dbFile();
+    const log = newLog(file);
+    const bus = new EventBus({ log });
+    for (let i = 0; i < 30; i++) bus.emit(notice(i % 3 === 0 ? 'keep' : 'drop', i));
+    expect(await bus.deleteSession('drop')).toBe(20);
+    expect(log.read('drop')).toEqual([]);
+    expect(log.head('drop')).toEqual({ seq: 0, ts: 0 });
+    expect(log.sessions()).toEqual(['keep']);
+    expect(log.deleteSession('nobody')).toBe(0);
+    expect(bus.emit(notice('drop', 99)).seq).toBe(1);
+    await bus.flush();
+    const reopened = newLog(file); // the delete was committed, not only cached
+    expect(seqs(reopened.read('drop'))).toEqual([1]);
+    expect(seqs(reopened.read('keep'))).toEqual(range(1, 10));
+    log.close();
+    expect(() => log.deleteSession('keep')).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
+  });
 });
