@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EventBus } from '../bus/event-bus.js';
+import { DEFAULT_MAX_EVENT_BYTES } from '../bus/fit-event-size.js';
 import type { EventsError } from '../errors/events-error.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import {
@@ -6,6 +8,7 @@ import {
   type ConnectEventStreamOptions,
   type FetchLike,
 } from './connect-event-stream.js';
+import { DEFAULT_MAX_SSE_BLOCK_CHARS } from './decode-sse.js';
 import { encodeSseEvent, encodeSseOpened, encodeSseRetry } from './encode-sse.js';
 import type { StreamOpenedData } from './transport-events.js';
 
@@ -260,5 +263,77 @@ describe('connectEventStream', () => {
     expect(() => connectEventStream('http://127.0.0.1:1/', { maxRetries: -1 })).toThrow(
       expect.objectContaining({ code: 'EVENTS_INVALID_OPTIONS' }),
     );
+  });
+
+  it('ends with EVENTS_EVENT_TOO_LARGE on a block over maxBlockChars instead of reconnecting for ever', async () => {
+    const big = { ...event(2), data: { messageId: 'm1', delta: 'x'.repeat(5000) } };
+    const server = scripted(() => sse(frames(1) + encodeSseEvent(big), 'close'));
+    const controller = new AbortController();
+    const guard = setTimeout(() => controller.abort(), 3000); // only reached if it loops
+    const result = await collect({ fetch: server.fetch, maxBlockChars: 4096, signal: controller.signal });
+    clearTimeout(guard);
+    expect(result.seqs).toEqual([1]);
+    expect(result.thrown).toMatchObject({
+      code: 'EVENTS_EVENT_TOO_LARGE',
+      retryable: false,
+      details: { limit: 4096, lastSeq: 1 },
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('the default block cap carries the largest event a default bus lets through', async () => {
+    expect(DEFAULT_MAX_SSE_BLOCK_CHARS).toBeGreaterThanOrEqual(DEFAULT_MAX_EVENT_BYTES + 64);
+    const bus = new EventBus({ onError: () => {} });
+    const huge = bus.emit({
+      type: 'message.delta',
+      sessionId: 's1',
+      runId: 'r1',
+      data: { messageId: 'm1', delta: 'x'.repeat(9 * 1024 * 1024) },
+    });
+    const server = scripted(() => sse(encodeSseEvent(huge), 'close'));
+    const result = await collect({ fetch: server.fetch, take: 1 });
+    expect(result.thrown).toBeUndefined();
+    expect(result.events).toEqual([huge]);
+  });
+
+  it('clamps a server retry: 0 and backs off while connections bring no event (no reconnect storm)', async () => {
+    const server = scripted(() => sse(encodeSseRetry(0), 'close'));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1000);
+    const result = await collect({ fetch: server.fetch, retryMs: 1000, signal: controller.signal });
+    expect(result.thrown).toBeUndefined();
+    // At least 250 ms, doubling: a handful of requests in a second, not hundreds.
+    expect(server.requests.length).toBeGreaterThanOrEqual(1);
+    expect(server.requests.length).toBeLessThanOrEqual(8);
+  });
+
+  it('clamps a huge server retry to maxRetryMs', async () => {
+    const server = scripted(
+      () => sse(encodeSseRetry(999_999_999) + frames(1), 'drop'),
+      () => sse(frames(2), 'close'),
+    );
+    const started = Date.now();
+    const result = await collect({ fetch: server.fetch, take: 2, minRetryMs: 10, maxRetryMs: 100 });
+    expect(result.seqs).toEqual([1, 2]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('backs off exponentially with jitter on consecutive failures', async () => {
+    const server = scripted(() => {
+      throw new TypeError('fetch failed');
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 600);
+    const times: number[] = [];
+    const fetch: FetchLike = (url, init) => {
+      times.push(performance.now());
+      return server.fetch(url, init);
+    };
+    await collect({ fetch, retryMs: 20, minRetryMs: 0, signal: controller.signal });
+    // 20 ms doubling (each jittered into its upper half): about 5 attempts in 600 ms; a fixed 20 ms would be ~30.
+    expect(times.length).toBeGreaterThanOrEqual(2);
+    expect(times.length).toBeLessThanOrEqual(8);
+    const gaps = times.slice(1).map((time, index) => time - times[index]!);
+    expect(gaps.at(-1)!).toBeGreaterThan(gaps[0]!);
   });
 });

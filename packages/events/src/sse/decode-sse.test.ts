@@ -162,4 +162,17 @@ describe('SseParser size limit', () => {
     const parser = new SseParser({ maxBlockChars: 100 });
     for (let i = 0; i < 50; i++) expect(parser.feed(`data: ${'x'.repeat(80)}\n\n`)).toHaveLength(1);
   });
+
+  it('returns the frames completed before an oversized block in the same chunk, then throws', () => {
+    const parser = new SseParser({ maxBlockChars: 100 });
+    const frames = parser.feed(`id: 1\ndata: ok\n\ndata: ${'x'.repeat(200)}\n\n`);
+    expect(frames).toEqual([{ id: '1', data: 'ok' }]);
+    expect(() => parser.feed('')).toThrow(
+      expect.objectContaining({
+        code: 'EVENTS_SSE_PROTOCOL',
+        details: expect.objectContaining({ limit: 100 }),
+      }),
+    );
+    expect(parser.feed('data: again\n\n')).toEqual([{ data: 'again' }]);
+  });
 });

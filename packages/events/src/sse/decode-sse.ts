@@ -55,6 +55,8 @@ export class SseParser {
   #id: string | undefined;
   #retry: number | undefined;
   #lastEventId = '';
+  /** A block-size error found after other frames of the same chunk completed; thrown by the next `feed`. */
+  #deferred: EventsError | undefined;
 
   /**
    * @param options.maxBlockChars - largest block (all its lines) accepted before
@@ -70,10 +72,29 @@ export class SseParser {
     return this.#lastEventId;
   }
 
-  /** Parses the next piece of text and returns the frames it completed, in order. */
+  /**
+   * Parses the next piece of text and returns the frames it completed, in
+   * order. When a block grows past the cap, the frames completed before it in
+   * the same chunk are still returned, and the next call throws.
+   */
   feed(chunk: string): SseFrame[] {
+    const deferred = this.#deferred;
+    if (deferred) {
+      this.#deferred = undefined;
+      throw deferred;
+    }
     const frames: SseFrame[] = [];
-    if (chunk.length === 0) return frames;
+    try {
+      this.#feed(chunk, frames);
+    } catch (error) {
+      if (frames.length === 0 || !(error instanceof EventsError)) throw error;
+      this.#deferred = error;
+    }
+    return frames;
+  }
+
+  #feed(chunk: string, frames: SseFrame[]): void {
+    if (chunk.length === 0) return;
     let pos = 0;
     if (!this.#started) {
       this.#started = true;
@@ -103,11 +124,11 @@ export class SseParser {
       }
       this.#line(line, frames);
     }
-    return frames;
   }
 
   /** Forgets any unterminated line or block (the stream ended or was replaced); keeps `lastEventId`. */
   reset(): void {
+    this.#deferred = undefined;
     this.#partial = '';
     this.#started = false;
     this.#skipLeadingLf = false;
@@ -202,6 +223,7 @@ export async function* decodeSseStream(
       if (result.done) {
         done = true;
         yield* parser.feed(decoder.decode());
+        parser.feed(''); // throws a block-size error found in the last chunk
         return;
       }
       yield* parser.feed(decoder.decode(result.value, { stream: true }));
