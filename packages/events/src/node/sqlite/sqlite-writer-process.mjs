@@ -4,7 +4,9 @@
 // child → {ready, head} once the file is open; parent → 'go'; child appends
 // `count` events to `sessionId` in batches of `batch` (each continuing the
 // head it read at start; `optimistic` re-reads it and retries on conflict)
-// and answers {done, appended[, conflicts]} or {failed, code}.
+// and answers {done, appended[, conflicts]} or {failed, code}. Mode `crash`
+// never ends: it emits bursts through a bus and, after each `flush()`
+// resolved, acknowledges {ack: lastSeq}, until the parent kills it.
 import { EventBus } from '../../bus/event-bus.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
 
@@ -68,8 +70,24 @@ async function viaBus() {
   return count;
 }
 
+// Bursts of 1..batch events, each acknowledged only once the bus says it is
+// stored. The head is read at 'go' (not at start), so the parent can start
+// the next writer while the current one still runs.
+async function crashLoop() {
+  process.send({ started: true, head: log.head(sessionId).seq });
+  const bus = new EventBus({ log, onError: (error) => process.send({ failed: true, code: error.code, message: error.message }) });
+  for (let i = 0; ; i++) {
+    const size = 1 + Math.floor(Math.random() * batch);
+    let last;
+    for (let j = 0; j < size; j++) last = bus.emit(draft(`${i}.${j}`));
+    await bus.flush();
+    process.send({ ack: last.seq });
+  }
+}
+
 process.send({ ready: true, head });
 process.once('message', async () => {
+  if (mode === 'crash') return void crashLoop();
   try {
     if (mode === 'optimistic') process.send({ done: true, ...(await optimistic()) });
     else
