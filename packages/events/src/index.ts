@@ -56,6 +56,7 @@ export type { SequenceHead } from './sequencer/session-sequencer.js';
 export { EventBus } from './bus/event-bus.js';
 export type { EventBusOptions } from './bus/event-bus-options.js';
 export type { OverflowPolicy } from './bus/sink-queue.js';
+export { DEFAULT_MAX_EVENT_BYTES, TRUNCATION_META_KEY } from './bus/fit-event-size.js';
 
 export type { EventSink } from './sinks/event-sink.js';
 export { MultiSink } from './sinks/multi-sink.js';
@@ -83,7 +84,7 @@ export {
 export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
 export { createSseStream } from './sse/create-sse-stream.js';
 export type { CreateSseStreamOptions } from './sse/create-sse-stream.js';
-export { SseParser, decodeSseStream } from './sse/decode-sse.js';
+export { DEFAULT_MAX_SSE_BLOCK_CHARS, SseParser, decodeSseStream } from './sse/decode-sse.js';
 export type { SseFrame } from './sse/decode-sse.js';
 export { createResumableEventStream, parseLastEventId } from './sse/resume-sse.js';
 export type { ResumableEventStreamOptions } from './sse/resume-sse.js';

@@ -330,7 +330,9 @@ describe('EventBus', () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({
       code: 'EVENTS_SINK_FAILED',
-      message: expect.stringMatching(/^Sink sinks\[0\] \(broken-file\) failed on seq 1 .*disk full/),
+      message: expect.stringMatching(
+        /^Sink sinks\[0\] \(broken-file\) failed on seq 1 .*disk full/,
+      ),
     });
     now = 1000;
     bus.emit(delta('s', 'next second'));
@@ -373,7 +375,9 @@ describe('EventBus', () => {
     expect(errors.find((e) => e.code === 'EVENTS_FLUSH_TIMEOUT')).toMatchObject({
       details: { stuck: ['of session s (hung-socket)'], timeoutMs: 50 },
     });
-    expect(() => bus.emit(delta('s', 'x'))).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
+    expect(() => bus.emit(delta('s', 'x'))).toThrow(
+      expect.objectContaining({ code: 'EVENTS_CLOSED' }),
+    );
   });
 
   it('flush gives up on a log whose append never settles, naming the log', async () => {
@@ -414,24 +418,24 @@ describe('EventBus', () => {
     const errors: EventsError[] = [];
     const bus = new EventBus({ log, onError: (e) => errors.push(e) });
     const image = 'A'.repeat(9 * 1024 * 1024); // a 9 MiB base64 image part
-    const draft = {
+    const parts = [
+      { type: 'text' as const, text: 'look' },
+      { type: 'image' as const, mediaType: 'image/png', data: image },
+    ];
+    const event = bus.emit({
       type: 'user.message',
       sessionId: 's',
       runId: 'r',
-      data: {
-        messageId: 'm',
-        parts: [
-          { type: 'text', text: 'look' },
-          { type: 'image', mediaType: 'image/png', data: image },
-        ],
-      },
-    } as const;
-    const event = bus.emit(draft);
-    expect(draft.data.parts[1].data).toHaveLength(image.length); // the caller's draft is untouched
+      data: { messageId: 'm', parts },
+    });
+    expect(parts[1]!.data).toHaveLength(image.length); // the caller's draft is untouched
     const bytes = new TextEncoder().encode(JSON.stringify(event)).length;
     expect(bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(bytes).toBeGreaterThan(4 * 1024 * 1024 - 4096);
-    const marker = event.meta?.['switchboard.truncated'] as Record<string, number>;
+    const marker = event.meta?.['switchboard.truncated'] as {
+      originalBytes: number;
+      keptBytes: number;
+    };
     expect(marker).toEqual({
       originalBytes: expect.any(Number),
       keptBytes: expect.any(Number),
@@ -439,7 +443,9 @@ describe('EventBus', () => {
     });
     expect(marker.originalBytes).toBeGreaterThan(image.length);
     expect(bytes - marker.keptBytes).toBeLessThan(200); // measured before the marker was added
-    expect(event.data.parts[0]).toEqual({ type: 'text', text: 'look' });
+    expect(event.data).toMatchObject({
+      parts: [{ type: 'text', text: 'look' }, { type: 'image' }],
+    });
     await bus.flush();
     expect(log.read('s')).toEqual([event]);
     expect(errors).toEqual([

@@ -88,9 +88,10 @@ export class EventBus {
     }
     const fit = fitEventSize(draft, this.#maxEventBytes);
     const sequencer = this.#sequencer(draft.sessionId);
-    if (fit.kind === 'too-large' || sequencer.refused) {
+    if (fit.kind === 'too-large' || !sequencer) {
       if (fit.kind === 'too-large') this.#report(tooLarge(draft, fit.bytes, this.#maxEventBytes));
-      return new SessionSequencer(draft.sessionId, sequencer.head, this.#now).stamp(draft);
+      // Stamped by a copy, so the number is not used up: the next event takes it.
+      return new SessionSequencer(draft.sessionId, sequencer?.head, this.#now).stamp(draft);
     }
     if (fit.kind === 'truncated') {
       this.#report(
@@ -109,7 +110,7 @@ export class EventBus {
         }),
       );
     }
-    const event = sequencer.sequencer.stamp(fit.draft as EventDraft<T>);
+    const event = sequencer.stamp(fit.draft);
     this.#pending.push(event);
     if (!this.#scheduled) {
       this.#scheduled = true;
@@ -253,14 +254,14 @@ export class EventBus {
   }
 
   /**
-   * The session's sequencer, created from the log's head on first use.
-   * `refused` when the log cannot tell the head (the failure is reported):
+   * The session's sequencer, created from the log's head on first use, or
+   * undefined when the log cannot tell the head (the failure is reported):
    * stamping would guess a number, so the event is not stored.
    */
-  #sequencer(sessionId: string): { sequencer: SessionSequencer; refused: boolean; head: SequenceHead } {
+  #sequencer(sessionId: string): SessionSequencer | undefined {
     this.#forgotten.delete(sessionId);
     let sequencer = this.#sequencers.get(sessionId);
-    if (sequencer) return { sequencer, refused: false, head: sequencer.head };
+    if (sequencer) return sequencer;
     let head: SequenceHead | Promise<SequenceHead>;
     try {
       head = this.#log?.head(sessionId) ?? { seq: 0, ts: 0 };
@@ -275,8 +276,7 @@ export class EventBus {
           cause: error,
         }),
       );
-      const unknown = { seq: 0, ts: 0 };
-      return { sequencer: new SessionSequencer(sessionId, unknown, this.#now), refused: true, head: unknown };
+      return undefined;
     }
     if (head instanceof Promise) {
       throw new EventsError({
@@ -286,7 +286,7 @@ export class EventBus {
     }
     sequencer = new SessionSequencer(sessionId, head, this.#now);
     this.#sequencers.set(sessionId, sequencer);
-    return { sequencer, refused: false, head };
+    return sequencer;
   }
 
   async #deliver(): Promise<void> {
@@ -330,16 +330,15 @@ export class EventBus {
     for (const event of batch)
       if (!firstBySession.has(event.sessionId)) firstBySession.set(event.sessionId, event);
     const sessions = [...firstBySession.keys()];
-    const read = sessions.map((sessionId) => this.#readHead(sessionId));
-    // A synchronous log is answered at once, so no emit can slip in between.
-    const heads = read.some((head) => head instanceof Promise) ? await Promise.all(read) : read;
+    const read = this.#readHeads(sessions);
+    const heads = Array.isArray(read) ? read : await read; // `await` alone would yield even for an array
     const affected = new Set(sessions);
     const discardedLater = this.#pending.filter((event) => affected.has(event.sessionId)).length;
     this.#pending = this.#pending.filter((event) => !affected.has(event.sessionId));
     const resumedAt: Record<string, number> = {};
     sessions.forEach((sessionId, index) => {
       const first = firstBySession.get(sessionId)!;
-      const head = (heads[index] as SequenceHead | undefined) ?? { seq: first.seq - 1, ts: first.ts };
+      const head = heads[index] ?? { seq: first.seq - 1, ts: first.ts };
       resumedAt[sessionId] = head.seq;
       this.#sequencers.set(sessionId, new SessionSequencer(sessionId, head, this.#now));
     });
@@ -365,14 +364,32 @@ export class EventBus {
     );
   }
 
-  /** The log's head of a session, or undefined when the log cannot answer. */
-  #readHead(sessionId: string): SequenceHead | undefined | Promise<SequenceHead | undefined> {
-    try {
-      const head = this.#log!.head(sessionId);
-      return head instanceof Promise ? head.catch(() => undefined) : head;
-    } catch {
-      return undefined;
-    }
+  /**
+   * The log's heads of `sessions` (undefined where the log cannot answer).
+   * A synchronous log is answered without awaiting, so no emit can slip in
+   * between the refusal and the resync.
+   */
+  #readHeads(
+    sessions: readonly string[],
+  ): (SequenceHead | undefined)[] | Promise<(SequenceHead | undefined)[]> {
+    const heads: (SequenceHead | undefined)[] = [];
+    const pending: Promise<void>[] = [];
+    sessions.forEach((sessionId, index) => {
+      try {
+        const head = this.#log!.head(sessionId);
+        if (head instanceof Promise) {
+          pending.push(
+            head.then(
+              (value) => void (heads[index] = value),
+              () => {},
+            ),
+          );
+        } else heads[index] = head;
+      } catch {
+        heads[index] = undefined;
+      }
+    });
+    return pending.length === 0 ? heads : Promise.all(pending).then(() => heads);
   }
 
   #publish(event: AnyEvent): void {

@@ -18,9 +18,15 @@ const MAX_CUTS = 64;
 export const TRUNCATION_META_KEY = 'switchboard.truncated';
 
 /** What {@link fitEventSize} decided. */
-export type FitResult =
-  | { kind: 'fits'; draft: EventDraft }
-  | { kind: 'truncated'; draft: EventDraft; originalBytes: number; keptBytes: number; paths: string[] }
+export type FitResult<D extends EventDraft> =
+  | { kind: 'fits'; draft: D }
+  | {
+      kind: 'truncated';
+      draft: D;
+      originalBytes: number;
+      keptBytes: number;
+      paths: string[];
+    }
   | { kind: 'too-large'; bytes: number };
 
 /**
@@ -32,7 +38,7 @@ export type FitResult =
  * is not in long strings cannot be shrunk and is `too-large`. A draft that
  * cannot be serialised at all is waved through: the log reports that.
  */
-export function fitEventSize(draft: EventDraft, maxBytes: number): FitResult {
+export function fitEventSize<D extends EventDraft>(draft: D, maxBytes: number): FitResult<D> {
   const budget = maxBytes - STAMP_ALLOWANCE;
   if (upperBoundBytes(draft, budget, 0) <= budget) return { kind: 'fits', draft };
   const originalBytes = serialisedBytes(draft);
@@ -40,7 +46,7 @@ export function fitEventSize(draft: EventDraft, maxBytes: number): FitResult {
   // Only the slow path copies: the caller's draft is never changed.
   const data = JSON.parse(JSON.stringify(draft.data)) as Record<string, unknown>;
   const meta: Record<string, unknown> = { ...draft.meta };
-  const copy = { ...draft, data, meta } as EventDraft;
+  const copy: D = { ...draft, data, meta };
   const leaves = stringLeaves(data, 'data');
   const paths: string[] = [];
   let bytes = originalBytes;
@@ -95,7 +101,7 @@ function utf8Length(text: string): number {
  */
 function upperBoundBytes(value: unknown, budget: number, depth: number): number {
   if (typeof value === 'string') return value.length * 6 + 2;
-  if (value === null || typeof value !== 'object') return 24;
+  if (value == null || typeof value !== 'object') return 24;
   if (depth > 64) return Infinity; // measure exactly instead
   let total = 2;
   if (Array.isArray(value)) {
@@ -107,7 +113,9 @@ function upperBoundBytes(value: unknown, budget: number, depth: number): number 
   }
   for (const key in value) {
     total +=
-      key.length * 6 + 4 + upperBoundBytes((value as Record<string, unknown>)[key], budget, depth + 1);
+      key.length * 6 +
+      4 +
+      upperBoundBytes((value as Record<string, unknown>)[key], budget, depth + 1);
     if (total > budget) return total;
   }
   return total;
@@ -122,7 +130,7 @@ interface StringLeaf {
 function stringLeaves(root: unknown, rootPath: string): StringLeaf[] {
   const leaves: StringLeaf[] = [];
   const visit = (node: unknown, path: string) => {
-    if (node === null || typeof node !== 'object') return;
+    if (node == null || typeof node !== 'object') return;
     const record = node as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const child = record[key];

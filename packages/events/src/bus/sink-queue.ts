@@ -153,7 +153,12 @@ export class SinkQueue {
       : new EventsError({
           code: 'EVENTS_SINK_FAILED',
           message: `Sink ${this.label} failed on seq ${event.seq} (${event.type}): ${(error as Error)?.message ?? String(error)}`,
-          details: { sink: this.label, sessionId: event.sessionId, seq: event.seq, type: event.type },
+          details: {
+            sink: this.label,
+            sessionId: event.sessionId,
+            seq: event.seq,
+            type: event.type,
+          },
           cause: error,
         });
     if (this.#now() - this.#lastFailureReportAt < SINK_REPORT_INTERVAL_MS) {

@@ -270,7 +270,11 @@ describe('connectEventStream', () => {
     const server = scripted(() => sse(frames(1) + encodeSseEvent(big), 'close'));
     const controller = new AbortController();
     const guard = setTimeout(() => controller.abort(), 3000); // only reached if it loops
-    const result = await collect({ fetch: server.fetch, maxBlockChars: 4096, signal: controller.signal });
+    const result = await collect({
+      fetch: server.fetch,
+      maxBlockChars: 4096,
+      signal: controller.signal,
+    });
     clearTimeout(guard);
     expect(result.seqs).toEqual([1]);
     expect(result.thrown).toMatchObject({

@@ -447,7 +447,7 @@ describe('SqliteEventLog', () => {
         range(1, 3000).map((seq) => ({
           ...ev(sessionId, seq),
           data: { severity: 'info', message: `${'x'.repeat(200)}${seq}` },
-        })) as AnyEvent[],
+        })),
       );
     writer.close(); // checkpoints the WAL into the file
     const size = fs.statSync(file).size;
@@ -497,6 +497,8 @@ describe('SqliteEventLog', () => {
     expect(seqs(reopened.read('drop'))).toEqual([1]);
     expect(seqs(reopened.read('keep'))).toEqual(range(1, 10));
     log.close();
-    expect(() => log.deleteSession('keep')).toThrow(expect.objectContaining({ code: 'EVENTS_CLOSED' }));
+    expect(() => log.deleteSession('keep')).toThrow(
+      expect.objectContaining({ code: 'EVENTS_CLOSED' }),
+    );
   });
 });

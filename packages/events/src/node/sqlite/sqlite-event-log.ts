@@ -191,9 +191,8 @@ export class SqliteEventLog implements EventLog {
    */
   deleteSession(sessionId: string): number {
     this.#assertOpen();
-    return this.#query(
-      `delete session ${sessionId}`,
-      () => this.#db.transaction(() => this.#deleteStmt.run(sessionId).changes).immediate(),
+    return this.#query(`delete session ${sessionId}`, () =>
+      this.#db.transaction(() => this.#deleteStmt.run(sessionId).changes).immediate(),
     );
   }
 

@@ -75,7 +75,10 @@ async function viaBus() {
 // the next writer while the current one still runs.
 async function crashLoop() {
   process.send({ started: true, head: log.head(sessionId).seq });
-  const bus = new EventBus({ log, onError: (error) => process.send({ failed: true, code: error.code, message: error.message }) });
+  const bus = new EventBus({
+    log,
+    onError: (error) => process.send({ failed: true, code: error.code, message: error.message }),
+  });
   for (let i = 0; ; i++) {
     const size = 1 + Math.floor(Math.random() * batch);
     let last;
