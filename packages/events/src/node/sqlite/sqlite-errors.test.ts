@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { EventsError } from '../../errors/events-error.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
-import { toSqliteAppendError, toSqliteOpenError } from './sqlite-errors.js';
+import { toSqliteAppendError, toSqliteOpenError, toSqliteReadError } from './sqlite-errors.js';
 
 const events = [
   { v: 1, type: 'notice', seq: 1, ts: 1, sessionId: 'a', data: {} },
@@ -80,5 +80,27 @@ describe('toSqliteOpenError', () => {
     });
     const newer = new EventsError({ code: 'EVENTS_UNSUPPORTED_VERSION', message: 'newer' });
     expect(toSqliteOpenError(newer, 'x')).toBe(newer);
+  });
+});
+
+describe('toSqliteReadError', () => {
+  it('maps a damaged file to EVENTS_STORE_CORRUPT with the path, other SQLite failures to EVENTS_LOG_READ_FAILED', () => {
+    const corrupt = new Database.SqliteError('database disk image is malformed', 'SQLITE_CORRUPT');
+    expect(toSqliteReadError(corrupt, '/x/events.db', 'read session s')).toMatchObject({
+      code: 'EVENTS_STORE_CORRUPT',
+      message: expect.stringMatching(
+        /\/x\/events\.db is damaged .*could not read session s.*\.recover/,
+      ),
+      details: { path: '/x/events.db', sqliteCode: 'SQLITE_CORRUPT' },
+      cause: corrupt,
+    });
+    const io = new Database.SqliteError('disk I/O error', 'SQLITE_IOERR_READ');
+    expect(toSqliteReadError(io, '/x/events.db', 'list sessions')).toMatchObject({
+      code: 'EVENTS_LOG_READ_FAILED',
+      retryable: false,
+      details: { path: '/x/events.db', sqliteCode: 'SQLITE_IOERR_READ' },
+    });
+    const coded = new EventsError({ code: 'EVENTS_STORE_CORRUPT', message: 'bad row' });
+    expect(toSqliteReadError(coded, 'x', 'read')).toBe(coded);
   });
 });
