@@ -3,15 +3,50 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteEventLog } from './sqlite-event-log.js';
 
 const packageDir = fileURLToPath(new URL('../../..', import.meta.url));
-const writerScript = fileURLToPath(new URL('./sqlite-writer-process.mjs', import.meta.url));
+const srcDir = fileURLToPath(new URL('../..', import.meta.url));
 
 const dirs: string[] = [];
-afterEach(() => {
+afterAll(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * A plain-JavaScript copy of the package source (type-stripped with
+ * TypeScript's transpiler, nothing bundled), so the 20 writers start with
+ * plain `node`: loading them through tsx costs several times the CPU per
+ * process, which a loaded CI machine feels. It lives under the package's
+ * `node_modules/.cache` so `zod` and `better-sqlite3` resolve as usual.
+ */
+function transpileSource(): string {
+  const cache = path.join(packageDir, 'node_modules', '.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const out = fs.mkdtempSync(path.join(cache, 'sqlite-crash-'));
+  dirs.push(out);
+  for (const file of fs.readdirSync(srcDir, { recursive: true, encoding: 'utf8' })) {
+    const from = path.join(srcDir, file);
+    const to = path.join(out, file);
+    if (file.endsWith('.test.ts') || !/\.(ts|mjs)$/.test(file)) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    if (file.endsWith('.mjs')) {
+      fs.copyFileSync(from, to);
+      continue;
+    }
+    const { outputText } = ts.transpileModule(fs.readFileSync(from, 'utf8'), {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    });
+    fs.writeFileSync(to.replace(/\.ts$/, '.js'), outputText);
+  }
+  return path.join(out, 'node', 'sqlite', 'sqlite-writer-process.mjs');
+}
+
+let writerScript = '';
+beforeAll(() => {
+  writerScript = transpileSource();
 });
 
 type WriterMessage =
@@ -21,8 +56,8 @@ type WriterMessage =
   | { failed: true; code: string };
 
 /**
- * One writer process in `crash` mode. Started ahead of time (loading
- * TypeScript takes a while); `run` releases it: it reads the stored head,
+ * One writer process in `crash` mode. Started ahead of time (loading takes a
+ * while on a busy machine); `run` releases it: it reads the stored head,
  * emits bursts through an EventBus into the SQLite file and acknowledges each
  * burst after `flush()` resolved. It is SIGKILLed once it has acknowledged
  * `acksBeforeKill` bursts, plus a random few milliseconds, so the kill lands
@@ -32,7 +67,7 @@ function startWriter(dbPath: string, writer: string) {
   const child = fork(
     writerScript,
     [JSON.stringify({ dbPath, sessionId: 'crash', count: 0, batch: 40, mode: 'crash', writer })],
-    { cwd: packageDir, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
+    { cwd: packageDir, execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -74,7 +109,7 @@ function startWriter(dbPath: string, writer: string) {
 
 describe('SqliteEventLog under SIGKILL', () => {
   it('keeps every acknowledged event, a contiguous sequence, and lets the next writer continue, across 20 kills', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-crash-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-crash-db-'));
     dirs.push(dir);
     const dbPath = path.join(dir, 'events.db');
     new SqliteEventLog({ path: dbPath }).close();
