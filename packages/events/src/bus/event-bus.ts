@@ -259,7 +259,8 @@ export class EventBus {
    * stamping would guess a number, so the event is not stored.
    */
   #sequencer(sessionId: string): SessionSequencer | undefined {
-    this.#forgotten.delete(sessionId);
+    // Emitting again un-forgets a session whose forgetting waited for the log.
+    if (this.#forgotten.size > 0) this.#forgotten.delete(sessionId);
     let sequencer = this.#sequencers.get(sessionId);
     if (sequencer) return sequencer;
     let head: SequenceHead | Promise<SequenceHead>;
