@@ -152,7 +152,10 @@ describe('SSE over a real HTTP connection', () => {
     // The producer kept going while nobody was connected, and emit never blocked.
     expect(emittedAtDrop).toBeLessThan(total);
     expect(emittedAtReconnect).toBeGreaterThan(emittedAtDrop);
-    expect(state.maxEmitMs).toBeLessThan(50);
+    // An emit that waited for the client would last until the reconnect (the
+    // server's retry: 20, clamped to the client's 250 ms minimum); the margin
+    // below that is for a loaded machine.
+    expect(state.maxEmitMs).toBeLessThan(200);
   });
 
   it('resumes a previous visit from its stored cursor, even if the first connection drops at once', async () => {

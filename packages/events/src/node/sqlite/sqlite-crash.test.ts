@@ -16,38 +16,48 @@ afterAll(() => {
 });
 
 /**
- * A plain-JavaScript copy of the package source (type-stripped with
- * TypeScript's transpiler, nothing bundled), so the 20 writers start with
- * plain `node`: loading them through tsx costs several times the CPU per
- * process, which a loaded CI machine feels. It lives under the package's
- * `node_modules/.cache` so `zod` and `better-sqlite3` resolve as usual.
+ * A plain-JavaScript copy of the writer and the modules it imports
+ * (type-stripped with TypeScript's transpiler, nothing bundled), so the 20
+ * writers start with plain `node`: loading them through tsx costs several
+ * times the CPU per process, which a loaded CI machine feels. It lives under
+ * the package's `node_modules/.cache` so `zod` and `better-sqlite3` resolve
+ * as usual.
  */
-function transpileSource(): string {
+function transpileWriter(): string {
   const cache = path.join(packageDir, 'node_modules', '.cache');
   fs.mkdirSync(cache, { recursive: true });
   const out = fs.mkdtempSync(path.join(cache, 'sqlite-crash-'));
   dirs.push(out);
-  for (const file of fs.readdirSync(srcDir, { recursive: true, encoding: 'utf8' })) {
-    const from = path.join(srcDir, file);
-    const to = path.join(out, file);
-    if (file.endsWith('.test.ts') || !/\.(ts|mjs)$/.test(file)) continue;
-    fs.mkdirSync(path.dirname(to), { recursive: true });
-    if (file.endsWith('.mjs')) {
-      fs.copyFileSync(from, to);
-      continue;
+  const entry = path.join('node', 'sqlite', 'sqlite-writer-process.mjs');
+  const todo = [entry];
+  const done = new Set<string>();
+  for (let file = todo.pop(); file !== undefined; file = todo.pop()) {
+    if (done.has(file)) continue;
+    done.add(file);
+    const source = path.join(srcDir, file.replace(/\.js$/, '.ts'));
+    const text = fs.readFileSync(source, 'utf8');
+    // Relative imports only (`import … from './x.js'`, `export … from '../y.js'`); packages resolve from node_modules.
+    for (const [, specifier] of text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+      todo.push(path.join(path.dirname(file), specifier!));
     }
-    const { outputText } = ts.transpileModule(fs.readFileSync(from, 'utf8'), {
-      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-    });
-    fs.writeFileSync(to.replace(/\.ts$/, '.js'), outputText);
+    const target = path.join(out, file);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(
+      target,
+      file.endsWith('.mjs')
+        ? text
+        : ts.transpileModule(text, {
+            compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+          }).outputText,
+    );
   }
-  return path.join(out, 'node', 'sqlite', 'sqlite-writer-process.mjs');
+  return path.join(out, entry);
 }
 
 let writerScript = '';
 beforeAll(() => {
-  writerScript = transpileSource();
-});
+  writerScript = transpileWriter();
+}, 60_000);
 
 type WriterMessage =
   | { ready: true }
