@@ -29,6 +29,15 @@ if (existsSync('test-results/boundaries.json')) {
     `dependency boundaries: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
   );
 }
+if (existsSync('test-results/pack-install.json')) {
+  const report = JSON.parse(readFileSync('test-results/pack-install.json', 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests;
+  perProject.push(
+    `pack and install: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests} known gaps`,
+  );
+}
 console.log(perProject.join('\n'));
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (passed + failed === 0) {
