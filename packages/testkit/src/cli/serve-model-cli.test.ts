@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,16 +12,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(args: string[]) {
   const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, stderr: () => stderr };
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Runs the bin to completion. */
+async function finish(args: string[]) {
+  const { exited, stdout, stderr } = run(args);
+  const code = await exited;
+  return { code, stdout: stdout(), stderr: stderr() };
+}
+
+function scriptFile(name: string, content: unknown): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, JSON.stringify(content));
+  return file;
 }
 
 describe('switchboard-testkit serve-model (the published bin, in its own process)', () => {
   it('serves a script file to a real provider and stops on SIGTERM', async () => {
-    const script = path.join(dir, 'script.json');
-    writeFileSync(script, JSON.stringify({ turns: [{ text: ['Hi ', 'there'] }], loop: true }));
+    const script = scriptFile('script.json', { turns: [{ text: ['Hi ', 'there'] }], loop: true });
     const { child, exited } = run(['serve-model', '--script', script, '--port', '0']);
     const firstLine = await new Promise<string>((resolve) =>
       createInterface({ input: child.stdout }).once('line', resolve),
@@ -39,19 +55,89 @@ describe('switchboard-testkit serve-model (the published bin, in its own process
     expect(await exited).toBe(0);
   });
 
-  it('exits 1 with a clear message for a bad script or bad arguments', async () => {
-    const bad = path.join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify([{ text: 5 }]));
-    const invalid = run(['serve-model', '--script', bad]);
-    expect(await invalid.exited).toBe(1);
-    expect(invalid.stderr()).toContain('Invalid script');
+  it('exits 1 naming every unknown or malformed key of a script, at any depth', async () => {
+    const typo = await finish(['serve-model', '--script', scriptFile('typo.json', [{ txt: 1 }])]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('Invalid script');
+    expect(typo.stderr).toContain('[0]: unknown key "txt"');
+    expect(typo.stderr).toContain('A turn takes text, reasoning, toolCalls');
 
-    const missing = run(['serve-model']);
-    expect(await missing.exited).toBe(1);
-    expect(missing.stderr()).toContain('--script is required');
+    const nested = await finish([
+      'serve-model',
+      '--script',
+      scriptFile('nested.json', {
+        turns: [{ text: 'ok' }, { usage: { inputTokens: 1, outputTokens: 2, total: 3 } }],
+        lop: true,
+      }),
+    ]);
+    expect(nested.code).toBe(1);
+    expect(nested.stderr).toContain('turns[1].usage: unknown key "total"');
+    expect(nested.stderr).toContain('the script: unknown key "lop"');
 
-    const unknown = run(['serve-everything']);
-    expect(await unknown.exited).toBe(1);
-    expect(unknown.stderr()).toContain('Unknown command');
+    const wrongType = await finish([
+      'serve-model',
+      '--script',
+      scriptFile('bad.json', [{ text: 5 }]),
+    ]);
+    expect(wrongType.code).toBe(1);
+    expect(wrongType.stderr).toContain('[0].text: expected string or array');
+
+    const notJson = await finish(['serve-model', '--script', path.join(dir, 'missing.json')]);
+    expect(notJson.code).toBe(1);
+    expect(notJson.stderr).toContain('Cannot read script');
+  });
+
+  it('prints help and the version on stdout with exit 0', async () => {
+    const help = await finish(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: switchboard-testkit <command>');
+    expect(help.stdout).toContain('serve-model');
+    expect(help.stderr).toBe('');
+
+    const commandHelp = await finish(['serve-model', '--help']);
+    expect(commandHelp.code).toBe(0);
+    expect(commandHelp.stdout).toContain('--script <file.json>');
+    expect(commandHelp.stdout).toContain('--api-key <key>');
+
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    for (const flag of ['--version', '-v']) {
+      const printed = await finish([flag]);
+      expect(printed.code).toBe(0);
+      expect(printed.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('exits 2 on usage errors, naming each bad flag', async () => {
+    const bad = await finish(['serve-model', '--scrpit', 'x.json', '--prot', '1', '--api-key']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown option --scrpit');
+    expect(bad.stderr).toContain('unexpected argument "x.json"');
+    expect(bad.stderr).toContain('unknown option --prot');
+    expect(bad.stderr).toContain('option --api-key needs a value');
+    expect(bad.stderr).toContain('option --script is required');
+    expect(bad.stderr).toContain('switchboard-testkit serve-model --help');
+    expect(bad.stdout).toBe('');
+
+    const port = await finish(['serve-model', '--script', 's.json', '--port=80x']);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain('option --port must be a whole number 0-65535, got "80x"');
+
+    const range = await finish(['serve-model', '--script', 's.json', '--port', '70000']);
+    expect(range.code).toBe(2);
+    expect(range.stderr).toContain('option --port must be 0-65535, got 70000');
+
+    const unknown = await finish(['serve-everything']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "serve-everything"');
+
+    const unknownFlag = await finish(['--verbose']);
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toContain('unknown option --verbose');
+
+    const none = await finish([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: switchboard-testkit <command>');
   });
 });

@@ -10,8 +10,45 @@ import { startModelServer, type ModelServer } from '../model-server/start-model-
  */
 export const scriptFileSchema = z.union([
   z.array(scriptedTurnSchema),
-  z.object({ turns: z.array(scriptedTurnSchema).min(1), loop: z.boolean().default(false) }),
+  z.strictObject({
+    turns: z.array(scriptedTurnSchema).min(1),
+    loop: z.boolean().default(false),
+  }),
 ]);
+
+const [turnListSchema, turnFileSchema] = scriptFileSchema.options;
+
+/** `[0, 'usage', 'inputTokens']` → `[0].usage.inputTokens`; the root is `the script`. */
+function where(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the script';
+  return path
+    .map((part, index) =>
+      typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`,
+    )
+    .join('');
+}
+
+/** What a problem says, in words (a union lists the types it accepts instead of "Invalid input"). */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+  }
+  if (issue.code === 'invalid_union') {
+    const expected = issue.errors.flatMap((branch) =>
+      branch.flatMap((inner) =>
+        inner.code === 'invalid_type' && inner.path.length === 0 ? [inner.expected] : [],
+      ),
+    );
+    if (expected.length > 0) return `expected ${[...new Set(expected)].join(' or ')}`;
+  }
+  return issue.message;
+}
+
+/** One line per problem: where it is and what is wrong. */
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((issue) => `  ${where(issue.path)}: ${describeIssue(issue)}`).join('\n');
+}
 
 /** Reads and validates a script file; a bad file names its first problem. */
 export async function readScriptFile(
@@ -23,14 +60,29 @@ export async function readScriptFile(
   } catch (error) {
     throw new Error(`Cannot read script ${file}: ${(error as Error).message}`, { cause: error });
   }
-  const parsed = scriptFileSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  // Parsed against the one shape the file has, so problems name the turn and
+  // key rather than "matches neither a list nor an object".
+  if (Array.isArray(value)) {
+    const parsed = turnListSchema.safeParse(value);
+    if (parsed.success) return { turns: parsed.data, loop: false };
+    throw invalidScript(file, parsed.error.issues);
+  }
+  const parsed = turnFileSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  if (typeof value !== 'object' || value == null) {
     throw new Error(
-      `Invalid script ${file}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      `Invalid script ${file}: expected a JSON array of turns or {"turns": [...], "loop": true}.`,
     );
   }
-  return Array.isArray(parsed.data) ? { turns: parsed.data, loop: false } : parsed.data;
+  throw invalidScript(file, parsed.error.issues);
+}
+
+function invalidScript(file: string, issues: readonly z.core.$ZodIssue[]): Error {
+  const unknownKeys = issues.some((issue) => issue.code === 'unrecognized_keys');
+  return new Error(
+    `Invalid script ${file}:\n${describeIssues(issues)}` +
+      (unknownKeys ? `\nA turn takes ${Object.keys(scriptedTurnSchema.shape).join(', ')}.` : ''),
+  );
 }
 
 /** Starts the model server for a script file (what `switchboard-testkit serve-model` runs). */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** One scripted model answer. A JSON-friendly shape, so scripts can live in files. */
-export const scriptedTurnSchema = z.object({
+/**
+ * One scripted model answer. A JSON-friendly shape, so scripts can live in
+ * files. Strict at every level: a misspelt key (`txt`) is an error naming it,
+ * not a turn that silently answers with nothing.
+ */
+export const scriptedTurnSchema = z.strictObject({
   /** Answer text, whole or as chunks (each chunk is one streamed delta). */
   text: z.union([z.string(), z.array(z.string())]).optional(),
   /** Reasoning (OpenAI-compatible `reasoning_content`), whole or as chunks. */
@@ -9,7 +13,7 @@ export const scriptedTurnSchema = z.object({
   /** Tool calls; `args` may be a raw string (e.g. malformed JSON on purpose). Streamed in 3 fragments. */
   toolCalls: z
     .array(
-      z.object({
+      z.strictObject({
         id: z.string(),
         name: z.string(),
         args: z.union([z.string(), z.record(z.string(), z.unknown())]),
@@ -20,7 +24,7 @@ export const scriptedTurnSchema = z.object({
   finishReason: z.string().optional(),
   /** Token usage, sent only when the request asks for it (`stream_options.include_usage`). */
   usage: z
-    .object({
+    .strictObject({
       inputTokens: z.number().int().nonnegative(),
       outputTokens: z.number().int().nonnegative(),
       cachedInputTokens: z.number().int().nonnegative().optional(),
@@ -35,7 +39,7 @@ export const scriptedTurnSchema = z.object({
   dropAfterChunks: z.number().int().nonnegative().optional(),
   /** Answer with an HTTP error instead of a completion. */
   error: z
-    .object({
+    .strictObject({
       status: z.number().int().min(400).max(599),
       retryAfterSeconds: z.number().nonnegative().optional(),
       retryAfterMs: z.number().int().nonnegative().optional(),
