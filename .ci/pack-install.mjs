@@ -63,7 +63,8 @@ function record(group, name, ok, detail = '') {
       console.error(`FAIL ${name}: passes now; remove it from KNOWN_GAPS in .ci/pack-install.mjs`);
     } else {
       knownGaps += 1;
-      console.log(`known gap: ${name} (${gap})`);
+      const shown = detail.trimEnd().split('\n').slice(0, 6).join('\n    ');
+      console.log(`known gap: ${name}\n  why: ${gap}${shown ? `\n  now: ${shown}` : ''}`);
     }
     return;
   }
@@ -88,10 +89,16 @@ function run(command, args, options = {}) {
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
-// npm run from `pnpm test` inherits pnpm's npm_config_* settings (workspace
-// paths, save-exact, ...); the scratch projects are plain consumers.
+// Child processes of `pnpm test` see pnpm's script variables (this package's
+// manifest, pnpm's user agent); the scratch projects are plain consumers, so
+// those go. Registry, proxy and cache settings (npm_config_*) stay.
 const cleanEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_)/i.test(key)),
+  Object.entries(process.env).filter(
+    ([key]) =>
+      !/^(npm_package_|npm_lifecycle_|npm_command$|npm_execpath$|npm_node_execpath$|npm_config_user_agent$|npm_config_verify_deps_before_run$|pnpm_)/i.test(
+        key,
+      ),
+  ),
 );
 
 // --- the workspace's publishable packages -----------------------------------
@@ -148,11 +155,11 @@ for (const { dir, manifest: m } of packages) {
     exact.map(([name, spec]) => `  ${name}: ${spec}`).join('\n'),
   );
   if (m.exports) {
-    const root = m.exports['.'];
+    const rootEntry = m.exports['.'];
     record(
       'metadata',
       at('top-level main and types match exports["."]'),
-      root !== undefined && m.main === root.import && m.types === root.types,
+      rootEntry !== undefined && m.main === rootEntry.import && m.types === rootEntry.types,
     );
     for (const [key, target] of Object.entries(m.exports)) {
       if (typeof target === 'string') continue;
@@ -229,7 +236,9 @@ function checkTarball(pkg, dir) {
     missing.length === 0,
     missing.join('\n'),
   );
-  const tests = [...files].filter((file) => /\.test\.tsx?$|test-helpers\//.test(file));
+  const tests = [...files].filter((file) =>
+    /\.test\.(d\.)?[cm]?[jt]sx?(\.map)?$|test-helpers\//.test(file),
+  );
   record('tarball', `${name}: no tests shipped`, tests.length === 0, tests.join('\n'));
   const dangling = [];
   for (const file of files) {
@@ -302,9 +311,18 @@ async function provideSqliteBinary(project) {
   const installed = path.join(project, 'node_modules', 'better-sqlite3');
   const version = readJson(path.join(installed, 'package.json')).version;
   const fromEvents = createRequire(path.join(root, 'packages', 'events', 'package.json'));
-  const workspaceDir = path.dirname(fromEvents.resolve('better-sqlite3/package.json'));
-  const binary = path.join(workspaceDir, 'build', 'Release', 'better_sqlite3.node');
-  if (readJson(path.join(workspaceDir, 'package.json')).version === version && existsSync(binary)) {
+  let workspaceDir;
+  try {
+    workspaceDir = path.dirname(fromEvents.resolve('better-sqlite3/package.json'));
+  } catch {
+    workspaceDir = undefined; // not installed in the workspace: build from source below
+  }
+  const binary = workspaceDir && path.join(workspaceDir, 'build', 'Release', 'better_sqlite3.node');
+  if (
+    binary &&
+    existsSync(binary) &&
+    readJson(path.join(workspaceDir, 'package.json')).version === version
+  ) {
     mkdirSync(path.join(installed, 'build', 'Release'), { recursive: true });
     copyFileSync(binary, path.join(installed, 'build', 'Release', 'better_sqlite3.node'));
     return { code: 0, output: '' };
