@@ -56,45 +56,45 @@ describe('switchboard-testkit serve-model (the published bin, in its own process
   });
 
   it('exits 1 naming every unknown or malformed key of a script, at any depth', async () => {
-    const typo = await finish(['serve-model', '--script', scriptFile('typo.json', [{ txt: 1 }])]);
+    const script = (name: string, content: unknown) =>
+      finish(['serve-model', '--script', scriptFile(name, content)]);
+    const [typo, nested, wrongType, notJson] = await Promise.all([
+      script('typo.json', [{ txt: 1 }]),
+      script('nested.json', {
+        turns: [{ text: 'ok' }, { usage: { inputTokens: 1, outputTokens: 2, total: 3 } }],
+        lop: true,
+      }),
+      script('bad.json', [{ text: 5 }]),
+      finish(['serve-model', '--script', path.join(dir, 'missing.json')]),
+    ]);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toContain('Invalid script');
     expect(typo.stderr).toContain('[0]: unknown key "txt"');
     expect(typo.stderr).toContain('A turn takes text, reasoning, toolCalls');
 
-    const nested = await finish([
-      'serve-model',
-      '--script',
-      scriptFile('nested.json', {
-        turns: [{ text: 'ok' }, { usage: { inputTokens: 1, outputTokens: 2, total: 3 } }],
-        lop: true,
-      }),
-    ]);
     expect(nested.code).toBe(1);
     expect(nested.stderr).toContain('turns[1].usage: unknown key "total"');
     expect(nested.stderr).toContain('the script: unknown key "lop"');
 
-    const wrongType = await finish([
-      'serve-model',
-      '--script',
-      scriptFile('bad.json', [{ text: 5 }]),
-    ]);
     expect(wrongType.code).toBe(1);
     expect(wrongType.stderr).toContain('[0].text: expected string or array');
 
-    const notJson = await finish(['serve-model', '--script', path.join(dir, 'missing.json')]);
     expect(notJson.code).toBe(1);
     expect(notJson.stderr).toContain('Cannot read script');
   });
 
   it('prints help and the version on stdout with exit 0', async () => {
-    const help = await finish(['--help']);
+    const [help, commandHelp, ...versions] = await Promise.all([
+      finish(['--help']),
+      finish(['serve-model', '--help']),
+      finish(['--version']),
+      finish(['-v']),
+    ]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: switchboard-testkit <command>');
     expect(help.stdout).toContain('serve-model');
     expect(help.stderr).toBe('');
 
-    const commandHelp = await finish(['serve-model', '--help']);
     expect(commandHelp.code).toBe(0);
     expect(commandHelp.stdout).toContain('--script <file.json>');
     expect(commandHelp.stdout).toContain('--api-key <key>');
@@ -102,15 +102,22 @@ describe('switchboard-testkit serve-model (the published bin, in its own process
     const { version } = JSON.parse(
       readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
     ) as { version: string };
-    for (const flag of ['--version', '-v']) {
-      const printed = await finish([flag]);
+    for (const printed of versions) {
       expect(printed.code).toBe(0);
       expect(printed.stdout).toBe(`${version}\n`);
     }
   });
 
   it('exits 2 on usage errors, naming each bad flag', async () => {
-    const bad = await finish(['serve-model', '--scrpit', 'x.json', '--prot', '1', '--api-key']);
+    // Started together: each is a Node process, and a loaded machine starts them slowly.
+    const [bad, port, range, unknown, unknownFlag, none] = await Promise.all([
+      finish(['serve-model', '--scrpit', 'x.json', '--prot', '1', '--api-key']),
+      finish(['serve-model', '--script', 's.json', '--port=80x']),
+      finish(['serve-model', '--script', 's.json', '--port', '70000']),
+      finish(['serve-everything']),
+      finish(['--verbose']),
+      finish([]),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown option --scrpit');
     expect(bad.stderr).toContain('unexpected argument "x.json"');
@@ -120,23 +127,18 @@ describe('switchboard-testkit serve-model (the published bin, in its own process
     expect(bad.stderr).toContain('switchboard-testkit serve-model --help');
     expect(bad.stdout).toBe('');
 
-    const port = await finish(['serve-model', '--script', 's.json', '--port=80x']);
     expect(port.code).toBe(2);
     expect(port.stderr).toContain('option --port must be a whole number 0-65535, got "80x"');
 
-    const range = await finish(['serve-model', '--script', 's.json', '--port', '70000']);
     expect(range.code).toBe(2);
     expect(range.stderr).toContain('option --port must be 0-65535, got 70000');
 
-    const unknown = await finish(['serve-everything']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown command "serve-everything"');
 
-    const unknownFlag = await finish(['--verbose']);
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.stderr).toContain('unknown option --verbose');
 
-    const none = await finish([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('Usage: switchboard-testkit <command>');
   });
