@@ -34,20 +34,7 @@ const REPOSITORY = 'https://github.com/switchboard-dev/switchboard';
  * waits for. A listed check that fails is reported as a known gap; one that
  * passes fails the run, so the entry is removed when the fix lands.
  */
-const KNOWN_GAPS = new Map([
-  [
-    'events alone: import @switchboard/events/node without better-sqlite3',
-    'src/node/sqlite/sqlite-event-log.ts imports better-sqlite3 at module load; it must load it lazily (createRequire) when a SqliteEventLog opens a file',
-  ],
-  [
-    'events alone: new SqliteEventLog() without better-sqlite3 names the missing package',
-    'needs the lazy load above, throwing an EventsError that says to install better-sqlite3',
-  ],
-  [
-    'events alone: type-check @switchboard/events/node without @types/better-sqlite3 (node16)',
-    'the public .d.ts of SqliteDatabase / SqliteEventLogOptions.database / sqliteEventLogOptionsSchema and migrateSqliteSchema (reached through SQLITE_SCHEMA_VERSION) reference better-sqlite3 types',
-  ],
-]);
+const KNOWN_GAPS = new Map([]);
 
 const groups = new Map();
 let knownGaps = 0;

@@ -6,7 +6,7 @@ export type {
   SqliteDatabase,
   SqliteEventLogOptions,
 } from './node/sqlite/sqlite-event-log-options.js';
-export { SQLITE_SCHEMA_VERSION } from './node/sqlite/sqlite-schema.js';
+export { SQLITE_SCHEMA_VERSION } from './node/sqlite/sqlite-schema-version.js';
 export { JsonlSink } from './node/jsonl/jsonl-sink.js';
 export { jsonlSinkOptionsSchema } from './node/jsonl/jsonl-sink-options.js';
 export type { JsonlBackfillSource, JsonlSinkOptions } from './node/jsonl/jsonl-sink-options.js';

@@ -36,6 +36,8 @@ export const EVENTS_ERROR_CODES = {
   EVENTS_STORE_CORRUPT: 'A stored event could not be read back.',
   /** An event is larger than the configured maximum once serialised. */
   EVENTS_EVENT_TOO_LARGE: 'The serialised event exceeds the size limit.',
+  /** The optional peer dependency better-sqlite3 is not installed, so a SQLite log cannot open a file. */
+  EVENTS_SQLITE_UNAVAILABLE: 'better-sqlite3 is not installed.',
   /** A resume cursor (Last-Event-ID / after) is malformed or out of range. */
   EVENTS_INVALID_CURSOR: 'The resume cursor is malformed or not in the log.',
   /** An SSE stream broke the protocol or the server answered with an error status. */

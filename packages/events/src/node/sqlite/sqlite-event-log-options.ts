@@ -1,17 +1,31 @@
-import type Database from 'better-sqlite3';
 import { z } from 'zod';
 
-/** A better-sqlite3 connection (named so declaration files can refer to it). */
-export type SqliteDatabase = Database.Database;
+/**
+ * The parts of a better-sqlite3 `Database` the log relies on. Declared here,
+ * not imported, so the public types compile for someone who never installed
+ * better-sqlite3 or its types (it is an optional peer dependency).
+ */
+export interface SqliteDatabase {
+  /** The file the connection opened (used in error messages). */
+  readonly name: string;
+  prepare(source: string): unknown;
+  transaction(fn: (...args: never[]) => unknown): unknown;
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  exec(source: string): unknown;
+  close(): unknown;
+}
 
 // Duck-typed rather than `instanceof` so a connection from another installed
 // copy of better-sqlite3 is accepted too.
-const isDatabase = (value: unknown): value is Database.Database =>
+const isDatabase = (value: unknown): value is SqliteDatabase =>
   typeof value === 'object' &&
   value != null &&
-  typeof (value as Database.Database).prepare === 'function' &&
-  typeof (value as Database.Database).transaction === 'function' &&
-  typeof (value as Database.Database).pragma === 'function';
+  'prepare' in value &&
+  typeof value.prepare === 'function' &&
+  'transaction' in value &&
+  typeof value.transaction === 'function' &&
+  'pragma' in value &&
+  typeof value.pragma === 'function';
 
 /** What you pass to `new SqliteEventLog(options)`: exactly one of `path` or `database`. */
 export interface SqliteEventLogOptions {

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { EventsError } from '../../errors/events-error.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import { checkContiguous } from '../../log/check-contiguous.js';
@@ -12,6 +12,7 @@ import {
   sqliteEventLogOptionsSchema,
   type SqliteEventLogOptions,
 } from './sqlite-event-log-options.js';
+import { loadBetterSqlite3 } from './load-better-sqlite3.js';
 import { migrateSqliteSchema } from './sqlite-schema.js';
 
 /** `[seq, body]`, as read with `raw()`. */
@@ -68,7 +69,10 @@ export class SqliteEventLog implements EventLog {
     this.#path = where;
     try {
       this.#db =
-        resolved.database ?? new Database(resolved.path, { timeout: resolved.busyTimeoutMs });
+        // A passed connection was checked structurally by the options schema;
+        // its full better-sqlite3 type is only known here, inside the package.
+        (resolved.database as Database.Database | undefined) ??
+        new (loadBetterSqlite3())(resolved.path, { timeout: resolved.busyTimeoutMs });
     } catch (error) {
       throw toSqliteOpenError(error, where);
     }

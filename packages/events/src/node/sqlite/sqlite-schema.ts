@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { EventsError } from '../../errors/events-error.js';
+import { SQLITE_SCHEMA_VERSION } from './sqlite-schema-version.js';
 
-/** Schema version this package writes, kept in SQLite's `user_version` pragma. */
-export const SQLITE_SCHEMA_VERSION = 1;
+export { SQLITE_SCHEMA_VERSION };
 
 /**
  * Migration `i` takes a store from version `i` to `i + 1`. Append only: a
