@@ -45,6 +45,7 @@ export type { SwitchboardErrorInit } from './errors/switchboard-error.js';
 export { EVENTS_ERROR_CODES, EventsError } from './errors/events-error.js';
 export type { EventsErrorCode } from './errors/events-error.js';
 export { parseOptions } from './errors/parse-options.js';
+export { envSchema } from './options/env-schema.js';
 
 export { createRedactor, redactorOptionsSchema } from './redaction/create-redactor.js';
 export type { Redactor, RedactorOptions } from './redaction/create-redactor.js';

@@ -1,5 +1,6 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { envSchema } from '@switchboard/events';
 import { z } from 'zod';
 import type { MaskFunction } from './payload/redactor.js';
 
@@ -9,22 +10,6 @@ const object = <T>(what: string) =>
   z.custom<T>((value) => typeof value === 'object' && value != null, {
     message: `expected ${what}`,
   });
-
-/**
- * An environment such as `process.env`: any object whose own enumerable
- * values are strings or `undefined`, copied to a plain object. `z.record`
- * refuses `process.env`, which is not a plain object.
- */
-const envSchema = z
-  .custom<Readonly<Record<string, string | undefined>>>(
-    (value) =>
-      typeof value === 'object' &&
-      value != null &&
-      !Array.isArray(value) &&
-      Object.values(value).every((entry) => entry === undefined || typeof entry === 'string'),
-    { message: 'expected an environment such as process.env (an object of string values)' },
-  )
-  .transform((env): Record<string, string | undefined> => ({ ...env }));
 
 /** What the plugin tells its host about (a missing key, a failed export). Never thrown. */
 export interface TracingLogger {

@@ -1,5 +1,5 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import type { EventBus } from '@switchboard/events';
+import { envSchema, type EventBus } from '@switchboard/events';
 import { z } from 'zod';
 import type { HookHandlers } from '../hooks/agent-hooks.js';
 import { redactOptionsSchema } from '../models/redact-secrets.js';
@@ -7,7 +7,6 @@ import type { ProviderSettings } from '../models/resolve-model.js';
 import type { SessionStore } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolSource } from '../tools/agent-tool.js';
 import type { PriceTable } from '../usage/price-table.js';
-import { envSchema } from './env-schema.js';
 import type { HandoffTarget } from './run-state.js';
 
 const fn = <T>(what: string) =>

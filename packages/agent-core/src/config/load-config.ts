@@ -1,9 +1,8 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseOptions } from '@switchboard/events';
+import { envSchema, parseOptions } from '@switchboard/events';
 import { z } from 'zod';
-import { envSchema } from '../agent/env-schema.js';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { CONFIG_FILE_NAME, CONFIG_VALUE_RULES, type ConfigFile } from './config-file-schema.js';
 import { CONFIG_KEYS, flagName, type ConfigKey } from './config-keys.js';

@@ -1,5 +1,5 @@
+import { envSchema } from '@switchboard/events';
 import { z } from 'zod';
-import { envSchema } from '../agent/env-schema.js';
 import { TOOL_NAME_PATTERN } from './tool-name.js';
 
 const toolNamePart = z.string().regex(TOOL_NAME_PATTERN, 'use 1–64 letters, digits, "_" or "-"');

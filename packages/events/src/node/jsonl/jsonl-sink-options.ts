@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EventsError } from '../../errors/events-error.js';
+import { DEFAULT_MAX_EVENT_BYTES } from '../../bus/fit-event-size.js';
 import type { EventLog } from '../../log/event-log.js';
 import { DEFAULT_MAX_LINE_BYTES } from './jsonl-lines.js';
 import { jsonlRetentionSchema } from './jsonl-retention.js';
@@ -15,12 +16,8 @@ export const jsonlSinkOptionsSchema = z.object({
     .int()
     .positive()
     .default(100 * 1024 * 1024),
-  /** Largest serialised event accepted; larger ones are refused with `EVENTS_EVENT_TOO_LARGE`. @default 1 MiB */
-  maxEventBytes: z
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
+  /** Largest serialised event accepted; larger ones are refused with `EVENTS_EVENT_TOO_LARGE`. Matches the bus's `maxEventBytes`, so what the bus lets through is written. @default 4 MiB */
+  maxEventBytes: z.number().int().positive().default(DEFAULT_MAX_EVENT_BYTES),
   /**
    * Longest last line `open` reads to find the head; a longer one fails with
    * `EVENTS_JSONL_LINE_TOO_LONG`. @default 64 MiB

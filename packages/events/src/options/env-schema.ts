@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 /**
+ * One schema for every `env` option of every package (agent, MCP stdio,
+ * tracing, config loader).
+ *
  * An environment such as `process.env`: any object whose own enumerable
  * values are strings or `undefined`, copied to a plain object without the
  * `undefined` entries. `z.record` is not used because it refuses
