@@ -7,6 +7,8 @@ import { HookRunner } from '../hooks/hook-runner.js';
 import { createSecretRedaction } from '../models/redact-secrets.js';
 import { resolveModel } from '../models/resolve-model.js';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
+import { toCheckpoint } from '../sessions/session-checkpoint.js';
+import { newLeaseOwner } from '../sessions/session-lease.js';
 import type { SessionSnapshot, SessionStore } from '../sessions/session-snapshot.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
 import { ToolSet } from '../tools/tool-set.js';
@@ -16,9 +18,21 @@ import {
   type AgentOptions,
   type ResolvedAgentOptions,
 } from './agent-options.js';
-import { AgentSession } from './agent-session.js';
+import { AgentSession, SEQ_RESERVE, type SessionOwnership } from './agent-session.js';
+import { findInterruptedRun } from './interrupted-run.js';
 import type { AgentRuntime } from './run-state.js';
 import { createSubagentTool, type SubagentTool } from './subagent-tool.js';
+
+/**
+ * Session handles open in this process, per store: one writer per session
+ * in a process (across processes, the store's lease). Weak, so a handle
+ * dropped without close() does not pin its session in memory.
+ */
+const openSessions = new WeakMap<SessionStore, Map<string, WeakRef<AgentSession>>>();
+
+function openHandle(store: SessionStore, sessionId: string): AgentSession | undefined {
+  return openSessions.get(store)?.get(sessionId)?.deref();
+}
 
 /**
  * An agent: a model (with fallbacks), instructions, tools and hooks. It owns
@@ -114,46 +128,107 @@ export class Agent {
     return this.#runtime.hooks.on(hook, handler);
   }
 
-  /** Starts a new session. */
+  /** Starts a new session; this handle holds it (see {@link loadSession}). */
   async createSession(options: { id?: string; userId?: string } = {}): Promise<AgentSession> {
     const sessionId = options.id ?? this.#runtime.newId('ses');
-    if (options.id !== undefined && (await this.#store.load(sessionId))) {
-      throw new AgentCoreError({
-        code: 'CORE_SESSION_EXISTS',
-        message: `Session ${sessionId} already exists.`,
-        hint: 'Use loadSession().',
-      });
-    }
     const snapshot = createEmptySnapshot({
       sessionId,
       agentName: this.name,
       ...(options.userId === undefined ? {} : { userId: options.userId }),
       now: this.#runtime.now(),
     });
-    await this.#store.save(snapshot);
-    return this.#open(snapshot, false);
+    const owner = newLeaseOwner();
+    let lease;
+    try {
+      // Revision 0 creates: refused when the id is taken, also by another process at the same moment.
+      lease = await this.#store.save(toCheckpoint(snapshot, { baseRevision: 0, owner, from: 0 }));
+    } catch (error) {
+      if (error instanceof AgentCoreError && error.code === 'CORE_SESSION_CONFLICT') {
+        throw new AgentCoreError({
+          code: 'CORE_SESSION_EXISTS',
+          message: `Session ${sessionId} already exists.`,
+          hint: 'Use loadSession().',
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    snapshot.revision = lease.revision;
+    const session = this.#handle(snapshot, { owner, lease });
+    this.#emitStarted(snapshot, false);
+    const model = this.#models[0]!;
+    await this.#runtime.hooks.run('on_session_start', {
+      sessionId,
+      agentName: this.name,
+      model: `${model.provider}:${model.modelId}`,
+      platform: this.#options.platform,
+      restored: false,
+    });
+    return session;
   }
 
   /**
-   * Loads a stored session (e.g. after a restart). A run that was in flight
-   * when the process died is marked as interrupted; a run paused for approval
-   * stays paused and can be resumed.
+   * Loads a stored session (e.g. after a restart) and takes its writer
+   * lease: a session open in another handle of this process, or in another
+   * live process, is refused with `CORE_SESSION_LOCKED` (a lease is free
+   * once its holder closes the session, dies on this host, or lets it
+   * expire). A run that was in flight when its process died ends here with
+   * `run.finished { stopReason: 'interrupted' }`, its streamed text kept in
+   * the transcript marked `interrupted`; a run paused for approval stays
+   * paused and can be resumed. `session.started { restored: true }` is
+   * emitted; the `on_session_start` hook is not run again.
    */
   async loadSession(sessionId: string): Promise<AgentSession> {
-    const snapshot = await this.#store.load(sessionId);
-    if (!snapshot)
+    const open = openHandle(this.#store, sessionId);
+    if (open && open.status !== 'closed') {
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_LOCKED',
+        message: `Session ${sessionId} is already open in this process.`,
+        hint: 'Use the open handle, or close() it before loading the session again.',
+        details: { sessionId },
+      });
+    }
+    const owner = newLeaseOwner();
+    const lease = await this.#store.acquireLease(sessionId, owner);
+    const snapshot = lease && (await this.#store.load(sessionId));
+    if (!lease || !snapshot)
       throw new AgentCoreError({
         code: 'CORE_SESSION_NOT_FOUND',
         message: `No session ${sessionId}.`,
       });
-    if (snapshot.status === 'running') {
+    const interrupted = await findInterruptedRun(snapshot, this.bus.log);
+    this.#continueNumbering(snapshot, interrupted !== undefined);
+    const wasRunning = snapshot.status === 'running';
+    if (wasRunning) {
       snapshot.status = 'idle';
       // Questions asked by a run that no longer exists can't be answered.
       snapshot.pending = snapshot.pending.filter(
         (request) => request.kind === 'approval' && snapshot.paused !== undefined,
       );
     }
-    return this.#open(snapshot, true);
+    const session = this.#handle(snapshot, { owner, lease });
+    this.#emitStarted(snapshot, true);
+    if (interrupted) await session.endInterruptedRun(interrupted);
+    else await session.checkpoint(); // the numbering so far (session.started included) is durable
+    return session;
+  }
+
+  /**
+   * Deletes a stored session for good: its snapshot and transcript, and its
+   * events when the bus's event log can delete them (`deleteSession`). An
+   * open handle of this process is closed first; a session open in another
+   * live process is refused with `CORE_SESSION_LOCKED`. Deleting an unknown
+   * id does nothing.
+   */
+  async deleteSession(sessionId: string): Promise<void> {
+    const open = openHandle(this.#store, sessionId);
+    if (open) await open.close();
+    const owner = newLeaseOwner();
+    await this.#store.acquireLease(sessionId, owner); // refuses while another process holds it
+    await this.#store.delete(sessionId);
+    this.bus.forgetSession(sessionId);
+    const log = this.bus.log as { deleteSession?: (id: string) => unknown } | undefined;
+    if (typeof log?.deleteSession === 'function') await log.deleteSession(sessionId);
   }
 
   /** Closes tool sources (MCP servers). Sessions are closed on their own. */
@@ -162,8 +237,39 @@ export class Agent {
     await this.bus.flush();
   }
 
-  async #open(snapshot: SessionSnapshot, restored: boolean): Promise<AgentSession> {
-    const session = new AgentSession(this.#runtime, this.#store, snapshot);
+  /**
+   * Without an event log, the bus of a new process would number a stored
+   * session from 1 again: continue from the snapshot's `eventHead` instead,
+   * skipping {@link SEQ_RESERVE} numbers after a crash (the dead process may
+   * have numbered events past its last checkpoint). With a log, the log's
+   * head is the truth and the bus reads it itself.
+   */
+  #continueNumbering(snapshot: SessionSnapshot, crashed: boolean): void {
+    if (this.bus.log || !snapshot.eventHead) return;
+    const seq = snapshot.eventHead.seq + (crashed ? SEQ_RESERVE : 0);
+    if ((this.bus.head(snapshot.sessionId)?.seq ?? 0) < seq)
+      this.bus.restoreSession(snapshot.sessionId, { seq, ts: snapshot.eventHead.ts });
+  }
+
+  #handle(
+    snapshot: SessionSnapshot,
+    ownership: Omit<SessionOwnership, 'onClosed'>,
+  ): AgentSession {
+    const store = this.#store;
+    const sessionId = snapshot.sessionId;
+    let handles = openSessions.get(store);
+    if (!handles) openSessions.set(store, (handles = new Map()));
+    const session: AgentSession = new AgentSession(this.#runtime, store, snapshot, {
+      ...ownership,
+      onClosed: () => {
+        if (handles.get(sessionId)?.deref() === session) handles.delete(sessionId);
+      },
+    });
+    handles.set(sessionId, new WeakRef(session));
+    return session;
+  }
+
+  #emitStarted(snapshot: SessionSnapshot, restored: boolean): void {
     this.bus.emit({
       type: 'session.started',
       sessionId: snapshot.sessionId,
@@ -173,15 +279,6 @@ export class Agent {
         ...(restored ? { restored: true } : {}),
       },
     });
-    const model = this.#models[0]!;
-    await this.#runtime.hooks.run('on_session_start', {
-      sessionId: snapshot.sessionId,
-      agentName: this.name,
-      model: `${model.provider}:${model.modelId}`,
-      platform: this.#options.platform,
-      restored,
-    });
-    return session;
   }
 
   #report(error: Error): void {

@@ -54,6 +54,8 @@ export async function finishRun(
     model: modelName,
     platform: agent.options.platform,
   });
+  // Cleared before the terminal event: the checkpoint after it records the run as ended.
+  session.snapshot.activeRun = undefined;
   const durationMs = Math.max(0, agent.now() - started);
   const cost = run.costUsd === undefined ? {} : { cost: { amount: run.costUsd, currency: 'USD' } };
   if (stop.stopReason === 'failed') {

@@ -5,15 +5,26 @@ import {
   type SessionSnapshot,
 } from './session-snapshot.js';
 
+/** A stored session as the stores keep it: the header and one JSON text per transcript entry. */
+export interface StoredSessionParts {
+  header: string;
+  entries: readonly string[];
+  revision: number;
+}
+
 /**
- * Parses a stored snapshot. Anything unreadable is `CORE_SESSION_CORRUPT`
- * (with the reason), never a silent fresh session: that would lose the
- * user's conversation without a word.
+ * Parses a stored session into a full snapshot. Anything unreadable is
+ * `CORE_SESSION_CORRUPT` (with the reason), never a silent fresh session:
+ * that would lose the user's conversation without a word.
  */
-export function parseStoredSnapshot(json: string, sessionId: string): SessionSnapshot {
-  let value: unknown;
+export function parseStoredSnapshot(
+  stored: StoredSessionParts,
+  sessionId: string,
+): SessionSnapshot {
+  let value: Record<string, unknown>;
   try {
-    value = JSON.parse(json);
+    value = JSON.parse(stored.header) as Record<string, unknown>;
+    value.transcript = stored.entries.map((entry) => JSON.parse(entry) as unknown);
   } catch (error) {
     throw corrupt(sessionId, 'it is not valid JSON', error);
   }
@@ -24,7 +35,7 @@ export function parseStoredSnapshot(json: string, sessionId: string): SessionSna
       `it was written by a newer version (snapshot v${version}, this build reads v${SNAPSHOT_VERSION})`,
     );
   }
-  const parsed = sessionSnapshotSchema.safeParse(value);
+  const parsed = sessionSnapshotSchema.safeParse({ ...value, revision: stored.revision });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw corrupt(

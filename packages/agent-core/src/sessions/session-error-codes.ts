@@ -4,4 +4,8 @@ export const SESSION_ERROR_CODES = {
   CORE_SESSION_CORRUPT: 'A stored session snapshot is invalid.',
   /** The session store could not be opened, read or written. */
   CORE_SESSION_STORE_FAILED: 'The session store failed.',
+  /** Another handle or process holds the session's writer lease. */
+  CORE_SESSION_LOCKED: 'Another writer holds the session.',
+  /** A save was refused: the session changed under this handle (another writer took over). */
+  CORE_SESSION_CONFLICT: 'The session was changed by another writer.',
 } as const;

@@ -25,8 +25,12 @@ const providerMessageSchema = z.custom<LanguageModelV3Message>(
 export const entryDisplaySchema = z.looseObject({
   /** Epoch ms when the entry was added. */
   createdAt: z.number(),
-  /** `partial`: cut short by cancel (kept in context); `error`: shown but never sent. */
-  status: z.enum(['complete', 'partial', 'error']).default('complete'),
+  /**
+   * `partial`: cut short by cancel (kept in context); `interrupted`: cut short
+   * because the process died mid-run (what reached a checkpoint or the event
+   * log, kept in context); `error`: shown but never sent.
+   */
+  status: z.enum(['complete', 'partial', 'interrupted', 'error']).default('complete'),
   /** Where a user entry came from. */
   source: z.enum(['text', 'voice', 'steer', 'nudge', 'summary', 'clarify']).optional(),
   /** Replaced by a compaction summary: shown in the transcript, not sent. */
@@ -107,6 +111,25 @@ export const usageTotalsSchema = z.object({
 });
 export type UsageTotals = z.output<typeof usageTotalsSchema>;
 
+/**
+ * The run in flight when the snapshot was taken. Found on load, it means the
+ * process died mid-run: the next process ends that run as `interrupted` and
+ * keeps `partial` (the text streamed so far, checkpointed at least every
+ * second while the model streams).
+ */
+export const activeRunSchema = z.object({
+  runId: z.string(),
+  startedAt: z.number(),
+  partial: z
+    .object({
+      messageId: z.string().optional(),
+      text: z.string(),
+      reasoning: z.string().optional(),
+    })
+    .optional(),
+});
+export type ActiveRun = z.output<typeof activeRunSchema>;
+
 /** Everything a session needs to continue after a restart. JSON-safe. */
 export const sessionSnapshotSchema = z.object({
   version: z.literal(SNAPSHOT_VERSION),
@@ -128,17 +151,85 @@ export const sessionSnapshotSchema = z.object({
   totals: usageTotalsSchema,
   /** Free-form application state (JSON). */
   state: z.record(z.string(), z.unknown()).optional(),
+  /** See {@link activeRunSchema}. */
+  activeRun: activeRunSchema.optional(),
+  /**
+   * The session's event sequence (`bus.head`) at this checkpoint. Without an
+   * event log, a new process continues numbering from here, so no two events
+   * of a session share a `seq`.
+   */
+  eventHead: z.object({ seq: z.number().int().nonnegative(), ts: z.number() }).optional(),
+  /**
+   * The store's write counter, set by `load` and `save`. Saves are
+   * compare-and-swap on it: a writer working from an old revision is refused.
+   */
+  revision: z.number().int().nonnegative().optional(),
 });
 export type SessionSnapshot = z.output<typeof sessionSnapshotSchema>;
 
 /**
- * Where sessions live between runs and across restarts. `save` replaces the
- * stored snapshot atomically; `load` validates it (a corrupt or newer
- * snapshot is an error with a stable code, never a silent reset).
+ * One checkpoint of a session, serialized at the moment it was taken (the
+ * live snapshot keeps changing while the write is queued). Only what changed
+ * is in it: the header (everything but the transcript) and the transcript
+ * entries from position `from` on; entries before `from` are kept as stored.
+ * A run's checkpoint therefore costs the same at turn 500 as at turn 1.
+ */
+export interface SessionCheckpoint {
+  sessionId: string;
+  agentName: string;
+  createdAt: number;
+  updatedAt: number;
+  /** The revision this write is based on: `0` creates the session (refused if it exists). */
+  baseRevision: number;
+  /** The lease owner writing; refused unless it holds the session's lease. */
+  owner: string;
+  /** JSON of the snapshot without `transcript` and `revision`. */
+  header: string;
+  /** Position of the first entry in `entries`; stored entries from here on are replaced. */
+  from: number;
+  /** Transcript entries `from`, `from + 1`, … as JSON; the transcript ends after them. */
+  entries: string[];
+}
+
+/** A writer's hold on a session (see {@link SessionStore.acquireLease}). */
+export interface SessionLease {
+  /** The stored revision. */
+  revision: number;
+  /** Epoch ms (store clock) after which another owner may take the session over. */
+  expiresAt: number;
+  /** How long a lease lasts; the holder renews it well before. */
+  ttlMs: number;
+}
+
+/**
+ * Where sessions live between runs and across restarts. One writer per
+ * session: a writer holds a lease (owner + expiry, renewed while it works),
+ * and every `save` is compare-and-swap on the stored revision and checks the
+ * lease, so two handles on one session can never both write (the loser gets
+ * `CORE_SESSION_LOCKED` or `CORE_SESSION_CONFLICT`, nothing is overwritten).
+ * `load` validates the whole snapshot (a corrupt or newer snapshot is an
+ * error with a stable code, never a silent reset).
  */
 export interface SessionStore {
+  /** The full, validated snapshot with its `revision`, or `undefined`. */
   load(sessionId: string): Promise<SessionSnapshot | undefined>;
-  save(snapshot: SessionSnapshot): Promise<void>;
+  /**
+   * Writes a checkpoint atomically and renews the writer's lease; resolves to
+   * the new lease. `CORE_SESSION_CONFLICT` when the stored revision is not
+   * `baseRevision` or another owner holds the lease (or, for `baseRevision`
+   * 0, when the session exists).
+   */
+  save(checkpoint: SessionCheckpoint): Promise<SessionLease>;
+  /**
+   * Takes (or renews) the session's lease for `owner`: granted when it is
+   * free, expired, already `owner`'s, or held by a process of this host that
+   * has died. Otherwise `CORE_SESSION_LOCKED`. `undefined` when there is no
+   * such session.
+   */
+  acquireLease(sessionId: string, owner: string): Promise<SessionLease | undefined>;
+  /** Gives the lease up (no-op unless `owner` holds it). */
+  releaseLease(sessionId: string, owner: string): Promise<void>;
+  /** Removes the session and its transcript. No-op for an unknown id. */
   delete(sessionId: string): Promise<void>;
   /** Most recently updated first. */
   list(options?: { limit?: number }): Promise<StoredSessionInfo[]>;

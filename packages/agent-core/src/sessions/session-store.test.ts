@@ -1,10 +1,12 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemorySessionStore } from './memory-session-store.js';
-import type { SessionSnapshot, SessionStore } from './session-snapshot.js';
+import { toCheckpoint } from './session-checkpoint.js';
+import type { SessionSnapshot, SessionStore, TranscriptEntry } from './session-snapshot.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import { createEmptySnapshot } from './transcript.js';
 
@@ -13,30 +15,38 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const dbFile = () => path.join(dir, `store-${++files}.db`);
 
+const entry = (id: string, text = `text of ${id}`): TranscriptEntry => ({
+  id,
+  message: { role: 'user', content: [{ type: 'text', text }] },
+  display: { createdAt: 1, status: 'complete', source: 'voice' },
+});
+
 const snapshot = (sessionId: string, updatedAt: number): SessionSnapshot => ({
   ...createEmptySnapshot({ sessionId, agentName: 'helper', now: 1 }),
   updatedAt,
-  transcript: [
-    {
-      id: 'm1',
-      message: { role: 'user', content: [{ type: 'text', text: `hello from ${sessionId}` }] },
-      display: { createdAt: 1, status: 'complete', source: 'voice' },
-    },
-  ],
+  transcript: [entry('m1', `hello from ${sessionId}`)],
 });
 
-const backends: Array<[string, () => SessionStore]> = [
-  ['MemorySessionStore', () => new MemorySessionStore()],
-  ['SqliteSessionStore', () => new SqliteSessionStore({ path: dbFile() })],
+/** Creates a session in the store as `owner`; resolves to its revision. */
+async function create(store: SessionStore, value: SessionSnapshot, owner = 'me') {
+  return (await store.save(toCheckpoint(value, { baseRevision: 0, owner, from: 0 }))).revision;
+}
+
+const backends: Array<[string, (options?: { now?: () => number }) => SessionStore]> = [
+  ['MemorySessionStore', (options) => new MemorySessionStore({ leaseMs: 1000, ...options })],
+  [
+    'SqliteSessionStore',
+    (options) => new SqliteSessionStore({ path: dbFile(), leaseMs: 1000, ...options }),
+  ],
 ];
 
-describe.each(backends)('%s', (_name, create) => {
-  it('saves, loads, lists (newest first) and deletes', async () => {
-    const store = create();
-    await store.save(snapshot('a', 10));
-    await store.save(snapshot('b', 30));
-    await store.save(snapshot('c', 20));
-    expect(await store.load('b')).toEqual(snapshot('b', 30));
+describe.each(backends)('%s', (_name, open) => {
+  it('saves, loads (with the revision), lists (newest first) and deletes', async () => {
+    const store = open();
+    await create(store, snapshot('a', 10));
+    await create(store, snapshot('b', 30));
+    await create(store, snapshot('c', 20));
+    expect(await store.load('b')).toEqual({ ...snapshot('b', 30), revision: 1 });
     expect(await store.load('missing')).toBeUndefined();
     expect((await store.list()).map((row) => row.sessionId)).toEqual(['b', 'c', 'a']);
     expect(await store.list({ limit: 1 })).toEqual([
@@ -44,17 +54,76 @@ describe.each(backends)('%s', (_name, create) => {
     ]);
     await store.delete('b');
     expect(await store.load('b')).toBeUndefined();
+    await store.delete('b'); // idempotent
     await store.close?.();
   });
 
-  it('replaces a snapshot on save and keeps no reference to the caller’s object', async () => {
-    const store = create();
-    const first = snapshot('a', 1);
-    await store.save(first);
-    first.turn = 99;
-    expect((await store.load('a'))?.turn).toBe(0);
-    await store.save({ ...first, turn: 2, updatedAt: 2 });
-    expect((await store.load('a'))?.turn).toBe(2);
+  it('appends entries from `from` on and keeps the stored ones', async () => {
+    const store = open();
+    const value = snapshot('a', 1);
+    let revision = await create(store, value);
+    value.transcript.push(entry('m2'), entry('m3'));
+    value.turn = 2;
+    revision = (
+      await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from: 1 }))
+    ).revision;
+    expect(await store.load('a')).toEqual({ ...value, revision });
+    // A rewrite from 0 replaces the whole transcript (compaction, reset).
+    value.transcript = [entry('only')];
+    revision = (
+      await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from: 0 }))
+    ).revision;
+    expect((await store.load('a'))?.transcript.map((e) => e.id)).toEqual(['only']);
+    await store.close?.();
+  });
+
+  it('refuses a create over an existing id, a stale revision and a skipped entry (CORE_SESSION_CONFLICT)', async () => {
+    const store = open();
+    const value = snapshot('a', 1);
+    const revision = await create(store, value);
+    await expect(create(store, snapshot('a', 2))).rejects.toMatchObject({
+      code: 'CORE_SESSION_CONFLICT',
+    });
+    const write = (baseRevision: number, from: number) =>
+      store.save(toCheckpoint({ ...value, turn: 9 }, { baseRevision, owner: 'me', from }));
+    await write(revision, 1);
+    // A second writer still at the first revision loses: nothing is overwritten.
+    await expect(write(revision, 1)).rejects.toMatchObject({ code: 'CORE_SESSION_CONFLICT' });
+    await expect(write(revision + 1, 5)).rejects.toMatchObject({
+      code: 'CORE_SESSION_CONFLICT',
+    });
+    expect((await store.load('a'))?.revision).toBe(revision + 1);
+    await store.close?.();
+  });
+
+  it('one writer: a live lease refuses other owners until it is released or expires', async () => {
+    let now = 1000;
+    const store = open({ now: () => now });
+    const revision = await create(store, snapshot('a', 1), 'first');
+    await expect(store.acquireLease('a', 'second')).rejects.toMatchObject({
+      code: 'CORE_SESSION_LOCKED',
+    });
+    // The holder renews; a save by a non-holder is refused.
+    expect(await store.acquireLease('a', 'first')).toMatchObject({ revision, ttlMs: 1000 });
+    await expect(
+      store.save(toCheckpoint(snapshot('a', 2), { baseRevision: revision, owner: 'second', from: 0 })),
+    ).rejects.toMatchObject({ code: 'CORE_SESSION_CONFLICT' });
+    now += 1001; // expired: taken over
+    expect(await store.acquireLease('a', 'second')).toMatchObject({ revision });
+    await expect(store.acquireLease('a', 'first')).rejects.toMatchObject({
+      code: 'CORE_SESSION_LOCKED',
+    });
+    await store.releaseLease('a', 'second');
+    expect(await store.acquireLease('a', 'first')).toMatchObject({ revision });
+    expect(await store.acquireLease('missing', 'first')).toBeUndefined();
+    await store.close?.();
+  });
+
+  it('hands a session over at once when its holder is a dead process of this host', async () => {
+    const store = open();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await create(store, snapshot('a', 1), `${os.hostname()}/${dead}/abc`);
+    expect(await store.acquireLease('a', 'me')).toMatchObject({ revision: 1 });
     await store.close?.();
   });
 });
@@ -63,7 +132,7 @@ describe('SqliteSessionStore', () => {
   it('is durable: a second instance on the same file sees the session', async () => {
     const file = dbFile();
     const writer = new SqliteSessionStore({ path: file });
-    await writer.save(snapshot('kept', 5));
+    await create(writer, snapshot('kept', 5));
     await writer.close();
     const reader = new SqliteSessionStore({ path: file });
     expect((await reader.load('kept'))?.transcript[0]?.message).toEqual({
@@ -73,11 +142,68 @@ describe('SqliteSessionStore', () => {
     await reader.close();
   });
 
+  it('a checkpoint touches the header and the new entries only, at any length', async () => {
+    const file = dbFile();
+    const store = new SqliteSessionStore({ path: file });
+    const value = snapshot('long', 1);
+    let revision = await create(store, value);
+    // Count every row the store's own connection writes, with triggers.
+    const raw = new Database(file);
+    raw.exec(`CREATE TABLE writes (n INTEGER NOT NULL);
+      INSERT INTO writes VALUES (0);
+      CREATE TRIGGER ei AFTER INSERT ON switchboard_session_entries BEGIN UPDATE writes SET n = n + 1; END;
+      CREATE TRIGGER eu AFTER UPDATE ON switchboard_session_entries BEGIN UPDATE writes SET n = n + 1; END;
+      CREATE TRIGGER ed AFTER DELETE ON switchboard_session_entries BEGIN UPDATE writes SET n = n + 1; END;
+      CREATE TRIGGER hu AFTER UPDATE ON switchboard_sessions BEGIN UPDATE writes SET n = n + 1; END;`);
+    const written = () => raw.prepare('SELECT n FROM writes').pluck().get() as number;
+    const perCheckpoint: number[] = [];
+    for (let turn = 1; turn <= 300; turn++) {
+      const from = value.transcript.length;
+      value.transcript.push(entry(`u${turn}`), entry(`a${turn}`));
+      const before = written();
+      revision = (await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from })))
+        .revision;
+      perCheckpoint.push(written() - before);
+    }
+    // Two new entries and one header row, at turn 1 and at turn 300 alike.
+    expect(new Set(perCheckpoint)).toEqual(new Set([3]));
+    expect((await store.load('long'))?.transcript).toHaveLength(601);
+    raw.close();
+    await store.close();
+  });
+
+  it('migrates a file of the first format (whole snapshot in one column) on open', async () => {
+    const file = dbFile();
+    const raw = new Database(file);
+    raw.exec(`CREATE TABLE switchboard_sessions (
+      session_id TEXT PRIMARY KEY, agent_name TEXT NOT NULL, created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL, snapshot TEXT NOT NULL) STRICT`);
+    const old = { ...snapshot('old', 7), transcript: [entry('m1'), entry('m2')] };
+    raw
+      .prepare('INSERT INTO switchboard_sessions VALUES (?, ?, ?, ?, ?)')
+      .run('old', 'helper', 1, 7, JSON.stringify(old));
+    raw.prepare("INSERT INTO switchboard_sessions VALUES ('bad', 'helper', 1, 1, '{nope')").run();
+    raw.close();
+    const store = new SqliteSessionStore({ path: file });
+    expect(await store.load('old')).toEqual({ ...old, revision: 1 });
+    await expect(store.load('bad')).rejects.toMatchObject({ code: 'CORE_SESSION_CORRUPT' });
+    // It continues incrementally after the migration.
+    const lease = await store.acquireLease('old', 'me');
+    old.transcript.push(entry('m3'));
+    await store.save(toCheckpoint(old, { baseRevision: lease!.revision, owner: 'me', from: 2 }));
+    expect((await store.load('old'))?.transcript.map((e) => e.id)).toEqual(['m1', 'm2', 'm3']);
+    await store.close();
+    // Opening a migrated file again changes nothing.
+    const again = new SqliteSessionStore({ path: file });
+    expect((await again.load('old'))?.transcript).toHaveLength(3);
+    await again.close();
+  });
+
   it('refuses a corrupt or newer snapshot with CORE_SESSION_CORRUPT and changes nothing', async () => {
     const file = dbFile();
     const store = new SqliteSessionStore({ path: file });
-    await store.save(snapshot('bad', 1));
-    await store.save(snapshot('newer', 1));
+    await create(store, snapshot('bad', 1));
+    await create(store, snapshot('newer', 1));
     const raw = new Database(file);
     raw
       .prepare("UPDATE switchboard_sessions SET snapshot = '{nope' WHERE session_id = 'bad'")

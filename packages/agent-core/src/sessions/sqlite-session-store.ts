@@ -3,7 +3,19 @@ import { parseOptions } from '@switchboard/events';
 import { z } from 'zod';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { parseStoredSnapshot } from './parse-stored-snapshot.js';
-import type { SessionSnapshot, SessionStore, StoredSessionInfo } from './session-snapshot.js';
+import {
+  DEFAULT_LEASE_MS,
+  mayTakeLease,
+  sessionConflict,
+  sessionLocked,
+} from './session-lease.js';
+import type {
+  SessionCheckpoint,
+  SessionLease,
+  SessionSnapshot,
+  SessionStore,
+  StoredSessionInfo,
+} from './session-snapshot.js';
 
 /** What you pass to `new SqliteSessionStore(options)`. */
 export interface SqliteSessionStoreOptions {
@@ -11,21 +23,39 @@ export interface SqliteSessionStoreOptions {
   path: string;
   /** How long (ms) a write waits for another connection's lock. @default 5000 */
   busyTimeoutMs?: number;
+  /** How long (ms) a writer's lease lasts unless renewed (a crashed writer's session is free after it). @default 30000 */
+  leaseMs?: number;
+  /** Clock of lease expiry (tests inject one). @default Date.now */
+  now?: () => number;
 }
 
 const optionsSchema = z.object({
   path: z.string().min(1),
   busyTimeoutMs: z.number().int().nonnegative().default(5000),
+  leaseMs: z.number().int().positive().default(DEFAULT_LEASE_MS),
+  now: z.custom<() => number>((value) => typeof value === 'function').default(() => Date.now),
 });
 
-type Row = { snapshot: string };
+type HeaderRow = {
+  snapshot: string;
+  revision: number;
+  lease_owner: string | null;
+  lease_expires: number;
+  entry_count: number;
+};
 type ListRow = { session_id: string; updated_at: number; agent_name: string };
 
 /**
  * The embedded, durable {@link SessionStore}: one SQLite file (better-sqlite3,
- * WAL). `save` replaces a session's snapshot in one statement, so a crash
- * leaves either the old or the new snapshot, never half of one; a paused run
- * (approvals, clarify) can be resumed by another process that opens the file.
+ * WAL). A session is a header row (everything but the transcript, plus its
+ * revision and lease) and one row per transcript entry, so a checkpoint
+ * writes the header and the new entries only: its cost does not grow with
+ * the conversation. Each save is one transaction that checks the revision
+ * and the lease first (compare-and-swap), so a crash leaves the old or the
+ * new checkpoint, never half of one, and two writers can never both win. A
+ * paused run (approvals, clarify) can be resumed by another process that
+ * opens the file. Files of the first format (the whole snapshot in one
+ * column) are migrated on open.
  *
  * ```ts
  * const agent = createAgent({ model, store: new SqliteSessionStore({ path: 'sessions.db' }) });
@@ -33,66 +63,163 @@ type ListRow = { session_id: string; updated_at: number; agent_name: string };
  */
 export class SqliteSessionStore implements SessionStore {
   readonly #db: Database.Database;
-  readonly #load: Database.Statement<[string], Row>;
-  readonly #save: Database.Statement<[string, string, number, number, string]>;
-  readonly #delete: Database.Statement<[string]>;
+  readonly #leaseMs: number;
+  readonly #now: () => number;
+  readonly #header: Database.Statement<[string], HeaderRow>;
+  readonly #entries: Database.Statement<[string], string>;
   readonly #list: Database.Statement<[number], ListRow>;
+  readonly #save: Database.Transaction<(checkpoint: SessionCheckpoint) => SessionLease>;
+  readonly #acquire: Database.Transaction<
+    (sessionId: string, owner: string) => SessionLease | undefined
+  >;
+  readonly #release: Database.Statement<[string, string]>;
+  readonly #delete: Database.Transaction<(sessionId: string) => void>;
 
   constructor(options: SqliteSessionStoreOptions) {
     const resolved = parseOptions(optionsSchema, options, 'CORE_INVALID_OPTIONS');
+    this.#leaseMs = resolved.leaseMs;
+    this.#now = resolved.now;
     try {
       this.#db = new Database(resolved.path, { timeout: resolved.busyTimeoutMs });
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
-      this.#db.exec(`CREATE TABLE IF NOT EXISTS switchboard_sessions (
-        session_id TEXT PRIMARY KEY,
-        agent_name TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        snapshot TEXT NOT NULL
-      ) STRICT`);
-      this.#db.exec(
-        'CREATE INDEX IF NOT EXISTS switchboard_sessions_updated ON switchboard_sessions (updated_at DESC)',
-      );
+      migrate(this.#db);
     } catch (error) {
       throw storeFailed(`open ${resolved.path}`, error);
     }
-    this.#load = this.#db.prepare('SELECT snapshot FROM switchboard_sessions WHERE session_id = ?');
-    this.#save = this.#db.prepare(
-      `INSERT INTO switchboard_sessions (session_id, agent_name, created_at, updated_at, snapshot)
-       VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (session_id) DO UPDATE SET
-         agent_name = excluded.agent_name, updated_at = excluded.updated_at, snapshot = excluded.snapshot`,
+    const db = this.#db;
+    this.#header = db.prepare(
+      `SELECT snapshot, revision, lease_owner, lease_expires, entry_count
+       FROM switchboard_sessions WHERE session_id = ?`,
     );
-    this.#delete = this.#db.prepare('DELETE FROM switchboard_sessions WHERE session_id = ?');
-    this.#list = this.#db.prepare(
+    this.#entries = db
+      .prepare<
+        [string],
+        string
+      >('SELECT entry FROM switchboard_session_entries WHERE session_id = ? ORDER BY position')
+      .pluck();
+    this.#list = db.prepare(
       'SELECT session_id, updated_at, agent_name FROM switchboard_sessions ORDER BY updated_at DESC LIMIT ?',
     );
+    const insert = db.prepare<[string, string, number, number, string, string, number]>(
+      `INSERT INTO switchboard_sessions
+         (session_id, agent_name, created_at, updated_at, snapshot, revision, lease_owner, lease_expires, entry_count)
+       VALUES (?, ?, ?, ?, ?, 0, ?, ?, 0) ON CONFLICT (session_id) DO NOTHING`,
+    );
+    const update = db.prepare<[string, number, string, string, number, number, string]>(
+      `UPDATE switchboard_sessions SET agent_name = ?, updated_at = ?, snapshot = ?,
+         lease_owner = ?, lease_expires = ?, entry_count = ?, revision = revision + 1
+       WHERE session_id = ?`,
+    );
+    const truncate = db.prepare<[string, number]>(
+      'DELETE FROM switchboard_session_entries WHERE session_id = ? AND position >= ?',
+    );
+    const append = db.prepare<[string, number, string]>(
+      'INSERT INTO switchboard_session_entries (session_id, position, entry) VALUES (?, ?, ?)',
+    );
+    const setLease = db.prepare<[string, number, string]>(
+      'UPDATE switchboard_sessions SET lease_owner = ?, lease_expires = ? WHERE session_id = ?',
+    );
+    this.#release = db.prepare(
+      `UPDATE switchboard_sessions SET lease_owner = NULL, lease_expires = 0
+       WHERE session_id = ? AND lease_owner = ?`,
+    );
+    const removeSession = db.prepare<[string]>(
+      'DELETE FROM switchboard_sessions WHERE session_id = ?',
+    );
+    const removeEntries = db.prepare<[string]>(
+      'DELETE FROM switchboard_session_entries WHERE session_id = ?',
+    );
+
+    this.#save = db.transaction((checkpoint: SessionCheckpoint): SessionLease => {
+      const { sessionId, owner } = checkpoint;
+      const now = this.#now();
+      const expiresAt = now + this.#leaseMs;
+      if (checkpoint.baseRevision === 0) {
+        const created = insert.run(
+          sessionId,
+          checkpoint.agentName,
+          checkpoint.createdAt,
+          checkpoint.updatedAt,
+          checkpoint.header,
+          owner,
+          expiresAt,
+        );
+        if (created.changes === 0) throw sessionConflict(sessionId, 'a session with this id exists');
+      }
+      const row = this.#header.get(sessionId);
+      if (!row) throw sessionConflict(sessionId, 'it was deleted');
+      if (row.revision !== checkpoint.baseRevision)
+        throw sessionConflict(
+          sessionId,
+          `it is at revision ${row.revision}, this handle wrote revision ${checkpoint.baseRevision}`,
+        );
+      const lease = { owner: row.lease_owner, expiresAt: row.lease_expires };
+      if (lease.owner !== owner && !mayTakeLease(lease, owner, now))
+        throw sessionConflict(sessionId, `its lease is held by ${lease.owner}`);
+      if (checkpoint.from > row.entry_count)
+        throw sessionConflict(sessionId, 'the checkpoint skips transcript entries');
+      if (checkpoint.from < row.entry_count) truncate.run(sessionId, checkpoint.from);
+      checkpoint.entries.forEach((entry, index) =>
+        append.run(sessionId, checkpoint.from + index, entry),
+      );
+      update.run(
+        checkpoint.agentName,
+        checkpoint.updatedAt,
+        checkpoint.header,
+        owner,
+        expiresAt,
+        checkpoint.from + checkpoint.entries.length,
+        sessionId,
+      );
+      return { revision: row.revision + 1, expiresAt, ttlMs: this.#leaseMs };
+    });
+    this.#acquire = db.transaction((sessionId: string, owner: string) => {
+      const row = this.#header.get(sessionId);
+      if (!row) return undefined;
+      const now = this.#now();
+      const lease = { owner: row.lease_owner, expiresAt: row.lease_expires };
+      if (!mayTakeLease(lease, owner, now)) throw sessionLocked(sessionId, lease);
+      const expiresAt = now + this.#leaseMs;
+      setLease.run(owner, expiresAt, sessionId);
+      return { revision: row.revision, expiresAt, ttlMs: this.#leaseMs };
+    });
+    this.#delete = db.transaction((sessionId: string) => {
+      removeEntries.run(sessionId);
+      removeSession.run(sessionId);
+    });
   }
 
   load(sessionId: string): Promise<SessionSnapshot | undefined> {
     return attempt(`load ${sessionId}`, () => {
-      const row = this.#load.get(sessionId);
-      return row ? parseStoredSnapshot(row.snapshot, sessionId) : undefined;
+      // One read transaction: the header and the entries of the same revision.
+      const read = this.#db.transaction(() => {
+        const row = this.#header.get(sessionId);
+        return row
+          ? { header: row.snapshot, revision: row.revision, entries: this.#entries.all(sessionId) }
+          : undefined;
+      });
+      const stored = read();
+      return stored ? parseStoredSnapshot(stored, sessionId) : undefined;
     });
   }
 
-  save(snapshot: SessionSnapshot): Promise<void> {
-    return attempt(`save ${snapshot.sessionId}`, () => {
-      this.#save.run(
-        snapshot.sessionId,
-        snapshot.agentName,
-        snapshot.createdAt,
-        snapshot.updatedAt,
-        JSON.stringify(snapshot),
-      );
+  save(checkpoint: SessionCheckpoint): Promise<SessionLease> {
+    return attempt(`save ${checkpoint.sessionId}`, () => this.#save.immediate(checkpoint));
+  }
+
+  acquireLease(sessionId: string, owner: string): Promise<SessionLease | undefined> {
+    return attempt(`lease ${sessionId}`, () => this.#acquire.immediate(sessionId, owner));
+  }
+
+  releaseLease(sessionId: string, owner: string): Promise<void> {
+    return attempt(`release ${sessionId}`, () => {
+      if (this.#db.open) this.#release.run(sessionId, owner);
     });
   }
 
   delete(sessionId: string): Promise<void> {
-    return attempt(`delete ${sessionId}`, () => {
-      this.#delete.run(sessionId);
-    });
+    return attempt(`delete ${sessionId}`, () => this.#delete.immediate(sessionId));
   }
 
   list(options: { limit?: number } = {}): Promise<StoredSessionInfo[]> {
@@ -110,6 +237,69 @@ export class SqliteSessionStore implements SessionStore {
     if (this.#db.open) this.#db.close();
     return Promise.resolve();
   }
+}
+
+/**
+ * Creates the tables, or upgrades a file of the first format (the whole
+ * snapshot JSON in `snapshot`): transcripts move to one row per entry and
+ * `snapshot` keeps the rest. One write transaction, so concurrent openers
+ * migrate once. A row whose JSON is unreadable is left as it is: loading it
+ * reports `CORE_SESSION_CORRUPT`, as before.
+ */
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS switchboard_sessions (
+      session_id TEXT PRIMARY KEY,
+      agent_name TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      snapshot TEXT NOT NULL
+    ) STRICT`);
+    db.exec(
+      'CREATE INDEX IF NOT EXISTS switchboard_sessions_updated ON switchboard_sessions (updated_at DESC)',
+    );
+    db.exec(`CREATE TABLE IF NOT EXISTS switchboard_session_entries (
+      session_id TEXT NOT NULL,
+      position INTEGER NOT NULL,
+      entry TEXT NOT NULL,
+      PRIMARY KEY (session_id, position)
+    ) STRICT, WITHOUT ROWID`);
+    const columns = new Set(
+      (db.pragma('table_info(switchboard_sessions)') as Array<{ name: string }>).map(
+        (column) => column.name,
+      ),
+    );
+    if (columns.has('revision')) return;
+    db.exec(`ALTER TABLE switchboard_sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE switchboard_sessions ADD COLUMN lease_owner TEXT;
+      ALTER TABLE switchboard_sessions ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE switchboard_sessions ADD COLUMN entry_count INTEGER NOT NULL DEFAULT 0;`);
+    const rows = db
+      .prepare<[], { session_id: string; snapshot: string }>(
+        'SELECT session_id, snapshot FROM switchboard_sessions',
+      )
+      .all();
+    const append = db.prepare<[string, number, string]>(
+      'INSERT INTO switchboard_session_entries (session_id, position, entry) VALUES (?, ?, ?)',
+    );
+    const setHeader = db.prepare<[string, number, string]>(
+      'UPDATE switchboard_sessions SET snapshot = ?, entry_count = ? WHERE session_id = ?',
+    );
+    for (const row of rows) {
+      let value: { transcript?: unknown };
+      try {
+        value = JSON.parse(row.snapshot) as { transcript?: unknown };
+      } catch {
+        continue;
+      }
+      const transcript = Array.isArray(value?.transcript) ? (value.transcript as unknown[]) : [];
+      transcript.forEach((entry, index) =>
+        append.run(row.session_id, index, JSON.stringify(entry)),
+      );
+      delete value.transcript;
+      setHeader.run(JSON.stringify(value), transcript.length, row.session_id);
+    }
+  }).immediate();
 }
 
 /** Runs a synchronous store operation, turning driver failures into a stable code (a rejected promise). */

@@ -142,6 +142,14 @@ export class EventBus {
   }
 
   /**
+   * The durable log this bus appends to, if any. Agents read a crashed run's
+   * last events from it and leave a session's numbering to it.
+   */
+  get log(): EventLog | undefined {
+    return this.#log;
+  }
+
+  /**
    * Forgets a finished session: its sequencer and the delivery queues of its
    * registered sinks (once they are idle), so a long-lived bus does not grow
    * with every session it has seen. Events already emitted are still stored
