@@ -197,8 +197,9 @@ describe('approvals', () => {
     expect(first.result.stopReason).toBe('awaiting_input');
     const requestId = first.result.pending[0]!.requestId;
     await session.idle();
-    // "Restart": everything rebuilt from the file.
-    const store = new SqliteSessionStore({ path: file });
+    // "Restart": everything rebuilt from the file, once the old handle's lease has expired
+    // (its process is gone; here, a clock a minute ahead says so).
+    const store = new SqliteSessionStore({ path: file, now: () => Date.now() + 60_000 });
     const revived = createAgent({
       name: 'tester',
       model: 'openai-compatible:test-model',

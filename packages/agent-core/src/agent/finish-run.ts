@@ -1,5 +1,5 @@
 import { toProviderPrompt } from '../sessions/transcript.js';
-import type { AgentCoreError } from '../errors/agent-core-error.js';
+import { AgentCoreError } from '../errors/agent-core-error.js';
 import type { StopReason } from '@switchboard/events';
 import type { RunResult } from './run-handle.js';
 import type { RunState } from './run-state.js';
@@ -20,6 +20,14 @@ export async function finishRun(
 ): Promise<RunResult> {
   const { agent, session, emitter } = run;
   emitter.stepIndex = undefined;
+  // Stopped because another writer took the session over: that is a failure, not a cancel.
+  const reason: unknown = run.signal.reason;
+  if (
+    stop.stopReason === 'cancelled' &&
+    reason instanceof AgentCoreError &&
+    reason.code === 'CORE_SESSION_CONFLICT'
+  )
+    stop = { stopReason: 'failed', error: reason };
   // Steers that never reached a tool boundary wait for the next user message.
   for (const steer of session.takeSteers()) {
     session.snapshot.queuedSteers.push(steer);
