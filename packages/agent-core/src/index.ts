@@ -10,6 +10,7 @@ export type { RunHandle, RunResult } from './agent/run-handle.js';
 export type { SubagentTool } from './agent/subagent-tool.js';
 
 export { MemorySessionStore } from './sessions/memory-session-store.js';
+export type { MemorySessionStoreOptions } from './sessions/memory-session-store.js';
 export { SqliteSessionStore } from './sessions/sqlite-session-store.js';
 export type { SqliteSessionStoreOptions } from './sessions/sqlite-session-store.js';
 export {
@@ -19,8 +20,11 @@ export {
   pendingRequestSchema,
 } from './sessions/session-snapshot.js';
 export type {
+  ActiveRun,
   EntryDisplay,
   PendingRequest,
+  SessionCheckpoint,
+  SessionLease,
   SessionSnapshot,
   SessionStore,
   StoredSessionInfo,

@@ -89,7 +89,10 @@ describe.each(stores)('one writer per session (%s store)', (_name, openStore) =>
       owner,
     });
     const result = await session.run('two').result;
-    expect(result).toMatchObject({ stopReason: 'failed', error: { code: 'CORE_SESSION_CONFLICT' } });
+    expect(result).toMatchObject({
+      stopReason: 'failed',
+      error: { code: 'CORE_SESSION_CONFLICT' },
+    });
     expect(() => session.run('three')).toThrow(
       expect.objectContaining({ code: 'CORE_SESSION_CONFLICT' }),
     );

@@ -86,4 +86,74 @@ describe('sessions across real processes (SQLite store)', () => {
     expect(sent).toContain('"c9"');
     expect(sent).toContain(MISSING_TOOL_RESULT);
   });
+
+  it('a process killed while the model streams: the next process ends the run as interrupted and keeps the streamed text', async () => {
+    const answer = Array.from({ length: 120 }, (_, index) => `word${index} `);
+    await using server = await startModelServer({
+      script: [{ text: answer, delayMs: 40 }, { text: 'Yes, I was cut off.' }],
+    });
+    const db = path.join(dir, 'stream.db');
+    const doomed = startChild({ mode: 'stream', db, baseUrl: server.baseUrl });
+    let sessionId = '';
+    let lastSeq = 0;
+    let streaming = () => {};
+    const streamingStarted = new Promise<void>((resolve) => (streaming = resolve));
+    const drained = (async () => {
+      for (;;) {
+        const line = (await doomed.next().catch(() => undefined)) as
+          { seq?: number; type?: string; sessionId?: string } | undefined;
+        if (!line) return;
+        if (line.sessionId) sessionId = line.sessionId;
+        lastSeq = Math.max(lastSeq, line.seq ?? 0);
+        if (line.type === 'message.delta') streaming();
+      }
+    })();
+    await streamingStarted;
+    // Long enough for a partial checkpoint (at least one a second while streaming).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    doomed.proc.kill('SIGKILL');
+    await doomed.exited;
+    await drained;
+
+    const next = startChild({ mode: 'continue', db, baseUrl: server.baseUrl, sessionId });
+    const continued = (await next.next()) as {
+      before: string;
+      stop: string;
+      transcript: Array<{
+        runId?: string;
+        message: { role: string; content: Array<{ text?: string }> };
+        display: { status: string };
+      }>;
+      events: Array<{ type: string; seq: number; runId?: string; data: Record<string, unknown> }>;
+    };
+    expect(await next.exited).toBe(0);
+    expect(continued).toMatchObject({ before: 'idle', stop: 'completed' });
+    // The dead run ends exactly once, as interrupted, before anything else runs.
+    const deadRunId = continued.transcript[0]!.runId;
+    const ends = continued.events.filter(
+      (event) => event.runId === deadRunId && event.type.startsWith('run.'),
+    );
+    expect(ends).toEqual([
+      expect.objectContaining({
+        type: 'run.finished',
+        data: expect.objectContaining({ stopReason: 'interrupted' }),
+      }),
+    ]);
+    expect(continued.events.map((event) => event.type).slice(0, 3)).toEqual([
+      'session.started',
+      'message.completed',
+      'run.finished',
+    ]);
+    expect(continued.events[0]!.data).toMatchObject({ restored: true });
+    // The streamed text is kept, marked interrupted, and the model saw it.
+    const partial = continued.transcript[1]!;
+    expect(partial.display.status).toBe('interrupted');
+    const text = partial.message.content.map((part) => part.text ?? '').join('');
+    expect(text.length).toBeGreaterThan(0);
+    expect(answer.join('').startsWith(text)).toBe(true);
+    expect(continued.events[1]!.data).toMatchObject({ status: 'interrupted', text });
+    expect(JSON.stringify(server.requests[1]!.body)).toContain(text.trim());
+    // No event of the new process reuses a number the dead one used.
+    expect(Math.min(...continued.events.map((event) => event.seq))).toBeGreaterThan(lastSeq);
+  });
 });

@@ -1,21 +1,9 @@
-import type {
-  AgentEvent,
-  AnyEvent,
-  ContentPart,
-  EventBus,
-  EventData,
-  EventType,
-} from '@switchboard/events';
+import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
-import { toCheckpoint } from '../sessions/session-checkpoint.js';
-import { sessionConflict } from '../sessions/session-lease.js';
 import { toUserContent } from '../sessions/user-content.js';
 import type {
   PendingRequest,
-  SessionCheckpoint,
-  SessionLease,
   SessionSnapshot,
-  SessionStore,
   TranscriptEntry,
   UsageTotals,
 } from '../sessions/session-snapshot.js';
@@ -26,6 +14,7 @@ import { createRunHandle, type RunHandle, type RunResult } from './run-handle.js
 import { RunEmitter } from './run-emitter.js';
 import { executeRun, type RunInput } from './run-loop.js';
 import type { AgentRuntime, RunState, SessionCore } from './run-state.js';
+import { ObservedEmitter, SessionWriter, type SessionOwnership } from './session-writer.js';
 
 /** What a user sends: plain text or content parts. */
 export type UserInput =
@@ -50,48 +39,6 @@ interface ActiveRun {
   done: Promise<RunResult>;
 }
 
-/** While the model streams, its partial answer is checkpointed at least this often (ms). */
-export const PARTIAL_CHECKPOINT_MS = 1000;
-/** A run checkpoints at least every this many of its events, so the stored `eventHead` stays close. */
-const CHECKPOINT_EVERY_EVENTS = 250;
-/**
- * Without an event log, a process that died mid-run may have numbered events
- * past its last checkpoint (at most {@link CHECKPOINT_EVERY_EVENTS} plus a
- * write in flight). The next process skips this many numbers rather than
- * reuse one: a gap, never a duplicate.
- */
-export const SEQ_RESERVE = 1000;
-
-/** How a session handle holds its session in the store. */
-export interface SessionOwnership {
-  /** Lease owner id of this handle. */
-  owner: string;
-  /** The lease taken when the handle was opened. */
-  lease: SessionLease;
-  /** Called once when the handle is closed (the agent forgets it). */
-  onClosed?: () => void;
-}
-
-/** The run emitter of a session's own runs: it tells the session what streams, for partial checkpoints. */
-class ObservedEmitter extends RunEmitter {
-  readonly #observe: (event: AnyEvent) => void;
-
-  constructor(
-    bus: EventBus,
-    scope: { sessionId: string; runId: string },
-    observe: (event: AnyEvent) => void,
-  ) {
-    super(bus, scope);
-    this.#observe = observe;
-  }
-
-  override emit<T extends EventType>(type: T, data: EventData<T>): AgentEvent<T> {
-    const event = super.emit(type, data);
-    this.#observe(event as AnyEvent);
-    return event;
-  }
-}
-
 /**
  * One conversation with an agent. At most one run is active at a time;
  * `steer`, `respond` and `cancel` may be called from anywhere while it runs.
@@ -101,7 +48,6 @@ class ObservedEmitter extends RunEmitter {
  */
 export class AgentSession {
   #runtime: AgentRuntime;
-  readonly #store: SessionStore;
   #snapshot: SessionSnapshot;
   #active: ActiveRun | undefined;
   #steers: Array<{ steerId: string; text: string }> = [];
@@ -109,41 +55,21 @@ export class AgentSession {
     string,
     (answer: { answer: string; source: 'user' | 'timeout' }) => void
   >();
-  #saving: Promise<void> = Promise.resolve();
-  readonly #owner: string;
-  #revision: number;
+  readonly #writer: SessionWriter;
   readonly #onClosed: (() => void) | undefined;
-  /** What the store holds of the transcript, as of the last checkpoint taken (see #serialize). */
-  #persisted: { transcript: TranscriptEntry[]; length: number; last: TranscriptEntry | undefined };
-  /** Entries added through addEntry since the last checkpoint. */
-  #appended = 0;
-  /** A write failed: the next one rewrites the whole session. */
-  #needsFull = false;
-  /** Another writer took the session over: this handle may no longer write. */
-  #lost: AgentCoreError | undefined;
-  #renewTimer: NodeJS.Timeout | undefined;
-  #partialTimer: NodeJS.Timeout | undefined;
-  #lastCheckpointAt = 0;
-  #lastCheckpointSeq = 0;
-  #released = false;
 
   /** @internal Use `agent.createSession()` or `agent.loadSession()`. */
-  constructor(
-    runtime: AgentRuntime,
-    store: SessionStore,
-    snapshot: SessionSnapshot,
-    ownership: SessionOwnership,
-  ) {
+  constructor(runtime: AgentRuntime, snapshot: SessionSnapshot, ownership: SessionOwnership) {
     this.#runtime = runtime;
-    this.#store = store;
     this.#snapshot = snapshot;
-    this.#owner = ownership.owner;
-    this.#revision = ownership.lease.revision;
     this.#onClosed = ownership.onClosed;
-    const transcript = snapshot.transcript;
-    this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
-    this.#lastCheckpointSeq = snapshot.eventHead?.seq ?? 0;
-    this.#renewLeaseLater(ownership.lease);
+    this.#writer = new SessionWriter({
+      ownership,
+      snapshot: () => this.#snapshot,
+      runtime: () => this.#runtime,
+      // Another writer has the session: stop the run; the handle refuses further work.
+      onLost: (error) => this.#active?.controller.abort(error),
+    });
   }
 
   get id(): string {
@@ -221,7 +147,7 @@ export class AgentSession {
 
   /** Answers an approval or clarify request. */
   async respond(requestId: string, response: RequestResponse): Promise<void> {
-    if (this.#lost) throw this.#lost;
+    if (this.#writer.lost) throw this.#writer.lost;
     const request = this.#snapshot.pending.find(
       (candidate) => candidate.requestId === requestId && !candidate.response,
     );
@@ -258,7 +184,7 @@ export class AgentSession {
       request.response = { answer: response.answer, source: 'user' };
       this.#waiters.get(requestId)?.({ answer: response.answer, source: 'user' });
     }
-    await this.#checkpoint();
+    await this.#writer.checkpoint();
   }
 
   /**
@@ -289,7 +215,7 @@ export class AgentSession {
       );
     } else {
       this.#snapshot.queuedSteers.push({ steerId, text });
-      void this.#checkpoint();
+      void this.#writer.checkpoint();
     }
     return { steerId };
   }
@@ -301,7 +227,7 @@ export class AgentSession {
 
   /** Clears the conversation (transcript, pending requests, turn counter). */
   async reset(): Promise<void> {
-    if (this.#lost) throw this.#lost;
+    if (this.#writer.lost) throw this.#writer.lost;
     this.cancel('session reset');
     await this.#active?.done;
     const { sessionId, agentName, createdAt, userId } = this.#snapshot;
@@ -326,7 +252,7 @@ export class AgentSession {
       sessionId,
       data: { agent: { name: agentName } },
     });
-    await this.#checkpoint();
+    await this.#writer.checkpoint();
   }
 
   /**
@@ -341,15 +267,12 @@ export class AgentSession {
     await this.#active?.done;
     this.#snapshot.status = 'closed';
     const bus = this.#runtime.bus;
-    if (!this.#lost) {
+    if (!this.#writer.lost) {
       bus.emit({ type: 'session.ended', sessionId: this.id, data: { reason: 'closed' } });
       await this.#runtime.hooks.run('on_session_finalize', { sessionId: this.id });
-      await this.#checkpoint();
+      await this.#writer.checkpoint();
     }
-    this.#release();
-    await this.#store
-      .releaseLease(this.id, this.#owner)
-      .catch((error: unknown) => this.#runtime.reportError(toError(error)));
+    await this.#writer.release();
     await bus.flush();
     bus.forgetSession(this.id);
     this.#onClosed?.();
@@ -394,22 +317,22 @@ export class AgentSession {
         durationMs: Math.max(0, run.lastSeenAt - run.startedAt),
       });
     }
-    await this.#checkpoint();
+    await this.#writer.checkpoint();
   }
 
   /** @internal Saves the snapshot now (the agent does after opening a session). */
   checkpoint(): Promise<void> {
-    return this.#checkpoint();
+    return this.#writer.checkpoint();
   }
 
   /** Resolves when the active run (if any) has finished and the snapshot is saved. */
   async idle(): Promise<void> {
     await this.#active?.done;
-    await this.#saving;
+    await this.#writer.saving;
   }
 
   #assertCanStart(): void {
-    if (this.#lost) throw this.#lost;
+    if (this.#writer.lost) throw this.#writer.lost;
     if (this.#snapshot.status === 'closed') {
       throw new AgentCoreError({
         code: 'CORE_SESSION_CLOSED',
@@ -444,7 +367,7 @@ export class AgentSession {
     this.#snapshot.turn += 1;
     this.#snapshot.activeRun = { runId, startedAt: runtime.now() };
     const emitter = new ObservedEmitter(runtime.bus, { sessionId: this.id, runId }, (event) =>
-      this.#observe(event),
+      this.#writer.observe(event),
     );
     const session = this.#core();
     const run: RunState = {
@@ -496,14 +419,11 @@ export class AgentSession {
     return {
       id: this.id,
       snapshot: this.#snapshot,
-      checkpoint: () => this.#checkpoint(),
+      checkpoint: () => this.#writer.checkpoint(),
       addEntry: (entry) => {
         const full: TranscriptEntry = { ...entry, id: entry.id ?? this.#runtime.newId('msg') };
         this.#snapshot.transcript.push(full);
-        this.#appended += 1;
-        // The streamed answer is in the transcript now: the checkpointed partial is done.
-        const active = this.#snapshot.activeRun;
-        if (active?.partial && full.message.role === 'assistant') active.partial = undefined;
+        this.#writer.entryAdded(full);
         return full;
       },
       takeSteers: () => this.#steers.splice(0),
@@ -537,150 +457,6 @@ export class AgentSession {
       this.#waiters.set(request.requestId, finish);
     });
   }
-
-  /**
-   * Tracks what the session's own runs stream: the partial answer (kept in
-   * `activeRun.partial`, checkpointed at least every second while the model
-   * streams) and how far the event numbering ran since the last checkpoint.
-   */
-  #observe(event: AnyEvent): void {
-    const active = this.#snapshot.activeRun;
-    if (!active || event.runId !== active.runId) return;
-    if (event.seq - this.#lastCheckpointSeq >= CHECKPOINT_EVERY_EVENTS) void this.#checkpoint();
-    const data = event.data as { messageId?: string; delta?: string };
-    switch (event.type) {
-      case 'generation.started':
-        active.partial = undefined;
-        return;
-      case 'reasoning.delta':
-        active.partial ??= { text: '' };
-        active.partial.reasoning = (active.partial.reasoning ?? '') + (data.delta ?? '');
-        break;
-      case 'message.started':
-        active.partial ??= { text: '' };
-        active.partial.messageId = data.messageId!;
-        return;
-      case 'message.delta':
-        active.partial ??= { text: '' };
-        active.partial.text += data.delta ?? '';
-        break;
-      default:
-        return;
-    }
-    if (this.#partialTimer) return;
-    const wait = Math.max(0, PARTIAL_CHECKPOINT_MS - (Date.now() - this.#lastCheckpointAt));
-    this.#partialTimer = setTimeout(() => {
-      this.#partialTimer = undefined;
-      void this.#checkpoint();
-    }, wait);
-    this.#partialTimer.unref();
-  }
-
-  /**
-   * Takes a checkpoint: serialized now (the snapshot keeps changing), written
-   * after the ones before it. Failures are reported, not thrown; a conflict
-   * (another writer took the session over) ends this handle's right to write.
-   */
-  #checkpoint(): Promise<void> {
-    if (this.#lost) return this.#saving;
-    this.#snapshot.updatedAt = this.#runtime.now();
-    const head = this.#runtime.bus.head(this.id);
-    if (head) this.#snapshot.eventHead = head;
-    this.#lastCheckpointSeq = head?.seq ?? this.#lastCheckpointSeq;
-    this.#lastCheckpointAt = Date.now();
-    clearTimeout(this.#partialTimer);
-    this.#partialTimer = undefined;
-    const checkpoint = this.#serialize();
-    this.#saving = this.#saving.then(() => this.#write(checkpoint));
-    return this.#saving;
-  }
-
-  /**
-   * The checkpoint of what changed since the last one: the header and the
-   * entries added since. Entries are added at the end (addEntry); anything
-   * else that touched the transcript (a compaction inserting its summary, a
-   * reset replacing it) shows as a length or identity mismatch, and then the
-   * whole transcript is written once.
-   */
-  #serialize(): SessionCheckpoint {
-    const transcript = this.#snapshot.transcript;
-    const before = this.#persisted;
-    const appendedOnly =
-      transcript === before.transcript &&
-      transcript.length === before.length + this.#appended &&
-      (before.length === 0 || transcript[before.length - 1] === before.last);
-    this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
-    this.#appended = 0;
-    return toCheckpoint(this.#snapshot, {
-      baseRevision: this.#revision,
-      owner: this.#owner,
-      from: appendedOnly ? before.length : 0,
-    });
-  }
-
-  async #write(checkpoint: SessionCheckpoint): Promise<void> {
-    if (this.#lost) return;
-    const full = this.#needsFull;
-    const write = full
-      ? toCheckpoint(this.#snapshot, { baseRevision: this.#revision, owner: this.#owner, from: 0 })
-      : { ...checkpoint, baseRevision: this.#revision };
-    try {
-      const lease = await this.#store.save(write);
-      this.#revision = lease.revision;
-      if (full) this.#needsFull = false;
-      this.#renewLeaseLater(lease);
-    } catch (error) {
-      if (error instanceof AgentCoreError && error.code === 'CORE_SESSION_CONFLICT') {
-        this.#lose(error);
-      } else {
-        this.#needsFull = true;
-        this.#runtime.reportError(toError(error));
-      }
-    }
-  }
-
-  /** Renews the lease a third of its time before it expires, while the handle is open. */
-  #renewLeaseLater(lease: SessionLease): void {
-    if (this.#released) return;
-    clearTimeout(this.#renewTimer);
-    this.#renewTimer = setTimeout(
-      () => {
-        this.#store.acquireLease(this.id, this.#owner).then(
-          (renewed) =>
-            renewed
-              ? this.#renewLeaseLater(renewed)
-              : this.#lose(sessionConflict(this.id, 'it was deleted')),
-          (error: unknown) =>
-            error instanceof AgentCoreError && error.code === 'CORE_SESSION_LOCKED'
-              ? this.#lose(sessionConflict(this.id, error.message))
-              : this.#runtime.reportError(toError(error)),
-        );
-      },
-      Math.max(10, lease.ttlMs / 3),
-    );
-    this.#renewTimer.unref();
-  }
-
-  /** Another writer has the session: stop the run, refuse further writes, tell the host. */
-  #lose(error: AgentCoreError): void {
-    if (this.#lost) return;
-    this.#lost = error;
-    this.#release();
-    this.#active?.controller.abort(error);
-    this.#runtime.reportError(error);
-  }
-
-  #release(): void {
-    this.#released = true;
-    clearTimeout(this.#renewTimer);
-    clearTimeout(this.#partialTimer);
-    this.#renewTimer = undefined;
-    this.#partialTimer = undefined;
-  }
-}
-
-function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 function lastUserText(transcript: readonly TranscriptEntry[]): string {

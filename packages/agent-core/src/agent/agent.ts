@@ -18,7 +18,8 @@ import {
   type AgentOptions,
   type ResolvedAgentOptions,
 } from './agent-options.js';
-import { AgentSession, SEQ_RESERVE, type SessionOwnership } from './agent-session.js';
+import { AgentSession } from './agent-session.js';
+import { SEQ_RESERVE, type SessionOwnership } from './session-writer.js';
 import { findInterruptedRun } from './interrupted-run.js';
 import type { AgentRuntime } from './run-state.js';
 import { createSubagentTool, type SubagentTool } from './subagent-tool.js';
@@ -253,14 +254,18 @@ export class Agent {
 
   #handle(
     snapshot: SessionSnapshot,
-    ownership: Omit<SessionOwnership, 'onClosed'>,
+    ownership: { owner: string; lease: SessionOwnership['lease'] },
   ): AgentSession {
     const store = this.#store;
     const sessionId = snapshot.sessionId;
     let handles = openSessions.get(store);
-    if (!handles) openSessions.set(store, (handles = new Map()));
-    const session: AgentSession = new AgentSession(this.#runtime, store, snapshot, {
+    if (!handles) {
+      handles = new Map<string, WeakRef<AgentSession>>();
+      openSessions.set(store, handles);
+    }
+    const session: AgentSession = new AgentSession(this.#runtime, snapshot, {
       ...ownership,
+      store,
       onClosed: () => {
         if (handles.get(sessionId)?.deref() === session) handles.delete(sessionId);
       },

@@ -23,7 +23,7 @@ export interface StoredLease {
 /** Whether `owner` may take (or renew) a session whose lease is `lease` at time `now`. */
 export function mayTakeLease(lease: StoredLease, owner: string, now: number): boolean {
   return (
-    lease.owner === null ||
+    lease.owner == null ||
     lease.owner === owner ||
     lease.expiresAt <= now ||
     ownerProcessIsGone(lease.owner)

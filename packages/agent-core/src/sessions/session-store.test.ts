@@ -70,9 +70,7 @@ describe.each(backends)('%s', (_name, open) => {
     expect(await store.load('a')).toEqual({ ...value, revision });
     // A rewrite from 0 replaces the whole transcript (compaction, reset).
     value.transcript = [entry('only')];
-    revision = (
-      await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from: 0 }))
-    ).revision;
+    await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from: 0 }));
     expect((await store.load('a'))?.transcript.map((e) => e.id)).toEqual(['only']);
     await store.close?.();
   });
@@ -106,7 +104,9 @@ describe.each(backends)('%s', (_name, open) => {
     // The holder renews; a save by a non-holder is refused.
     expect(await store.acquireLease('a', 'first')).toMatchObject({ revision, ttlMs: 1000 });
     await expect(
-      store.save(toCheckpoint(snapshot('a', 2), { baseRevision: revision, owner: 'second', from: 0 })),
+      store.save(
+        toCheckpoint(snapshot('a', 2), { baseRevision: revision, owner: 'second', from: 0 }),
+      ),
     ).rejects.toMatchObject({ code: 'CORE_SESSION_CONFLICT' });
     now += 1001; // expired: taken over
     expect(await store.acquireLease('a', 'second')).toMatchObject({ revision });
@@ -121,7 +121,7 @@ describe.each(backends)('%s', (_name, open) => {
 
   it('hands a session over at once when its holder is a dead process of this host', async () => {
     const store = open();
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
     await create(store, snapshot('a', 1), `${os.hostname()}/${dead}/abc`);
     expect(await store.acquireLease('a', 'me')).toMatchObject({ revision: 1 });
     await store.close?.();
@@ -161,8 +161,9 @@ describe('SqliteSessionStore', () => {
       const from = value.transcript.length;
       value.transcript.push(entry(`u${turn}`), entry(`a${turn}`));
       const before = written();
-      revision = (await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from })))
-        .revision;
+      revision = (
+        await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from }))
+      ).revision;
       perCheckpoint.push(written() - before);
     }
     // Two new entries and one header row, at turn 1 and at turn 300 alike.

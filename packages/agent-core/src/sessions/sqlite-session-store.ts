@@ -3,12 +3,7 @@ import { parseOptions } from '@switchboard/events';
 import { z } from 'zod';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { parseStoredSnapshot } from './parse-stored-snapshot.js';
-import {
-  DEFAULT_LEASE_MS,
-  mayTakeLease,
-  sessionConflict,
-  sessionLocked,
-} from './session-lease.js';
+import { DEFAULT_LEASE_MS, mayTakeLease, sessionConflict, sessionLocked } from './session-lease.js';
 import type {
   SessionCheckpoint,
   SessionLease,
@@ -93,10 +88,9 @@ export class SqliteSessionStore implements SessionStore {
        FROM switchboard_sessions WHERE session_id = ?`,
     );
     this.#entries = db
-      .prepare<
-        [string],
-        string
-      >('SELECT entry FROM switchboard_session_entries WHERE session_id = ? ORDER BY position')
+      .prepare<[string], string>(
+        'SELECT entry FROM switchboard_session_entries WHERE session_id = ? ORDER BY position',
+      )
       .pluck();
     this.#list = db.prepare(
       'SELECT session_id, updated_at, agent_name FROM switchboard_sessions ORDER BY updated_at DESC LIMIT ?',
@@ -145,7 +139,8 @@ export class SqliteSessionStore implements SessionStore {
           owner,
           expiresAt,
         );
-        if (created.changes === 0) throw sessionConflict(sessionId, 'a session with this id exists');
+        if (created.changes === 0)
+          throw sessionConflict(sessionId, 'a session with this id exists');
       }
       const row = this.#header.get(sessionId);
       if (!row) throw sessionConflict(sessionId, 'it was deleted');

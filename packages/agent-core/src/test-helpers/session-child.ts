@@ -2,8 +2,10 @@
  * A separate process for restart and crash tests: `node --import tsx session-child.ts <json>`.
  * Modes: `pause` runs until an approval is requested, prints the ids and exits;
  * `hang` runs until a tool hangs (printing `tool-started`) and waits to be killed;
- * `resume` loads the session, approves and resumes; `continue` loads it and runs a new message.
- * Each prints one JSON line with what the parent checks.
+ * `stream` prints `{ sessionId }`, then `{ seq }` for every event while the model streams, and
+ * waits to be killed; `resume` loads the session, approves and resumes; `continue` loads it and
+ * runs a new message. Each prints one JSON line with what the parent checks (`continue` and
+ * `resume` include every event this process emitted).
  */
 import { z } from 'zod';
 import { createAgent } from '../agent/agent.js';
@@ -11,7 +13,7 @@ import { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
 import { defineTool } from '../tools/define-tool.js';
 
 const config = JSON.parse(process.argv[2]!) as {
-  mode: 'pause' | 'hang' | 'resume' | 'continue';
+  mode: 'pause' | 'hang' | 'stream' | 'resume' | 'continue';
   db: string;
   baseUrl: string;
   sessionId?: string;
@@ -42,9 +44,15 @@ const agent = createAgent({
   },
 });
 
-if (config.mode === 'pause' || config.mode === 'hang') {
+const events: Array<{ type: string; seq: number; runId?: string; data: unknown }> = [];
+agent.bus.on('*', (event) => {
+  events.push({ type: event.type, seq: event.seq, runId: event.runId, data: event.data });
+  if (config.mode === 'stream') print({ seq: event.seq, type: event.type });
+});
+
+if (config.mode === 'pause' || config.mode === 'hang' || config.mode === 'stream') {
   const session = await agent.createSession();
-  if (config.mode === 'hang') print({ sessionId: session.id });
+  if (config.mode !== 'pause') print({ sessionId: session.id });
   const result = await session.run('please do the thing').result;
   await session.idle();
   print({
@@ -63,7 +71,14 @@ if (config.mode === 'pause' || config.mode === 'hang') {
     result = await session.run('are you still there?').result;
   }
   await session.idle();
-  print({ before, stop: result.stopReason, text: result.text, transcript: session.transcript });
+  await agent.bus.flush();
+  print({
+    before,
+    stop: result.stopReason,
+    text: result.text,
+    transcript: session.transcript,
+    events,
+  });
 }
 await agent.close();
 await store.close();

@@ -100,6 +100,12 @@ describe('EventBus', () => {
     expect(log.read('s').map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
+  it('exposes its log (read-only), or undefined without one', () => {
+    const log = new MemoryEventLog();
+    expect(new EventBus({ log }).log).toBe(log);
+    expect(new EventBus().log).toBeUndefined();
+  });
+
   it('restoreSession continues from a given head (e.g. a JSONL file)', () => {
     const bus = new EventBus({ now: () => 1 });
     bus.restoreSession('s', { seq: 10, ts: 500 });

@@ -1,0 +1,275 @@
+import type { AgentEvent, AnyEvent, EventBus, EventData, EventType } from '@switchboard/events';
+import { AgentCoreError } from '../errors/agent-core-error.js';
+import { toCheckpoint } from '../sessions/session-checkpoint.js';
+import { sessionConflict } from '../sessions/session-lease.js';
+import type {
+  SessionCheckpoint,
+  SessionLease,
+  SessionSnapshot,
+  SessionStore,
+  TranscriptEntry,
+} from '../sessions/session-snapshot.js';
+import { RunEmitter } from './run-emitter.js';
+import type { AgentRuntime } from './run-state.js';
+
+/** While the model streams, its partial answer is checkpointed at least this often (ms). */
+export const PARTIAL_CHECKPOINT_MS = 1000;
+/** A run checkpoints at least every this many of its events, so the stored `eventHead` stays close. */
+const CHECKPOINT_EVERY_EVENTS = 250;
+/**
+ * Without an event log, a process that died mid-run may have numbered events
+ * past its last checkpoint (at most {@link CHECKPOINT_EVERY_EVENTS} plus a
+ * write in flight). The next process skips this many numbers rather than
+ * reuse one: a gap, never a duplicate.
+ */
+export const SEQ_RESERVE = 1000;
+
+/** How a session handle holds its session in the store. */
+export interface SessionOwnership {
+  store: SessionStore;
+  /** Lease owner id of this handle. */
+  owner: string;
+  /** The lease taken when the handle was opened. */
+  lease: SessionLease;
+  /** Called once when the handle is closed (the agent forgets it). */
+  onClosed?: () => void;
+}
+
+/** The run emitter of a session's own runs: it shows the writer what streams, for partial checkpoints. */
+export class ObservedEmitter extends RunEmitter {
+  readonly #observe: (event: AnyEvent) => void;
+
+  constructor(
+    bus: EventBus,
+    scope: { sessionId: string; runId: string },
+    observe: (event: AnyEvent) => void,
+  ) {
+    super(bus, scope);
+    this.#observe = observe;
+  }
+
+  override emit<T extends EventType>(type: T, data: EventData<T>): AgentEvent<T> {
+    const event = super.emit(type, data);
+    this.#observe(event);
+    return event;
+  }
+}
+
+/**
+ * Writes one session handle's checkpoints to its store, and holds the
+ * session's lease while the handle is open. A checkpoint is serialized when
+ * it is taken (the snapshot keeps changing) and written after the ones before
+ * it; it holds the header and the entries added since the last one, so its
+ * cost does not grow with the transcript. Failures are reported, not thrown;
+ * a conflict (another writer took the session over) ends the handle's right
+ * to write and calls `onLost`.
+ */
+export class SessionWriter {
+  readonly #ownership: SessionOwnership;
+  readonly #snapshot: () => SessionSnapshot;
+  readonly #runtime: () => AgentRuntime;
+  readonly #onLost: (error: AgentCoreError) => void;
+  #saving: Promise<void> = Promise.resolve();
+  #revision: number;
+  /** What the store holds of the transcript, as of the last checkpoint taken (see #serialize). */
+  #persisted: { transcript: TranscriptEntry[]; length: number; last: TranscriptEntry | undefined };
+  /** Entries added at the end since the last checkpoint. */
+  #appended = 0;
+  /** A write failed: the next one rewrites the whole session. */
+  #needsFull = false;
+  #lost: AgentCoreError | undefined;
+  #released = false;
+  #renewTimer: NodeJS.Timeout | undefined;
+  #partialTimer: NodeJS.Timeout | undefined;
+  #lastCheckpointAt = 0;
+  #lastCheckpointSeq: number;
+
+  constructor(options: {
+    ownership: SessionOwnership;
+    snapshot: () => SessionSnapshot;
+    runtime: () => AgentRuntime;
+    onLost: (error: AgentCoreError) => void;
+  }) {
+    this.#ownership = options.ownership;
+    this.#snapshot = options.snapshot;
+    this.#runtime = options.runtime;
+    this.#onLost = options.onLost;
+    this.#revision = options.ownership.lease.revision;
+    const snapshot = options.snapshot();
+    const transcript = snapshot.transcript;
+    this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
+    this.#lastCheckpointSeq = snapshot.eventHead?.seq ?? 0;
+    this.#renewLeaseLater(options.ownership.lease);
+  }
+
+  /** Set once another writer has the session: the handle may no longer write. */
+  get lost(): AgentCoreError | undefined {
+    return this.#lost;
+  }
+
+  /** Resolves when every checkpoint taken so far is written (or failed). */
+  get saving(): Promise<void> {
+    return this.#saving;
+  }
+
+  /** An entry was added at the end of the transcript. */
+  entryAdded(entry: TranscriptEntry): void {
+    this.#appended += 1;
+    // The streamed answer is in the transcript now: the checkpointed partial is done.
+    const active = this.#snapshot().activeRun;
+    if (active?.partial && entry.message.role === 'assistant') active.partial = undefined;
+  }
+
+  /**
+   * Tracks what the session's own runs stream: the partial answer (kept in
+   * `activeRun.partial`, checkpointed at least every second while the model
+   * streams) and how far the event numbering ran since the last checkpoint.
+   */
+  observe(event: AnyEvent): void {
+    const active = this.#snapshot().activeRun;
+    if (!active || event.runId !== active.runId) return;
+    if (event.seq - this.#lastCheckpointSeq >= CHECKPOINT_EVERY_EVENTS) void this.checkpoint();
+    const data = event.data as { messageId?: string; delta?: string };
+    switch (event.type) {
+      case 'generation.started':
+        active.partial = undefined;
+        return;
+      case 'reasoning.delta':
+        active.partial ??= { text: '' };
+        active.partial.reasoning = (active.partial.reasoning ?? '') + (data.delta ?? '');
+        break;
+      case 'message.started':
+        active.partial ??= { text: '' };
+        active.partial.messageId = data.messageId!;
+        return;
+      case 'message.delta':
+        active.partial ??= { text: '' };
+        active.partial.text += data.delta ?? '';
+        break;
+      default:
+        return;
+    }
+    if (this.#partialTimer) return;
+    const wait = Math.max(0, PARTIAL_CHECKPOINT_MS - (Date.now() - this.#lastCheckpointAt));
+    this.#partialTimer = setTimeout(() => {
+      this.#partialTimer = undefined;
+      void this.checkpoint();
+    }, wait);
+    this.#partialTimer.unref();
+  }
+
+  /** Takes a checkpoint now; resolves when it (and every one before it) is written. */
+  checkpoint(): Promise<void> {
+    if (this.#lost) return this.#saving;
+    const snapshot = this.#snapshot();
+    const runtime = this.#runtime();
+    snapshot.updatedAt = runtime.now();
+    const head = runtime.bus.head(snapshot.sessionId);
+    if (head) snapshot.eventHead = head;
+    this.#lastCheckpointSeq = head?.seq ?? this.#lastCheckpointSeq;
+    this.#lastCheckpointAt = Date.now();
+    clearTimeout(this.#partialTimer);
+    this.#partialTimer = undefined;
+    const checkpoint = this.#serialize(snapshot);
+    this.#saving = this.#saving.then(() => this.#write(checkpoint));
+    return this.#saving;
+  }
+
+  /** Stops renewing the lease and gives it up (close). */
+  async release(): Promise<void> {
+    this.#stopTimers();
+    const { store, owner } = this.#ownership;
+    await store
+      .releaseLease(this.#snapshot().sessionId, owner)
+      .catch((error: unknown) => this.#runtime().reportError(toError(error)));
+  }
+
+  /**
+   * The checkpoint of what changed since the last one: the header and the
+   * entries added since. Entries are added at the end (entryAdded); anything
+   * else that touched the transcript (a compaction inserting its summary, a
+   * reset replacing it) shows as a length or identity mismatch, and then the
+   * whole transcript is written once.
+   */
+  #serialize(snapshot: SessionSnapshot): SessionCheckpoint {
+    const transcript = snapshot.transcript;
+    const before = this.#persisted;
+    const appendedOnly =
+      transcript === before.transcript &&
+      transcript.length === before.length + this.#appended &&
+      (before.length === 0 || transcript[before.length - 1] === before.last);
+    this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
+    this.#appended = 0;
+    return toCheckpoint(snapshot, {
+      baseRevision: this.#revision,
+      owner: this.#ownership.owner,
+      from: appendedOnly ? before.length : 0,
+    });
+  }
+
+  async #write(checkpoint: SessionCheckpoint): Promise<void> {
+    if (this.#lost) return;
+    const { store, owner } = this.#ownership;
+    const full = this.#needsFull;
+    const write = full
+      ? toCheckpoint(this.#snapshot(), { baseRevision: this.#revision, owner, from: 0 })
+      : { ...checkpoint, baseRevision: this.#revision };
+    try {
+      const lease = await store.save(write);
+      this.#revision = lease.revision;
+      if (full) this.#needsFull = false;
+      this.#renewLeaseLater(lease);
+    } catch (error) {
+      if (error instanceof AgentCoreError && error.code === 'CORE_SESSION_CONFLICT') {
+        this.#lose(error);
+      } else {
+        this.#needsFull = true;
+        this.#runtime().reportError(toError(error));
+      }
+    }
+  }
+
+  /** Renews the lease a third of its time before it expires, while the handle is open. */
+  #renewLeaseLater(lease: SessionLease): void {
+    if (this.#released) return;
+    clearTimeout(this.#renewTimer);
+    const { store, owner } = this.#ownership;
+    const sessionId = this.#snapshot().sessionId;
+    this.#renewTimer = setTimeout(
+      () => {
+        store.acquireLease(sessionId, owner).then(
+          (renewed) =>
+            renewed
+              ? this.#renewLeaseLater(renewed)
+              : this.#lose(sessionConflict(sessionId, 'it was deleted')),
+          (error: unknown) =>
+            error instanceof AgentCoreError && error.code === 'CORE_SESSION_LOCKED'
+              ? this.#lose(sessionConflict(sessionId, error.message))
+              : this.#runtime().reportError(toError(error)),
+        );
+      },
+      Math.max(10, lease.ttlMs / 3),
+    );
+    this.#renewTimer.unref();
+  }
+
+  #lose(error: AgentCoreError): void {
+    if (this.#lost) return;
+    this.#lost = error;
+    this.#stopTimers();
+    this.#onLost(error);
+    this.#runtime().reportError(error);
+  }
+
+  #stopTimers(): void {
+    this.#released = true;
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#partialTimer);
+    this.#renewTimer = undefined;
+    this.#partialTimer = undefined;
+  }
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
