@@ -215,4 +215,19 @@ describe('checkpoints cost what changed, not the session length', () => {
       expect((await inner.load(session.id))?.transcript).toHaveLength(120);
     }
   });
+
+  it('a compaction (summary inserted, older entries archived) is stored whole, then appends resume', async () => {
+    const store = new MemorySessionStore();
+    const agent = agentWith({
+      store,
+      compaction: { contextWindow: 120, threshold: 0.5, keepRecent: 2 },
+    });
+    const session = await agent.createSession();
+    for (let turn = 1; turn <= 4; turn++) await session.run(`message number ${turn}`).result;
+    await session.idle();
+    const local = session.snapshot();
+    expect(local.transcript.some((entry) => entry.display.archived)).toBe(true);
+    expect(local.transcript.some((entry) => entry.display.source === 'summary')).toBe(true);
+    expect((await store.load(session.id))?.transcript).toEqual(local.transcript);
+  });
 });
