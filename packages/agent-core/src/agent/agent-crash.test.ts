@@ -81,11 +81,14 @@ describe('crash loop: SIGKILL at random points over a SQLite store and event log
     const sent: string[] = [];
     const errors: string[] = [];
     let sessionId: string | undefined;
-    let upcoming = startChild(config);
+    // Processes load their modules two rounds ahead, while earlier ones run.
+    let spawned = 0;
+    const spawnNext = () => (spawned++ <= KILLS ? [startChild(config)] : []);
+    const upcoming = [...spawnNext(), ...spawnNext()];
     try {
       for (let round = 0; round <= KILLS; round++) {
-        const agent = upcoming;
-        if (round < KILLS) upcoming = startChild(config); // warms up while this one runs
+        const agent = upcoming.shift()!;
+        upcoming.push(...spawnNext());
         expect(await agent.next()).toEqual({ ready: true });
         const message = `user message ${round}`;
         agent.proc.stdin.write(`${JSON.stringify({ sessionId, message })}\n`);
@@ -110,13 +113,13 @@ describe('crash loop: SIGKILL at random points over a SQLite store and event log
         errors.push(...agent.errors);
       }
     } finally {
-      upcoming.proc.kill('SIGKILL');
+      for (const idle of upcoming) idle.proc.kill('SIGKILL');
     }
     expect(errors).toEqual([]);
     const events = readLog(config.events, sessionId!);
     expect(terminalsPerRun(events).every(([, count]) => count === 1)).toBe(true);
     expect(terminalsPerRun(events)).toHaveLength(KILLS + 1);
-  }, 120_000);
+  }, 240_000);
 });
 
 function readLog(file: string, sessionId: string): AnyEvent[] {
