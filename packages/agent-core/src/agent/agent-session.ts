@@ -193,6 +193,7 @@ export class AgentSession {
    * first, becomes part of the next user message (`mode: 'next_message'`).
    */
   steer(text: string): { steerId: string } {
+    if (this.#writer.lost) throw this.#writer.lost;
     if (this.#snapshot.status === 'closed')
       throw new AgentCoreError({
         code: 'CORE_SESSION_CLOSED',
