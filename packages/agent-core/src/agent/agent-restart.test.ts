@@ -22,7 +22,8 @@ function startChild(config: object) {
   return { proc, next, exited };
 }
 
-describe('sessions across real processes (SQLite store)', () => {
+// Child processes start slowly on a loaded machine: generous, not tight, time limits.
+describe('sessions across real processes (SQLite store)', { timeout: 90_000 }, () => {
   it('an approval requested in one process is answered and resumed in another', async () => {
     await using server = await startModelServer({
       script: [
