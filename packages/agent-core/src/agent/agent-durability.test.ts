@@ -230,4 +230,16 @@ describe('checkpoints cost what changed, not the session length', () => {
     expect(local.transcript.some((entry) => entry.display.source === 'summary')).toBe(true);
     expect((await store.load(session.id))?.transcript).toEqual(local.transcript);
   });
+
+  it('an open handle keeps renewing its lease; close() gives it up', async () => {
+    const store = new MemorySessionStore({ leaseMs: 60 });
+    const agent = agentWith({ store });
+    const session = await agent.createSession();
+    await new Promise((resolve) => setTimeout(resolve, 250)); // four lease lengths
+    await expect(store.acquireLease(session.id, 'other/1/x')).rejects.toMatchObject({
+      code: 'CORE_SESSION_LOCKED',
+    });
+    await session.close();
+    expect(await store.acquireLease(session.id, 'other/1/x')).toMatchObject({ revision: 2 });
+  });
 });

@@ -229,28 +229,38 @@ export class SessionWriter {
     }
   }
 
-  /** Renews the lease a third of its time before it expires, while the handle is open. */
+  /**
+   * Renews the lease a third of its time before it expires, while the handle
+   * is open. The timer holds the writer weakly: a handle dropped without
+   * close() is collected, and its lease then simply expires.
+   */
   #renewLeaseLater(lease: SessionLease): void {
     if (this.#released) return;
     clearTimeout(this.#renewTimer);
-    const { store, owner } = this.#ownership;
-    const sessionId = this.#snapshot().sessionId;
+    const self = new WeakRef(this);
     this.#renewTimer = setTimeout(
       () => {
-        store.acquireLease(sessionId, owner).then(
-          (renewed) =>
-            renewed
-              ? this.#renewLeaseLater(renewed)
-              : this.#lose(sessionConflict(sessionId, 'it was deleted')),
-          (error: unknown) =>
-            error instanceof AgentCoreError && error.code === 'CORE_SESSION_LOCKED'
-              ? this.#lose(sessionConflict(sessionId, error.message))
-              : this.#runtime().reportError(toError(error)),
-        );
+        const writer = self.deref();
+        if (writer) writer.#renew();
       },
       Math.max(10, lease.ttlMs / 3),
     );
     this.#renewTimer.unref();
+  }
+
+  #renew(): void {
+    const { store, owner } = this.#ownership;
+    const sessionId = this.#snapshot().sessionId;
+    store.acquireLease(sessionId, owner).then(
+      (renewed) =>
+        renewed
+          ? this.#renewLeaseLater(renewed)
+          : this.#lose(sessionConflict(sessionId, 'it was deleted')),
+      (error: unknown) =>
+        error instanceof AgentCoreError && error.code === 'CORE_SESSION_LOCKED'
+          ? this.#lose(sessionConflict(sessionId, error.message))
+          : this.#runtime().reportError(toError(error)),
+    );
   }
 
   #lose(error: AgentCoreError): void {
