@@ -7,7 +7,7 @@ import type {
   TranscriptEntry,
   UsageTotals,
 } from '../sessions/session-snapshot.js';
-import type { InterruptedRun } from './interrupted-run.js';
+import { endInterruptedRun, type InterruptedRun } from './interrupted-run.js';
 import { createClarifyTool } from './clarify-tool.js';
 import { createHandoffTool, handoffToolName } from './handoff-tool.js';
 import { createRunHandle, type RunHandle, type RunResult } from './run-handle.js';
@@ -287,37 +287,11 @@ export class AgentSession {
    * it already ended).
    */
   async endInterruptedRun(run: InterruptedRun): Promise<void> {
-    const emitter = new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId: run.runId });
-    const known = new Set(this.#snapshot.transcript.map((entry) => entry.id));
-    const core = this.#core();
-    for (const message of run.messages) {
-      if (message.messageId !== undefined && known.has(message.messageId)) continue;
-      const content: Extract<TranscriptEntry['message'], { role: 'assistant' }>['content'] = [];
-      if (message.reasoning) content.push({ type: 'reasoning', text: message.reasoning });
-      if (message.text) content.push({ type: 'text', text: message.text });
-      if (content.length === 0) continue;
-      core.addEntry({
-        ...(message.messageId === undefined ? {} : { id: message.messageId }),
-        runId: run.runId,
-        message: { role: 'assistant', content },
-        display: { createdAt: this.#runtime.now(), status: 'interrupted' },
-      });
-    }
-    this.#snapshot.activeRun = undefined;
-    if (!run.ended) {
-      if (run.openMessageId !== undefined) {
-        const open = run.messages.find((message) => message.messageId === run.openMessageId);
-        emitter.emit('message.completed', {
-          messageId: run.openMessageId,
-          text: open?.text ?? '',
-          status: 'interrupted',
-        });
-      }
-      emitter.emit('run.finished', {
-        stopReason: 'interrupted',
-        durationMs: Math.max(0, run.lastSeenAt - run.startedAt),
-      });
-    }
+    endInterruptedRun(run, {
+      emitter: new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId: run.runId }),
+      session: this.#core(),
+      now: () => this.#runtime.now(),
+    });
     await this.#writer.checkpoint();
   }
 

@@ -216,7 +216,7 @@ export class Agent {
 
   /**
    * Deletes a stored session for good: its snapshot and transcript, and its
-   * events when the bus's event log can delete them (`deleteSession`). An
+   * events in the bus's event log (`bus.deleteSession`). An
    * open handle of this process is closed first; a session open in another
    * live process is refused with `CORE_SESSION_LOCKED`. Deleting an unknown
    * id does nothing.
@@ -227,9 +227,7 @@ export class Agent {
     const owner = newLeaseOwner();
     await this.#store.acquireLease(sessionId, owner); // refuses while another process holds it
     await this.#store.delete(sessionId);
-    this.bus.forgetSession(sessionId);
-    const log = this.bus.log as { deleteSession?: (id: string) => unknown } | undefined;
-    if (typeof log?.deleteSession === 'function') await log.deleteSession(sessionId);
+    await this.bus.deleteSession(sessionId); // its logged events, and the bus forgets it
   }
 
   /** Closes tool sources (MCP servers). Sessions are closed on their own. */

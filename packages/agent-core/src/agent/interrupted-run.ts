@@ -1,5 +1,7 @@
 import type { AnyEvent, EventLog } from '@switchboard/events';
-import type { SessionSnapshot } from '../sessions/session-snapshot.js';
+import type { SessionSnapshot, TranscriptEntry } from '../sessions/session-snapshot.js';
+import type { RunEmitter } from './run-emitter.js';
+import type { SessionCore } from './run-state.js';
 
 /** One assistant message of a run that died, as far as it reached durable storage. */
 export interface InterruptedMessage {
@@ -106,4 +108,45 @@ function fold(run: InterruptedRun, event: AnyEvent): void {
       run.ended = true;
       return;
   }
+}
+
+/**
+ * Ends a run found in flight when the session was loaded: what it streamed
+ * becomes transcript entries marked `interrupted` (unless already there), and
+ * the run gets its one terminal event, `run.finished { stopReason:
+ * 'interrupted' }` (unless the event log shows it already ended), after a
+ * `message.completed { status: 'interrupted' }` for the message left open.
+ */
+export function endInterruptedRun(
+  run: InterruptedRun,
+  { emitter, session, now }: { emitter: RunEmitter; session: SessionCore; now: () => number },
+): void {
+  const known = new Set(session.snapshot.transcript.map((entry) => entry.id));
+  for (const message of run.messages) {
+    if (message.messageId !== undefined && known.has(message.messageId)) continue;
+    const content: Extract<TranscriptEntry['message'], { role: 'assistant' }>['content'] = [];
+    if (message.reasoning) content.push({ type: 'reasoning', text: message.reasoning });
+    if (message.text) content.push({ type: 'text', text: message.text });
+    if (content.length === 0) continue;
+    session.addEntry({
+      ...(message.messageId === undefined ? {} : { id: message.messageId }),
+      runId: run.runId,
+      message: { role: 'assistant', content },
+      display: { createdAt: now(), status: 'interrupted' },
+    });
+  }
+  session.snapshot.activeRun = undefined;
+  if (run.ended) return;
+  if (run.openMessageId !== undefined) {
+    const open = run.messages.find((message) => message.messageId === run.openMessageId);
+    emitter.emit('message.completed', {
+      messageId: run.openMessageId,
+      text: open?.text ?? '',
+      status: 'interrupted',
+    });
+  }
+  emitter.emit('run.finished', {
+    stopReason: 'interrupted',
+    durationMs: Math.max(0, run.lastSeenAt - run.startedAt),
+  });
 }
