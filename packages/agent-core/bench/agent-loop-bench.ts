@@ -1,123 +1,193 @@
 /**
- * agent-core bench: the cost of the Switchboard loop per turn against the AI
- * SDK's own multi-step `streamText` loop, same tools, same provider, same
- * loopback server, measured alternately in one process; and the memory an
- * idle session holds.
+ * agent-core bench, every case in ABBA rounds (tools/bench/abba.js) against
+ * the testkit's model server running in a child process (so this process's
+ * CPU time is the agent's alone):
+ *
+ * - one agent turn (three parallel tool calls, then a streamed answer)
+ *   against the AI SDK's own multi-step `streamText` loop, same tool, same
+ *   provider instance, same server;
+ * - turn 500 of one session against turn 1 of a fresh one, with the SQLite
+ *   session store (and, for comparison, the memory store);
+ * - the memory an idle session holds.
  *
  *   pnpm nx run @switchboard/agent-core:bench
  */
-import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { startModelServer } from '@switchboard/testkit';
+import {
+  startBenchServers,
+  THREE_TOOL_CALLS_ANSWER,
+  THREE_TOOL_CALLS_PROMPT,
+} from '@switchboard/testkit/bench';
 import { stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
-import { createAgent, defineTool } from '../src/index.js';
+import {
+  createAgent,
+  defineTool,
+  MemorySessionStore,
+  SqliteSessionStore,
+  type AgentSession,
+  type SessionStore,
+} from '../src/index.js';
+import {
+  describeMachine,
+  measureAbba,
+  report,
+  type AbbaResult,
+} from '../../../tools/bench/abba.js';
 
-const TURNS_PER_ROUND = 40;
-const ROUNDS = 7;
+const TURNS_PER_SAMPLE = 20;
+/** The long session is this many turns old before its warm-up turn; measured turns are 500, 501, … */
+const LONG_SESSION_TURNS = 498;
+const LONG_ROUNDS = 21;
 const IDLE_SESSIONS = 2_000;
 
-// Each turn: one step with three parallel tool calls, then a text answer.
-const server = await startModelServer({
-  script: (request) => {
-    const messages = (request.body as { messages: Array<{ role: string }> }).messages;
-    if (messages.at(-1)?.role === 'tool') {
-      return {
-        text: ['The answers ', 'are 3, 7 ', 'and 11.'],
-        usage: { inputTokens: 120, outputTokens: 9 },
-      };
-    }
-    return {
-      toolCalls: [
-        { id: `a${request.callIndex}`, name: 'add', args: { a: 1, b: 2 } },
-        { id: `b${request.callIndex}`, name: 'add', args: { a: 3, b: 4 } },
-        { id: `c${request.callIndex}`, name: 'add', args: { a: 5, b: 6 } },
-      ],
-      usage: { inputTokens: 80, outputTokens: 30 },
-    };
-  },
-});
+const machine = describeMachine();
+const servers = await startBenchServers();
+const dir = mkdtempSync(path.join(os.tmpdir(), 'agent-bench-'));
 
 const inputSchema = z.object({ a: z.number(), b: z.number() });
 const sum = ({ a, b }: { a: number; b: number }) => ({ sum: a + b });
 const model = createOpenAICompatible({
   name: 'bench',
-  baseURL: server.baseUrl,
+  baseURL: servers.modelBaseUrl,
   includeUsage: true,
 }).chatModel('m');
+const add = defineTool({ description: 'Add two numbers', inputSchema, execute: sum });
 
 async function streamTextTurn(): Promise<void> {
   const result = streamText({
     model,
     system: 'You add numbers.',
-    prompt: 'Add 1+2, 3+4 and 5+6.',
+    prompt: THREE_TOOL_CALLS_PROMPT,
     tools: { add: tool({ description: 'Add two numbers', inputSchema, execute: sum }) },
     stopWhen: stepCountIs(5),
   });
   for await (const part of result.fullStream) void part;
-  if ((await result.text) !== 'The answers are 3, 7 and 11.')
-    throw new Error('streamText: wrong answer');
+  if ((await result.text) !== THREE_TOOL_CALLS_ANSWER) throw new Error('streamText: wrong answer');
 }
 
-const agent = createAgent({
-  name: 'bench',
-  instructions: 'You add numbers.',
-  model,
-  tools: { add: defineTool({ description: 'Add two numbers', inputSchema, execute: sum }) },
-});
+const newAgent = (store?: SessionStore) =>
+  createAgent({
+    name: 'bench',
+    instructions: 'You add numbers.',
+    model,
+    tools: { add },
+    // A 500-turn transcript must stay a transcript: no summarising model call.
+    compaction: false,
+    ...(store ? { store } : {}),
+  });
 
-async function switchboardTurn(): Promise<void> {
-  const session = await agent.createSession();
-  const run = session.run('Add 1+2, 3+4 and 5+6.');
+async function turn(session: AgentSession): Promise<void> {
+  const run = session.run(THREE_TOOL_CALLS_PROMPT);
   for await (const event of run) void event;
   const result = await run.result;
-  if (result.text !== 'The answers are 3, 7 and 11.')
+  if (result.text !== THREE_TOOL_CALLS_ANSWER)
     throw new Error(`agent: ${result.stopReason} ${result.error?.message ?? ''}`);
 }
 
-async function round(turn: () => Promise<void>): Promise<number> {
-  const calls = server.callCount;
-  const start = performance.now();
-  for (let index = 0; index < TURNS_PER_ROUND; index++) await turn();
-  const ms = (performance.now() - start) / TURNS_PER_ROUND;
-  // Both sides must do the same work: two model calls per turn.
-  if (server.callCount - calls !== 2 * TURNS_PER_ROUND) throw new Error('unequal model calls');
-  return ms;
+/** Checks after each sample that it made exactly two model calls per turn. */
+function callCounter(turns: number) {
+  let before = 0;
+  return {
+    before: async () => {
+      before = (await servers.stats()).modelCalls;
+    },
+    after: async () => {
+      const made = (await servers.stats()).modelCalls - before;
+      if (made !== 2 * turns) throw new Error(`${made} model calls for ${turns} turns`);
+    },
+  };
 }
 
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+// 1. One turn: Switchboard against streamText.
+const agent = newAgent();
+const turnCase = await measureAbba({
+  name: 'agent turn (3 parallel tool calls + answer) vs `streamText`',
+  subject: {
+    label: `${TURNS_PER_SAMPLE} turns of \`createSession()\` + \`session.run()\` read to the end (memory store)`,
+    ...callCounter(TURNS_PER_SAMPLE),
+    run: async () => {
+      for (let index = 0; index < TURNS_PER_SAMPLE; index++)
+        await turn(await agent.createSession());
+    },
+  },
+  baseline: {
+    label: `${TURNS_PER_SAMPLE} turns of AI SDK \`streamText({ tools, stopWhen: stepCountIs(5) })\`, \`fullStream\` read to the end`,
+    ...callCounter(TURNS_PER_SAMPLE),
+    run: async () => {
+      for (let index = 0; index < TURNS_PER_SAMPLE; index++) await streamTextTurn();
+    },
+  },
+  units: { count: TURNS_PER_SAMPLE, name: 'turn' },
+  target: { text: 'median ratio ≤ 1.2', maxRatio: 1.2 },
+});
+await agent.close();
 
-// Warm-up: JIT, sockets, schema caches.
-await round(streamTextTurn);
-await round(switchboardTurn);
-const baseline: number[] = [];
-const subject: number[] = [];
-for (let index = 0; index < ROUNDS; index++) {
-  baseline.push(await round(streamTextTurn));
-  subject.push(await round(switchboardTurn));
+/**
+ * 2. Turn 500 against turn 1: one session is brought to LONG_SESSION_TURNS
+ * turns (untimed), then each round times its next turn against the first
+ * turn of a fresh session (created outside the clock) with the same store.
+ */
+async function lateTurnCase(storeName: string, store: SessionStore, gated: boolean) {
+  const lateAgent = newAgent(store);
+  const long = await lateAgent.createSession();
+  const started = Date.now();
+  for (let index = 0; index < LONG_SESSION_TURNS; index++) await turn(long);
+  const prepSeconds = (Date.now() - started) / 1000;
+  let fresh: AgentSession | undefined;
+  const freshCalls = callCounter(1);
+  const result = await measureAbba({
+    name: `turn ${LONG_SESSION_TURNS + 2}–${LONG_SESSION_TURNS + 1 + LONG_ROUNDS} vs turn 1, ${storeName}`,
+    subject: {
+      label: `the next turn of one session already ${LONG_SESSION_TURNS + 1}+ turns long, three tool calls + answer each (${storeName})`,
+      ...callCounter(1),
+      run: () => turn(long),
+    },
+    baseline: {
+      label: `turn 1 of a new session (${storeName}; \`createSession()\` outside the clock)`,
+      before: async () => {
+        await freshCalls.before();
+        fresh = await lateAgent.createSession();
+      },
+      run: () => turn(fresh!),
+      after: freshCalls.after,
+    },
+    rounds: LONG_ROUNDS,
+    units: { count: 1, name: 'turn' },
+    ...(gated ? { target: { text: 'median ratio ≤ 1.5', maxRatio: 1.5 } } : {}),
+  });
+  const snapshot = await store.load(long.id);
+  const info = {
+    storeName,
+    turns: long.transcript.filter((entry) => entry.message.role === 'user').length,
+    entries: long.transcript.length,
+    snapshotKiB: JSON.stringify(snapshot).length / 1024,
+    prepSeconds,
+  };
+  await lateAgent.close();
+  return { result, info };
 }
-const baselineMs = median(baseline);
-const subjectMs = median(subject);
-const ratio = subjectMs / baselineMs;
 
-// Memory per idle session: sessions after one completed turn, held open.
+const sqlite = new SqliteSessionStore({ path: path.join(dir, 'sessions.db') });
+const late = [
+  await lateTurnCase('`SqliteSessionStore`', sqlite, true),
+  await lateTurnCase('`MemorySessionStore`', new MemorySessionStore(), false),
+];
+await sqlite.close();
+
+// 3. Memory per idle session: sessions after one plain turn, held open.
+await servers.setScript('short-answer');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
-const memoryAgent = createAgent({
-  name: 'idle',
-  model: createOpenAICompatible({
-    name: 'idle',
-    baseURL: server.baseUrl,
-    includeUsage: true,
-  }).chatModel('m'),
-});
-server.setScript(() => ({ text: 'Hello there!', usage: { inputTokens: 10, outputTokens: 3 } }));
+const memoryAgent = createAgent({ name: 'idle', model });
 const warm = await memoryAgent.createSession();
 await warm.run('hi').result;
 gc();
-const before = process.memoryUsage().heapUsed;
-const held = [];
+const heapBefore = process.memoryUsage().heapUsed;
+const held: AgentSession[] = [];
 for (let index = 0; index < IDLE_SESSIONS; index++) {
   const session = await memoryAgent.createSession();
   await session.run('hi').result;
@@ -125,34 +195,21 @@ for (let index = 0; index < IDLE_SESSIONS; index++) {
   held.push(session);
 }
 gc();
-const perSessionKiB = (process.memoryUsage().heapUsed - before) / IDLE_SESSIONS / 1024;
-
-const rows = [
-  [
-    'agent turn (3 parallel tool calls + answer)',
-    `${subjectMs.toFixed(2)} ms`,
-    `${baselineMs.toFixed(2)} ms`,
-    `${ratio.toFixed(2)}x`,
-    `${subjectMs >= baselineMs ? '+' : '−'}${Math.abs(subjectMs - baselineMs).toFixed(2)} ms/turn`,
-    'ratio ≤ 1.2',
-    ratio <= 1.2 ? 'yes' : 'NO',
-  ],
-  [
-    'memory per idle session (one turn in its transcript)',
-    `${perSessionKiB.toFixed(1)} KiB`,
-    '',
-    '',
-    `${held.length} sessions`,
-    '',
-    '',
-  ],
-];
-console.log('| case | switchboard | streamText | ratio | overhead | target | ok |');
-console.log('|---|---:|---:|---:|---:|---|---|');
-for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-console.log(`\n(rounds: ${ROUNDS} × ${TURNS_PER_ROUND} turns each side, alternating; medians)`);
-
-await agent.close();
+const perSessionKiB = (process.memoryUsage().heapUsed - heapBefore) / IDLE_SESSIONS / 1024;
 await memoryAgent.close();
-await server.close();
-if (ratio > 1.2) process.exitCode = 1;
+
+const results: AbbaResult[] = [turnCase, ...late.map((entry) => entry.result)];
+report('@switchboard/agent-core', results, {
+  machine,
+  notes: [
+    ...late.map(
+      ({ info }) =>
+        `Long session with ${info.storeName}: ${info.turns} turns, ${info.entries} transcript entries, stored snapshot ${info.snapshotKiB.toFixed(0)} KiB at the end; bringing it to turn ${LONG_SESSION_TURNS} took ${info.prepSeconds.toFixed(1)} s.`,
+    ),
+    `Memory per idle session (one plain turn in its transcript, memory store): **${perSessionKiB.toFixed(1)} KiB** (${held.length} sessions, heap delta after a full GC).`,
+    'Both sides of every case are checked to make exactly two model calls per turn and to get the same answer.',
+  ],
+});
+
+await servers.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,20 +1,18 @@
-// `pnpm bench` for @switchboard/events: each case is measured against a
-// baseline run in the same process (plain JSON.stringify + buffered appendFile
-// of the same events), and printed as a Markdown table for BENCHMARKS.md.
-import os from 'node:os';
-import { printTable, type BenchResult } from './bench-utils.js';
+// `pnpm bench` for @switchboard/events: every case against a baseline doing
+// the same work without the library, in the same process, 15+ rounds in ABBA
+// order (see tools/bench/abba.js). Prints the tables for BENCHMARKS.md.
+// `BENCH_EVENTS=100000` runs a quicker, smaller version.
+// eslint-disable-next-line switchboard/dependency-direction -- the shared bench helper belongs to no package (see its header)
+import { describeMachine, report } from '../../../tools/bench/abba.js';
 import { runJsonlBench } from './jsonl-bench.js';
 import { runSqliteBench } from './sqlite-bench.js';
 
-const results: BenchResult[] = [...(await runJsonlBench()), ...(await runSqliteBench())];
-console.log(
-  `\n@switchboard/events bench: node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}\n`,
-);
-printTable(results);
-const failed = results.filter((result) => !result.pass);
-if (failed.length > 0) {
-  console.log(
-    `\n${failed.length} case(s) missed their target: ${failed.map((r) => r.name).join(', ')}`,
-  );
-  process.exitCode = 1;
-}
+const machine = describeMachine();
+const results = [...(await runJsonlBench()), ...(await runSqliteBench())];
+report('@switchboard/events', results, {
+  machine,
+  notes: [
+    'Event mix: runs of 1,000 events (`run.started`, 90 % `message.delta`, 10 % `tool_call.completed` with a small JSON output, `run.finished`), one session; both sides of every case write the same events (the JSONL case checks the files are byte for byte the same size, the SQLite cases count the rows).',
+    'Every sample writes a fresh file in a temp dir; creating the SQLite schema, the checks and deleting the files are outside the clock.',
+  ],
+});

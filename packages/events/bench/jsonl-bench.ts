@@ -1,92 +1,116 @@
-// bus → JsonlSink against the plainest way to write the same events:
-// JSON.stringify each and append 64 KiB chunks with fs.promises.appendFile.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { appendFile } from 'node:fs/promises';
+// bus → JsonlSink against a JSONL writer doing the same work by hand: number
+// the events, serialise each with a trailing "\n", buffer 64 KiB chunks (and
+// write at run boundaries), append them through one held file handle with one
+// write in flight at a time, no fsync (the sink's defaults).
+// Standalone: `npx tsx bench/jsonl-bench.ts` from packages/events.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { EventBus } from '../src/bus/event-bus.js';
-import { JsonlSink } from '../src/node/jsonl/jsonl-sink.js';
-import type { EventDraft } from '../src/index.js';
-import { compare, printTable, type BenchResult } from './bench-utils.js';
+import { pathToFileURL } from 'node:url';
+import { EventBus } from '../src/index.js';
+import { JsonlSink } from '../src/node.js';
+// eslint-disable-next-line switchboard/dependency-direction -- the shared bench helper belongs to no package (see its header)
+import {
+  describeMachine,
+  measureAbba,
+  report,
+  type AbbaResult,
+} from '../../../tools/bench/abba.js';
+import { BOUNDARY_TYPES, draftAt, handStamper, nextTick } from './drafts.js';
 
-const EVENTS = 100_000;
-/** Events arrive in bursts (a model stream delivers chunks tick by tick), on both sides. */
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+/** Events per event-loop tick, on both sides. */
 const BURST = 500;
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+const CHUNK_CHARS = 64 * 1024;
 
-/** A realistic mix: mostly text deltas, some tool-call lifecycle events. */
-export function buildDrafts(count = EVENTS, sessionId = 'ses_bench'): EventDraft[] {
-  const drafts: EventDraft[] = [];
-  for (let index = 0; index < count; index++) {
-    const runId = `run_${Math.floor(index / 1000)}`;
-    if (index % 10 === 9) {
-      drafts.push({
-        type: 'tool_call.completed',
-        sessionId,
-        runId,
-        data: {
-          toolCallId: `call_${index}`,
-          status: 'completed',
-          output: { hits: index % 7, path: `/src/file-${index}.ts` },
-          durationMs: 12,
-        },
-      });
-    } else {
-      drafts.push({
-        type: 'message.delta',
-        sessionId,
-        runId,
-        data: { messageId: `msg_${runId}`, delta: `token ${index} of the answer ` },
-      });
+/** The same work without the library, through a held handle. */
+async function writeByHand(file: string): Promise<void> {
+  const handle = await open(file, 'a');
+  const stamp = handStamper();
+  let chain = Promise.resolve();
+  // Like the sink: the producer never waits for the disk; writes queue one after another.
+  const write = (text: string) => {
+    chain = chain.then(async () => {
+      await handle.write(text);
+    });
+  };
+  let pending = '';
+  for (let index = 0; index < EVENTS; index++) {
+    const event = stamp(draftAt(index));
+    pending += `${JSON.stringify(event)}\n`;
+    if (pending.length >= CHUNK_CHARS || BOUNDARY_TYPES.has(event.type)) {
+      write(pending);
+      pending = '';
     }
+    if (index % BURST === BURST - 1) await nextTick();
   }
-  return drafts;
+  if (pending) write(pending);
+  await chain;
+  await handle.close();
 }
 
-export async function runJsonlBench(): Promise<BenchResult[]> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'jsonl-bench-'));
-  const drafts = buildDrafts();
+async function writeThroughBus(file: string): Promise<void> {
+  const errors: unknown[] = [];
+  const sink = await JsonlSink.open(file, { onError: (error) => errors.push(error) });
+  const bus = new EventBus({ sinks: [sink], onError: (error) => errors.push(error) });
+  for (let index = 0; index < EVENTS; index++) {
+    bus.emit(draftAt(index));
+    if (index % BURST === BURST - 1) await nextTick();
+  }
+  await bus.flush();
+  await sink.close();
+  if (errors.length > 0) throw errors[0];
+}
+
+/** Bytes in every file of a directory (the sink rotates at 100 MiB). */
+const bytesIn = (dir: string) =>
+  readdirSync(dir).reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
+
+export async function runJsonlBench(): Promise<AbbaResult[]> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'jsonl-bench-'));
   let round = 0;
+  let expectedBytes: number | undefined;
+  const side = (label: string, write: (file: string) => Promise<void>) => {
+    let dir = '';
+    return {
+      label,
+      before: () => {
+        dir = path.join(root, `round-${++round}`);
+        mkdirSync(dir);
+      },
+      run: () => write(path.join(dir, 'events.jsonl')),
+      after: () => {
+        // Both sides must have written the very same bytes.
+        const bytes = bytesIn(dir);
+        expectedBytes ??= bytes;
+        if (bytes !== expectedBytes)
+          throw new Error(`${label}: wrote ${bytes} bytes, expected ${expectedBytes}`);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  };
   try {
-    const result = await compare({
-      name: 'bus → JsonlSink',
-      subject: 'EventBus.emit + JsonlSink (buffered, ordered)',
-      baseline: 'hand-rolled seq/ts stamping + JSON.stringify + appendFile (64 KiB chunks)',
-      events: EVENTS,
-      target: 'ratio ≤ 1.5',
-      passes: (r) => r.ratio <= 1.5,
-      runSubject: async () => {
-        const sink = await JsonlSink.open(path.join(dir, `subject-${++round}.jsonl`));
-        const bus = new EventBus({ sinks: [sink] });
-        for (let index = 0; index < drafts.length; index++) {
-          bus.emit(drafts[index]!);
-          if (index % BURST === BURST - 1) await nextTick();
-        }
-        await bus.flush();
-        await sink.close();
-      },
-      runBaseline: async () => {
-        const file = path.join(dir, `baseline-${++round}.jsonl`);
-        // What a user writes without the library: number the events, serialise, append.
-        let chunk = '';
-        let seq = 0;
-        for (let index = 0; index < drafts.length; index++) {
-          if (index % BURST === BURST - 1) await nextTick();
-          const event = { v: 1, ...drafts[index]!, seq: ++seq, ts: Date.now() };
-          chunk += `${JSON.stringify(event)}\n`;
-          if (chunk.length >= 64 * 1024) {
-            await appendFile(file, chunk);
-            chunk = '';
-          }
-        }
-        if (chunk) await appendFile(file, chunk);
-      },
+    const result = await measureAbba({
+      name: `bus → JsonlSink, ${EVENTS.toLocaleString('en-US')} events`,
+      subject: side(
+        '`EventBus.emit` + `JsonlSink` (defaults: 64 KiB buffer, no fsync)',
+        writeThroughBus,
+      ),
+      baseline: side(
+        'hand-stamped `seq`/`ts`, `JSON.stringify` + `"\\n"`, 64 KiB chunks and run boundaries written through one held `FileHandle`, one write in flight',
+        writeByHand,
+      ),
+      units: { count: EVENTS, name: 'event' },
+      target: { text: 'median ratio ≤ 1.5', maxRatio: 1.5 },
+      onRound: (index) => process.stderr.write(`jsonl round ${index + 1}\n`),
     });
     return [result];
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) printTable(await runJsonlBench());
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  report('@switchboard/events: JSONL', await runJsonlBench(), { machine: describeMachine() });
+}

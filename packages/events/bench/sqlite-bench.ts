@@ -1,139 +1,163 @@
-// SQLite event log throughput, each case against the same baseline measured in
-// the same process: the same pre-built events JSON.stringify'd and appended to
-// a plain file in 64 KiB chunks (what a bare JSONL writer costs).
+// SQLite event log against raw better-sqlite3 doing the same work: the same
+// file layout (the log creates the schema, the baseline then opens the file
+// itself with the log's pragmas), the same INSERT per event with the event's
+// JSON, and the same transaction batching (one BEGIN IMMEDIATE transaction per
+// burst or batch). What the log adds on top is its contiguity check per batch,
+// the bus, and live subscribers.
 // Standalone: `npx tsx bench/sqlite-bench.ts` from packages/events.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EventBus } from '../src/bus/event-bus.js';
-import { SqliteEventLog } from '../src/node/sqlite/sqlite-event-log.js';
-import type { AnyEvent, EventDraft } from '../src/schema/agent-event.js';
-import { SessionSequencer } from '../src/sequencer/session-sequencer.js';
-import { compare, printTable, type BenchResult } from './bench-utils.js';
+import Database from 'better-sqlite3';
+import { EventBus, type AnyEvent } from '../src/index.js';
+import { SqliteEventLog } from '../src/node.js';
+// eslint-disable-next-line switchboard/dependency-direction -- the shared bench helper belongs to no package (see its header)
+import {
+  describeMachine,
+  measureAbba,
+  report,
+  type AbbaResult,
+} from '../../../tools/bench/abba.js';
+import { draftAt, handStamper, nextTick } from './drafts.js';
 
-const EVENTS = 100_000;
-/** Events emitted synchronously before the producer yields (one bus transaction each). */
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+/** Events emitted before the producer yields: the bus stores each burst in one transaction. */
 const BURST = 100;
-/** Events per direct `log.append` call. */
+/** Events per direct `append` call. */
 const BATCH = 1000;
-const CHUNK_BYTES = 64 * 1024;
-const SESSION = 'ses_bench';
+/** The direct-append case is a smaller, second look (the 1M case above is the headline). */
+const DIRECT_EVENTS = Math.min(EVENTS, 200_000);
 
-/** A streamed run: mostly text deltas, with the tool-call and step events around them. */
-function buildDrafts(count: number): EventDraft[] {
-  const drafts: EventDraft[] = [];
-  for (let i = 0; drafts.length < count; i++) {
-    const scope = {
-      sessionId: SESSION,
-      runId: `run_${Math.floor(i / 1000)}`,
-      stepIndex: i % 7,
-    } as const;
-    if (i % 50 === 0) {
-      drafts.push({
-        ...scope,
-        type: 'tool_call.completed',
-        data: { toolCallId: `c${i}`, status: 'completed', output: { hits: i % 9 }, durationMs: 12 },
-      });
-    } else if (i % 50 === 1) {
-      drafts.push({ ...scope, type: 'step.started', data: { stepIndex: i % 7 } });
-    } else {
-      drafts.push({
-        ...scope,
-        type: 'message.delta',
-        data: { messageId: `m${Math.floor(i / 50)}`, delta: `token ${i} ` },
-      });
+/** A raw connection to a file the log created, set up as the log sets up its own. */
+function openRaw(file: string) {
+  const db = new Database(file, { timeout: 5000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const insert = db.prepare(
+    'INSERT INTO events (session_id, seq, ts, type, run_id, body) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const store = db.transaction((events: readonly AnyEvent[]) => {
+    for (const event of events) {
+      insert.run(
+        event.sessionId,
+        event.seq,
+        event.ts,
+        event.type,
+        event.runId ?? null,
+        JSON.stringify(event),
+      );
     }
-  }
-  return drafts;
+  });
+  return { db, store: (events: readonly AnyEvent[]) => store.immediate(events) };
 }
 
-async function appendJsonl(file: string, events: readonly AnyEvent[]): Promise<void> {
-  let chunk = '';
-  for (const event of events) {
-    chunk += JSON.stringify(event) + '\n';
-    if (chunk.length >= CHUNK_BYTES) {
-      await fs.promises.appendFile(file, chunk);
-      chunk = '';
-    }
-  }
-  if (chunk.length > 0) await fs.promises.appendFile(file, chunk);
-}
-
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Runs both SQLite cases; every round writes a fresh file in a temp dir (removed afterwards). */
-export async function runSqliteBench(): Promise<BenchResult[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-bench-'));
-  let files = 0;
-  const nextFile = (ext: string) => path.join(dir, `run-${++files}.${ext}`);
-  const drafts = buildDrafts(EVENTS);
-  const sequencer = new SessionSequencer(SESSION);
-  const events: AnyEvent[] = drafts.map((draft) => sequencer.stamp(draft));
-  const baseline = async () => {
-    const file = nextFile('jsonl');
-    await appendJsonl(file, events);
-    fs.rmSync(file);
+/** Stamps `count` events from `start` by hand, into one array reused from batch to batch. */
+function batchStamper(): (start: number, count: number) => AnyEvent[] {
+  const stamp = handStamper();
+  const batch: AnyEvent[] = [];
+  return (start, count) => {
+    batch.length = 0;
+    for (let index = start; index < start + count; index++) batch.push(stamp(draftAt(index)));
+    return batch;
   };
-  const withLog = async (fn: (log: SqliteEventLog) => Promise<void> | void) => {
-    const file = nextFile('db');
-    const log = new SqliteEventLog({ path: file });
-    try {
-      await fn(log);
-      if (log.head(SESSION).seq !== EVENTS)
-        throw new Error(`stored ${log.head(SESSION).seq} of ${EVENTS} events`);
-    } finally {
-      log.close();
-      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-    }
+}
+
+export async function runSqliteBench(): Promise<AbbaResult[]> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite-bench-'));
+  let files = 0;
+  /** One side of a case: a fresh database file per sample, created by the log (untimed), checked and deleted after. */
+  const side = (
+    label: string,
+    write: (file: string) => Promise<void> | void,
+    expected = EVENTS,
+  ) => {
+    let file = '';
+    return {
+      label,
+      before: () => {
+        file = path.join(root, `round-${++files}.db`);
+        new SqliteEventLog({ path: file }).close();
+      },
+      run: () => write(file),
+      after: () => {
+        const db = new Database(file, { readonly: true });
+        const stored = db.prepare('SELECT count(*) FROM events').pluck().get();
+        db.close();
+        if (stored !== expected)
+          throw new Error(`${label}: stored ${String(stored)} of ${expected}`);
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+      },
+    };
   };
   try {
-    const viaBus = await compare({
-      name: `bus → SqliteEventLog (${EVENTS / 1000}k events, bursts of ${BURST})`,
-      subject: 'EventBus.emit + SqliteEventLog (WAL, tx per microtask)',
-      baseline: 'JSON.stringify + appendFile 64 KiB',
-      events: EVENTS,
-      runSubject: () =>
-        withLog(async (log) => {
+    const viaBus = await measureAbba({
+      name: `bus → SqliteEventLog, ${EVENTS.toLocaleString('en-US')} events, bursts of ${BURST}`,
+      subject: side(
+        '`EventBus.emit` + `SqliteEventLog` (WAL, one transaction per burst)',
+        async (file) => {
+          const log = new SqliteEventLog({ path: file });
           const errors: unknown[] = [];
           const bus = new EventBus({ log, onError: (error) => errors.push(error) });
-          for (let i = 0; i < drafts.length; i++) {
-            bus.emit(drafts[i]!);
-            if ((i + 1) % BURST === 0) await yieldToLoop();
+          for (let index = 0; index < EVENTS; index++) {
+            bus.emit(draftAt(index));
+            if (index % BURST === BURST - 1) await nextTick();
           }
           await bus.flush();
+          log.close();
           if (errors.length > 0) throw errors[0];
-        }),
-      runBaseline: baseline,
-      target: '>= 50,000 events/s',
-      passes: (r) => r.subjectEventsPerSec >= 50_000,
+        },
+      ),
+      baseline: side(
+        'hand-stamped events, raw better-sqlite3 INSERT of the JSON into the same table, one `BEGIN IMMEDIATE` transaction per burst',
+        async (file) => {
+          const raw = openRaw(file);
+          const stampBurst = batchStamper();
+          for (let start = 0; start < EVENTS; start += BURST) {
+            raw.store(stampBurst(start, Math.min(BURST, EVENTS - start)));
+            await nextTick();
+          }
+          raw.db.close();
+        },
+      ),
+      units: { count: EVENTS, name: 'event' },
+      target: { text: 'median ratio ≤ 1.5', maxRatio: 1.5 },
+      onRound: (index) => process.stderr.write(`sqlite bus round ${index + 1}\n`),
     });
-    const direct = await compare({
-      name: `SqliteEventLog.append (${EVENTS / 1000}k events, batches of ${BATCH})`,
-      subject: `log.append(batch of ${BATCH})`,
-      baseline: 'JSON.stringify + appendFile 64 KiB',
-      events: EVENTS,
-      runSubject: () =>
-        withLog((log) => {
-          for (let start = 0; start < events.length; start += BATCH)
-            log.append(events.slice(start, start + BATCH));
-        }),
-      runBaseline: baseline,
-      target: '>= 50,000 events/s',
-      passes: (r) => r.subjectEventsPerSec >= 50_000,
+    const direct = await measureAbba({
+      name: `SqliteEventLog.append, ${DIRECT_EVENTS.toLocaleString('en-US')} events, batches of ${BATCH}`,
+      subject: side(
+        `\`log.append(batch)\` of hand-stamped events`,
+        (file) => {
+          const log = new SqliteEventLog({ path: file });
+          const stampBatch = batchStamper();
+          for (let start = 0; start < DIRECT_EVENTS; start += BATCH)
+            log.append(stampBatch(start, Math.min(BATCH, DIRECT_EVENTS - start)));
+          log.close();
+        },
+        DIRECT_EVENTS,
+      ),
+      baseline: side(
+        'the same events, raw INSERTs in one `BEGIN IMMEDIATE` transaction per batch',
+        (file) => {
+          const raw = openRaw(file);
+          const stampBatch = batchStamper();
+          for (let start = 0; start < DIRECT_EVENTS; start += BATCH)
+            raw.store(stampBatch(start, Math.min(BATCH, DIRECT_EVENTS - start)));
+          raw.db.close();
+        },
+        DIRECT_EVENTS,
+      ),
+      units: { count: DIRECT_EVENTS, name: 'event' },
+      target: { text: 'median ratio ≤ 1.5', maxRatio: 1.5 },
+      onRound: (index) => process.stderr.write(`sqlite append round ${index + 1}\n`),
     });
     return [viaBus, direct];
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const results = await runSqliteBench();
-  printTable(results);
-  for (const r of results) {
-    console.log(
-      `${r.name}: ${r.ratio.toFixed(2)}x the baseline's time (${r.pass ? 'meets' : 'MISSES'} ${r.target})`,
-    );
-  }
+  report('@switchboard/events: SQLite', await runSqliteBench(), { machine: describeMachine() });
 }

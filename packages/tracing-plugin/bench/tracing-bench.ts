@@ -1,42 +1,34 @@
 /**
- * tracing-plugin bench: agent turn time with the Langfuse plugin attached vs
- * without, same process, same scripted model server, alternating rounds. The
- * plugin exports (batched) to the testkit's Langfuse receiver on loopback.
+ * tracing-plugin bench: agent turns with the Langfuse plugin attached against
+ * the same turns without it, in ABBA rounds (tools/bench/abba.js). The model
+ * server and the Langfuse OTLP receiver run in a child process (testkit's
+ * startBenchServers), so this process's CPU time is the agent's and the
+ * plugin's alone. Each sample is a block of turns that ends in `flush()`:
+ * the HTTP export of every span is inside the measurement.
  *
  *   pnpm nx run @switchboard/tracing-plugin:bench
  */
-import { performance } from 'node:perf_hooks';
 import { createAgent, defineTool } from '@switchboard/agent-core';
-import { startLangfuseReceiver, startModelServer } from '@switchboard/testkit';
+import {
+  startBenchServers,
+  THREE_TOOL_CALLS_ANSWER,
+  THREE_TOOL_CALLS_PROMPT,
+} from '@switchboard/testkit/bench';
 import { z } from 'zod';
+import {
+  cpuPerUnitUs,
+  describeMachine,
+  measureAbba,
+  report,
+  type AbbaResult,
+} from '../../../tools/bench/abba.js';
 import { createLangfuseTracingPlugin } from '../src/index.js';
 
-const ROUNDS = 7;
-/** Milliseconds between streamed chunks; 0 is a CPU-bound microbench, 5 is still ~10x faster than real models. */
-let paceMs = 0;
-let turnsPerRound = 40;
+/** Observations per turn: root, user message, 2 generations, 3 tools, assistant response. */
+const SPANS_PER_TURN = 8;
 
-const receiver = await startLangfuseReceiver();
-const server = await startModelServer({
-  script: (request) => {
-    const messages = (request.body as { messages: Array<{ role: string }> }).messages;
-    if (messages.at(-1)?.role === 'tool') {
-      return {
-        text: ['The answers ', 'are 3, 7 ', 'and 11.'],
-        usage: { inputTokens: 120, outputTokens: 9 },
-      };
-    }
-    return {
-      toolCalls: [
-        { id: `a${request.callIndex}`, name: 'add', args: { a: 1, b: 2 } },
-        { id: `b${request.callIndex}`, name: 'add', args: { a: 3, b: 4 } },
-        { id: `c${request.callIndex}`, name: 'add', args: { a: 5, b: 6 } },
-      ],
-      usage: { inputTokens: 80, outputTokens: 30 },
-      delayMs: paceMs,
-    };
-  },
-});
+const machine = describeMachine();
+const servers = await startBenchServers();
 
 const tools = {
   add: defineTool({
@@ -49,7 +41,7 @@ const makeAgent = (name: string) =>
   createAgent({
     name,
     model: 'openai-compatible:m',
-    env: { SWITCHBOARD_BASE_URL: server.baseUrl },
+    env: { SWITCHBOARD_BASE_URL: servers.modelBaseUrl },
     tools,
   });
 const plain = makeAgent('plain');
@@ -57,74 +49,68 @@ const traced = makeAgent('traced');
 const plugin = createLangfuseTracingPlugin({
   publicKey: 'pk-lf-test',
   secretKey: 'sk-lf-test',
-  baseUrl: receiver.baseUrl,
+  baseUrl: servers.receiverBaseUrl,
   env: {},
 });
 plugin.attach(traced);
 
-const turnOf = (agent: ReturnType<typeof makeAgent>) => async () => {
-  const result = await (await agent.createSession()).run('Add 1+2, 3+4 and 5+6.').result;
-  if (result.text !== 'The answers are 3, 7 and 11.') throw new Error(`${result.stopReason}`);
-};
-async function round(turn: () => Promise<void>): Promise<number> {
-  const start = performance.now();
-  for (let index = 0; index < turnsPerRound; index++) await turn();
-  return (performance.now() - start) / turnsPerRound;
-}
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** Turn by turn, plugin off then on, so drift and timer jitter hit both; medians of per-turn time. */
-async function measure(): Promise<{ subjectMs: number; baselineMs: number; turns: number }> {
-  await round(turnOf(plain));
-  await round(turnOf(traced));
-  const without: number[] = [];
-  const withPlugin: number[] = [];
-  const pairs = ROUNDS * turnsPerRound;
-  for (let index = 0; index < pairs; index++) {
-    let start = performance.now();
-    await turnOf(plain)();
-    without.push(performance.now() - start);
-    start = performance.now();
-    await turnOf(traced)();
-    withPlugin.push(performance.now() - start);
+async function turns(agent: typeof plain, count: number): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    const result = await (await agent.createSession()).run(THREE_TOOL_CALLS_PROMPT).result;
+    if (result.text !== THREE_TOOL_CALLS_ANSWER) throw new Error(`${result.stopReason}`);
   }
-  return {
-    subjectMs: median(withPlugin),
-    baselineMs: median(without),
-    turns: pairs + turnsPerRound,
-  };
 }
 
-const rows: string[] = [];
-let tracedTurns = 0;
-let pass = true;
-for (const [pace, turns, gated] of [
-  [5, 15, true],
-  [0, 40, false],
-] as const) {
-  paceMs = pace;
-  turnsPerRound = turns;
-  const { subjectMs, baselineMs, turns: measured } = await measure();
-  tracedTurns += measured;
-  const ratio = subjectMs / baselineMs;
-  if (gated && ratio > 1.05) pass = false;
-  rows.push(
-    `| agent turn (3 tool calls + answer), model paced at ${pace} ms/chunk | ${subjectMs.toFixed(2)} ms | ${baselineMs.toFixed(2)} ms | ${ratio.toFixed(3)}x | ${(subjectMs - baselineMs).toFixed(2)} ms/turn | ${gated ? 'ratio ≤ 1.05' : '(CPU-bound; informational)'} | ${gated ? (ratio <= 1.05 ? 'yes' : 'NO') : '—'} |`,
-  );
+async function measure(paceMs: number, turnsPerSample: number, gated: boolean) {
+  await servers.setScript('three-tool-calls', { paceMs });
+  let spansBefore = 0;
+  return measureAbba({
+    name: `${turnsPerSample} agent turns (3 tool calls + answer) then \`flush()\`, model paced at ${paceMs} ms/chunk`,
+    subject: {
+      label: `plugin attached; the block ends with \`bus.flush()\` + \`plugin.flush()\` (every span exported to the receiver)`,
+      before: async () => {
+        spansBefore = (await servers.stats()).spans;
+      },
+      run: async () => {
+        await turns(traced, turnsPerSample);
+        await traced.bus.flush();
+        await plugin.flush();
+      },
+      after: async () => {
+        const arrived = (await servers.stats()).spans - spansBefore;
+        if (arrived !== turnsPerSample * SPANS_PER_TURN)
+          throw new Error(`${arrived} spans arrived, expected ${turnsPerSample * SPANS_PER_TURN}`);
+      },
+    },
+    baseline: {
+      label: 'the same agent without the plugin; the block ends with `bus.flush()`',
+      run: async () => {
+        await turns(plain, turnsPerSample);
+        await plain.bus.flush();
+      },
+    },
+    units: { count: turnsPerSample * SPANS_PER_TURN, name: 'span' },
+    target: gated
+      ? { text: 'median ratio ≤ 1.05', maxRatio: 1.05 }
+      : { text: '(CPU-bound; informational)' },
+  });
 }
-await traced.bus.flush();
+
+const results: AbbaResult[] = [await measure(5, 10, true), await measure(0, 40, false)];
 await plugin.shutdown();
-const spans = receiver.spans().length;
-const expectedSpans = tracedTurns * 8; // root, header, 2 generations, 3 tools, answer
-console.log('| case | with plugin | without | ratio | overhead | target | ok |');
-console.log('|---|---:|---:|---:|---:|---|---|');
-for (const row of rows) console.log(row);
-console.log(
-  `\nspans exported: ${spans} of ${expectedSpans}; per case ${ROUNDS} × turns-per-round pairs, alternating turn by turn after a warm-up; medians`,
-);
+const { exports } = await servers.stats();
+report('@switchboard/tracing-plugin', results, {
+  machine,
+  notes: [
+    ...results.map((result) => {
+      const plugin =
+        (cpuPerUnitUs(result, 'subject') ?? 0) - (cpuPerUnitUs(result, 'baseline') ?? 0);
+      return `${result.name}: the plugin's CPU cost is **${plugin.toFixed(0)} µs per span** (median CPU with − without, over ${SPANS_PER_TURN} spans per turn; includes building, serialising and exporting them).`;
+    }),
+    `Every traced block was checked to deliver exactly ${SPANS_PER_TURN} spans per turn to the receiver (${exports} export requests in all).`,
+  ],
+});
+
 await plain.close();
 await traced.close();
-await server.close();
-await receiver.close();
-if (!pass || spans !== expectedSpans) process.exitCode = 1;
+await servers.close();
