@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
@@ -6,7 +5,7 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { createAgent, defineTool } from '@switchboard/agent-core';
+import { defineTool } from '@switchboard/agent-core';
 import { startLangfuseReceiver } from '@switchboard/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
@@ -306,55 +305,57 @@ describe('isolation from the agent', () => {
     ['is slow (3 s)', { status: 200, delayMs: 3_000 }],
   ] as const;
 
-  const median = (values: number[]) =>
-    [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
+  const waitFor = async (predicate: () => boolean, what: string) => {
+    for (const started = Date.now(); !predicate();) {
+      if (Date.now() - started > 10_000) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
 
+  // No wall-clock ratio here (that is the bench's job, see BENCHMARKS.md): the
+  // proof is in the order of things. Turns finish while the receiver still
+  // holds an export, the agent never hears of a failed export, and flush and
+  // shutdown give up on the receiver after flushTimeoutMs instead of waiting.
   it.each(receiverBehaviours)(
-    'when the receiver %s, turn time stays within 5 % and flush/shutdown resolve',
+    'when the receiver %s, turns never wait for it or see its errors, and flush/shutdown resolve',
     async (_label, behaviour) => {
+      const agentErrors: Error[] = [];
       const script = () => ({ text: ['one ', 'two ', 'three'], delayMs: 15 });
       await using h = await startTracingHarness(script, {
         plugin: { flushTimeoutMs: 500, timeoutSeconds: 1 },
+        agent: { onError: (error) => agentErrors.push(error) },
       });
       h.receiver.setResponder(() => behaviour);
-      const bare = createAgent({
-        name: 'bare',
-        model: 'openai-compatible:test-model',
-        env: { SWITCHBOARD_BASE_URL: h.server.baseUrl },
-      });
-      const traced = async () => {
-        await (await h.agent.createSession()).run('hi').result;
+      const turn = async () => {
+        const result = await (await h.agent.createSession()).run('hi').result;
+        expect(result).toMatchObject({ stopReason: 'completed', text: 'one two three' });
       };
-      const untraced = async () => {
-        await (await bare.createSession()).run('hi').result;
-      };
-      await traced();
-      await untraced();
-      // Turn by turn, alternating, so load on the machine hits both sides alike.
-      const withPlugin: number[] = [];
-      const without: number[] = [];
-      for (let pair = 0; pair < 15; pair++) {
-        let start = performance.now();
-        await untraced();
-        without.push(performance.now() - start);
-        start = performance.now();
-        await traced();
-        withPlugin.push(performance.now() - start);
+      await turn();
+      // The turn's boundary export reaches the receiver within flushDelayMs.
+      await waitFor(() => h.receiver.requests.length > 0, 'the first export');
+      const first = h.receiver.requests[0]!;
+      // An accepted export is decoded only once the receiver answers it.
+      const answered = () => first.status !== 200 || first.spans.length > 0;
+      if (behaviour.status === 200) {
+        expect(answered()).toBe(false);
+        await turn();
+        expect(answered()).toBe(false); // a whole turn ran while the export was held
       }
-      const [tracedMs, bareMs] = [median(withPlugin), median(without)];
-      // Turns here take ~60 ms; timers alone jitter by a few ms, so 3 ms of slack on top of 5 %.
-      expect(tracedMs, `with ${tracedMs} ms vs without ${bareMs} ms`).toBeLessThan(
-        bareMs * 1.05 + 3,
-      );
-      const started = performance.now();
+      for (let index = 0; index < 5; index++) await turn();
+
       await h.plugin.flush();
       await h.plugin.shutdown();
-      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(agentErrors).toEqual([]);
+      expect(h.receiver.requests.every((request) => request.status === behaviour.status)).toBe(
+        true,
+      );
       const exportWarnings = h.warnings.filter(
         (warning) => warning.error?.code === 'TRACING_EXPORT_FAILED',
       );
       expect(exportWarnings).toHaveLength(1); // reported once, not per flush
-      await bare.close();
+      expect(exportWarnings[0]!.message).toContain(
+        behaviour.status === 200 ? 'took longer than 500 ms' : 'failed',
+      );
     },
     20_000,
   );
