@@ -7,12 +7,13 @@ import { describeMachine, report } from '../../../tools/bench/abba.js';
 import { runJsonlBench } from './jsonl-bench.js';
 import { runSqliteBench } from './sqlite-bench.js';
 
-const machine = describeMachine();
-const results = [...(await runJsonlBench()), ...(await runSqliteBench())];
-report('@switchboard/events', results, {
-  machine,
-  notes: [
-    'Event mix: runs of 1,000 events (`run.started`, 90 % `message.delta`, 10 % `tool_call.completed` with a small JSON output, `run.finished`), one session; both sides of every case write the same events (the JSONL case checks the files are byte for byte the same size, the SQLite cases count the rows).',
-    'Every sample writes a fresh file in a temp dir; creating the SQLite schema, the checks and deleting the files are outside the clock.',
-  ],
+const notes = [
+  'Event mix: runs of 1,000 events (`run.started`, 90 % `message.delta`, 10 % `tool_call.completed` with a small JSON output, `run.finished`), one session; both sides of every case write the same events (the JSONL case checks the files are byte for byte the same size, the SQLite cases count the rows).',
+  'Every sample writes a fresh file in a temp dir; creating the SQLite schema, the checks and deleting the files are outside the clock.',
+];
+// Each group is printed as soon as it is done.
+report('@switchboard/events: JSONL', await runJsonlBench(), { machine: describeMachine(), notes });
+report('@switchboard/events: SQLite', await runSqliteBench(), {
+  machine: describeMachine(),
+  notes,
 });
