@@ -12,8 +12,7 @@ const notes = [
   'Every sample writes a fresh file in a temp dir; creating the SQLite schema, the checks and deleting the files are outside the clock.',
 ];
 // Each group is printed as soon as it is done.
-report('@switchboard/events: JSONL', await runJsonlBench(), { machine: describeMachine(), notes });
-report('@switchboard/events: SQLite', await runSqliteBench(), {
-  machine: describeMachine(),
-  notes,
-});
+let machine = describeMachine();
+report('@switchboard/events: JSONL', await runJsonlBench(), { machine, notes });
+machine = describeMachine();
+report('@switchboard/events: SQLite', await runSqliteBench(), { machine, notes });
