@@ -35,7 +35,8 @@ const CHILD = fileURLToPath(new URL('../../dist/bench/bench-servers-child.js', i
  * time and event loop hold only the code it measures, not the servers'.
  */
 export async function startBenchServers(): Promise<BenchServers> {
-  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A plain Node process: not the parent's flags (a bench may run under --import tsx).
+  const child = fork(CHILD, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const ready = await new Promise<Extract<BenchMessage, { type: 'ready' }>>((resolve, reject) => {
     child.once('error', reject);
