@@ -1,0 +1,540 @@
+import type { AgentEvent, AnyEvent } from '../schema/agent-event.js';
+import type { Cost, ErrorInfo, TokenUsage } from '../schema/shared-schemas.js';
+import type { StreamOpenedData } from '../sse/transport-events.js';
+import { ItemIndex, itemKey } from './item-index.js';
+import type {
+  MessageItem,
+  ReasoningItem,
+  RetryView,
+  RunView,
+  SessionView,
+  StreamStatus,
+  ToolCallItem,
+  UsageView,
+  ViewItem,
+} from './session-view.js';
+import { ViewList } from './view-list.js';
+
+/**
+ * The transport frame a client hands to the reducer when a stream opens
+ * (`connectEventStream`'s `onOpen` data): it carries `headSeq`, which tells the
+ * view when it has caught up with what was stored before the stream opened.
+ */
+export interface StreamOpenedInput {
+  readonly type: 'stream.opened';
+  readonly data: StreamOpenedData;
+}
+
+/** What {@link reduceSession} accepts: any stamped event, or the stream-opened frame. */
+export type SessionViewInput = AnyEvent | StreamOpenedInput;
+
+const ZERO_USAGE: UsageView = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  reasoningTokens: 0,
+  totalTokens: 0,
+};
+
+/** The view of a session before any event. Each call returns a fresh state. */
+export function initialSessionView(): SessionView {
+  return {
+    lastSeq: 0,
+    caughtUp: false,
+    items: ViewList.empty(),
+    itemIndex: new ItemIndex(),
+    open: [],
+    approvals: [],
+    clarifications: [],
+    runCount: 0,
+    usage: ZERO_USAGE,
+  };
+}
+
+/**
+ * Applies one event to a session view and returns the new view; `state` is
+ * not modified. Per event the work is O(1) amortised (O(log32 n) for the
+ * item touched): unchanged parts, including the whole timeline but one path,
+ * are shared with `state`, so a 10k-delta stream reduces in linear time.
+ *
+ * - An event with `seq` at or below `lastSeq`, or of another session, is
+ *   ignored (a resumed stream replays what the client already has).
+ * - Events of unknown types advance `lastSeq` and change nothing else
+ *   (forward compatibility); so do known types this view does not render.
+ * - Events are not validated: pass them through `safeParseEvent` first if
+ *   they come from an untrusted source. Malformed known events are applied
+ *   as far as their fields allow, never thrown on.
+ */
+export function reduceSession(state: SessionView, event: SessionViewInput): SessionView {
+  if (event.type === 'stream.opened' && !('seq' in event)) return opened(state, event.data);
+  const stamped = event as AnyEvent;
+  if (typeof stamped.seq !== 'number' || stamped.seq <= state.lastSeq) return state;
+  if (state.sessionId !== undefined && stamped.sessionId !== state.sessionId) return state;
+  const caughtUp = state.caughtUp || (state.headSeq !== undefined && stamped.seq >= state.headSeq);
+  const base: SessionView = {
+    ...state,
+    sessionId: state.sessionId ?? stamped.sessionId,
+    lastSeq: stamped.seq,
+    caughtUp,
+  };
+  // Known type names are trusted to carry their payload (validation is the
+  // caller's choice, see above); unknown ones fall through the switch.
+  return apply(base, stamped as AgentEvent);
+}
+
+function opened(state: SessionView, data: StreamOpenedData): SessionView {
+  const headSeq = data.headSeq;
+  return {
+    ...state,
+    sessionId: state.sessionId ?? data.sessionId,
+    headSeq,
+    caughtUp: headSeq === undefined || state.lastSeq >= headSeq,
+  };
+}
+
+function apply(state: SessionView, event: AgentEvent): SessionView {
+  const scope = { runId: event.runId, parentRunId: event.parentRunId, startedAt: event.ts };
+  const at = (item: ViewItem) => withoutUndefined({ ...item, ...withoutUndefined(scope) });
+  switch (event.type) {
+    case 'session.started':
+      return {
+        ...state,
+        title: event.data.title ?? state.title,
+        agent: event.data.agent?.name ?? state.agent,
+      };
+    case 'session.ended':
+      return { ...state, endedReason: event.data.reason };
+    case 'run.started':
+      if (event.parentRunId !== undefined || event.runId === undefined) return state;
+      return {
+        ...state,
+        runCount: state.runCount + 1,
+        run: withoutUndefined<RunView>({
+          runId: event.runId,
+          status: 'running',
+          trigger: event.data.trigger,
+          model: event.data.model,
+          resumeOfRunId: event.data.resumeOfRunId,
+          handoffFromRunId: stringField(event.data, 'handoffFromRunId'),
+          startedAt: event.ts,
+          usage: ZERO_USAGE,
+        }),
+      };
+    case 'run.finished':
+    case 'run.failed': {
+      if (state.run === undefined || event.runId !== state.run.runId) return state;
+      const failed = event.type === 'run.failed';
+      const closed = closeOpen(state, failed ? 'failed' : event.data.stopReason);
+      const run: RunView = withoutUndefined({
+        ...state.run,
+        status: failed ? 'failed' : 'finished',
+        stopReason: failed ? undefined : event.data.stopReason,
+        error: failed ? event.data.error : undefined,
+        durationMs: event.data.durationMs ?? event.ts - state.run.startedAt,
+        usage: event.data.usage
+          ? toUsage(event.data.usage, event.data.cost ?? state.run.usage.cost)
+          : state.run.usage,
+        retry: undefined,
+      });
+      const next = { ...closed, run };
+      return failed ? push(next, at({ kind: 'error', error: event.data.error, startedAt: 0 })) : next;
+    }
+    case 'step.started':
+      return updateRun(state, event.runId, (run) => ({ ...run, stepIndex: event.data.stepIndex }));
+    case 'generation.started':
+      return updateRun(state, event.runId, (run) => withoutUndefined({ ...run, retry: undefined }));
+    case 'generation.finished': {
+      const { usage, cost } = event.data;
+      const next = { ...state, usage: addUsage(state.usage, usage, cost) };
+      return updateRun(next, event.runId, (run) => ({ ...run, usage: addUsage(run.usage, usage, cost) }));
+    }
+    case 'usage.updated': {
+      const usage = toUsage(event.data.usage, event.data.cost);
+      const context =
+        event.data.contextTokens !== undefined || event.data.contextWindow !== undefined
+          ? withoutUndefined({ tokens: event.data.contextTokens, window: event.data.contextWindow })
+          : state.context;
+      const next = { ...state, context };
+      if (event.data.scope === 'session') return { ...next, usage };
+      return updateRun(next, event.runId, (run) => ({ ...run, usage }));
+    }
+    case 'plan.updated':
+      return { ...state, plan: { planId: event.data.planId, entries: event.data.entries } };
+    case 'user.message': {
+      const text = event.data.parts
+        .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+        .join('');
+      const message: MessageItem = withoutUndefined({
+        kind: 'message',
+        id: event.data.messageId,
+        role: 'user',
+        text,
+        status: 'completed',
+        parts: event.data.parts,
+        source: event.data.source,
+        startedAt: 0,
+      });
+      return upsert(state, message, () => at(message), false);
+    }
+    case 'message.started': {
+      const message: MessageItem = {
+        kind: 'message',
+        id: event.data.messageId,
+        role: event.data.role,
+        text: '',
+        status: 'streaming',
+        startedAt: 0,
+      };
+      return upsert(state, message, () => at(message), true);
+    }
+    case 'message.delta':
+      return streamText(state, 'message', event.data.messageId, event.data.delta, at);
+    case 'message.completed':
+      return endText(state, 'message', event.data.messageId, event.data, at);
+    case 'reasoning.started': {
+      const reasoning: ReasoningItem = {
+        kind: 'reasoning',
+        id: event.data.reasoningId,
+        text: '',
+        status: 'streaming',
+        startedAt: 0,
+      };
+      return upsert(state, reasoning, () => at(reasoning), true);
+    }
+    case 'reasoning.delta':
+      return streamText(state, 'reasoning', event.data.reasoningId, event.data.delta, at);
+    case 'reasoning.completed':
+      return endText(state, 'reasoning', event.data.reasoningId, event.data, at);
+    case 'tool_call.started': {
+      const call: ToolCallItem = withoutUndefined({
+        kind: 'tool_call',
+        id: event.data.toolCallId,
+        toolName: event.data.toolName,
+        title: event.data.title,
+        toolKind: event.data.kind,
+        status: 'streaming_args',
+        argsText: '',
+        startedAt: 0,
+      });
+      return upsert(state, call, () => at(call), true);
+    }
+    case 'tool_call.args_delta':
+      return updateTool(state, event.data.toolCallId, (call) => ({
+        ...call,
+        argsText: call.argsText + event.data.delta,
+      }));
+    case 'tool_call.ready':
+      return updateTool(state, event.data.toolCallId, (call) =>
+        withoutUndefined({
+          ...call,
+          input: event.data.input,
+          error: event.data.inputError,
+          status: call.status === 'streaming_args' ? 'ready' : call.status,
+        }),
+      );
+    case 'tool_call.running':
+      return updateTool(state, event.data.toolCallId, (call) => ({ ...call, status: 'running' }));
+    case 'tool_call.progress':
+      return updateTool(state, event.data.toolCallId, (call) =>
+        withoutUndefined({
+          ...call,
+          progress: withoutUndefined({
+            message: event.data.message ?? call.progress?.message,
+            current: event.data.progress?.current ?? call.progress?.current,
+            total: event.data.progress?.total ?? call.progress?.total,
+          }),
+          content: event.data.content ? [...(call.content ?? []), ...event.data.content] : call.content,
+        }),
+      );
+    case 'tool_call.completed': {
+      const data = event.data;
+      const next = updateTool(state, data.toolCallId, (call) =>
+        withoutUndefined({
+          ...call,
+          status: data.status,
+          output: data.output,
+          content: data.content ?? call.content,
+          error: data.error,
+          durationMs: data.durationMs ?? event.ts - call.startedAt,
+          executionDurationMs: data.executionDurationMs,
+          truncated: data.truncated === undefined ? undefined : true,
+        }),
+      );
+      return close(next, `tool_call:${data.toolCallId}`);
+    }
+    case 'tool_call.approval_requested': {
+      const data = event.data;
+      const pending = withoutUndefined({
+        approvalId: data.approvalId,
+        toolCallId: data.toolCallId,
+        toolName: data.toolName,
+        input: data.input,
+        reason: data.reason,
+        options: data.options,
+        expiresAt: data.expiresAt,
+        requestedAt: event.ts,
+        runId: event.runId,
+      });
+      const next = {
+        ...state,
+        approvals: [...state.approvals.filter((a) => a.approvalId !== data.approvalId), pending],
+      };
+      return updateTool(next, data.toolCallId, (call) => ({ ...call, status: 'awaiting_approval' }));
+    }
+    case 'tool_call.approval_resolved': {
+      const data = event.data;
+      const next = {
+        ...state,
+        approvals: state.approvals.filter((a) => a.approvalId !== data.approvalId),
+      };
+      return updateTool(next, data.toolCallId, (call) =>
+        call.status === 'awaiting_approval'
+          ? { ...call, status: data.approved ? 'ready' : 'denied' }
+          : call,
+      );
+    }
+    case 'clarify.requested': {
+      const data = event.data;
+      const pending = withoutUndefined({
+        clarifyId: data.clarifyId,
+        question: data.question,
+        choices: data.choices,
+        allowFreeText: data.allowFreeText,
+        fallbackAnswer: data.fallbackAnswer,
+        deadline: data.timeoutMs === undefined ? undefined : event.ts + data.timeoutMs,
+        toolCallId: data.toolCallId,
+        requestedAt: event.ts,
+        runId: event.runId,
+      });
+      return {
+        ...state,
+        clarifications: [...state.clarifications.filter((c) => c.clarifyId !== data.clarifyId), pending],
+      };
+    }
+    case 'clarify.resolved':
+      return {
+        ...state,
+        clarifications: state.clarifications.filter((c) => c.clarifyId !== event.data.clarifyId),
+      };
+    case 'steer.accepted':
+      return upsert(
+        state,
+        { kind: 'steer', id: event.data.steerId, text: event.data.text, startedAt: 0 },
+        () => at({ kind: 'steer', id: event.data.steerId, text: event.data.text, startedAt: 0 }),
+        false,
+      );
+    case 'steer.applied':
+      return update(state, `steer:${event.data.steerId}`, (item) =>
+        item.kind === 'steer' ? { ...item, mode: event.data.mode } : item,
+      );
+    case 'notice':
+      return push(
+        state,
+        at(
+          withoutUndefined({
+            kind: 'notice',
+            severity: event.data.severity,
+            message: event.data.message,
+            code: event.data.code,
+            startedAt: 0,
+          }),
+        ),
+      );
+    default:
+      return applyNewer(state, event as AnyEvent);
+  }
+}
+
+/** Types added to the contract after the reducer's catalogue, read defensively. */
+function applyNewer(state: SessionView, event: AnyEvent): SessionView {
+  if (event.type !== 'generation.retrying' || !isRecord(event.data)) return state;
+  const data = event.data;
+  const error = isRecord(data.error) && typeof data.error.message === 'string' ? data.error : undefined;
+  if (typeof data.generationId !== 'string' || error === undefined) return state;
+  const retry: RetryView = withoutUndefined({
+    generationId: data.generationId,
+    attempt: numberField(data, 'attempt') ?? 1,
+    nextAttempt: numberField(data, 'nextAttempt') ?? 2,
+    delayMs: numberField(data, 'delayMs') ?? 0,
+    error: error as ErrorInfo,
+    fallbackTo: stringField(data, 'fallbackTo'),
+    at: event.ts,
+  });
+  return updateRun(state, event.runId, (run) => ({ ...run, retry }));
+}
+
+type Scoped = (item: ViewItem) => ViewItem;
+
+function streamText(
+  state: SessionView,
+  kind: 'message' | 'reasoning',
+  id: string,
+  delta: string,
+  at: Scoped,
+): SessionView {
+  const key = `${kind}:${id}`;
+  if (state.itemIndex.find(state.items, key) === -1) {
+    // Joined mid-stream (or the start was lost): open the item on its first delta.
+    const fresh: ViewItem =
+      kind === 'message'
+        ? { kind, id, role: 'assistant', text: '', status: 'streaming', startedAt: 0 }
+        : { kind, id, text: '', status: 'streaming', startedAt: 0 };
+    state = upsert(state, fresh, () => at(fresh), true);
+  }
+  return update(state, key, (item) =>
+    item.kind === 'message' || item.kind === 'reasoning' ? { ...item, text: item.text + delta } : item,
+  );
+}
+
+function endText(
+  state: SessionView,
+  kind: 'message' | 'reasoning',
+  id: string,
+  data: { text?: string; status?: StreamStatus; redacted?: boolean },
+  at: Scoped,
+): SessionView {
+  const key = `${kind}:${id}`;
+  if (state.itemIndex.find(state.items, key) === -1) state = streamText(state, kind, id, '', at);
+  const next = update(state, key, (item) => {
+    if (item.kind !== 'message' && item.kind !== 'reasoning') return item;
+    const ended = { ...item, text: data.text ?? item.text, status: data.status ?? 'completed' };
+    return item.kind === 'reasoning' && data.redacted ? { ...ended, redacted: true } : ended;
+  });
+  return close(next, key);
+}
+
+/** Appends `item` unless an item with its key exists (a duplicate start). */
+function upsert(
+  state: SessionView,
+  item: ViewItem,
+  scoped: () => ViewItem,
+  streaming: boolean,
+): SessionView {
+  const key = itemKey(item);
+  if (key !== undefined && state.itemIndex.find(state.items, key) !== -1) return state;
+  const next = push(state, scoped());
+  return streaming ? { ...next, open: [...next.open, next.items.size - 1] } : next;
+}
+
+function push(state: SessionView, item: ViewItem): SessionView {
+  const key = itemKey(item);
+  if (key !== undefined) state.itemIndex.remember(key, state.items.size);
+  return { ...state, items: state.items.push(item) };
+}
+
+function update(state: SessionView, key: string, change: (item: ViewItem) => ViewItem): SessionView {
+  const position = state.itemIndex.find(state.items, key);
+  const item = state.items.get(position);
+  if (item === undefined) return state;
+  const changed = change(item);
+  return changed === item ? state : { ...state, items: state.items.set(position, changed) };
+}
+
+function updateTool(
+  state: SessionView,
+  toolCallId: string,
+  change: (call: ToolCallItem) => ToolCallItem,
+): SessionView {
+  return update(state, `tool_call:${toolCallId}`, (item) => (item.kind === 'tool_call' ? change(item) : item));
+}
+
+function updateRun(
+  state: SessionView,
+  runId: string | undefined,
+  change: (run: RunView) => RunView,
+): SessionView {
+  if (state.run === undefined || runId !== state.run.runId) return state;
+  return { ...state, run: change(state.run) };
+}
+
+/** Drops the item with `key` from the open list (it reached a terminal status). */
+function close(state: SessionView, key: string): SessionView {
+  const position = state.itemIndex.find(state.items, key);
+  if (!state.open.includes(position)) return state;
+  return { ...state, open: state.open.filter((open) => open !== position) };
+}
+
+/**
+ * A run ended: what it still streamed ends with it. Tool calls awaiting an
+ * approval stay open (a resume run continues them); anything else still
+ * running is settled by how the run ended.
+ */
+function closeOpen(state: SessionView, how: string): SessionView {
+  const textStatus: StreamStatus =
+    how === 'failed' || how === 'cancelled' || how === 'interrupted' ? how : 'completed';
+  let items = state.items;
+  const open: number[] = [];
+  for (const position of state.open) {
+    const item = items.get(position);
+    if (item === undefined) continue;
+    if (item.runId !== state.run?.runId && item.parentRunId === undefined) {
+      open.push(position);
+    } else if (item.kind === 'message' || item.kind === 'reasoning') {
+      items = items.set(position, { ...item, status: textStatus });
+    } else if (item.kind === 'tool_call' && item.status !== 'awaiting_approval') {
+      items = items.set(position, { ...item, status: how === 'failed' ? 'failed' : 'cancelled' });
+    } else {
+      open.push(position);
+    }
+  }
+  return { ...state, items, open };
+}
+
+function toUsage(usage: TokenUsage, cost: Cost | undefined): UsageView {
+  return addUsage(ZERO_USAGE, usage, cost);
+}
+
+function addUsage(total: UsageView, usage: TokenUsage | undefined, cost: Cost | undefined): UsageView {
+  if (usage === undefined && cost === undefined) return total;
+  const input = usage?.inputTokens ?? 0;
+  const output = usage?.outputTokens ?? 0;
+  return withoutUndefined({
+    inputTokens: total.inputTokens + input,
+    outputTokens: total.outputTokens + output,
+    cachedInputTokens: total.cachedInputTokens + (usage?.cachedInputTokens ?? 0),
+    reasoningTokens: total.reasoningTokens + (usage?.reasoningTokens ?? 0),
+    totalTokens: total.totalTokens + (usage?.totalTokens ?? input + output),
+    cost: addCost(total.cost, cost),
+  });
+}
+
+/** Sums amounts of one currency; a second currency keeps the first (never mixes). */
+function addCost(total: Cost | undefined, cost: Cost | undefined): Cost | undefined {
+  if (cost === undefined) return total;
+  if (total === undefined) return { amount: cost.amount, currency: cost.currency };
+  if (total.currency !== cost.currency) return total;
+  return { amount: total.amount + cost.amount, currency: total.currency };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringField(data: object, key: string): string | undefined {
+  const value: unknown = (data as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberField(data: object, key: string): number | undefined {
+  const value: unknown = (data as Record<string, unknown>)[key];
+  return typeof value === 'number' ? value : undefined;
+}
+
+/**
+ * Drops keys whose value is undefined, so views built live and from a
+ * replayed log compare equal field by field (JSON has no undefined).
+ */
+function withoutUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = field;
+  return out as T;
+}
+
+/** Reduces `events` in order onto `state` (a fresh view by default). */
+export function reduceEvents(
+  events: Iterable<SessionViewInput>,
+  state: SessionView = initialSessionView(),
+): SessionView {
+  for (const event of events) state = reduceSession(state, event);
+  return state;
+}
