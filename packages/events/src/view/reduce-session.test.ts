@@ -121,13 +121,18 @@ describe('reduceSession on the golden corpus', () => {
     expect(paused.approvals[0]?.expiresAt).toBe(
       (approvalEvent?.data as { expiresAt?: string }).expiresAt,
     );
-    expect(tool(paused, 'call_01')?.status).toBe('awaiting_approval');
+    expect(tool(paused, 'call_01')).toMatchObject({
+      status: 'awaiting_approval',
+      approval: { approvalId: 'apr_01', status: 'pending' },
+    });
 
     const done = reduceEvents(events);
     expect(done.approvals).toEqual([]);
     expect(done.runCount).toBe(2);
     expect(done.run).toMatchObject({ runId: 'run_02', trigger: 'resume', resumeOfRunId: 'run_01' });
-    expect(tool(done, 'call_01')).toMatchObject({ status: 'completed', durationMs: 61000, output: 'removed /tmp/cache' });
+    expect(tool(done, 'call_01')).toMatchObject({
+      approval: { approvalId: 'apr_01', status: 'approved', optionId: 'allow' },
+      status: 'completed', durationMs: 61000, output: 'removed /tmp/cache' });
     expect(byKind(done, 'message').at(-1)).toMatchObject({ text: 'Done: /tmp/cache is gone.' });
     expect(done.usage).toMatchObject({ inputTokens: 75, outputTokens: done.usage.outputTokens });
     expect(done.run?.usage).toMatchObject({ inputTokens: 50, outputTokens: 9, totalTokens: 59 });
@@ -228,6 +233,10 @@ describe('reduceSession: resume, dedupe, transport and forward compatibility', (
     expect(tool(view, 'c1')?.status).toBe('denied');
     const answered = reduceSession(view, event(9, 'clarify.resolved', { clarifyId: 'q1', answer: 'Rome', source: 'user' }));
     expect(answered.clarifications).toEqual([]);
+    expect(byKind(answered, 'clarify')).toEqual([
+      expect.objectContaining({ id: 'q1', status: 'answered', answer: 'Rome', source: 'user' }),
+    ]);
+    expect(tool(view, 'c1')?.approval).toEqual({ approvalId: 'a1', status: 'denied' });
   });
 
   it('opens a message on its first delta when the stream joined mid-message', () => {

@@ -3,6 +3,7 @@ import type { Cost, ErrorInfo, TokenUsage } from '../schema/shared-schemas.js';
 import type { StreamOpenedData } from '../sse/transport-events.js';
 import { ItemIndex, itemKey } from './item-index.js';
 import type {
+  ApprovalRecord,
   MessageItem,
   ReasoningItem,
   RetryView,
@@ -279,7 +280,11 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         ...state,
         approvals: [...state.approvals.filter((a) => a.approvalId !== data.approvalId), pending],
       };
-      return updateTool(next, data.toolCallId, (call) => ({ ...call, status: 'awaiting_approval' }));
+      return updateTool(next, data.toolCallId, (call) => ({
+        ...call,
+        status: 'awaiting_approval',
+        approval: { approvalId: data.approvalId, status: 'pending' },
+      }));
     }
     case 'tool_call.approval_resolved': {
       const data = event.data;
@@ -287,11 +292,17 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         ...state,
         approvals: state.approvals.filter((a) => a.approvalId !== data.approvalId),
       };
-      return updateTool(next, data.toolCallId, (call) =>
-        call.status === 'awaiting_approval'
-          ? { ...call, status: data.approved ? 'ready' : 'denied' }
-          : call,
-      );
+      return updateTool(next, data.toolCallId, (call) => ({
+        ...call,
+        status: call.status === 'awaiting_approval' ? (data.approved ? 'ready' : 'denied') : call.status,
+        approval: withoutUndefined<ApprovalRecord>({
+          approvalId: data.approvalId,
+          status: data.approved ? 'approved' : 'denied',
+          optionId: data.optionId,
+          automatic: data.automatic,
+          reason: data.reason,
+        }),
+      }));
     }
     case 'clarify.requested': {
       const data = event.data;
@@ -306,16 +317,32 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         requestedAt: event.ts,
         runId: event.runId,
       });
-      return {
+      const next = {
         ...state,
         clarifications: [...state.clarifications.filter((c) => c.clarifyId !== data.clarifyId), pending],
       };
+      const question: ViewItem = withoutUndefined({
+        kind: 'clarify',
+        id: data.clarifyId,
+        question: data.question,
+        choices: data.choices,
+        status: 'pending',
+        startedAt: 0,
+      });
+      return upsert(next, question, () => at(question), false);
     }
-    case 'clarify.resolved':
-      return {
+    case 'clarify.resolved': {
+      const data = event.data;
+      const next = {
         ...state,
-        clarifications: state.clarifications.filter((c) => c.clarifyId !== event.data.clarifyId),
+        clarifications: state.clarifications.filter((c) => c.clarifyId !== data.clarifyId),
       };
+      return update(next, `clarify:${data.clarifyId}`, (item) =>
+        item.kind === 'clarify'
+          ? { ...item, status: 'answered', answer: data.answer, source: data.source }
+          : item,
+      );
+    }
     case 'steer.accepted':
       return upsert(
         state,

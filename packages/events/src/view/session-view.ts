@@ -76,6 +76,30 @@ export interface ToolCallItem extends ItemBase {
   readonly executionDurationMs?: number;
   /** The output was cut to a size limit. */
   readonly truncated?: boolean;
+  /** Set when the call needed a human decision. */
+  readonly approval?: ApprovalRecord;
+}
+
+/** The approval history of a tool call. */
+export interface ApprovalRecord {
+  readonly approvalId: string;
+  readonly status: 'pending' | 'approved' | 'denied';
+  readonly optionId?: string;
+  /** Decided by a policy, not a person. */
+  readonly automatic?: boolean;
+  readonly reason?: string;
+}
+
+/** A question the agent asked, and the answer once there is one. */
+export interface ClarifyItem extends ItemBase {
+  readonly kind: 'clarify';
+  readonly id: string;
+  readonly question: string;
+  readonly choices?: readonly string[];
+  readonly status: 'pending' | 'answered';
+  readonly answer?: string;
+  /** Who answered: `user`, `timeout` (the fallback) or `cancelled`. */
+  readonly source?: string;
 }
 
 /** Guidance the user sent while a run was in progress. */
@@ -102,7 +126,14 @@ export interface ErrorItem extends ItemBase {
 }
 
 /** One entry of the session's timeline, in the order the events came. */
-export type ViewItem = MessageItem | ReasoningItem | ToolCallItem | SteerItem | NoticeItem | ErrorItem;
+export type ViewItem =
+  | MessageItem
+  | ReasoningItem
+  | ToolCallItem
+  | ClarifyItem
+  | SteerItem
+  | NoticeItem
+  | ErrorItem;
 
 /** A tool call waiting for a human decision. */
 export interface PendingApproval {
@@ -193,7 +224,7 @@ export interface SessionView {
   readonly headSeq?: number;
   /** True once every event stored when the stream opened has been applied. */
   readonly caughtUp: boolean;
-  /** The timeline: messages, reasoning, tool calls, steer notes, notices, run errors. */
+  /** The timeline: messages, reasoning, tool calls, questions, steer notes, notices, run errors. */
   readonly items: ViewList<ViewItem>;
   /** Lookup of items by id (internal; shared between states). */
   readonly itemIndex: ItemIndex;
