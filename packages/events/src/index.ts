@@ -91,3 +91,5 @@ export { createResumableEventStream, parseLastEventId } from './sse/resume-sse.j
 export type { ResumableEventStreamOptions } from './sse/resume-sse.js';
 export { connectEventStream } from './sse/connect-event-stream.js';
 export type { ConnectEventStreamOptions, FetchLike } from './sse/connect-event-stream.js';
+
+export * from './view/index.js';

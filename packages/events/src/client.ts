@@ -1,0 +1,28 @@
+// @switchboard/events/client: the light entry for browsers and other clients.
+// It holds no zod and no schemas at runtime: types are type-only exports, and
+// validation is the caller's choice (`safeParseEvent` from the main entry).
+// The bundle-size test in client.test.ts keeps it that way.
+
+export type { AgentEvent, AnyEvent, EventDraft, UnknownEvent } from './schema/agent-event.js';
+export type { Envelope, EnvelopeScope } from './schema/envelope-schema.js';
+export type { EventData, EventType } from './schema/event-catalog.js';
+export type {
+  AgentRef,
+  ContentPart,
+  Cost,
+  ErrorInfo,
+  Interrupt,
+  KnownContentPart,
+  TokenUsage,
+  Truncation,
+} from './schema/shared-schemas.js';
+export type { FinishReason, StopReason } from './schema/run-events.js';
+export type { ToolCallStatus } from './schema/tool-events.js';
+export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
+
+export { SseParser, decodeSseStream } from './sse/decode-sse.js';
+export type { SseFrame } from './sse/decode-sse.js';
+export { EventsError } from './errors/events-error.js';
+export type { EventsErrorCode } from './errors/events-error.js';
+
+export * from './view/index.js';
