@@ -51,7 +51,10 @@ describe('the session view of a real agent run', () => {
           ],
           usage: { inputTokens: 10, outputTokens: 5 },
         },
-        { text: ['Removed ', '/x.'], usage: { inputTokens: 20, outputTokens: 3, cachedInputTokens: 8 } },
+        {
+          text: ['Removed ', '/x.'],
+          usage: { inputTokens: 20, outputTokens: 3, cachedInputTokens: 8 },
+        },
         { text: ['Once ', 'upon ', 'a ', 'time'], stallAfterChunks: 3 },
       ],
       { tools: { remove, read }, bus },
@@ -64,7 +67,11 @@ describe('the session view of a real agent run', () => {
 
     const first = await collect(session.run('clean up'));
     expect(first.result.stopReason).toBe('awaiting_input');
-    expect(live.run).toMatchObject({ runId: first.result.runId, status: 'finished', stopReason: 'awaiting_input' });
+    expect(live.run).toMatchObject({
+      runId: first.result.runId,
+      status: 'finished',
+      stopReason: 'awaiting_input',
+    });
     expect(live.approvals).toEqual([
       expect.objectContaining({ toolCallId: 'c1', toolName: 'remove', input: { path: '/x' } }),
     ]);
@@ -80,7 +87,8 @@ describe('the session view of a real agent run', () => {
 
     const story = session.run('tell a story');
     for await (const event of story) {
-      if (event.type === 'message.delta' && (event.data as { delta: string }).delta === 'upon ') session.cancel();
+      if (event.type === 'message.delta' && (event.data as { delta: string }).delta === 'upon ')
+        session.cancel();
     }
     const third = await story.result;
     expect(third.stopReason).toBe('cancelled');
@@ -118,7 +126,10 @@ describe('the session view of a real agent run', () => {
     const results = [first.result, second.result, third];
     const sum = (key: 'inputTokens' | 'outputTokens') =>
       results.reduce((total, result) => total + (result.usage?.[key] ?? 0), 0);
-    expect(live.usage).toMatchObject({ inputTokens: sum('inputTokens'), outputTokens: sum('outputTokens') });
+    expect(live.usage).toMatchObject({
+      inputTokens: sum('inputTokens'),
+      outputTokens: sum('outputTokens'),
+    });
     expect(live.usage.inputTokens).toBe(30);
     expect(live).toMatchObject({
       sessionId: session.id,
@@ -143,7 +154,10 @@ describe('the session view of a real agent run', () => {
     expect(summarize(fromFile)).toMatchObject({
       runs: 3,
       turns: 2,
-      toolCalls: { total: 2, byName: { remove: { byStatus: { completed: 1 } }, read: { byStatus: { completed: 1 } } } },
+      toolCalls: {
+        total: 2,
+        byName: { remove: { byStatus: { completed: 1 } }, read: { byStatus: { completed: 1 } } },
+      },
       tokens: { input: 30, output: sum('outputTokens'), cached: 8 },
       latency: { runDurationMs: { count: 3 } },
     });

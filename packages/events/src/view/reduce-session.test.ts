@@ -28,16 +28,27 @@ describe('reduceSession on the golden corpus', () => {
       clarifications: [],
       caughtUp: false,
     });
-    expect(view.items.toArray().map((item) => [item.kind, 'text' in item ? item.text : ''])).toEqual([
+    expect(
+      view.items.toArray().map((item) => [item.kind, 'text' in item ? item.text : '']),
+    ).toEqual([
       ['message', 'Say hello'],
       ['reasoning', 'A greeting is expected.'],
       ['message', 'Hello, world!'],
     ]);
     const [user, reasoning, answer] = view.items.toArray();
-    expect(user).toMatchObject({ role: 'user', status: 'completed', source: 'text', runId: 'run_01' });
+    expect(user).toMatchObject({
+      role: 'user',
+      status: 'completed',
+      source: 'text',
+      runId: 'run_01',
+    });
     expect(reasoning).toMatchObject({ status: 'completed', id: 'rsn_01' });
     expect(answer).toMatchObject({ role: 'assistant', status: 'completed', id: 'msg_a1' });
-    expect(view.run).toMatchObject({ runId: 'run_01', status: 'finished', stopReason: 'completed' });
+    expect(view.run).toMatchObject({
+      runId: 'run_01',
+      status: 'finished',
+      stopReason: 'completed',
+    });
     expect(view.usage).toEqual({
       inputTokens: 21,
       outputTokens: 9,
@@ -46,7 +57,11 @@ describe('reduceSession on the golden corpus', () => {
       reasoningTokens: 0,
       cost: { amount: 0.00012, currency: 'USD' },
     });
-    expect(view.run?.usage).toMatchObject({ inputTokens: 21, outputTokens: 9, cost: { amount: 0.00012 } });
+    expect(view.run?.usage).toMatchObject({
+      inputTokens: 21,
+      outputTokens: 9,
+      cost: { amount: 0.00012 },
+    });
   });
 
   it('plain-chat: mid-stream the answer is streaming with the text so far', () => {
@@ -87,28 +102,46 @@ describe('reduceSession on the golden corpus', () => {
     expect(view.plan?.entries.map((entry) => entry.status)).toEqual(['completed', 'completed']);
     expect(view.usage).toMatchObject({ inputTokens: 130, outputTokens: 50, cachedInputTokens: 40 });
     expect(view.context).toEqual({ tokens: 110, window: expect.any(Number) });
-    expect(view.run).toMatchObject({ status: 'finished', stopReason: 'completed', durationMs: 6200 });
+    expect(view.run).toMatchObject({
+      status: 'finished',
+      stopReason: 'completed',
+      durationMs: 6200,
+    });
   });
 
   it('cancelled: the cut-off message and the half-streamed tool call end cancelled', () => {
     const view = reduceEvents(loadFixture('cancelled'));
     const messages = byKind(view, 'message');
-    expect(messages.at(-1)).toMatchObject({ text: 'The repo contains a README', status: 'cancelled' });
+    expect(messages.at(-1)).toMatchObject({
+      text: 'The repo contains a README',
+      status: 'cancelled',
+    });
     expect(tool(view, 'call_02')).toMatchObject({
       toolName: 'read_file',
       status: 'cancelled',
       argsText: '{"path":"READ',
       error: { code: 'CORE_CANCELLED' },
     });
-    expect(tool(view, 'call_01')).toMatchObject({ status: 'completed', output: ['README.md', 'src'] });
-    expect(view.run).toMatchObject({ status: 'finished', stopReason: 'cancelled', durationMs: 600 });
+    expect(tool(view, 'call_01')).toMatchObject({
+      status: 'completed',
+      output: ['README.md', 'src'],
+    });
+    expect(view.run).toMatchObject({
+      status: 'finished',
+      stopReason: 'cancelled',
+      durationMs: 600,
+    });
     expect(view.open).toEqual([]);
   });
 
   it('approval: a pending approval with its deadline, then the resume run completes the call', () => {
     const events = loadFixture('approval');
     const paused = reduceEvents(events.filter((e) => e.seq <= 11));
-    expect(paused.run).toMatchObject({ runId: 'run_01', status: 'finished', stopReason: 'awaiting_input' });
+    expect(paused.run).toMatchObject({
+      runId: 'run_01',
+      status: 'finished',
+      stopReason: 'awaiting_input',
+    });
     expect(paused.approvals).toHaveLength(1);
     expect(paused.approvals[0]).toMatchObject({
       approvalId: 'apr_01',
@@ -132,7 +165,10 @@ describe('reduceSession on the golden corpus', () => {
     expect(done.run).toMatchObject({ runId: 'run_02', trigger: 'resume', resumeOfRunId: 'run_01' });
     expect(tool(done, 'call_01')).toMatchObject({
       approval: { approvalId: 'apr_01', status: 'approved', optionId: 'allow' },
-      status: 'completed', durationMs: 61000, output: 'removed /tmp/cache' });
+      status: 'completed',
+      durationMs: 61000,
+      output: 'removed /tmp/cache',
+    });
     expect(byKind(done, 'message').at(-1)).toMatchObject({ text: 'Done: /tmp/cache is gone.' });
     expect(done.usage).toMatchObject({ inputTokens: 75, outputTokens: done.usage.outputTokens });
     expect(done.run?.usage).toMatchObject({ inputTokens: 50, outputTokens: 9, totalTokens: 59 });
@@ -164,7 +200,9 @@ describe('reduceSession: resume, dedupe, transport and forward compatibility', (
     expect({ ...after, lastSeq: before.lastSeq }).toEqual(before);
     // A known type later on still applies.
     const shifted = events.slice(10).map((e) => ({ ...e, seq: e.seq + 1 }));
-    expect(reduceEvents(shifted, after).items.toArray()).toEqual(reduceEvents(events).items.toArray());
+    expect(reduceEvents(shifted, after).items.toArray()).toEqual(
+      reduceEvents(events).items.toArray(),
+    );
   });
 
   it('is caught up once the head seq of stream.opened is reached', () => {
@@ -180,32 +218,66 @@ describe('reduceSession: resume, dedupe, transport and forward compatibility', (
       flags.push(view.caughtUp);
     }
     expect(flags).toEqual([false, false, false, false, true, true]);
-    const empty = reduceSession(initialSessionView(), { type: 'stream.opened', data: { headSeq: 0 } });
+    const empty = reduceSession(initialSessionView(), {
+      type: 'stream.opened',
+      data: { headSeq: 0 },
+    });
     expect(empty.caughtUp).toBe(true);
   });
 
   it('shows a retry until the next attempt starts, and run failures as errors', () => {
-    const error = { message: 'Rate limited. Wait a minute.', code: 'CORE_PROVIDER_RATE_LIMIT', hint: 'Wait a minute.', status: 429 };
+    const error = {
+      message: 'Rate limited. Wait a minute.',
+      code: 'CORE_PROVIDER_RATE_LIMIT',
+      hint: 'Wait a minute.',
+      status: 429,
+    };
     let view = reduceEvents([
       event(1, 'run.started', { trigger: 'user' }),
       event(2, 'generation.started', { generationId: 'g1', provider: 'p', model: 'm', attempt: 1 }),
       event(3, 'generation.retrying', {
-        generationId: 'g1', provider: 'p', model: 'm', attempt: 1, nextAttempt: 2, delayMs: 500, error,
+        generationId: 'g1',
+        provider: 'p',
+        model: 'm',
+        attempt: 1,
+        nextAttempt: 2,
+        delayMs: 500,
+        error,
       }),
     ]);
-    expect(view.run?.retry).toEqual({ generationId: 'g1', attempt: 1, nextAttempt: 2, delayMs: 500, error, at: 1003 });
+    expect(view.run?.retry).toEqual({
+      generationId: 'g1',
+      attempt: 1,
+      nextAttempt: 2,
+      delayMs: 500,
+      error,
+      at: 1003,
+    });
     view = reduceEvents(
       [
-        event(4, 'generation.started', { generationId: 'g1', provider: 'p', model: 'm', attempt: 2 }),
+        event(4, 'generation.started', {
+          generationId: 'g1',
+          provider: 'p',
+          model: 'm',
+          attempt: 2,
+        }),
         event(5, 'message.started', { messageId: 'm1', role: 'assistant' }),
         event(6, 'message.delta', { messageId: 'm1', delta: 'Par' }),
-        event(7, 'run.failed', { error: { message: 'Stream broke.', code: 'CORE_PROVIDER_STREAM' } }),
+        event(7, 'run.failed', {
+          error: { message: 'Stream broke.', code: 'CORE_PROVIDER_STREAM' },
+        }),
       ],
       view,
     );
     expect(view.run?.retry).toBeUndefined();
-    expect(view.run).toMatchObject({ status: 'failed', error: { code: 'CORE_PROVIDER_STREAM' }, durationMs: 6 });
-    expect(view.items.toArray().map((item) => [item.kind, 'status' in item ? item.status : ''])).toEqual([
+    expect(view.run).toMatchObject({
+      status: 'failed',
+      error: { code: 'CORE_PROVIDER_STREAM' },
+      durationMs: 6,
+    });
+    expect(
+      view.items.toArray().map((item) => [item.kind, 'status' in item ? item.status : '']),
+    ).toEqual([
       ['message', 'failed'],
       ['error', ''],
     ]);
@@ -217,21 +289,54 @@ describe('reduceSession: resume, dedupe, transport and forward compatibility', (
       event(2, 'steer.accepted', { steerId: 's1', text: 'Use metric units' }),
       event(3, 'steer.applied', { steerId: 's1', mode: 'tool_boundary' }),
       event(4, 'notice', { severity: 'warning', message: 'Context 90% full', code: 'CONTEXT' }),
-      event(5, 'clarify.requested', { clarifyId: 'q1', question: 'Which city?', choices: ['Paris', 'Rome'], timeoutMs: 30000 }),
+      event(5, 'clarify.requested', {
+        clarifyId: 'q1',
+        question: 'Which city?',
+        choices: ['Paris', 'Rome'],
+        timeoutMs: 30000,
+      }),
       event(6, 'tool_call.started', { toolCallId: 'c1', toolName: 'rm' }),
-      event(7, 'tool_call.approval_requested', { approvalId: 'a1', toolCallId: 'c1', expiresAt: '2030-01-01T00:00:00Z' }),
-      event(8, 'tool_call.approval_resolved', { approvalId: 'a1', toolCallId: 'c1', approved: false }),
+      event(7, 'tool_call.approval_requested', {
+        approvalId: 'a1',
+        toolCallId: 'c1',
+        expiresAt: '2030-01-01T00:00:00Z',
+      }),
+      event(8, 'tool_call.approval_resolved', {
+        approvalId: 'a1',
+        toolCallId: 'c1',
+        approved: false,
+      }),
     ]);
     expect(byKind(view, 'steer')).toEqual([
-      { kind: 'steer', id: 's1', text: 'Use metric units', mode: 'tool_boundary', runId: 'run_1', startedAt: 1002 },
+      {
+        kind: 'steer',
+        id: 's1',
+        text: 'Use metric units',
+        mode: 'tool_boundary',
+        runId: 'run_1',
+        startedAt: 1002,
+      },
     ]);
-    expect(byKind(view, 'notice')[0]).toMatchObject({ severity: 'warning', message: 'Context 90% full' });
+    expect(byKind(view, 'notice')[0]).toMatchObject({
+      severity: 'warning',
+      message: 'Context 90% full',
+    });
     expect(view.clarifications).toEqual([
-      { clarifyId: 'q1', question: 'Which city?', choices: ['Paris', 'Rome'], deadline: 1005 + 30000, requestedAt: 1005, runId: 'run_1' },
+      {
+        clarifyId: 'q1',
+        question: 'Which city?',
+        choices: ['Paris', 'Rome'],
+        deadline: 1005 + 30000,
+        requestedAt: 1005,
+        runId: 'run_1',
+      },
     ]);
     expect(view.approvals).toEqual([]);
     expect(tool(view, 'c1')?.status).toBe('denied');
-    const answered = reduceSession(view, event(9, 'clarify.resolved', { clarifyId: 'q1', answer: 'Rome', source: 'user' }));
+    const answered = reduceSession(
+      view,
+      event(9, 'clarify.resolved', { clarifyId: 'q1', answer: 'Rome', source: 'user' }),
+    );
     expect(answered.clarifications).toEqual([]);
     expect(byKind(answered, 'clarify')).toEqual([
       expect.objectContaining({ id: 'q1', status: 'answered', answer: 'Rome', source: 'user' }),
@@ -245,7 +350,15 @@ describe('reduceSession: resume, dedupe, transport and forward compatibility', (
       event(8, 'message.completed', { messageId: 'm9', text: 'Hello', status: 'interrupted' }),
     ]);
     expect(view.items.toArray()).toEqual([
-      { kind: 'message', id: 'm9', role: 'assistant', text: 'Hello', status: 'interrupted', runId: 'run_1', startedAt: 1007 },
+      {
+        kind: 'message',
+        id: 'm9',
+        role: 'assistant',
+        text: 'Hello',
+        status: 'interrupted',
+        runId: 'run_1',
+        startedAt: 1007,
+      },
     ]);
     expect(view.open).toEqual([]);
   });
@@ -264,9 +377,16 @@ describe('reduceSession: work per delta', () => {
   it('reduces 10k deltas into a long session copying O(log n) per delta, not the list', () => {
     const prior: AnyEvent[] = [event(1, 'run.started', { trigger: 'user' })];
     for (let i = 0; i < 3000; i++) {
-      prior.push(event(prior.length + 1, 'user.message', { messageId: `u${i}`, parts: [{ type: 'text', text: 'x' }] }));
+      prior.push(
+        event(prior.length + 1, 'user.message', {
+          messageId: `u${i}`,
+          parts: [{ type: 'text', text: 'x' }],
+        }),
+      );
     }
-    prior.push(event(prior.length + 1, 'message.started', { messageId: 'long', role: 'assistant' }));
+    prior.push(
+      event(prior.length + 1, 'message.started', { messageId: 'long', role: 'assistant' }),
+    );
     let view = reduceEvents(prior);
     const deltas = Array.from({ length: 10_000 }, (_, i) =>
       event(prior.length + 1 + i, 'message.delta', { messageId: 'long', delta: 'ab' }),
@@ -279,7 +399,10 @@ describe('reduceSession: work per delta', () => {
     const methods = ['slice', 'map', 'filter', 'concat'] as const;
     const spies = methods.map((name) => {
       const original = Array.prototype[name] as (...args: unknown[]) => unknown;
-      return vi.spyOn(Array.prototype, name).mockImplementation(function (this: unknown[], ...args: unknown[]) {
+      return vi.spyOn(Array.prototype, name).mockImplementation(function (
+        this: unknown[],
+        ...args: unknown[]
+      ) {
         copied += this.length;
         return original.apply(this, args);
       } as never);
@@ -299,6 +422,7 @@ describe('reduceSession: work per delta', () => {
     expect(copied).toBeGreaterThan(0);
     expect((view.items.last() as MessageItem).text).toHaveLength(20_000);
     // Every earlier item is the very same object: nothing but one path was copied.
-    for (let i = 0; i < firstItems.size - 1; i += 97) expect(view.items.get(i)).toBe(firstItems.get(i));
+    for (let i = 0; i < firstItems.size - 1; i += 97)
+      expect(view.items.get(i)).toBe(firstItems.get(i));
   });
 });

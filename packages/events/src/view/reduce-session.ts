@@ -138,7 +138,9 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         retry: undefined,
       });
       const next = { ...closed, run };
-      return failed ? push(next, at({ kind: 'error', error: event.data.error, startedAt: 0 })) : next;
+      return failed
+        ? push(next, at({ kind: 'error', error: event.data.error, startedAt: 0 }))
+        : next;
     }
     case 'step.started':
       return updateRun(state, event.runId, (run) => ({ ...run, stepIndex: event.data.stepIndex }));
@@ -147,7 +149,10 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     case 'generation.finished': {
       const { usage, cost } = event.data;
       const next = { ...state, usage: addUsage(state.usage, usage, cost) };
-      return updateRun(next, event.runId, (run) => ({ ...run, usage: addUsage(run.usage, usage, cost) }));
+      return updateRun(next, event.runId, (run) => ({
+        ...run,
+        usage: addUsage(run.usage, usage, cost),
+      }));
     }
     case 'usage.updated': {
       const usage = toUsage(event.data.usage, event.data.cost);
@@ -244,7 +249,9 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
             current: event.data.progress?.current ?? call.progress?.current,
             total: event.data.progress?.total ?? call.progress?.total,
           }),
-          content: event.data.content ? [...(call.content ?? []), ...event.data.content] : call.content,
+          content: event.data.content
+            ? [...(call.content ?? []), ...event.data.content]
+            : call.content,
         }),
       );
     case 'tool_call.completed': {
@@ -294,7 +301,8 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
       };
       return updateTool(next, data.toolCallId, (call) => ({
         ...call,
-        status: call.status === 'awaiting_approval' ? (data.approved ? 'ready' : 'denied') : call.status,
+        status:
+          call.status === 'awaiting_approval' ? (data.approved ? 'ready' : 'denied') : call.status,
         approval: withoutUndefined<ApprovalRecord>({
           approvalId: data.approvalId,
           status: data.approved ? 'approved' : 'denied',
@@ -319,7 +327,10 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
       });
       const next = {
         ...state,
-        clarifications: [...state.clarifications.filter((c) => c.clarifyId !== data.clarifyId), pending],
+        clarifications: [
+          ...state.clarifications.filter((c) => c.clarifyId !== data.clarifyId),
+          pending,
+        ],
       };
       const question: ViewItem = withoutUndefined({
         kind: 'clarify',
@@ -376,7 +387,8 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
 function applyNewer(state: SessionView, event: AnyEvent): SessionView {
   if (event.type !== 'generation.retrying' || !isRecord(event.data)) return state;
   const data = event.data;
-  const error = isRecord(data.error) && typeof data.error.message === 'string' ? data.error : undefined;
+  const error =
+    isRecord(data.error) && typeof data.error.message === 'string' ? data.error : undefined;
   if (typeof data.generationId !== 'string' || error === undefined) return state;
   const retry: RetryView = withoutUndefined({
     generationId: data.generationId,
@@ -409,7 +421,9 @@ function streamText(
     state = upsert(state, fresh, () => at(fresh), true);
   }
   return update(state, key, (item) =>
-    item.kind === 'message' || item.kind === 'reasoning' ? { ...item, text: item.text + delta } : item,
+    item.kind === 'message' || item.kind === 'reasoning'
+      ? { ...item, text: item.text + delta }
+      : item,
   );
 }
 
@@ -449,7 +463,11 @@ function push(state: SessionView, item: ViewItem): SessionView {
   return { ...state, items: state.items.push(item) };
 }
 
-function update(state: SessionView, key: string, change: (item: ViewItem) => ViewItem): SessionView {
+function update(
+  state: SessionView,
+  key: string,
+  change: (item: ViewItem) => ViewItem,
+): SessionView {
   const position = state.itemIndex.find(state.items, key);
   const item = state.items.get(position);
   if (item === undefined) return state;
@@ -462,7 +480,9 @@ function updateTool(
   toolCallId: string,
   change: (call: ToolCallItem) => ToolCallItem,
 ): SessionView {
-  return update(state, `tool_call:${toolCallId}`, (item) => (item.kind === 'tool_call' ? change(item) : item));
+  return update(state, `tool_call:${toolCallId}`, (item) =>
+    item.kind === 'tool_call' ? change(item) : item,
+  );
 }
 
 function updateRun(
@@ -511,7 +531,11 @@ function toUsage(usage: TokenUsage, cost: Cost | undefined): UsageView {
   return addUsage(ZERO_USAGE, usage, cost);
 }
 
-function addUsage(total: UsageView, usage: TokenUsage | undefined, cost: Cost | undefined): UsageView {
+function addUsage(
+  total: UsageView,
+  usage: TokenUsage | undefined,
+  cost: Cost | undefined,
+): UsageView {
   if (usage === undefined && cost === undefined) return total;
   const input = usage?.inputTokens ?? 0;
   const output = usage?.outputTokens ?? 0;

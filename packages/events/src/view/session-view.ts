@@ -69,7 +69,11 @@ export interface ToolCallItem extends ItemBase {
   readonly content?: readonly ContentPart[];
   readonly error?: ErrorInfo;
   /** Last progress report of a long-running tool. */
-  readonly progress?: { readonly message?: string; readonly current?: number; readonly total?: number };
+  readonly progress?: {
+    readonly message?: string;
+    readonly current?: number;
+    readonly total?: number;
+  };
   /** Total time, including approval and queueing (the event's, else measured from `ts`). */
   readonly durationMs?: number;
   /** Time spent executing only. */
@@ -127,13 +131,7 @@ export interface ErrorItem extends ItemBase {
 
 /** One entry of the session's timeline, in the order the events came. */
 export type ViewItem =
-  | MessageItem
-  | ReasoningItem
-  | ToolCallItem
-  | ClarifyItem
-  | SteerItem
-  | NoticeItem
-  | ErrorItem;
+  MessageItem | ReasoningItem | ToolCallItem | ClarifyItem | SteerItem | NoticeItem | ErrorItem;
 
 /** A tool call waiting for a human decision. */
 export interface PendingApproval {
@@ -142,7 +140,11 @@ export interface PendingApproval {
   readonly toolName?: string;
   readonly input?: unknown;
   readonly reason?: string;
-  readonly options?: readonly { readonly optionId: string; readonly label: string; readonly kind: string }[];
+  readonly options?: readonly {
+    readonly optionId: string;
+    readonly label: string;
+    readonly kind: string;
+  }[];
   /** ISO 8601 deadline, when the request expires. */
   readonly expiresAt?: string;
   readonly requestedAt: number;

@@ -15,7 +15,10 @@ describe('summarize', () => {
       runs: 1,
       turns: 1,
       messages: { user: 1, assistant: 2, total: 3 },
-      toolCalls: { total: 2, byName: { weather: { total: 2, byStatus: { completed: 1, failed: 1 } } } },
+      toolCalls: {
+        total: 2,
+        byName: { weather: { total: 2, byStatus: { completed: 1, failed: 1 } } },
+      },
       tokens: { input: 130, output: 50, cached: 40, reasoning: 0, total: 180 },
       latency: { runDurationMs: { count: 1, p50: 6200, p95: 6200 } },
       errors: { total: 1, byCode: { CORE_TOOL_TIMEOUT: 1 } },
@@ -24,11 +27,19 @@ describe('summarize', () => {
 
   it('approval and plain-chat: runs across a resume, cost, time to first token', () => {
     const approval = summarize(loadFixture('approval'));
-    expect(approval).toMatchObject({ runs: 2, turns: 1, toolCalls: { byName: { remove: { byStatus: { completed: 1 } } } } });
+    expect(approval).toMatchObject({
+      runs: 2,
+      turns: 1,
+      toolCalls: { byName: { remove: { byStatus: { completed: 1 } } } },
+    });
     expect(approval.tokens.input).toBe(75);
     expect(approval.latency.runDurationMs.count).toBe(2);
     const plain = summarize(loadFixture('plain-chat'));
-    expect(plain).toMatchObject({ title: 'Greeting', cost: { amount: 0.00012, currency: 'USD' }, errors: { total: 0 } });
+    expect(plain).toMatchObject({
+      title: 'Greeting',
+      cost: { amount: 0.00012, currency: 'USD' },
+      errors: { total: 0 },
+    });
     const ttft = loadFixture('plain-chat')
       .filter((e) => e.type === 'generation.finished')
       .map((e) => (e.data as { timeToFirstTokenMs?: number }).timeToFirstTokenMs);
@@ -41,8 +52,12 @@ describe('summarize', () => {
     const runs = Array.from({ length: 20 }, (_, i) => [
       event(i * 3 + 1, 'run.started', { trigger: 'user' }),
       event(i * 3 + 2, 'generation.finished', {
-        generationId: `g${i}`, provider: 'p', model: 'm', finishReason: 'stop',
-        timeToFirstTokenMs: (i + 1) * 10, usage: { inputTokens: 1, outputTokens: 2 },
+        generationId: `g${i}`,
+        provider: 'p',
+        model: 'm',
+        finishReason: 'stop',
+        timeToFirstTokenMs: (i + 1) * 10,
+        usage: { inputTokens: 1, outputTokens: 2 },
         ...(i === 0 ? { error: { message: 'x' } } : {}),
       }),
       event(i * 3 + 3, 'run.finished', { stopReason: 'completed', durationMs: (i + 1) * 100 }),

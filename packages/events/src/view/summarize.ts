@@ -23,7 +23,12 @@ export interface SessionSummary {
   readonly toolCalls: {
     readonly total: number;
     /** Per tool name: how many calls, by final status. */
-    readonly byName: Readonly<Record<string, { readonly total: number; readonly byStatus: Readonly<Record<string, number>> }>>;
+    readonly byName: Readonly<
+      Record<
+        string,
+        { readonly total: number; readonly byStatus: Readonly<Record<string, number>> }
+      >
+    >;
   };
   readonly tokens: {
     readonly input: number;
@@ -134,7 +139,8 @@ export function summarize(events: Iterable<AnyEvent>): SessionSummary {
 export function percentiles(values: readonly number[]): Percentiles {
   if (values.length === 0) return { count: 0 };
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+  const rank = (p: number) =>
+    sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] as number;
   return { count: sorted.length, p50: rank(50), p95: rank(95) };
 }
 

@@ -24,7 +24,9 @@ describe('toMarkdown', () => {
     const md = toMarkdown(loadFixture('multi-tool'));
     expect(md).toContain('**Tool call** `weather` (completed, 320 ms)');
     expect(md).toContain('Arguments:\n```json\n{\n  "city": "Paris"\n}\n```');
-    expect(md).toContain('Result:\n```json\n{\n  "city": "Paris",\n  "tempC": 18,\n  "sky": "cloudy"\n}\n```');
+    expect(md).toContain(
+      'Result:\n```json\n{\n  "city": "Paris",\n  "tempC": 18,\n  "sky": "cloudy"\n}\n```',
+    );
     expect(md).toContain('**Tool call** `weather` (failed, 5000 ms)');
     expect(md).toContain('Error `CORE_TOOL_TIMEOUT`: Weather service timed out');
     expect(md.indexOf('Checking both cities.')).toBeLessThan(md.indexOf('`weather`'));
@@ -32,7 +34,9 @@ describe('toMarkdown', () => {
 
   it('approval and cancelled: the decision, the cut-off message and the partial arguments', () => {
     const approval = toMarkdown(loadFixture('approval'));
-    expect(approval).toContain('**Tool call** `remove` (completed, 61000 ms)\n\nApproval: approved');
+    expect(approval).toContain(
+      '**Tool call** `remove` (completed, 61000 ms)\n\nApproval: approved',
+    );
     expect(approval).toContain('Result:\n```\nremoved /tmp/cache\n```');
     const cancelled = toMarkdown(loadFixture('cancelled'));
     expect(cancelled).toContain('**Assistant:** _(cancelled)_\n\nThe repo contains a README');
@@ -46,9 +50,15 @@ describe('toMarkdown', () => {
         event(1, 'run.started', { trigger: 'user' }),
         event(2, 'tool_call.started', { toolCallId: 'c', toolName: 'cat' }),
         event(3, 'tool_call.ready', { toolCallId: 'c', input: { path: 'a.md' } }),
-        event(4, 'tool_call.completed', { toolCallId: 'c', status: 'completed', output: '```js\n' + 'x'.repeat(5000) }),
+        event(4, 'tool_call.completed', {
+          toolCallId: 'c',
+          status: 'completed',
+          output: '```js\n' + 'x'.repeat(5000),
+        }),
         event(5, 'notice', { severity: 'error', message: 'Disk full', code: 'DISK' }),
-        event(6, 'run.failed', { error: { message: 'Provider down.', code: 'CORE_PROVIDER_UNAVAILABLE' } }),
+        event(6, 'run.failed', {
+          error: { message: 'Provider down.', code: 'CORE_PROVIDER_UNAVAILABLE' },
+        }),
       ],
       { maxValueChars: 100 },
     );

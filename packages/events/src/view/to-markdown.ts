@@ -40,7 +40,9 @@ function renderItem(item: ViewItem, maxChars: number, reasoning: boolean): strin
     }
     case 'reasoning':
       if (!reasoning) return undefined;
-      return quote(`_Reasoning${item.redacted ? ' (redacted)' : ''}:_ ${truncate(item.text, maxChars)}`);
+      return quote(
+        `_Reasoning${item.redacted ? ' (redacted)' : ''}:_ ${truncate(item.text, maxChars)}`,
+      );
     case 'tool_call':
       return renderToolCall(item, maxChars);
     case 'clarify': {
@@ -72,7 +74,9 @@ function renderToolCall(call: ToolCallItem, maxChars: number): string {
   if (args.length > 0) lines.push(`Arguments:\n${fence(truncate(args, maxChars), 'json')}`);
   if (call.output !== undefined) {
     const output = typeof call.output === 'string' ? call.output : stringify(call.output);
-    lines.push(`Result${call.truncated ? ' (truncated at the source)' : ''}:\n${fence(truncate(output, maxChars), typeof call.output === 'string' ? '' : 'json')}`);
+    lines.push(
+      `Result${call.truncated ? ' (truncated at the source)' : ''}:\n${fence(truncate(output, maxChars), typeof call.output === 'string' ? '' : 'json')}`,
+    );
   }
   if (call.error !== undefined) {
     lines.push(`Error${call.error.code ? ` \`${call.error.code}\`` : ''}: ${call.error.message}`);
