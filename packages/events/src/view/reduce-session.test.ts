@@ -10,8 +10,8 @@ const byKind = <K extends ViewItem['kind']>(view: SessionView, kind: K) =>
 const tool = (view: SessionView, id: string): ToolCallItem | undefined =>
   byKind(view, 'tool_call').find((call) => call.id === id);
 
-function event(seq: number, type: string, data: unknown, extra: Partial<AnyEvent> = {}): AnyEvent {
-  return { v: 1, type, seq, ts: 1000 + seq, sessionId: 'ses_1', runId: 'run_1', data, ...extra };
+function event(seq: number, type: string, data: unknown): AnyEvent {
+  return { v: 1, type, seq, ts: 1000 + seq, sessionId: 'ses_1', runId: 'run_1', data };
 }
 
 describe('reduceSession on the golden corpus', () => {
@@ -398,13 +398,13 @@ describe('reduceSession: work per delta', () => {
     let copied = 0;
     const methods = ['slice', 'map', 'filter', 'concat'] as const;
     const spies = methods.map((name) => {
-      const original = Array.prototype[name] as (...args: unknown[]) => unknown;
+      const original: unknown = Reflect.get(Array.prototype, name);
       return vi.spyOn(Array.prototype, name).mockImplementation(function (
         this: unknown[],
         ...args: unknown[]
       ) {
         copied += this.length;
-        return original.apply(this, args);
+        return Reflect.apply(original as (...a: unknown[]) => unknown, this, args);
       } as never);
     });
     const firstItems = view.items;

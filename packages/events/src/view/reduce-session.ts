@@ -1,7 +1,7 @@
 import type { AgentEvent, AnyEvent } from '../schema/agent-event.js';
-import type { Cost, ErrorInfo, TokenUsage } from '../schema/shared-schemas.js';
+import type { ErrorInfo } from '../schema/shared-schemas.js';
 import type { StreamOpenedData } from '../sse/transport-events.js';
-import { ItemIndex, itemKey } from './item-index.js';
+import { ItemIndex } from './item-index.js';
 import type {
   ApprovalRecord,
   MessageItem,
@@ -9,11 +9,31 @@ import type {
   RetryView,
   RunView,
   SessionView,
-  StreamStatus,
   ToolCallItem,
-  UsageView,
   ViewItem,
 } from './session-view.js';
+import {
+  closeOpen,
+  endText,
+  push,
+  scoped,
+  streamText,
+  update,
+  updateRun,
+  updateTool,
+  upsert,
+  close,
+  type ItemScope,
+} from './timeline.js';
+import {
+  ZERO_USAGE,
+  addUsage,
+  isRecord,
+  numberField,
+  stringField,
+  toUsage,
+  withoutUndefined,
+} from './view-helpers.js';
 import { ViewList } from './view-list.js';
 
 /**
@@ -28,14 +48,6 @@ export interface StreamOpenedInput {
 
 /** What {@link reduceSession} accepts: any stamped event, or the stream-opened frame. */
 export type SessionViewInput = AnyEvent | StreamOpenedInput;
-
-const ZERO_USAGE: UsageView = {
-  inputTokens: 0,
-  outputTokens: 0,
-  cachedInputTokens: 0,
-  reasoningTokens: 0,
-  totalTokens: 0,
-};
 
 /** The view of a session before any event. Each call returns a fresh state. */
 export function initialSessionView(): SessionView {
@@ -80,6 +92,7 @@ export function reduceSession(state: SessionView, event: SessionViewInput): Sess
   };
   // Known type names are trusted to carry their payload (validation is the
   // caller's choice, see above); unknown ones fall through the switch.
+  if (stamped.type === 'generation.retrying') return applyRetry(base, stamped);
   return apply(base, stamped as AgentEvent);
 }
 
@@ -94,8 +107,12 @@ function opened(state: SessionView, data: StreamOpenedData): SessionView {
 }
 
 function apply(state: SessionView, event: AgentEvent): SessionView {
-  const scope = { runId: event.runId, parentRunId: event.parentRunId, startedAt: event.ts };
-  const at = (item: ViewItem) => withoutUndefined({ ...item, ...withoutUndefined(scope) });
+  const scope: ItemScope = withoutUndefined({
+    runId: event.runId,
+    parentRunId: event.parentRunId,
+    startedAt: event.ts,
+  });
+  const at = <T extends ViewItem>(item: T) => scoped(item, scope);
   switch (event.type) {
     case 'session.started':
       return {
@@ -180,7 +197,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         source: event.data.source,
         startedAt: 0,
       });
-      return upsert(state, message, () => at(message), false);
+      return upsert(state, at(message), false);
     }
     case 'message.started': {
       const message: MessageItem = {
@@ -191,12 +208,16 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         status: 'streaming',
         startedAt: 0,
       };
-      return upsert(state, message, () => at(message), true);
+      return upsert(state, at(message), true);
     }
     case 'message.delta':
-      return streamText(state, 'message', event.data.messageId, event.data.delta, at);
+      return streamText(
+        state,
+        { kind: 'message', id: event.data.messageId, delta: event.data.delta },
+        scope,
+      );
     case 'message.completed':
-      return endText(state, 'message', event.data.messageId, event.data, at);
+      return endText(state, { kind: 'message', id: event.data.messageId, data: event.data }, scope);
     case 'reasoning.started': {
       const reasoning: ReasoningItem = {
         kind: 'reasoning',
@@ -205,12 +226,20 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         status: 'streaming',
         startedAt: 0,
       };
-      return upsert(state, reasoning, () => at(reasoning), true);
+      return upsert(state, at(reasoning), true);
     }
     case 'reasoning.delta':
-      return streamText(state, 'reasoning', event.data.reasoningId, event.data.delta, at);
+      return streamText(
+        state,
+        { kind: 'reasoning', id: event.data.reasoningId, delta: event.data.delta },
+        scope,
+      );
     case 'reasoning.completed':
-      return endText(state, 'reasoning', event.data.reasoningId, event.data, at);
+      return endText(
+        state,
+        { kind: 'reasoning', id: event.data.reasoningId, data: event.data },
+        scope,
+      );
     case 'tool_call.started': {
       const call: ToolCallItem = withoutUndefined({
         kind: 'tool_call',
@@ -222,7 +251,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         argsText: '',
         startedAt: 0,
       });
-      return upsert(state, call, () => at(call), true);
+      return upsert(state, at(call), true);
     }
     case 'tool_call.args_delta':
       return updateTool(state, event.data.toolCallId, (call) => ({
@@ -340,7 +369,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         status: 'pending',
         startedAt: 0,
       });
-      return upsert(next, question, () => at(question), false);
+      return upsert(next, at(question), false);
     }
     case 'clarify.resolved': {
       const data = event.data;
@@ -357,8 +386,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     case 'steer.accepted':
       return upsert(
         state,
-        { kind: 'steer', id: event.data.steerId, text: event.data.text, startedAt: 0 },
-        () => at({ kind: 'steer', id: event.data.steerId, text: event.data.text, startedAt: 0 }),
+        at({ kind: 'steer', id: event.data.steerId, text: event.data.text, startedAt: 0 }),
         false,
       );
     case 'steer.applied':
@@ -378,14 +406,29 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
           }),
         ),
       );
+    // Known, but nothing a surface renders from them yet.
+    case 'step.finished':
+    case 'context.compacted':
+    case 'agent.handoff':
+    case 'loop.budget_exhausted':
+    case 'loop.stuck':
+    case 'feedback.injected':
+    case 'skill.activated':
+    case 'skill.deactivated':
+    case 'custom':
+      return state;
     default:
-      return applyNewer(state, event as AnyEvent);
+      // A type this version does not know (forward compatibility).
+      return state;
   }
 }
 
-/** Types added to the contract after the reducer's catalogue, read defensively. */
-function applyNewer(state: SessionView, event: AnyEvent): SessionView {
-  if (event.type !== 'generation.retrying' || !isRecord(event.data)) return state;
+/**
+ * `generation.retrying`, read defensively: the reducer also runs against
+ * producers (and contract versions) that do not have it.
+ */
+function applyRetry(state: SessionView, event: AnyEvent): SessionView {
+  if (!isRecord(event.data)) return state;
   const data = event.data;
   const error =
     isRecord(data.error) && typeof data.error.message === 'string' ? data.error : undefined;
@@ -400,185 +443,6 @@ function applyNewer(state: SessionView, event: AnyEvent): SessionView {
     at: event.ts,
   });
   return updateRun(state, event.runId, (run) => ({ ...run, retry }));
-}
-
-type Scoped = (item: ViewItem) => ViewItem;
-
-function streamText(
-  state: SessionView,
-  kind: 'message' | 'reasoning',
-  id: string,
-  delta: string,
-  at: Scoped,
-): SessionView {
-  const key = `${kind}:${id}`;
-  if (state.itemIndex.find(state.items, key) === -1) {
-    // Joined mid-stream (or the start was lost): open the item on its first delta.
-    const fresh: ViewItem =
-      kind === 'message'
-        ? { kind, id, role: 'assistant', text: '', status: 'streaming', startedAt: 0 }
-        : { kind, id, text: '', status: 'streaming', startedAt: 0 };
-    state = upsert(state, fresh, () => at(fresh), true);
-  }
-  return update(state, key, (item) =>
-    item.kind === 'message' || item.kind === 'reasoning'
-      ? { ...item, text: item.text + delta }
-      : item,
-  );
-}
-
-function endText(
-  state: SessionView,
-  kind: 'message' | 'reasoning',
-  id: string,
-  data: { text?: string; status?: StreamStatus; redacted?: boolean },
-  at: Scoped,
-): SessionView {
-  const key = `${kind}:${id}`;
-  if (state.itemIndex.find(state.items, key) === -1) state = streamText(state, kind, id, '', at);
-  const next = update(state, key, (item) => {
-    if (item.kind !== 'message' && item.kind !== 'reasoning') return item;
-    const ended = { ...item, text: data.text ?? item.text, status: data.status ?? 'completed' };
-    return item.kind === 'reasoning' && data.redacted ? { ...ended, redacted: true } : ended;
-  });
-  return close(next, key);
-}
-
-/** Appends `item` unless an item with its key exists (a duplicate start). */
-function upsert(
-  state: SessionView,
-  item: ViewItem,
-  scoped: () => ViewItem,
-  streaming: boolean,
-): SessionView {
-  const key = itemKey(item);
-  if (key !== undefined && state.itemIndex.find(state.items, key) !== -1) return state;
-  const next = push(state, scoped());
-  return streaming ? { ...next, open: [...next.open, next.items.size - 1] } : next;
-}
-
-function push(state: SessionView, item: ViewItem): SessionView {
-  const key = itemKey(item);
-  if (key !== undefined) state.itemIndex.remember(key, state.items.size);
-  return { ...state, items: state.items.push(item) };
-}
-
-function update(
-  state: SessionView,
-  key: string,
-  change: (item: ViewItem) => ViewItem,
-): SessionView {
-  const position = state.itemIndex.find(state.items, key);
-  const item = state.items.get(position);
-  if (item === undefined) return state;
-  const changed = change(item);
-  return changed === item ? state : { ...state, items: state.items.set(position, changed) };
-}
-
-function updateTool(
-  state: SessionView,
-  toolCallId: string,
-  change: (call: ToolCallItem) => ToolCallItem,
-): SessionView {
-  return update(state, `tool_call:${toolCallId}`, (item) =>
-    item.kind === 'tool_call' ? change(item) : item,
-  );
-}
-
-function updateRun(
-  state: SessionView,
-  runId: string | undefined,
-  change: (run: RunView) => RunView,
-): SessionView {
-  if (state.run === undefined || runId !== state.run.runId) return state;
-  return { ...state, run: change(state.run) };
-}
-
-/** Drops the item with `key` from the open list (it reached a terminal status). */
-function close(state: SessionView, key: string): SessionView {
-  const position = state.itemIndex.find(state.items, key);
-  if (!state.open.includes(position)) return state;
-  return { ...state, open: state.open.filter((open) => open !== position) };
-}
-
-/**
- * A run ended: what it still streamed ends with it. Tool calls awaiting an
- * approval stay open (a resume run continues them); anything else still
- * running is settled by how the run ended.
- */
-function closeOpen(state: SessionView, how: string): SessionView {
-  const textStatus: StreamStatus =
-    how === 'failed' || how === 'cancelled' || how === 'interrupted' ? how : 'completed';
-  let items = state.items;
-  const open: number[] = [];
-  for (const position of state.open) {
-    const item = items.get(position);
-    if (item === undefined) continue;
-    if (item.runId !== state.run?.runId && item.parentRunId === undefined) {
-      open.push(position);
-    } else if (item.kind === 'message' || item.kind === 'reasoning') {
-      items = items.set(position, { ...item, status: textStatus });
-    } else if (item.kind === 'tool_call' && item.status !== 'awaiting_approval') {
-      items = items.set(position, { ...item, status: how === 'failed' ? 'failed' : 'cancelled' });
-    } else {
-      open.push(position);
-    }
-  }
-  return { ...state, items, open };
-}
-
-function toUsage(usage: TokenUsage, cost: Cost | undefined): UsageView {
-  return addUsage(ZERO_USAGE, usage, cost);
-}
-
-function addUsage(
-  total: UsageView,
-  usage: TokenUsage | undefined,
-  cost: Cost | undefined,
-): UsageView {
-  if (usage === undefined && cost === undefined) return total;
-  const input = usage?.inputTokens ?? 0;
-  const output = usage?.outputTokens ?? 0;
-  return withoutUndefined({
-    inputTokens: total.inputTokens + input,
-    outputTokens: total.outputTokens + output,
-    cachedInputTokens: total.cachedInputTokens + (usage?.cachedInputTokens ?? 0),
-    reasoningTokens: total.reasoningTokens + (usage?.reasoningTokens ?? 0),
-    totalTokens: total.totalTokens + (usage?.totalTokens ?? input + output),
-    cost: addCost(total.cost, cost),
-  });
-}
-
-/** Sums amounts of one currency; a second currency keeps the first (never mixes). */
-function addCost(total: Cost | undefined, cost: Cost | undefined): Cost | undefined {
-  if (cost === undefined) return total;
-  if (total === undefined) return { amount: cost.amount, currency: cost.currency };
-  if (total.currency !== cost.currency) return total;
-  return { amount: total.amount + cost.amount, currency: total.currency };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringField(data: object, key: string): string | undefined {
-  const value: unknown = (data as Record<string, unknown>)[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function numberField(data: object, key: string): number | undefined {
-  const value: unknown = (data as Record<string, unknown>)[key];
-  return typeof value === 'number' ? value : undefined;
-}
-
-/**
- * Drops keys whose value is undefined, so views built live and from a
- * replayed log compare equal field by field (JSON has no undefined).
- */
-function withoutUndefined<T extends object>(value: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = field;
-  return out as T;
 }
 
 /** Reduces `events` in order onto `state` (a fresh view by default). */

@@ -1,4 +1,4 @@
-import type { ContentPart, Cost, ErrorInfo, TokenUsage } from '../schema/shared-schemas.js';
+import type { ContentPart, Cost, ErrorInfo } from '../schema/shared-schemas.js';
 import type { StopReason } from '../schema/run-events.js';
 import type { ItemIndex } from './item-index.js';
 import type { ViewList } from './view-list.js';

@@ -145,7 +145,7 @@ export function percentiles(values: readonly number[]): Percentiles {
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value != null && !Array.isArray(value);
 }
 
 function errorOf(value: unknown): ErrorInfo | undefined {

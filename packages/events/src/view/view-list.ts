@@ -56,7 +56,7 @@ export class ViewList<T> implements Iterable<T> {
     if (!Number.isInteger(index) || index < 0 || index >= this.size) {
       throw new RangeError(`ViewList.set: index ${index} is outside 0..${this.size - 1}.`);
     }
-    return new ViewList(setIn(this.root, this.shift, index, value), this.size, this.shift);
+    return new ViewList(setIn(this.root, this.shift, { index, value }), this.size, this.shift);
   }
 
   /** A list with `value` appended. */
@@ -65,9 +65,9 @@ export class ViewList<T> implements Iterable<T> {
     if (index === WIDTH << this.shift) {
       // The tree is full: a new root one level higher, old root as its first child.
       const shift = this.shift + BITS;
-      return new ViewList(setIn([this.root], shift, index, value), index + 1, shift);
+      return new ViewList(setIn([this.root], shift, { index, value }), index + 1, shift);
     }
-    return new ViewList(setIn(this.root, this.shift, index, value), index + 1, this.shift);
+    return new ViewList(setIn(this.root, this.shift, { index, value }), index + 1, this.shift);
   }
 
   /** The items as a plain array (O(n): for rendering, not per event). */
@@ -86,10 +86,11 @@ export class ViewList<T> implements Iterable<T> {
 }
 
 /** Copies the path to `index` only; every other node is shared. */
-function setIn<T>(node: Node<T>, shift: number, index: number, value: T): Node<T> {
+function setIn<T>(node: Node<T>, shift: number, entry: { index: number; value: T }): Node<T> {
+  const { index, value } = entry;
   const copy = node.slice();
   const slot = (index >>> shift) & MASK;
   if (shift === 0) copy[slot] = value;
-  else copy[slot] = setIn((node[slot] as Node<T> | undefined) ?? [], shift - BITS, index, value);
+  else copy[slot] = setIn((node[slot] as Node<T> | undefined) ?? [], shift - BITS, entry);
   return copy;
 }
