@@ -41,7 +41,7 @@ export interface SessionSummary {
   readonly latency: {
     /** From `generation.finished.timeToFirstTokenMs`. */
     readonly timeToFirstTokenMs: Percentiles;
-    /** From `durationMs` of `run.finished` / `run.failed`. */
+    /** From `durationMs` of top-level `run.finished` / `run.failed`. */
     readonly runDurationMs: Percentiles;
   };
   /**
@@ -82,7 +82,9 @@ export function summarize(events: Iterable<AnyEvent>): SessionSummary {
         break;
       case 'run.finished':
       case 'run.failed':
-        if (typeof data.durationMs === 'number') runDurations.push(data.durationMs);
+        // Top-level runs only: a sub-agent's run is part of its parent's duration.
+        if (event.parentRunId === undefined && typeof data.durationMs === 'number')
+          runDurations.push(data.durationMs);
         countError(errorOf(data.error));
         break;
       case 'tool_call.completed':
