@@ -35,7 +35,11 @@ export type {
   TokenUsage,
   Truncation,
 } from './schema/shared-schemas.js';
-export { finishReasonSchema, stopReasonSchema } from './schema/run-events.js';
+export {
+  finishReasonSchema,
+  generationPurposeSchema,
+  stopReasonSchema,
+} from './schema/run-events.js';
 export type { FinishReason, StopReason } from './schema/run-events.js';
 export { toolCallStatusSchema, toolKindSchema } from './schema/tool-events.js';
 export type { ToolCallStatus } from './schema/tool-events.js';

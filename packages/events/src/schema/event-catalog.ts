@@ -18,6 +18,7 @@ export const eventDataSchemas = {
   'step.started': run.stepStartedData,
   'step.finished': run.stepFinishedData,
   'generation.started': run.generationStartedData,
+  'generation.retrying': run.generationRetryingData,
   'generation.finished': run.generationFinishedData,
   'message.started': message.messageStartedData,
   'message.delta': message.messageDeltaData,

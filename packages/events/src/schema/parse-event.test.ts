@@ -25,6 +25,7 @@ describe('parseEvent', () => {
       'step.started',
       'step.finished',
       'generation.started',
+      'generation.retrying',
       'generation.finished',
       'message.started',
       'message.delta',
@@ -145,5 +146,33 @@ describe('parseEvent', () => {
     expect(safeParseEvent(envelope('message.delta', { messageId: 'm', delta: '' })).success).toBe(
       false,
     );
+  });
+
+  it('checks the retry event and the error fields it carries (hint, HTTP status)', () => {
+    const retrying = SAMPLE_DATA['generation.retrying'];
+    expect(safeParseEvent(envelope('generation.retrying', retrying)).success).toBe(true);
+    for (const bad of [
+      { ...retrying, delayMs: -1 },
+      { ...retrying, nextAttempt: 0 },
+      { ...retrying, error: { ...retrying.error, status: 'too many' } },
+      { ...retrying, error: { ...retrying.error, hint: 42 } },
+    ]) {
+      expect(safeParseEvent(envelope('generation.retrying', bad)).success).toBe(false);
+    }
+    const failed = { error: { message: 'No answer. Check the URL.', hint: 'Check the URL.' } };
+    expect(parseEvent(envelope('run.failed', failed)).data).toEqual(failed);
+  });
+
+  it('keeps generation purposes it does not know (an open set)', () => {
+    const raw = envelope('generation.finished', {
+      ...SAMPLE_DATA['generation.finished'],
+      purpose: 'moderation',
+    });
+    expect(parseEvent(raw)).toEqual(raw);
+    expect(
+      safeParseEvent(
+        envelope('generation.started', { ...SAMPLE_DATA['generation.started'], purpose: '' }),
+      ).success,
+    ).toBe(false);
   });
 });

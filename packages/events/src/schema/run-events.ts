@@ -42,6 +42,12 @@ export const runStartedData = z.looseObject({
   parentToolCallId: z.string().optional(),
   /** The `awaiting_input` run this run continues. */
   resumeOfRunId: z.string().optional(),
+  /**
+   * With `trigger: 'handoff'`: the run that handed the conversation over (its
+   * `agent.handoff` names this run as `toRunId`). A handoff target is a
+   * top-level run, not a child, so it has no `parentRunId`.
+   */
+  handoffFromRunId: z.string().optional(),
 });
 
 /** `run.finished`: the run ended; `stopReason` tells why. */
@@ -84,7 +90,22 @@ export const finishReasonSchema = z.enum([
 ]);
 export type FinishReason = z.infer<typeof finishReasonSchema>;
 
-/** `generation.started`: one model call (retries of it share the `generationId`). */
+/**
+ * Why a model call was made: `turn` (a step of the agent loop; assumed when
+ * absent), `compaction` (summarising older context), `title` (naming the
+ * session). Open-ended: readers keep values they do not know.
+ */
+export const generationPurposeSchema = z
+  .string()
+  .min(1)
+  .describe('Why the model call was made: turn, compaction, title, or another purpose.');
+
+/**
+ * `generation.started`: one attempt of a model call. Retries and fallbacks of
+ * the call share its `generationId`; each attempt has its own
+ * `generation.started` (after a `generation.retrying`), and the call ends
+ * with one `generation.finished`.
+ */
 export const generationStartedData = z.looseObject({
   generationId: z.string(),
   provider: z.string(),
@@ -93,6 +114,30 @@ export const generationStartedData = z.looseObject({
   attempt: z.number().int().positive(),
   /** Call settings (temperature, maxOutputTokens, …). */
   parameters: z.record(z.string(), z.unknown()).optional(),
+  purpose: generationPurposeSchema.optional(),
+});
+
+/**
+ * `generation.retrying`: an attempt failed before producing content and the
+ * call will be tried again after `delayMs` (backoff or the provider's
+ * `retry-after`), on the same model or, with `fallbackTo`, the next one.
+ * The `generation.started` of `nextAttempt` follows the wait.
+ */
+export const generationRetryingData = z.looseObject({
+  generationId: z.string(),
+  /** Provider and model of the attempt that failed. */
+  provider: z.string(),
+  model: z.string(),
+  /** The attempt that failed. */
+  attempt: z.number().int().positive(),
+  nextAttempt: z.number().int().positive(),
+  /** How long the loop waits before the next attempt. */
+  delayMs: durationMsSchema,
+  /** Why the attempt failed (`code`, `message`, `hint`, HTTP `status`). */
+  error: errorInfoSchema,
+  /** `provider:model` the next attempt falls back to, when it changes model. */
+  fallbackTo: z.string().optional(),
+  purpose: generationPurposeSchema.optional(),
 });
 
 /** `generation.finished`: the model call returned (or failed). */
@@ -108,4 +153,5 @@ export const generationFinishedData = z.looseObject({
   durationMs: durationMsSchema.optional(),
   responseId: z.string().optional(),
   error: errorInfoSchema.optional(),
+  purpose: generationPurposeSchema.optional(),
 });

@@ -39,9 +39,14 @@ export type Cost = z.infer<typeof costSchema>;
 
 /** An error as it travels in events: stable code, message, retry hint. Never a stack. */
 export const errorInfoSchema = z.looseObject({
+  /** What went wrong, for people; ends with the `hint` when there is one. */
   message: z.string(),
   code: z.string().optional(),
   retryable: z.boolean().optional(),
+  /** What the user can do about it, on its own (also the last sentence of `message`). */
+  hint: z.string().optional(),
+  /** HTTP status of the failed request, when there was a response. */
+  status: z.number().int().optional(),
 });
 export type ErrorInfo = z.infer<typeof errorInfoSchema>;
 

@@ -17,6 +17,15 @@ export const SAMPLE_DATA: { [T in EventType]: EventData<T> } = {
   'step.started': { stepIndex: 0 },
   'step.finished': { stepIndex: 0, durationMs: 4 },
   'generation.started': { generationId: 'g1', provider: 'openai', model: 'gpt-x', attempt: 1 },
+  'generation.retrying': {
+    generationId: 'g1',
+    provider: 'openai',
+    model: 'gpt-x',
+    attempt: 1,
+    nextAttempt: 2,
+    delayMs: 2000,
+    error: { message: 'HTTP 429: slow down.', code: 'CORE_PROVIDER_RATE_LIMIT', status: 429 },
+  },
   'generation.finished': {
     generationId: 'g1',
     provider: 'openai',

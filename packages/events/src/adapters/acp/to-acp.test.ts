@@ -1,7 +1,7 @@
 import * as acp from '@agentclientprotocol/sdk';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FIXTURE_NAMES, loadFixture } from '../../fixtures/index.js';
-import { toAcpMessages, type AcpMessage } from './to-acp.js';
+import { ACP_EVENT_METHOD, toAcpMessages, type AcpMessage } from './to-acp.js';
 
 /**
  * Sends messages through the ACP SDK's own agent→client connection: the
@@ -176,5 +176,13 @@ describe('ACP adapter on the golden corpus', () => {
         data: { code: 'CORE_PROVIDER_UNAVAILABLE', retryable: true },
       },
     });
+  });
+
+  it('passes retries on through the extension method', () => {
+    const retries = toAcpMessages(loadFixture('provider-retry')).filter(
+      (message) =>
+        message.type === ACP_EVENT_METHOD && message.params.event.type === 'generation.retrying',
+    );
+    expect(retries).toHaveLength(3);
   });
 });

@@ -323,6 +323,7 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
         case 'step.started':
         case 'step.finished':
         case 'generation.started':
+        case 'generation.retrying':
         case 'generation.finished':
         case 'clarify.requested':
         case 'clarify.resolved':

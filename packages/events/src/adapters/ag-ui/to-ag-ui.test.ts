@@ -189,4 +189,13 @@ describe('AG-UI adapter', () => {
     expect(closing.map((event) => event.type)).toEqual(['TEXT_MESSAGE_END', 'STEP_FINISHED']);
     expect(out[0]!.type).toBe('RUN_STARTED');
   });
+
+  it('passes retries on as CUSTOM events, and a failed run with the hint in its message', () => {
+    const events = toAgUiEvents(loadFixture('provider-retry'));
+    expect(events.filter((event) => event.name === 'switchboard.generation.retrying')).toHaveLength(
+      3,
+    );
+    const error = events.find((event) => event.type === 'RUN_ERROR')!;
+    expect(error.message).toMatch(/Check the base URL and the network/);
+  });
 });

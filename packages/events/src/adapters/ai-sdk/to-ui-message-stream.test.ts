@@ -117,4 +117,12 @@ describe('AI SDK UI message stream adapter', () => {
       'data: {"type":"text-delta","id":"m","delta":"hi"}\n\n',
     );
   });
+
+  it('passes retries on as transient data parts', () => {
+    const retries = toUiMessageChunks(loadFixture('provider-retry')).filter(
+      (chunk) => chunk.type === 'data-switchboard-generation-retrying',
+    );
+    expect(retries).toHaveLength(3);
+    expect(retries[0]).toMatchObject({ transient: true, data: { data: { delayMs: 20000 } } });
+  });
 });
