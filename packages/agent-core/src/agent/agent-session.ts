@@ -328,11 +328,13 @@ export class AgentSession {
     input,
     options,
     runId = this.#runtime.newId('run'),
+    handoffFromRunId,
   }: {
     trigger: 'user' | 'resume' | 'handoff';
     input: RunInput;
     options: RunOptions;
     runId?: string;
+    handoffFromRunId?: string;
   }): RunHandle {
     const runtime = this.#runtime;
     const controller = new AbortController();
@@ -353,6 +355,7 @@ export class AgentSession {
       trigger,
       emitter,
       signal,
+      ...(handoffFromRunId === undefined ? {} : { handoffFromRunId }),
       localTools: {},
       userMessage: input.kind === 'user' ? input.text : lastUserText(this.#snapshot.transcript),
       usage: {},
@@ -377,6 +380,7 @@ export class AgentSession {
           input: { kind: 'continue' },
           options,
           runId: run.handoff.toRunId,
+          handoffFromRunId: runId,
         });
       }
       return result;

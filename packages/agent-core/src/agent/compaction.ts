@@ -1,8 +1,9 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
-import { openModelStream } from '../models/open-model-stream.js';
-import { classifyProviderError } from '../models/provider-errors.js';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
+import { createCostOf } from '../usage/price-table.js';
+import { recordUsage } from '../usage/record-usage.js';
+import { runModelStep } from './model-step.js';
 import type { RunState } from './run-state.js';
 
 /** Rough tokens of a prompt: ~4 characters per token of its JSON. Good enough to decide when to compact. */
@@ -76,27 +77,26 @@ async function summarise(
     { role: 'system', content: SUMMARY_INSTRUCTIONS },
     { role: 'user', content: [{ type: 'text', text: conversation }] },
   ];
-  try {
-    const { stream } = await openModelStream({
-      models: run.agent.models(),
-      callOptions: { prompt },
-      signal: run.signal,
-      retry: run.agent.options.retry,
-      idleTimeoutMs: run.agent.options.modelIdleTimeoutMs,
-      redactor: run.agent.redaction.redactor,
-    });
-    let text = '';
-    const reader = stream.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      if (value.type === 'text-delta') text += value.delta;
-      if (value.type === 'error') throw value.error;
-    }
-    return text.trim() || undefined;
-  } catch (error) {
-    // Compaction is an optimisation: if it fails the run goes on uncompacted.
-    run.agent.reportError(classifyProviderError(error, run.agent.redaction.redactor));
-    return undefined;
-  }
+  const { agent } = run;
+  // A generation like any other (retries, usage, cost, counted in the session), minus the content events.
+  const step = await runModelStep({
+    emitter: run.emitter,
+    purpose: 'compaction',
+    models: agent.models(),
+    prompt,
+    tools: [],
+    settings: {},
+    retry: agent.options.retry,
+    idleTimeoutMs: agent.options.modelIdleTimeoutMs,
+    signal: run.signal,
+    newId: (prefix) => agent.newId(prefix),
+    now: () => agent.now(),
+    redaction: agent.redaction,
+    costOf: createCostOf(agent.prices),
+  });
+  recordUsage(run, step);
+  // Compaction is an optimisation: if it fails the run goes on uncompacted.
+  if (step.error) agent.reportError(step.error);
+  if (step.error || step.cancelled) return undefined;
+  return step.text.trim() || undefined;
 }

@@ -1,5 +1,6 @@
 import { toProviderPrompt } from '../sessions/transcript.js';
 import { AgentCoreError } from '../errors/agent-core-error.js';
+import { toErrorInfo } from '../errors/to-error-info.js';
 import type { StopReason } from '@switchboard/events';
 import type { RunResult } from './run-handle.js';
 import type { RunState } from './run-state.js';
@@ -68,11 +69,7 @@ export async function finishRun(
   const cost = run.costUsd === undefined ? {} : { cost: { amount: run.costUsd, currency: 'USD' } };
   if (stop.stopReason === 'failed') {
     emitter.emit('run.failed', {
-      error: {
-        message: stop.error.message,
-        code: stop.error.code,
-        retryable: stop.error.retryable,
-      },
+      error: toErrorInfo(stop.error),
       usage: run.usage,
       ...cost,
       durationMs,

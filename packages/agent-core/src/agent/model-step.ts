@@ -4,8 +4,9 @@ import type {
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
-import type { FinishReason, TokenUsage } from '@switchboard/events';
+import type { EventData, EventType, FinishReason, TokenUsage } from '@switchboard/events';
 import type { AgentCoreError } from '../errors/agent-core-error.js';
+import { toErrorInfo } from '../errors/to-error-info.js';
 import { classifyProviderError } from '../models/provider-errors.js';
 import { openModelStream } from '../models/open-model-stream.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
@@ -50,9 +51,18 @@ export interface ModelStepOutput {
   error?: AgentCoreError;
 }
 
+/**
+ * Why a model call is made: a `turn` of the loop streams its content as
+ * events; any other purpose (a `compaction` summary) is internal, so only its
+ * generation events (and usage) are emitted.
+ */
+export type GenerationPurpose = 'turn' | 'compaction';
+
 /** Inputs of {@link runModelStep}. */
 export interface ModelStepInput {
   emitter: RunEmitter;
+  /** @default 'turn' */
+  purpose?: GenerationPurpose;
   models: readonly LanguageModelV3[];
   prompt: LanguageModelV3Prompt;
   tools: LanguageModelV3FunctionTool[];
@@ -92,6 +102,10 @@ const FINISH_REASONS: Record<string, FinishReason> = {
  */
 export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutput> {
   const { emitter, signal, newId, now } = input;
+  const purpose = input.purpose ?? 'turn';
+  // Content of an internal call (a summary) is not part of the conversation's stream.
+  const content: { emit<T extends EventType>(type: T, data: EventData<T>): unknown } =
+    purpose === 'turn' ? emitter : { emit: () => undefined };
   const generationId = newId('gen');
   const first = input.models[0]!;
   const output: ModelStepOutput = {
@@ -110,12 +124,16 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     cancelled: false,
   };
   const started = now();
+  const parameters = hasSettings(input.settings)
+    ? { parameters: pickParameters(input.settings) }
+    : {};
   emitter.emit('generation.started', {
     generationId,
     provider: first.provider,
     model: first.modelId,
     attempt: 1,
-    ...(hasSettings(input.settings) ? { parameters: pickParameters(input.settings) } : {}),
+    ...parameters,
+    purpose,
   });
   const streaming = new Map<string, { toolName: string; text: string }>();
   /** Set when tool arguments are redacted (`redact.toolInput`). */
@@ -144,6 +162,30 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
       idleTimeoutMs: input.idleTimeoutMs,
       ...(input.onFallback ? { onFallback: input.onFallback } : {}),
       ...(input.redaction ? { redactor: input.redaction.redactor } : {}),
+      // Attempt 1 was announced above, so a call cancelled before it still has its start.
+      onAttempt: ({ attempt, model }) => {
+        if (attempt === 1) return;
+        emitter.emit('generation.started', {
+          generationId,
+          provider: model.provider,
+          model: model.modelId,
+          attempt,
+          ...parameters,
+          purpose,
+        });
+      },
+      onRetry: ({ attempt, nextAttempt, delayMs, error, model, fallbackTo }) =>
+        emitter.emit('generation.retrying', {
+          generationId,
+          provider: model.provider,
+          model: model.modelId,
+          attempt,
+          nextAttempt,
+          delayMs,
+          error: toErrorInfo(error),
+          ...(fallbackTo ? { fallbackTo: `${fallbackTo.provider}:${fallbackTo.modelId}` } : {}),
+          purpose,
+        }),
     });
     output.attempt = opened.attempt;
     output.modelIndex = opened.modelIndex;
@@ -171,14 +213,14 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
   // Close what the stream left open, keeping the partial content.
   const endStatus = output.cancelled ? 'cancelled' : output.error ? 'failed' : 'completed';
   for (const reasoningId of reasoningIds.values()) {
-    emitter.emit('reasoning.completed', {
+    content.emit('reasoning.completed', {
       reasoningId,
       text: output.reasoning,
       ...(endStatus === 'completed' ? {} : { status: endStatus }),
     });
   }
   if (messageOpen && output.messageId) {
-    emitter.emit('message.completed', {
+    content.emit('message.completed', {
       messageId: output.messageId,
       text: output.text,
       status: endStatus,
@@ -202,15 +244,8 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
       : { timeToFirstTokenMs: output.timeToFirstTokenMs }),
     ...(output.responseId ? { responseId: output.responseId } : {}),
     ...(output.costUsd === undefined ? {} : { cost: { amount: output.costUsd, currency: 'USD' } }),
-    ...(output.error
-      ? {
-          error: {
-            message: output.error.message,
-            code: output.error.code,
-            retryable: output.error.retryable,
-          },
-        }
-      : {}),
+    ...(output.error ? { error: toErrorInfo(output.error) } : {}),
+    purpose,
   });
   return output;
 
@@ -218,7 +253,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     if (messageOpen) return;
     messageOpen = true;
     output.messageId = newId('msg');
-    emitter.emit('message.started', { messageId: output.messageId, role: 'assistant' });
+    content.emit('message.started', { messageId: output.messageId, role: 'assistant' });
   }
 
   function handlePart(part: LanguageModelV3StreamPart): void {
@@ -228,13 +263,13 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         markFirstToken();
         openMessage();
         output.text += part.delta;
-        emitter.emit('message.delta', { messageId: output.messageId!, delta: part.delta });
+        content.emit('message.delta', { messageId: output.messageId!, delta: part.delta });
         return;
       case 'reasoning-start':
         if (!reasoningIds.has(part.id)) {
           const reasoningId = newId('rsn');
           reasoningIds.set(part.id, reasoningId);
-          emitter.emit('reasoning.started', { reasoningId });
+          content.emit('reasoning.started', { reasoningId });
         }
         return;
       case 'reasoning-delta': {
@@ -244,16 +279,16 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         if (!reasoningId) {
           reasoningId = newId('rsn');
           reasoningIds.set(part.id, reasoningId);
-          emitter.emit('reasoning.started', { reasoningId });
+          content.emit('reasoning.started', { reasoningId });
         }
         output.reasoning += part.delta;
-        emitter.emit('reasoning.delta', { reasoningId, delta: part.delta });
+        content.emit('reasoning.delta', { reasoningId, delta: part.delta });
         return;
       }
       case 'tool-input-start':
         markFirstToken();
         streaming.set(part.id, { toolName: part.toolName, text: '' });
-        emitter.emit('tool_call.started', {
+        content.emit('tool_call.started', {
           toolCallId: part.id,
           toolName: part.toolName,
           ...(output.messageId ? { parentMessageId: output.messageId } : {}),
@@ -267,7 +302,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         // Redacted arguments go out whole at the end: a secret split across
         // fragments cannot be recognised fragment by fragment.
         if (!inputRedactor)
-          emitter.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
+          content.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
         return;
       }
       case 'tool-call': {
@@ -276,7 +311,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
           !streaming.has(part.toolCallId) &&
           !output.toolCalls.some((call) => call.toolCallId === part.toolCallId)
         ) {
-          emitter.emit('tool_call.started', {
+          content.emit('tool_call.started', {
             toolCallId: part.toolCallId,
             toolName: part.toolName,
             ...(output.messageId ? { parentMessageId: output.messageId } : {}),
@@ -300,7 +335,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
           rawInput,
           input: shown,
         });
-        emitter.emit('tool_call.ready', {
+        content.emit('tool_call.ready', {
           toolCallId: part.toolCallId,
           input: shown,
           ...(parsed.ok

@@ -4,8 +4,8 @@ import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
 import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
-import { addUsage } from '../usage/token-usage.js';
-import { computeCost, findPrice } from '../usage/price-table.js';
+import { createCostOf } from '../usage/price-table.js';
+import { recordUsage } from '../usage/record-usage.js';
 import { maybeCompact } from './compaction.js';
 import { runModelStep, type ModelStepOutput, type ModelToolCall } from './model-step.js';
 import { finishRun, type Stop } from './finish-run.js';
@@ -48,6 +48,7 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
       ? { resumeOfRunId: session.snapshot.paused.runId }
       : {}),
     ...(run.parentToolCallId ? { parentToolCallId: run.parentToolCallId } : {}),
+    ...(run.handoffFromRunId ? { handoffFromRunId: run.handoffFromRunId } : {}),
   });
   let stop: Stop;
   try {
@@ -156,10 +157,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       newId: (prefix) => agent.newId(prefix),
       now: () => agent.now(),
       redaction: agent.redaction,
-      costOf: (usage, provider, model) => {
-        const price = findPrice(agent.prices, provider, model);
-        return price ? computeCost(usage, price) : undefined;
-      },
+      costOf: createCostOf(agent.prices),
       onFallback: ({ from, to, error }) =>
         emitter.emit('notice', {
           severity: 'warning',
@@ -284,30 +282,6 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   appendToolResults(run, phase, calls);
   await session.checkpoint();
   return phase.kind === 'cancelled' ? { stopReason: 'cancelled' } : undefined;
-}
-
-function recordUsage(run: RunState, step: ModelStepOutput): void {
-  const { agent, session, emitter } = run;
-  run.usage = addUsage(run.usage, step.usage);
-  const totals = session.snapshot.totals;
-  totals.usage = addUsage(totals.usage, step.usage);
-  totals.apiCalls += 1;
-  const cost = step.costUsd;
-  if (cost !== undefined) {
-    run.costUsd = (run.costUsd ?? 0) + cost;
-    totals.costUsd = (totals.costUsd ?? 0) + cost;
-  }
-  emitter.emit('usage.updated', {
-    scope: 'session',
-    usage: totals.usage,
-    ...(totals.costUsd === undefined ? {} : { cost: { amount: totals.costUsd, currency: 'USD' } }),
-    ...(step.usage.inputTokens === undefined
-      ? {}
-      : { contextTokens: step.usage.inputTokens + (step.usage.outputTokens ?? 0) }),
-    ...(agent.options.compaction === false
-      ? {}
-      : { contextWindow: agent.options.compaction.contextWindow }),
-  });
 }
 
 /** Adds the model's (possibly partial) answer to the transcript: nothing it said is lost. */

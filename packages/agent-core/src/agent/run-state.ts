@@ -58,6 +58,8 @@ export interface RunState {
   readonly parentRunId?: string;
   /** The parent's tool call that started this sub-agent run. */
   readonly parentToolCallId?: string;
+  /** With trigger `handoff`: the run that handed the conversation over. */
+  readonly handoffFromRunId?: string;
   /** Tools that exist only for this run (ask_user, handoff targets). */
   readonly localTools: Record<string, AgentTool>;
   /** The text that started the run (for hooks). */

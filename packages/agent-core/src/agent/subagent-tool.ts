@@ -3,6 +3,7 @@ import { AgentCoreError } from '../errors/agent-core-error.js';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
 import type { AgentTool } from '../tools/agent-tool.js';
+import { addChildUsage } from '../usage/record-usage.js';
 import { RunEmitter } from './run-emitter.js';
 import { executeRun } from './run-loop.js';
 import type { HandoffTarget, RunState, SessionCore } from './run-state.js';
@@ -61,6 +62,8 @@ export async function runSubagent(
     agentName: target.name,
     now: runtime.now(),
   });
+  // One session, one total: the child's calls count in the parent session's totals.
+  snapshot.totals = parent.session.snapshot.totals;
   const session: SessionCore = {
     id: parent.session.id,
     snapshot,
@@ -113,6 +116,8 @@ export async function runSubagent(
       source: 'text',
     },
   );
+  // The calling run's total includes what its sub-agent spent.
+  addChildUsage(parent, { usage: result.usage, costUsd: result.costUsd });
   if (result.stopReason === 'failed')
     throw (
       result.error ?? new AgentCoreError({ code: 'CORE_INTERNAL', message: 'Sub-agent failed.' })

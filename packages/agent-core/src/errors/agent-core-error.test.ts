@@ -22,9 +22,20 @@ describe('AgentCoreError', () => {
     expect(SwitchboardError.isInstance(error)).toBe(true);
     expect(error.toJSON()).toEqual({
       code: 'CORE_UNKNOWN_TOOL',
-      message: 'No tool x',
+      message: 'No tool x. Use one of: a, b',
       retryable: false,
       details: { hint: 'Use one of: a, b' },
     });
+  });
+
+  it('ends its message with the hint, once, so a surface that shows only the message still helps', () => {
+    const hinted = (message: string) =>
+      new AgentCoreError({ code: 'CORE_NO_MODEL', message, hint: 'Pass a model.' }).message;
+    expect(hinted('No model.')).toBe('No model. Pass a model.');
+    expect(hinted('No model')).toBe('No model. Pass a model.');
+    expect(hinted('No model. Pass a model.')).toBe('No model. Pass a model.');
+    expect(new AgentCoreError({ code: 'CORE_NO_MODEL', message: 'No model.' }).message).toBe(
+      'No model.',
+    );
   });
 });

@@ -29,13 +29,28 @@ export interface AgentCoreErrorInit extends SwitchboardErrorInit<CoreErrorCode> 
   hint?: string;
 }
 
-/** An error raised by `@switchboard/agent-core`. */
+/**
+ * An error raised by `@switchboard/agent-core`. Its message ends with the hint
+ * (as AI SDK errors do), so a surface that shows only the message still tells
+ * people how to fix it; `hint` keeps the fix on its own.
+ */
 export class AgentCoreError extends SwitchboardError<CoreErrorCode> {
   readonly hint: string | undefined;
 
   constructor({ hint, ...init }: AgentCoreErrorInit) {
-    super({ ...init, details: { ...init.details, ...(hint === undefined ? {} : { hint }) } });
+    super({
+      ...init,
+      message: withHint(init.message, hint),
+      details: { ...init.details, ...(hint === undefined ? {} : { hint }) },
+    });
     this.name = 'AgentCoreError';
     this.hint = hint;
   }
+}
+
+/** `message` followed by the hint sentence, unless it already ends with it. */
+function withHint(message: string, hint: string | undefined): string {
+  if (!hint || message.endsWith(hint)) return message;
+  const sentence = /[.!?]$/.test(message.trimEnd()) ? message.trimEnd() : `${message.trimEnd()}.`;
+  return `${sentence} ${hint}`;
 }

@@ -33,12 +33,29 @@ const CONTENT = new Set([
   'finish',
 ]);
 
+/** A failed attempt that will be tried again (see `onRetry`). */
+export interface RetryInfo {
+  /** The attempt that failed (1-based, counted across retries and fallbacks). */
+  attempt: number;
+  nextAttempt: number;
+  /** How long the loop waits before the next attempt; 0 before a fallback. */
+  delayMs: number;
+  error: AgentCoreError;
+  /** The model of the failed attempt. */
+  model: LanguageModelV3;
+  /** Set when the next attempt uses the next fallback model. */
+  fallbackTo?: LanguageModelV3;
+}
+
 /**
  * Opens a model stream with retries and ordered fallbacks. A call is retried
  * (exponential backoff with jitter, honouring `retry-after-ms` / `retry-after`)
  * when it fails retryably, including a stream that errors or ends before its
  * first content part. Once content has been produced, errors pass through to
- * the caller: retrying then would duplicate deltas.
+ * the caller: retrying then would duplicate deltas. This loop owns every
+ * retry (the provider's `doStream` never retries; the AI SDK's `maxRetries`
+ * lives in `streamText`, which is not used), so `onAttempt` and `onRetry`
+ * see each one.
  */
 export async function openModelStream(options: {
   models: LanguageModelV3[];
@@ -54,6 +71,10 @@ export async function openModelStream(options: {
   onFallback?: (info: { from: string; to: string; error: AgentCoreError }) => void;
   /** Redacts provider errors (the configured keys, echoed in a 401 body, included). */
   redactor?: Redactor;
+  /** Called before each attempt, with its number counted across retries and fallbacks. */
+  onAttempt?: (info: { attempt: number; model: LanguageModelV3 }) => void;
+  /** Called after a failed attempt, before the wait for the next one. */
+  onRetry?: (info: RetryInfo) => void;
 }): Promise<{
   stream: ReadableStream<LanguageModelV3StreamPart>;
   model: LanguageModelV3;
@@ -61,10 +82,13 @@ export async function openModelStream(options: {
   attempt: number;
 }> {
   let lastError: AgentCoreError | undefined;
+  let attempt = 0;
   for (let modelIndex = 0; modelIndex < options.models.length; modelIndex++) {
     const model = options.models[modelIndex]!;
-    for (let attempt = 1; attempt <= options.retry.maxRetries + 1; attempt++) {
+    for (let retry = 0; retry <= options.retry.maxRetries; retry++) {
       options.signal.throwIfAborted();
+      attempt += 1;
+      options.onAttempt?.({ attempt, model });
       // Per call, so a stalled call can be torn down without cancelling the run.
       const call = new AbortController();
       const watchdog = new IdleWatchdog(options.idleTimeoutMs ?? 120_000, model, call);
@@ -81,12 +105,22 @@ export async function openModelStream(options: {
         watchdog.stop();
         options.signal.throwIfAborted();
         lastError = classifyProviderError(error, options.redactor);
-        if (!lastError.retryable || attempt > options.retry.maxRetries) break;
-        await sleep(delayFor(error, attempt, options.retry), options.signal);
+        if (!lastError.retryable || retry >= options.retry.maxRetries) break;
+        const delayMs = delayFor(error, retry + 1, options.retry);
+        options.onRetry?.({ attempt, nextAttempt: attempt + 1, delayMs, error: lastError, model });
+        await sleep(delayMs, options.signal);
       }
     }
     const next = options.models[modelIndex + 1];
     if (!next || !lastError || !FALLBACK_CODES.has(lastError.code)) break;
+    options.onRetry?.({
+      attempt,
+      nextAttempt: attempt + 1,
+      delayMs: 0,
+      error: lastError,
+      model,
+      fallbackTo: next,
+    });
     options.onFallback?.({
       from: `${model.provider}:${model.modelId}`,
       to: `${next.provider}:${next.modelId}`,

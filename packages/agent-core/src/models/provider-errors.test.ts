@@ -37,6 +37,25 @@ describe('classifyProviderError', () => {
       true,
     ],
     [
+      // What @ai-sdk/provider-utils throws when fetch cannot reach the host.
+      new APICallError({
+        message: 'Cannot connect to API: getaddrinfo ENOTFOUND api.example.invalid',
+        url: 'http://api.example.invalid/v1/chat/completions',
+        requestBodyValues: {},
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.example.invalid'), {
+          code: 'ENOTFOUND',
+        }),
+        isRetryable: true,
+      }),
+      'CORE_PROVIDER_NO_RESPONSE',
+      true,
+    ],
+    [
+      Object.assign(new Error('getaddrinfo EAI_AGAIN api.example.invalid'), { code: 'EAI_AGAIN' }),
+      'CORE_PROVIDER_NO_RESPONSE',
+      true,
+    ],
+    [
       new Error('The stream ended before any content (no response).'),
       'CORE_PROVIDER_NO_RESPONSE',
       true,
@@ -46,7 +65,10 @@ describe('classifyProviderError', () => {
     const classified = classifyProviderError(error);
     expect(classified.code).toBe(code);
     expect(classified.retryable).toBe(retryable);
-    if (code !== 'CORE_PROVIDER_ERROR') expect(classified.hint).toBeTruthy();
+    if (code !== 'CORE_PROVIDER_ERROR') {
+      expect(classified.hint).toBeTruthy();
+      expect(classified.message.endsWith(classified.hint!)).toBe(true);
+    }
   });
 
   it('keeps the HTTP status and redacts keys from the message', () => {

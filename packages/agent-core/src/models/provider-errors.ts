@@ -125,15 +125,24 @@ function codeFor(status: number | undefined, text: string, error: unknown): Core
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
+  // DNS: the host does not exist, or the resolver could not answer.
+  'ENOTFOUND',
+  'EAI_AGAIN',
   'ECONNRESET',
   'ETIMEDOUT',
   'EPIPE',
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
 ]);
-const NETWORK_MESSAGES = ['fetch failed', 'terminated', 'socket hang up', 'other side closed'];
+const NETWORK_MESSAGES = [
+  'fetch failed',
+  'cannot connect to api',
+  'terminated',
+  'socket hang up',
+  'other side closed',
+];
 
-/** Walks the cause chain for a refused, reset or dropped connection. */
+/** Walks the cause chain for a refused, reset or dropped connection, or a host that does not resolve. */
 function isNetworkFailure(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current != null; depth++) {

@@ -67,3 +67,13 @@ export function computeCost(usage: TokenUsage, price: ModelPrice): number {
     (usage.outputTokens ?? 0) * perToken(price.outputPerMTok)
   );
 }
+
+/** Prices one call in USD from `table`: `undefined` when the model has no price. */
+export function createCostOf(
+  table: PriceTable,
+): (usage: TokenUsage, provider: string, model: string) => number | undefined {
+  return (usage, provider, model) => {
+    const price = findPrice(table, provider, model);
+    return price ? computeCost(usage, price) : undefined;
+  };
+}

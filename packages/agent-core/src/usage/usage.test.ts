@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeCost, createPriceTable, DEFAULT_PRICES, findPrice } from './price-table.js';
+import {
+  computeCost,
+  createCostOf,
+  createPriceTable,
+  DEFAULT_PRICES,
+  findPrice,
+} from './price-table.js';
 import { addUsage, toTokenUsage } from './token-usage.js';
 
 describe('toTokenUsage', () => {
@@ -70,5 +76,11 @@ describe('prices', () => {
       createPriceTable({ 'gpt-4.1': { inputPerMTok: 9, outputPerMTok: 9 } })['gpt-4.1']
         ?.inputPerMTok,
     ).toBe(9);
+  });
+
+  it('prices a call from the table, or leaves it unpriced', () => {
+    const costOf = createCostOf(createPriceTable());
+    expect(costOf({ inputTokens: 1_000_000 }, 'openai.chat', 'gpt-4.1')).toBeCloseTo(2, 10);
+    expect(costOf({ inputTokens: 1_000_000 }, 'x', 'unknown')).toBeUndefined();
   });
 });
