@@ -116,4 +116,46 @@ describe('replayEventLog on the golden corpus', () => {
       code: 'TRACING_NO_CREDENTIALS',
     });
   });
+
+  it('provider-retry: each retry a WARNING event with its wait; one generation spans the attempts', async () => {
+    const { spans } = await replay(fixturePath('provider-retry'));
+    const events = loadFixture('provider-retry');
+    const retries = spans.filter((span) => span.name.startsWith('retry:'));
+    expect(retries.map((span) => span.name)).toEqual([
+      'retry: gpt-test attempt 1 → 2',
+      'retry: gpt-test attempt 2 → 3',
+      'retry: gpt-test attempt 1 → 2',
+    ]);
+    expect(retries[0]!.attributes).toMatchObject({
+      'langfuse.observation.type': 'event',
+      'langfuse.observation.level': 'WARNING',
+    });
+    expect(retries[0]!.attributes['langfuse.observation.status_message']).toMatch(
+      /429.*configure a fallback model\.$/,
+    );
+    expect(metadataOf(retries[0]!)).toMatchObject({ delayMs: 20000, status: 429 });
+    expect(metadataOf(retries[1]!)).toMatchObject({ fallbackTo: 'anthropic:claude-test' });
+    const generations = spans.filter(
+      (span) => span.attributes['langfuse.observation.type'] === 'generation',
+    );
+    expect(generations).toHaveLength(2);
+    const firstAttempt = events.find((event) => event.type === 'generation.started')!;
+    expect(generations[0]!.startTime).toBe(firstAttempt.ts);
+    expect(metadataOf(generations[0]!)).toMatchObject({ attempts: 3 });
+    // The failed call's status message ends with the fix.
+    expect(generations[1]!.attributes['langfuse.observation.status_message']).toMatch(
+      /Check the base URL and the network, and that the server is running\.$/,
+    );
+  });
+
+  it('delegation: the compaction summary is a generation of its own, named for its purpose', async () => {
+    const { spans } = await replay(fixturePath('delegation'));
+    const generations = spans.filter(
+      (span) => span.attributes['langfuse.observation.type'] === 'generation',
+    );
+    expect(generations).toHaveLength(5);
+    const summary = generations.find((span) => span.name.endsWith('(compaction)'))!;
+    expect(metadataOf(summary)).toMatchObject({ purpose: 'compaction' });
+    expect(summary.attributes['langfuse.observation.usage_details']).toBeTruthy();
+  });
 });

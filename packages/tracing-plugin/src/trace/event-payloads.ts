@@ -64,3 +64,17 @@ function withoutInlineMedia(part: { type: string }): unknown {
   if (typeof data !== 'string') return part;
   return { ...rest, data: `[${Math.floor((data.length * 3) / 4)} bytes inline]` };
 }
+
+/** What a retry observation records besides the error message: the wait and why. */
+export function retryDetails(
+  data: AgentEvent<'generation.retrying'>['data'],
+): Record<string, unknown> {
+  return {
+    generationId: data.generationId,
+    provider: data.provider,
+    delayMs: data.delayMs,
+    ...(data.error.code ? { errorCode: data.error.code } : {}),
+    ...(data.error.status === undefined ? {} : { status: data.error.status }),
+    ...(data.fallbackTo ? { fallbackTo: data.fallbackTo } : {}),
+  };
+}

@@ -13,7 +13,11 @@ export interface RunTrace {
   /** Trace name, session, user and tags: on every observation of the turn. */
   traceAttributes: Attributes;
   topLevel: boolean;
-  generations: Map<string, { startedAt: number; parameters?: Record<string, unknown> }>;
+  /** Open model calls: when the first attempt started, and how many attempts so far. */
+  generations: Map<
+    string,
+    { startedAt: number; attempts: number; parameters?: Record<string, unknown> }
+  >;
   generationCount: number;
   /** Text and tool calls of the generation in progress, for its output. */
   stepText: string | undefined;

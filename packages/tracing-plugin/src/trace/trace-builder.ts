@@ -13,6 +13,7 @@ import {
   isErrorResult,
   levelOfStop,
   modelParameters,
+  retryDetails,
   type Level,
 } from './event-payloads.js';
 import { newRun, type RunTrace, type ToolTrace } from './run-trace.js';
@@ -66,6 +67,7 @@ export class TraceBuilder {
     'session.ended': (event) => this.#sessionEnded(event),
     'run.started': (event) => this.#runStarted(event),
     'generation.started': (event) => this.#generationStarted(event),
+    'generation.retrying': (event) => this.#generationRetrying(event),
     'message.completed': (event) => this.#messageCompleted(event),
     'tool_call.started': (event) =>
       this.#rememberCall(event.sessionId, event.data.toolCallId, { toolName: event.data.toolName }),
@@ -196,12 +198,35 @@ export class TraceBuilder {
   #generationStarted(event: AgentEvent<'generation.started'>): void {
     const run = this.#run(event);
     if (!run) return;
+    // A retry restarts the attempt, not the call: the generation spans every attempt.
+    const known = run.generations.get(event.data.generationId);
     run.generations.set(event.data.generationId, {
-      startedAt: event.ts,
+      startedAt: known?.startedAt ?? event.ts,
+      attempts: event.data.attempt,
       ...(event.data.parameters ? { parameters: event.data.parameters } : {}),
     });
     run.stepText = undefined;
     run.stepCalls = [];
+  }
+
+  /** A failed attempt that will be retried: a WARNING event in the turn, with the wait and why. */
+  #generationRetrying(event: AgentEvent<'generation.retrying'>): void {
+    const run = this.#run(event);
+    const tracer = this.#options.tracer();
+    if (!run || !tracer) return;
+    const { data } = event;
+    startObservation(tracer, {
+      name: `retry: ${data.model} attempt ${data.attempt} → ${data.nextAttempt}`,
+      type: 'event',
+      parent: run.root,
+      at: event.ts,
+      traceAttributes: run.traceAttributes,
+      attributes: {
+        level: 'WARNING',
+        statusMessage: this.#text(data.error.message, 'error'),
+        metadata: this.#metadata(retryDetails(data)),
+      },
+    }).end(new Date(event.ts));
   }
 
   #messageCompleted(event: AgentEvent<'message.completed'>): void {
@@ -279,12 +304,15 @@ export class TraceBuilder {
         generationId: data.generationId,
         provider: data.provider,
         finishReason: data.finishReason,
+        ...(data.purpose ? { purpose: data.purpose } : {}),
+        ...(started && started.attempts > 1 ? { attempts: started.attempts } : {}),
         ...(event.stepIndex === undefined ? {} : { stepIndex: event.stepIndex }),
         ...(data.responseId ? { responseId: data.responseId } : {}),
       }),
     };
+    const purpose = data.purpose && data.purpose !== 'turn' ? ` (${data.purpose})` : '';
     const span = startObservation(tracer, {
-      name: `llm: ${data.model} #${run.generationCount}`,
+      name: `llm: ${data.model} #${run.generationCount}${purpose}`,
       type: 'generation',
       parent: run.root,
       at: startedAt,
