@@ -26,6 +26,7 @@ export interface ModelToolCall {
 /** What one model call produced. */
 export interface ModelStepOutput {
   generationId: string;
+  purpose: GenerationPurpose;
   provider: string;
   model: string;
   responseModel?: string;
@@ -110,6 +111,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
   const first = input.models[0]!;
   const output: ModelStepOutput = {
     generationId,
+    purpose,
     provider: first.provider,
     model: first.modelId,
     text: '',

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '@switchboard/events';
+import type { GenerationPurpose } from '../agent/model-step.js';
 import type { RunState } from '../agent/run-state.js';
 import { addUsage } from './token-usage.js';
 
@@ -6,10 +7,14 @@ import { addUsage } from './token-usage.js';
  * Counts one model call, whatever it was for (a turn, a compaction summary, a
  * sub-agent's turn), in its run and in the session, then reports the session
  * total. A sub-agent shares its parent session's totals, so the total only
- * ever grows. Context numbers describe the session's own conversation, so a
- * sub-agent's call (which has a context of its own) leaves them out.
+ * ever grows. Context numbers describe the prompt of the session's own next
+ * turn, so a sub-agent's call (a context of its own) and a compaction summary
+ * (the old context) leave them out.
  */
-export function recordUsage(run: RunState, call: { usage: TokenUsage; costUsd?: number }): void {
+export function recordUsage(
+  run: RunState,
+  call: { usage: TokenUsage; costUsd?: number; purpose: GenerationPurpose },
+): void {
   const { agent, session, emitter } = run;
   run.usage = addUsage(run.usage, call.usage);
   const totals = session.snapshot.totals;
@@ -20,7 +25,7 @@ export function recordUsage(run: RunState, call: { usage: TokenUsage; costUsd?: 
     run.costUsd = (run.costUsd ?? 0) + cost;
     totals.costUsd = (totals.costUsd ?? 0) + cost;
   }
-  const ownContext = run.trigger !== 'subagent';
+  const ownContext = run.trigger !== 'subagent' && call.purpose === 'turn';
   emitter.emit('usage.updated', {
     scope: 'session',
     usage: totals.usage,
