@@ -259,7 +259,10 @@ describe('mcpToolSource against misbehaving servers', () => {
     const capped = misbehavingSource('endless-cursor', { maxPages: 5 });
     await expect(capped.tools()).rejects.toMatchObject({
       code: 'CORE_MCP_TOO_MANY_PAGES',
-      message: 'MCP server "odd" was still sending pages of tools after 5; listing stopped.',
+      // The message ends with the hint (AgentCoreError appends it).
+      message:
+        'MCP server "odd" was still sending pages of tools after 5; listing stopped. ' +
+        'The server keeps answering with a new nextCursor. Fix the server, or raise maxPages if it really has that many pages.',
     });
     // The default cap (50) ends the listing too.
     const defaults = misbehavingSource('endless-cursor');
@@ -273,7 +276,9 @@ describe('mcpToolSource against misbehaving servers', () => {
     const source = misbehavingSource('hang-list', { listTimeoutMs: 300 });
     await expect(source.tools()).rejects.toMatchObject({
       code: 'CORE_MCP_LIST_TIMEOUT',
-      message: 'MCP server "odd" did not finish listing its tools within 300 ms.',
+      message:
+        'MCP server "odd" did not finish listing its tools within 300 ms. ' +
+        'Check that the server answers tools/list, or raise listTimeoutMs.',
     });
   });
 
