@@ -6,6 +6,8 @@ import { loadConfig, type LoadConfigInput } from './load-config.js';
 import { makeConfigDirs, type ConfigDirs } from './test-helpers/config-dirs.js';
 
 let dirs: ConfigDirs;
+/** Every CORE_CONFIG_INVALID message ends with this hint (AgentCoreError appends it). */
+const HINT = 'Fix the values named above; the @switchboard/agent-core README lists every key.';
 afterEach(() => dirs?.[Symbol.dispose]());
 
 /** Loads with a project file holding `project` (JSON text or a value), and returns what it throws. */
@@ -34,7 +36,7 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
     const { error, file } = await failure({ model: 42 });
     expect(error.code).toBe('CORE_CONFIG_INVALID');
     expect(error.message).toBe(
-      `${file}: "model" must be a "provider:model" string like "openai:gpt-4o-mini" (providers: openai, anthropic, openai-compatible, ollama) (got 42).`,
+      `${file}: "model" must be a "provider:model" string like "openai:gpt-4o-mini" (providers: openai, anthropic, openai-compatible, ollama) (got 42). ${HINT}`,
     );
     expect(error.details).toMatchObject({
       issues: [{ source: file, key: 'model', problem: expect.stringContaining('"model"') }],
@@ -66,7 +68,9 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
   ])('an unknown key (%s) suggests the closest known one', async (_name, project, expected) => {
     const { error, file } = await failure(project);
     expect(error.code).toBe('CORE_CONFIG_INVALID');
-    expect(error.message).toBe(`${file}: ${expected.endsWith('.') ? expected : `${expected}.`}`);
+    expect(error.message).toBe(
+      `${file}: ${expected.endsWith('.') ? expected : `${expected}.`} ${HINT}`,
+    );
   });
 
   it('a list element, a nested object and a non-object file', async () => {
@@ -84,13 +88,13 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
     expect(misplaced.error.message).not.toContain('abcdefghijklmnop');
     const { error, file } = await failure([]);
     expect(error.message).toBe(
-      `${file}: must be a JSON object like {"model": "openai:gpt-4o-mini"}.`,
+      `${file}: must be a JSON object like {"model": "openai:gpt-4o-mini"}. ${HINT}`,
     );
   });
 
   it('never repeats a secret it refuses', async () => {
     const { error } = await failure({ apiKey: '' });
-    expect(error.message).toMatch(/"apiKey" must be a non-empty string\.$/);
+    expect(error.message).toMatch(/"apiKey" must be a non-empty string\. Fix the values/);
     const fromEnv = await failure({}, { env: { SWITCHBOARD_TOKEN: ' ' }, flags: { apiKey: '' } });
     expect(fromEnv.error.message).not.toContain('got');
   });
@@ -98,13 +102,15 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
   it('a wrong environment variable or flag, named as typed', async () => {
     const env = await failure({}, { env: { SWITCHBOARD_PORT: 'eighty' } });
     expect(env.error.message).toBe(
-      'SWITCHBOARD_PORT: must be a port number from 0 to 65535 (got "eighty").',
+      `SWITCHBOARD_PORT: must be a port number from 0 to 65535 (got "eighty"). ${HINT}`,
     );
     const flag = await failure({}, { flags: { port: 70_000 } });
-    expect(flag.error.message).toBe('--port: must be a port number from 0 to 65535 (got "70000").');
+    expect(flag.error.message).toBe(
+      `--port: must be a port number from 0 to 65535 (got "70000"). ${HINT}`,
+    );
     const url = await failure({}, { flags: { baseUrl: 'localhost:8080' } });
     expect(url.error.message).toBe(
-      '--base-url: must be an http(s) URL like "http://127.0.0.1:8080/v1" (got "localhost:8080").',
+      `--base-url: must be an http(s) URL like "http://127.0.0.1:8080/v1" (got "localhost:8080"). ${HINT}`,
     );
   });
 
@@ -132,6 +138,7 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
       `- ${home}: "tracing.langfuse.baseUrl" must be an http(s) URL like "https://cloud.langfuse.com" (got "ftp://x")`,
       `- ${home}: "home" cannot be set in the home config file (that file is found through it); set SWITCHBOARD_HOME or --home, or put "home" in the project's switchboard.config.json`,
       `- SWITCHBOARD_MODEL: must be a "provider:model" string like "openai:gpt-4o-mini" (providers: openai, anthropic, openai-compatible, ollama) (got "nope")`,
+      HINT,
     ]);
     expect(details?.issues).toHaveLength(5);
   });
@@ -177,7 +184,7 @@ describe('CORE_CONFIG_SYNTAX points at the line and column', () => {
     const { error, file } = await failure(text);
     expect(error.code).toBe('CORE_CONFIG_SYNTAX');
     expect(error.message).toBe(
-      `${file}: not valid JSON at line ${line}, column ${column}: ${reason}.`,
+      `${file}: not valid JSON at line ${line}, column ${column}: ${reason}. Fix the JSON (no comments, no trailing commas, keys in double quotes).`,
     );
     expect(error.details).toEqual({
       path: file,
@@ -205,7 +212,7 @@ describe('CORE_CONFIG_UNREADABLE', () => {
     );
     expect(error).toMatchObject({
       code: 'CORE_CONFIG_UNREADABLE',
-      message: `${file}: cannot be read (EISDIR).`,
+      message: `${file}: cannot be read (EISDIR). Make it a readable file, or remove it.`,
       hint: 'Make it a readable file, or remove it.',
     });
   });
@@ -224,7 +231,7 @@ describe('CORE_CONFIG_UNREADABLE', () => {
     }).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({
       code: 'CORE_CONFIG_UNREADABLE',
-      message: `${home}: cannot be read (EACCES).`,
+      message: `${home}: cannot be read (EACCES). Make it a readable file, or remove it.`,
       cause: denied,
     });
   });

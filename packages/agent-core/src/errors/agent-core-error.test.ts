@@ -34,6 +34,7 @@ describe('AgentCoreError', () => {
     expect(hinted('No model.')).toBe('No model. Pass a model.');
     expect(hinted('No model')).toBe('No model. Pass a model.');
     expect(hinted('No model. Pass a model.')).toBe('No model. Pass a model.');
+    expect(hinted('2 problems:\n- a\n- b')).toBe('2 problems:\n- a\n- b\nPass a model.');
     expect(new AgentCoreError({ code: 'CORE_NO_MODEL', message: 'No model.' }).message).toBe(
       'No model.',
     );

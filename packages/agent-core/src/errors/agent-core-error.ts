@@ -48,9 +48,13 @@ export class AgentCoreError extends SwitchboardError<CoreErrorCode> {
   }
 }
 
-/** `message` followed by the hint sentence, unless it already ends with it. */
+/**
+ * `message` followed by the hint sentence, unless it already ends with it. A
+ * message of several lines (a list of problems) gets the hint as its last line.
+ */
 function withHint(message: string, hint: string | undefined): string {
   if (!hint || message.endsWith(hint)) return message;
-  const sentence = /[.!?]$/.test(message.trimEnd()) ? message.trimEnd() : `${message.trimEnd()}.`;
-  return `${sentence} ${hint}`;
+  const text = message.trimEnd();
+  if (text.includes('\n')) return `${text}\n${hint}`;
+  return `${/[.!?]$/.test(text) ? text : `${text}.`} ${hint}`;
 }
