@@ -175,6 +175,84 @@ describe('reduceSession on the golden corpus', () => {
   });
 });
 
+describe('reduceSession on the retry and delegation fixtures', () => {
+  it('provider-retry: the retry shows until the next attempt, then the answer; a failed run is an error item', () => {
+    const events = loadFixture('provider-retry');
+    const waiting = reduceEvents(events.filter((e) => e.seq <= 6));
+    expect(waiting.run?.retry).toMatchObject({
+      generationId: 'gen_01',
+      attempt: 1,
+      nextAttempt: 2,
+      delayMs: 20000,
+      error: { status: 429 },
+    });
+    expect(reduceEvents(events.filter((e) => e.seq <= 7)).run?.retry).toBeUndefined();
+    const fallback = reduceEvents(events.filter((e) => e.seq <= 9));
+    expect(fallback.items.last()).toMatchObject({
+      kind: 'notice',
+      code: 'CORE_MODEL_FALLBACK',
+      severity: 'warning',
+    });
+
+    const view = reduceEvents(events);
+    expect(view.runCount).toBe(2);
+    expect(view.run).toMatchObject({
+      runId: 'run_02',
+      status: 'failed',
+      error: { code: 'CORE_PROVIDER_NO_RESPONSE', hint: expect.any(String) },
+    });
+    expect(view.run?.retry).toBeUndefined();
+    expect(view.items.toArray().map((item) => item.kind)).toEqual([
+      'message',
+      'notice',
+      'message',
+      'message',
+      'error',
+    ]);
+    expect(view.items.last()).toMatchObject({
+      kind: 'error',
+      runId: 'run_02',
+      error: { retryable: true },
+    });
+    expect(view.usage).toMatchObject({ inputTokens: 18, outputTokens: 5, totalTokens: 23 });
+  });
+
+  it('delegation: sub-agent output is tagged with its parent run; the handoff run is the current run', () => {
+    const events = loadFixture('delegation');
+    const view = reduceEvents(events);
+    expect(view.runCount).toBe(2); // run_01 and the handoff target run_03; run_02 is a child
+    expect(view.run).toMatchObject({
+      runId: 'run_03',
+      trigger: 'handoff',
+      handoffFromRunId: 'run_01',
+      status: 'finished',
+      stopReason: 'completed',
+    });
+    const messages = view.items.toArray().filter((item) => item.kind === 'message');
+    expect(messages.map((m) => [m.text, m.runId, m.parentRunId])).toEqual([
+      ['Why was I charged twice?', 'run_01', undefined],
+      ['Two charges on 3 May; one is a hold.', 'run_02', 'run_01'],
+      ['One charge is a hold; it drops in 3 days.', 'run_03', undefined],
+    ]);
+    expect(tool(view, 'call_01')).toMatchObject({
+      toolName: 'researcher',
+      status: 'completed',
+      durationMs: 300,
+    });
+    expect(tool(view, 'call_02')).toMatchObject({
+      toolName: 'transfer_to_billing',
+      status: 'completed',
+    });
+    // Session totals include the compaction call and the sub-agent's, as the session usage.updated says.
+    expect(view.usage).toMatchObject({ inputTokens: 1700, outputTokens: 181, totalTokens: 1881 });
+    // Mid-way, while the sub-agent runs, the parent run stays the current one.
+    expect(reduceEvents(events.filter((e) => e.seq <= 24)).run).toMatchObject({
+      runId: 'run_01',
+      status: 'running',
+    });
+  });
+});
+
 describe('reduceSession: resume, dedupe, transport and forward compatibility', () => {
   it('ignores events at or below the last seq, so a replayed overlap changes nothing', () => {
     const events = loadFixture('multi-tool');

@@ -92,7 +92,6 @@ export function reduceSession(state: SessionView, event: SessionViewInput): Sess
   };
   // Known type names are trusted to carry their payload (validation is the
   // caller's choice, see above); unknown ones fall through the switch.
-  if (stamped.type === 'generation.retrying') return applyRetry(base, stamped);
   return apply(base, stamped as AgentEvent);
 }
 
@@ -163,6 +162,8 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
       return updateRun(state, event.runId, (run) => ({ ...run, stepIndex: event.data.stepIndex }));
     case 'generation.started':
       return updateRun(state, event.runId, (run) => withoutUndefined({ ...run, retry: undefined }));
+    case 'generation.retrying':
+      return applyRetry(state, event);
     case 'generation.finished': {
       const { usage, cost } = event.data;
       const next = { ...state, usage: addUsage(state.usage, usage, cost) };

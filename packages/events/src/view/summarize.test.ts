@@ -72,4 +72,31 @@ describe('summarize', () => {
     expect(percentiles([])).toEqual({ count: 0 });
     expect(percentiles([5])).toEqual({ count: 1, p50: 5, p95: 5 });
   });
+
+  it('provider-retry and delegation: retried attempts count as errors; sub-agent runs are not top-level', () => {
+    expect(summarize(loadFixture('provider-retry'))).toMatchObject({
+      runs: 2,
+      turns: 2,
+      latency: {
+        timeToFirstTokenMs: { count: 1, p50: 20700 },
+        runDurationMs: { count: 2, p95: 20950 },
+      },
+      errors: {
+        total: 5,
+        byCode: {
+          CORE_PROVIDER_RATE_LIMIT: 1,
+          CORE_PROVIDER_UNAVAILABLE: 1,
+          CORE_PROVIDER_NO_RESPONSE: 3,
+        },
+      },
+    });
+    expect(summarize(loadFixture('delegation'))).toMatchObject({
+      runs: 2,
+      messages: { user: 1, assistant: 2 },
+      toolCalls: { total: 2 },
+      tokens: { input: 1700, output: 181, total: 1881 },
+      latency: { runDurationMs: { count: 2, p50: 270, p95: 1800 } },
+      errors: { total: 0 },
+    });
+  });
 });
