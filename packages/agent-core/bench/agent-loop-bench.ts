@@ -21,7 +21,7 @@ import {
   THREE_TOOL_CALLS_ANSWER,
   THREE_TOOL_CALLS_PROMPT,
 } from '@switchboard/testkit/bench';
-import { stepCountIs, streamText, tool } from 'ai';
+import { stepCountIs, streamText, tool, type ModelMessage } from 'ai';
 import { z } from 'zod';
 import {
   createAgent,
@@ -57,16 +57,27 @@ const model = createOpenAICompatible({
 }).chatModel('m');
 const add = defineTool({ description: 'Add two numbers', inputSchema, execute: sum });
 
-async function streamTextTurn(): Promise<void> {
+async function streamTextTurn(history: readonly ModelMessage[] = []): Promise<void> {
   const result = streamText({
     model,
     system: 'You add numbers.',
-    prompt: THREE_TOOL_CALLS_PROMPT,
+    messages: [...history, { role: 'user', content: THREE_TOOL_CALLS_PROMPT }],
     tools: { add: tool({ description: 'Add two numbers', inputSchema, execute: sum }) },
     stopWhen: stepCountIs(5),
   });
   for await (const part of result.fullStream) void part;
   if ((await result.text) !== THREE_TOOL_CALLS_ANSWER) throw new Error('streamText: wrong answer');
+}
+
+/**
+ * A session's transcript as AI SDK messages. The transcript holds provider
+ * (spec) messages; tool results differ only in carrying the spec's output
+ * union, which `ModelMessage` accepts as is.
+ */
+function toModelMessages(session: AgentSession): ModelMessage[] {
+  return session.transcript
+    .filter((entry) => !entry.display.archived && entry.display.status !== 'error')
+    .map((entry) => entry.message as ModelMessage);
 }
 
 const newAgent = (store?: SessionStore) =>
@@ -159,6 +170,31 @@ async function lateTurnCase(storeName: string, store: SessionStore, gated: boole
     units: { count: 1, name: 'turn' },
     ...(gated ? { target: { text: 'median ratio ≤ 1.5', maxRatio: 1.5 } } : {}),
   });
+  // The same long turn against the AI SDK's own loop given the same history:
+  // the provider request (converting and sending the whole transcript) grows
+  // with the session for any agent; this pair shows whether the rest does.
+  let history: ModelMessage[] = [];
+  const sameHistory = await measureAbba({
+    name: `turn ${LONG_SESSION_TURNS + 2 + LONG_ROUNDS}–${LONG_SESSION_TURNS + 1 + 2 * LONG_ROUNDS} vs \`streamText\` with the same history, ${storeName}`,
+    subject: {
+      label: `the next turn of the same long session (${storeName})`,
+      ...callCounter(1),
+      run: () => turn(long),
+    },
+    baseline: {
+      label:
+        "one `streamText` turn (same tool, same server) whose `messages` are the long session's transcript, then the prompt",
+      before: async () => {
+        await freshCalls.before();
+        history = toModelMessages(long);
+      },
+      run: () => streamTextTurn(history),
+      after: freshCalls.after,
+    },
+    rounds: LONG_ROUNDS,
+    units: { count: 1, name: 'turn' },
+    ...(gated ? { target: { text: 'median ratio ≤ 1.2', maxRatio: 1.2 } } : {}),
+  });
   const snapshot = await store.load(long.id);
   const info = {
     storeName,
@@ -168,7 +204,7 @@ async function lateTurnCase(storeName: string, store: SessionStore, gated: boole
     prepSeconds,
   };
   await lateAgent.close();
-  return { result, info };
+  return { result, sameHistory, info };
 }
 
 const sqlite = new SqliteSessionStore({ path: path.join(dir, 'sessions.db') });
@@ -198,7 +234,10 @@ gc();
 const perSessionKiB = (process.memoryUsage().heapUsed - heapBefore) / IDLE_SESSIONS / 1024;
 await memoryAgent.close();
 
-const results: AbbaResult[] = [turnCase, ...late.map((entry) => entry.result)];
+const results: AbbaResult[] = [
+  turnCase,
+  ...late.flatMap((entry) => [entry.result, entry.sameHistory]),
+];
 report('@switchboard/agent-core', results, {
   machine,
   notes: [

@@ -1,7 +1,8 @@
 // bus → JsonlSink against a JSONL writer doing the same work by hand: number
 // the events, serialise each with a trailing "\n", buffer 64 KiB chunks (and
 // write at run boundaries), append them through one held file handle with one
-// write in flight at a time, no fsync (the sink's defaults).
+// write in flight at a time, no fsync (the sink's defaults). Both producers
+// wait for the pipeline to drain every DRAIN_EVERY events.
 // Standalone: `npx tsx bench/jsonl-bench.ts` from packages/events.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -23,6 +24,13 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 /** Events per event-loop tick, on both sides. */
 const BURST = 500;
 const CHUNK_CHARS = 64 * 1024;
+/**
+ * Events after which the producer waits until everything so far is written,
+ * on both sides. The sink applies backpressure (`maxBufferedBytes`) into the
+ * bus's bounded queue (10,000 events by default), so a producer that never
+ * waits would overflow it, as it should; a real producer is paced by a model.
+ */
+const DRAIN_EVERY = 5_000;
 
 /** The same work without the library, through a held handle. */
 async function writeByHand(file: string): Promise<void> {
@@ -44,6 +52,12 @@ async function writeByHand(file: string): Promise<void> {
       pending = '';
     }
     if (index % BURST === BURST - 1) await nextTick();
+    if (index % DRAIN_EVERY === DRAIN_EVERY - 1) {
+      // As `bus.flush()` does: the buffered chunk goes out too.
+      if (pending) write(pending);
+      pending = '';
+      await chain;
+    }
   }
   if (pending) write(pending);
   await chain;
@@ -57,6 +71,7 @@ async function writeThroughBus(file: string): Promise<void> {
   for (let index = 0; index < EVENTS; index++) {
     bus.emit(draftAt(index));
     if (index % BURST === BURST - 1) await nextTick();
+    if (index % DRAIN_EVERY === DRAIN_EVERY - 1) await bus.flush();
   }
   await bus.flush();
   await sink.close();
