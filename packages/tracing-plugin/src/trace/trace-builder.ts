@@ -10,7 +10,6 @@ import { serializeForSpan } from '../payload/serialize.js';
 import { toLangfuseUsage } from '../payload/usage-details.js';
 import {
   inputOf,
-  isErrorResult,
   levelOfStop,
   modelParameters,
   retryDetails,
@@ -19,6 +18,7 @@ import {
 import { newRun, type RunTrace, type ToolTrace } from './run-trace.js';
 import { SessionTable, type SessionTrace } from './session-table.js';
 import { startObservation } from './start-observation.js';
+import { toolMetadata, toolOutcome } from './tool-outcome.js';
 import type { TraceBuilderOptions } from './trace-builder-options.js';
 
 /**
@@ -367,14 +367,7 @@ export class TraceBuilder {
     // A call that never ran (denied, blocked, cancelled first) still gets its observation.
     const tool = run.tools.get(data.toolCallId) ?? this.#startTool(tracer, run, event);
     run.tools.delete(data.toolCallId);
-    const failed = data.status === 'failed' || isErrorResult(data.output);
-    const level: Level | undefined = failed
-      ? 'ERROR'
-      : data.status === 'denied' || data.status === 'cancelled'
-        ? 'WARNING'
-        : undefined;
-    const statusMessage =
-      data.error?.message ?? (failed ? 'the tool returned an error result' : data.status);
+    const { failed, level, statusMessage } = toolOutcome(data);
     tool.span.setAttributes(
       createObservationAttributes('tool', {
         ...(data.output !== undefined
@@ -383,17 +376,7 @@ export class TraceBuilder {
             ? { output: this.#payload({ error: data.error }, 'tool.output') }
             : {}),
         ...(level ? { level, statusMessage: this.#text(statusMessage, 'error') } : {}),
-        metadata: this.#metadata({
-          toolCallId: data.toolCallId,
-          toolName: tool.toolName,
-          status: data.status,
-          ...(data.durationMs === undefined ? {} : { durationMs: data.durationMs }),
-          ...(data.executionDurationMs === undefined
-            ? {}
-            : { executionDurationMs: data.executionDurationMs }),
-          ...(data.truncated ? { truncated: data.truncated } : {}),
-          ...(data.error?.code ? { errorCode: data.error.code } : {}),
-        }),
+        metadata: this.#metadata(toolMetadata(data, tool.toolName)),
       }),
     );
     if (failed)
