@@ -1,6 +1,7 @@
 import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toUserContent } from '../sessions/user-content.js';
+import { onAbort } from '../tools/on-abort.js';
 import type {
   PendingRequest,
   SessionSnapshot,
@@ -415,9 +416,11 @@ export class AgentSession {
     signal: AbortSignal,
   ): Promise<{ answer: string; source: 'user' | 'timeout' }> {
     return new Promise((resolve, reject) => {
+      // Through onAbort: parallel clarify calls share the run's one abort listener.
+      let stopWaiting = () => {};
       const finish = (answer: { answer: string; source: 'user' | 'timeout' }) => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        stopWaiting();
         this.#waiters.delete(request.requestId);
         request.response ??= answer;
         resolve(answer);
@@ -426,13 +429,13 @@ export class AgentSession {
         () => finish({ answer: request.fallbackAnswer, source: 'timeout' }),
         request.timeoutMs,
       );
-      const onAbort = () => {
+      const cancelled = () => {
         clearTimeout(timer);
         this.#waiters.delete(request.requestId);
         reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
       };
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) return cancelled();
+      stopWaiting = onAbort(signal, cancelled);
       this.#waiters.set(request.requestId, finish);
     });
   }
