@@ -48,7 +48,8 @@ export { SwitchboardError, toSwitchboardError } from './errors/switchboard-error
 export type { SwitchboardErrorInit } from './errors/switchboard-error.js';
 export { EVENTS_ERROR_CODES, EventsError } from './errors/events-error.js';
 export type { EventsErrorCode } from './errors/events-error.js';
-export { parseOptions } from './errors/parse-options.js';
+export { optionsParser, parseOptions } from './errors/parse-options.js';
+export type { OptionsErrorClass, OptionsParser } from './errors/parse-options.js';
 export { envSchema } from './options/env-schema.js';
 
 export { createRedactor, redactorOptionsSchema } from './redaction/create-redactor.js';

@@ -10,6 +10,7 @@ import { startLangfuseReceiver } from '@switchboard/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { isSessionSampled } from './payload/sampling.js';
+import { TracingError } from './errors/tracing-error.js';
 import { createLangfuseTracingPlugin } from './tracing-plugin.js';
 import { startTracingHarness } from './test-helpers/tracing-harness.js';
 
@@ -160,10 +161,27 @@ describe('export behaviour', () => {
     expect(warnings).toEqual(['TRACING_INIT_FAILED']);
   });
 
+  it('await using shuts the plugin down: open turns are ended and exported', async () => {
+    await using h = await startTracingHarness([{ text: ['slow ', 'answer'], delayMs: 300 }]);
+    const session = await h.agent.createSession();
+    {
+      await using plugin = h.plugin;
+      const run = session.run('Are you there?');
+      await h.receiver.waitForSpans((spans) => spans.length > 0, 2_000);
+      expect(plugin.active).toBe(true);
+      void run.result.catch(() => undefined);
+    }
+    expect(h.plugin.active).toBe(false);
+    const names = h.receiver.requests.flatMap((request) => request.spans.map((span) => span.name));
+    expect(names.filter((name) => name === 'user message').length).toBeGreaterThanOrEqual(1);
+    expect(names.length).toBeGreaterThan(1); // the turn closed at shutdown was exported too
+  });
+
   it('rejects invalid options with a stable code', () => {
     expect(() => createLangfuseTracingPlugin({ sampleRate: 2, environment: 'Prod!' })).toThrow(
       expect.objectContaining({ code: 'TRACING_INVALID_OPTIONS' }),
     );
+    expect(() => createLangfuseTracingPlugin({ sampleRate: 2 })).toThrow(TracingError);
   });
 
   it('samples whole sessions deterministically', async () => {

@@ -1,5 +1,5 @@
-import { parseOptions, type AnyEvent, type EventBus } from '@switchboard/events';
-import { TracingError } from './errors/tracing-error.js';
+import type { AnyEvent, EventBus } from '@switchboard/events';
+import { parseTracingOptions, TracingError } from './errors/tracing-error.js';
 import { createRedactor } from './payload/redactor.js';
 import { createSpanRuntime, type SpanRuntime } from './runtime/langfuse-runtime.js';
 import { TraceBuilder } from './trace/trace-builder.js';
@@ -23,6 +23,8 @@ export interface LangfuseTracingPlugin {
   flush(): Promise<void>;
   /** Ends open turns, exports everything and stops. Idempotent; never rejects. */
   shutdown(): Promise<void>;
+  /** `await using` support: the same as `shutdown()`. */
+  [Symbol.asyncDispose](): Promise<void>;
   /**
    * False when tracing is off (disabled, no keys, failed set-up, shut down).
    * Reading it sets the exporter up if no turn has yet.
@@ -50,7 +52,7 @@ export interface LangfuseTracingPlugin {
 export function createLangfuseTracingPlugin(
   options: TracingPluginOptions = {},
 ): LangfuseTracingPlugin {
-  const resolved = parseOptions(tracingPluginOptionsSchema, options, 'TRACING_INVALID_OPTIONS');
+  const resolved = parseTracingOptions(tracingPluginOptionsSchema, options);
   const env = resolved.env ?? process.env;
   const logger: TracingLogger = resolved.logger ?? {
     // Node's warning channel: shown once per problem, silenced with --no-warnings.
@@ -191,7 +193,7 @@ export function createLangfuseTracingPlugin(
   };
 
   let shuttingDown: Promise<void> | undefined;
-  return {
+  const plugin: LangfuseTracingPlugin = {
     name: 'langfuse-tracing',
     get active() {
       return !stopped && getRuntime() !== undefined;
@@ -221,5 +223,7 @@ export function createLangfuseTracingPlugin(
       })();
       return shuttingDown;
     },
+    [Symbol.asyncDispose]: () => plugin.shutdown(),
   };
+  return plugin;
 }

@@ -257,6 +257,11 @@ export class AgentSession {
     await this.#writer.checkpoint();
   }
 
+  /** `await using` support: the same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
   /**
    * Cancels any active run, saves, and closes the session for good. The
    * handle gives up its lease and everything this process kept for the

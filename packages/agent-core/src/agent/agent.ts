@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { EventBus, parseOptions } from '@switchboard/events';
-import { AgentCoreError } from '../errors/agent-core-error.js';
+import { EventBus } from '@switchboard/events';
+import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import type { AgentHooks, HookName } from '../hooks/agent-hooks.js';
 import { HookRunner } from '../hooks/hook-runner.js';
 import { createSecretRedaction } from '../models/redact-secrets.js';
@@ -49,7 +49,7 @@ export class Agent {
   readonly #models: LanguageModelV3[];
 
   constructor(options: AgentOptions) {
-    const resolved = parseOptions(agentOptionsSchema, options, 'CORE_INVALID_OPTIONS');
+    const resolved = parseCoreOptions(agentOptionsSchema, options);
     this.#options = resolved;
     this.name = resolved.name;
     if (resolved.model === undefined) {
@@ -228,6 +228,11 @@ export class Agent {
     await this.#store.acquireLease(sessionId, owner); // refuses while another process holds it
     await this.#store.delete(sessionId);
     await this.bus.deleteSession(sessionId); // its logged events, and the bus forgets it
+  }
+
+  /** `await using` support: the same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** Closes tool sources (MCP servers). Sessions are closed on their own. */

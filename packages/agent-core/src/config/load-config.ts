@@ -1,9 +1,9 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { envSchema, parseOptions } from '@switchboard/events';
+import { envSchema } from '@switchboard/events';
 import { z } from 'zod';
-import { AgentCoreError } from '../errors/agent-core-error.js';
+import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import { CONFIG_FILE_NAME, CONFIG_VALUE_RULES, type ConfigFile } from './config-file-schema.js';
 import { CONFIG_KEYS, flagName, type ConfigKey } from './config-keys.js';
 import {
@@ -81,7 +81,7 @@ interface Picked<T> {
  * ```
  */
 export async function loadConfig(input: LoadConfigInput = {}): Promise<SwitchboardConfig> {
-  const options = parseOptions(loadConfigInputSchema, input, 'CORE_INVALID_OPTIONS');
+  const options = parseCoreOptions(loadConfigInputSchema, input);
   const flags = options.flags;
   const env = Object.fromEntries(
     Object.entries(options.env ?? envSchema.parse(process.env)).filter(([, value]) => value !== ''),

@@ -1,4 +1,4 @@
-import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { optionsParser, SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
 import { CONFIG_ERROR_CODES } from '../config/config-error-codes.js';
 import { MODEL_ERROR_CODES } from '../models/model-error-codes.js';
 import { SESSION_ERROR_CODES } from '../sessions/session-error-codes.js';
@@ -58,3 +58,6 @@ function withHint(message: string, hint: string | undefined): string {
   if (text.includes('\n')) return `${text}\n${hint}`;
   return `${/[.!?]$/.test(text) ? text : `${text}.`} ${hint}`;
 }
+
+/** Parses `@switchboard/agent-core` options; failures throw `AgentCoreError` `CORE_INVALID_OPTIONS`. */
+export const parseCoreOptions = optionsParser('CORE_INVALID_OPTIONS', AgentCoreError);

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
-import { parseOptions } from '@switchboard/events';
 import { z } from 'zod';
-import { AgentCoreError } from '../errors/agent-core-error.js';
+import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import { parseStoredSnapshot } from './parse-stored-snapshot.js';
 import { DEFAULT_LEASE_MS, mayTakeLease, sessionConflict, sessionLocked } from './session-lease.js';
 import type {
@@ -71,7 +70,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #delete: Database.Transaction<(sessionId: string) => void>;
 
   constructor(options: SqliteSessionStoreOptions) {
-    const resolved = parseOptions(optionsSchema, options, 'CORE_INVALID_OPTIONS');
+    const resolved = parseCoreOptions(optionsSchema, options);
     this.#leaseMs = resolved.leaseMs;
     this.#now = resolved.now;
     try {
@@ -225,6 +224,11 @@ export class SqliteSessionStore implements SessionStore {
         agentName: row.agent_name,
       })),
     );
+  }
+
+  /** `await using` support: the same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** Closes the database file. Idempotent. */

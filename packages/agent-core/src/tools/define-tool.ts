@@ -1,6 +1,6 @@
-import { parseOptions } from '@switchboard/events';
 import { z } from 'zod';
 import type { AgentTool, ToolApproval, ToolContext } from './agent-tool.js';
+import { parseCoreOptions } from '../errors/agent-core-error.js';
 
 /** What {@link defineTool} takes; `input` is typed by `inputSchema`. */
 export interface ToolDefinition<Schema extends z.ZodType, Output> {
@@ -68,7 +68,7 @@ const toolDefinitionSchema = z.object({
 export function defineTool<Schema extends z.ZodType, Output>(
   definition: ToolDefinition<Schema, Output>,
 ): AgentTool<z.output<Schema>, Output> {
-  parseOptions(toolDefinitionSchema, definition, 'CORE_INVALID_OPTIONS');
+  parseCoreOptions(toolDefinitionSchema, definition);
   // Parsing only validates: the definition is returned as given, so keys zod
   // does not know (markers added by other modules) survive.
   return definition;

@@ -7,9 +7,9 @@ import {
   ToolSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { parseOptions, SwitchboardError } from '@switchboard/events';
+import { SwitchboardError } from '@switchboard/events';
 import { z } from 'zod';
-import { AgentCoreError } from '../errors/agent-core-error.js';
+import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import type { AgentTool, ToolContext, ToolSource } from './agent-tool.js';
 import { mcpResultToOutput } from './mcp-call-result.js';
 import {
@@ -53,9 +53,7 @@ const toolsPageSchema = z.looseObject({
  * ```
  */
 export function mcpToolSource(options: McpToolSourceOptions): ToolSource {
-  return new McpToolSource(
-    parseOptions(mcpToolSourceOptionsSchema, options, 'CORE_INVALID_OPTIONS'),
-  );
+  return new McpToolSource(parseCoreOptions(mcpToolSourceOptionsSchema, options));
 }
 
 interface Connection {

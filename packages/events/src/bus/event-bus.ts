@@ -1,5 +1,4 @@
-import { EventsError } from '../errors/events-error.js';
-import { parseOptions } from '../errors/parse-options.js';
+import { EventsError, parseEventsOptions } from '../errors/events-error.js';
 import { toSwitchboardError } from '../errors/switchboard-error.js';
 import type { EventLog } from '../log/event-log.js';
 import type { AgentEvent, AnyEvent, EventDraft } from '../schema/agent-event.js';
@@ -53,7 +52,7 @@ export class EventBus {
   #closed = false;
 
   constructor(options: EventBusOptions = {}) {
-    const resolved = parseOptions(eventBusOptionsSchema, options, 'EVENTS_INVALID_OPTIONS');
+    const resolved = parseEventsOptions(eventBusOptionsSchema, options);
     this.#log = resolved.log;
     this.#sinks = resolved.sinks;
     this.registry = resolved.registry ?? new SessionSinkRegistry();
@@ -219,6 +218,11 @@ export class EventBus {
       );
     }
     for (const queue of this.#queues.values()) queue.reportPending();
+  }
+
+  /** `await using` support: the same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /**

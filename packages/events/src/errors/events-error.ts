@@ -1,3 +1,4 @@
+import { optionsParser } from './parse-options.js';
 import { SwitchboardError, type SwitchboardErrorInit } from './switchboard-error.js';
 
 /**
@@ -54,3 +55,6 @@ export class EventsError extends SwitchboardError<EventsErrorCode> {
     this.name = 'EventsError';
   }
 }
+
+/** Parses `@switchboard/events` options; failures throw `EventsError` `EVENTS_INVALID_OPTIONS`. */
+export const parseEventsOptions = optionsParser('EVENTS_INVALID_OPTIONS', EventsError);

@@ -63,6 +63,12 @@ export class MemoryEventLog implements EventLog {
     );
   }
 
+  /** `await using` support: the same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+
   close(): void {
     this.#live.close();
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOptions } from '../errors/parse-options.js';
+import { parseEventsOptions } from '../errors/events-error.js';
 import { isSecretKey, normaliseKey } from './secret-keys.js';
 import { BUILT_IN_SECRET_PATTERNS, REDACTED } from './secret-patterns.js';
 
@@ -58,7 +58,7 @@ export interface Redactor {
  * secrets and secret key names. Linear in the input's size.
  */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
-  const resolved = parseOptions(redactorOptionsSchema, options, 'EVENTS_INVALID_OPTIONS');
+  const resolved = parseEventsOptions(redactorOptionsSchema, options);
   const patterns = [...BUILT_IN_SECRET_PATTERNS, ...resolved.patterns.map(globalCopy)];
   // Longest first, so a secret that contains another is replaced whole.
   const secrets = [

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { EventsError } from '../errors/events-error.js';
-import { parseOptions } from '../errors/parse-options.js';
+import { EventsError, parseEventsOptions } from '../errors/events-error.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import { CONTRACT_VERSION } from '../schema/envelope-schema.js';
 import { safeParseEvent } from '../schema/parse-event.js';
@@ -103,7 +102,7 @@ export function connectEventStream(
   url: string | URL,
   options: ConnectEventStreamOptions = {},
 ): AsyncIterable<AnyEvent> {
-  const resolved = parseOptions(connectEventStreamOptionsSchema, options, 'EVENTS_INVALID_OPTIONS');
+  const resolved = parseEventsOptions(connectEventStreamOptionsSchema, options);
   return streamEvents(String(url), resolved);
 }
 

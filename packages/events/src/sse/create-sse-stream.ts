@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseOptions } from '../errors/parse-options.js';
+import { parseEventsOptions } from '../errors/events-error.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import { encodeSseComment, encodeSseEvent, encodeSseOpened, encodeSseRetry } from './encode-sse.js';
 
@@ -39,10 +39,9 @@ export function createSseStream(
   events: AsyncIterable<AnyEvent>,
   options: CreateSseStreamOptions = {},
 ): ReadableStream<string> {
-  const { keepAliveMs, retryMs, signal, headSeq, sessionId } = parseOptions(
+  const { keepAliveMs, retryMs, signal, headSeq, sessionId } = parseEventsOptions(
     createSseStreamOptionsSchema,
     options,
-    'EVENTS_INVALID_OPTIONS',
   );
   const iterator = events[Symbol.asyncIterator]();
   let finished = false;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { EventsError } from '../errors/events-error.js';
-import { parseOptions } from '../errors/parse-options.js';
+import { EventsError, parseEventsOptions } from '../errors/events-error.js';
 import type { EventLog } from '../log/event-log.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import { createSseStream } from './create-sse-stream.js';
@@ -71,10 +70,9 @@ export async function createResumableEventStream(
   sessionId: string,
   options: ResumableEventStreamOptions = {},
 ): Promise<ReadableStream<string>> {
-  const { lastEventId, afterSeq, signal, keepAliveMs, retryMs } = parseOptions(
+  const { lastEventId, afterSeq, signal, keepAliveMs, retryMs } = parseEventsOptions(
     resumableEventStreamOptionsSchema,
     options,
-    'EVENTS_INVALID_OPTIONS',
   );
   const cursor = parseLastEventId(lastEventId) ?? afterSeq ?? 0;
   const head = await log.head(sessionId);

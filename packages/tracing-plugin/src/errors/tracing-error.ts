@@ -1,4 +1,4 @@
-import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { optionsParser, SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
 
 /**
  * Every code `@switchboard/tracing-plugin` throws or reports, with a
@@ -29,3 +29,6 @@ export class TracingError extends SwitchboardError<TracingErrorCode> {
     this.name = 'TracingError';
   }
 }
+
+/** Parses the plugin's options; failures throw `TracingError` `TRACING_INVALID_OPTIONS`. */
+export const parseTracingOptions = optionsParser('TRACING_INVALID_OPTIONS', TracingError);

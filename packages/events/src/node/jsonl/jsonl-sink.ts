@@ -1,7 +1,6 @@
 import { mkdir, open, truncate, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { EventsError } from '../../errors/events-error.js';
-import { parseOptions } from '../../errors/parse-options.js';
+import { EventsError, parseEventsOptions } from '../../errors/events-error.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import type { SequenceHead } from '../../sequencer/session-sequencer.js';
 import type { EventSink } from '../../sinks/event-sink.js';
@@ -96,7 +95,7 @@ export class JsonlSink implements EventSink {
    * brought up to the log's head before this resolves.
    */
   static async open(basePath: string, options: JsonlSinkOptions = {}): Promise<JsonlSink> {
-    const resolved = parseOptions(jsonlSinkOptionsSchema, options, 'EVENTS_INVALID_OPTIONS');
+    const resolved = parseEventsOptions(jsonlSinkOptionsSchema, options);
     await mkdir(path.dirname(basePath), { recursive: true });
     const files = await listJsonlFiles(basePath);
     let tail: JsonlPosition | undefined;
@@ -193,6 +192,11 @@ export class JsonlSink implements EventSink {
     }
     this.#chain = this.#chain.then(() => this.#drain());
     return this.#chain;
+  }
+
+  /** `await using` support: the same as {@link close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
   }
 
   /** Flushes and closes the file. Later writes throw `EVENTS_CLOSED`. */

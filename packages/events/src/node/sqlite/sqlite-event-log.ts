@@ -1,6 +1,5 @@
 import type Database from 'better-sqlite3';
-import { EventsError } from '../../errors/events-error.js';
-import { parseOptions } from '../../errors/parse-options.js';
+import { EventsError, parseEventsOptions } from '../../errors/events-error.js';
 import { checkContiguous } from '../../log/check-contiguous.js';
 import { DEFAULT_READ_LIMIT, type EventLog, type SubscribeOptions } from '../../log/event-log.js';
 import { LiveListeners } from '../../log/live-listeners.js';
@@ -63,7 +62,7 @@ export class SqliteEventLog implements EventLog {
   readonly #appendBatch: Database.Transaction<(events: readonly AnyEvent[]) => void>;
 
   constructor(options: SqliteEventLogOptions) {
-    const resolved = parseOptions(sqliteEventLogOptionsSchema, options, 'EVENTS_INVALID_OPTIONS');
+    const resolved = parseEventsOptions(sqliteEventLogOptionsSchema, options);
     this.#ownsDb = resolved.database === undefined;
     const where = resolved.path ?? resolved.database?.name ?? '';
     this.#path = where;
@@ -216,6 +215,12 @@ export class SqliteEventLog implements EventLog {
       sessionId,
       options,
     );
+  }
+
+  /** `await using` support: the same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
   }
 
   /** Ends every subscription and, if the log opened the file, closes it. Idempotent. */
