@@ -196,4 +196,9 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // README examples are scripts: printing is what they are for.
+    files: ['examples/**', 'packages/*/examples/**'],
+    rules: { 'no-console': 'off' },
+  },
 );

@@ -7,19 +7,21 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const perProject = [];
-for (const top of ['packages', 'apps']) {
-  if (!existsSync(top)) continue;
-  for (const project of readdirSync(top)) {
-    const file = path.join(top, project, 'test-results', 'vitest.json');
-    if (!existsSync(file)) continue;
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    skipped += report.numPendingTests + (report.numTodoTests ?? 0);
-    perProject.push(
-      `${top}/${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
-    );
-  }
+// Projects live in packages/* and apps/*, plus the root examples project.
+const projectDirs = ['packages', 'apps']
+  .filter((top) => existsSync(top))
+  .flatMap((top) => readdirSync(top).map((project) => [top, project]))
+  .concat([['.', 'examples']]);
+for (const [top, project] of projectDirs) {
+  const file = path.join(top, project, 'test-results', 'vitest.json');
+  if (!existsSync(file)) continue;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  perProject.push(
+    `${path.join(top, project)}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`,
+  );
 }
 if (existsSync('test-results/boundaries.json')) {
   const report = JSON.parse(readFileSync('test-results/boundaries.json', 'utf8'));
