@@ -29,20 +29,6 @@ export function modelParameters(
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-/**
- * A structured error result: MCP's `{ isError: true }`, `{ success: false }`
- * or a non-empty `error` field. Structured checks only, never sniffing text.
- */
-export function isErrorResult(output: unknown): boolean {
-  if (typeof output !== 'object' || output == null || Array.isArray(output)) return false;
-  const record = output as Record<string, unknown>;
-  return (
-    record.isError === true ||
-    record.success === false ||
-    (record.error != null && record.error !== false)
-  );
-}
-
 /** The Langfuse level and status message of a turn that ended with `stopReason`. */
 export function levelOfStop(stopReason: string): { level?: Level; message?: string } {
   switch (stopReason) {

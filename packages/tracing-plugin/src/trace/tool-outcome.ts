@@ -1,5 +1,5 @@
 import type { AgentEvent } from '@switchboard/events';
-import { isErrorResult, type Level } from './event-payloads.js';
+import type { Level } from './event-payloads.js';
 
 type Completed = AgentEvent<'tool_call.completed'>['data'];
 
@@ -7,22 +7,26 @@ type Completed = AgentEvent<'tool_call.completed'>['data'];
 export interface ToolOutcome {
   /** The span gets an ERROR status. */
   failed: boolean;
-  /** ERROR for a failure or an error result, WARNING for denied or cancelled, none otherwise. */
+  /** ERROR for a failed call, WARNING for denied or cancelled, none otherwise. */
   level: Level | undefined;
   /** Unredacted; the builder redacts it before it reaches a span. */
   statusMessage: string;
 }
 
-/** The observation level and status of a `tool_call.completed`. */
+/**
+ * The observation level and status of a `tool_call.completed`. The event's
+ * `status` decides: agent-core already classified the result (an MCP
+ * `{isError: true}` is `failed` there), and a trace that judged outputs on its
+ * own would disagree with every other surface about the same call.
+ */
 export function toolOutcome(data: Completed): ToolOutcome {
-  const failed = data.status === 'failed' || isErrorResult(data.output);
+  const failed = data.status === 'failed';
   const level: Level | undefined = failed
     ? 'ERROR'
     : data.status === 'denied' || data.status === 'cancelled'
       ? 'WARNING'
       : undefined;
-  const statusMessage =
-    data.error?.message ?? (failed ? 'the tool returned an error result' : data.status);
+  const statusMessage = data.error?.message ?? data.status;
   return { failed, level, statusMessage };
 }
 

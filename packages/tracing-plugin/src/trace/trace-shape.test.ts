@@ -1,4 +1,5 @@
 import { createAgent, defineTool } from '@switchboard/agent-core';
+import { isKnownEvent, type AnyEvent } from '@switchboard/events';
 import { startModelServer } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -210,7 +211,7 @@ describe('trace shape, on the wire', () => {
     });
   });
 
-  it('marks failed tools ERROR (thrown errors and structured error results), denied ones WARNING', async () => {
+  it('marks failed tools ERROR (thrown errors, MCP error results), denied ones WARNING, as the events say', async () => {
     const broken = defineTool({
       description: 'fails',
       inputSchema: z.object({}),
@@ -219,9 +220,14 @@ describe('trace shape, on the wire', () => {
       },
     });
     const soft = defineTool({
-      description: 'returns an error result',
+      description: 'returns a result that reports a failure in its own words',
       inputSchema: z.object({}),
       execute: () => ({ success: false, reason: 'no such user' }),
+    });
+    const mcpStyle = defineTool({
+      description: 'returns an MCP error result',
+      inputSchema: z.object({}),
+      execute: () => ({ isError: true, content: [{ type: 'text', text: 'no such user' }] }),
     });
     await using h = await startTracingHarness(
       [
@@ -231,13 +237,14 @@ describe('trace shape, on the wire', () => {
             { id: 'c2', name: 'soft', args: {} },
             { id: 'c3', name: 'nope', args: {} },
             { id: 'c4', name: 'guarded', args: {} },
+            { id: 'c5', name: 'mcpStyle', args: {} },
           ],
         },
         { text: 'sorry' },
       ],
       {
         agent: {
-          tools: { broken, soft, guarded: soft },
+          tools: { broken, soft, guarded: soft, mcpStyle },
           hooks: {
             pre_tool_call: ({ toolName }) =>
               toolName === 'guarded' ? { block: 'not on Fridays' } : undefined,
@@ -245,6 +252,8 @@ describe('trace shape, on the wire', () => {
         },
       },
     );
+    const events: AnyEvent[] = [];
+    h.agent.bus.on('*', (event) => void events.push(event));
     await h.turn('try');
     const broke = h.span('tool: broken');
     expect(broke.attributes).toMatchObject({
@@ -252,9 +261,17 @@ describe('trace shape, on the wire', () => {
       'langfuse.observation.status_message': 'disk on fire',
     });
     expect(broke.status.code).toBe(2);
-    expect(h.span('tool: soft').attributes).toMatchObject({
+    // `{success: false}` is a completed call in the events (the model reads the
+    // result and decides); the trace agrees instead of judging it on its own.
+    const softCompleted = events
+      .filter(isKnownEvent)
+      .find((event) => event.type === 'tool_call.completed' && event.data.toolCallId === 'c2');
+    expect(softCompleted?.data).toMatchObject({ status: 'completed' });
+    expect(h.span('tool: soft').attributes['langfuse.observation.level']).toBeUndefined();
+    expect(h.span('tool: soft').status.code).not.toBe(2);
+    expect(h.span('tool: mcpStyle').attributes).toMatchObject({
       'langfuse.observation.level': 'ERROR',
-      'langfuse.observation.status_message': 'the tool returned an error result',
+      'langfuse.observation.status_message': 'no such user',
     });
     // An unknown tool fails before running: it still has its observation.
     expect(h.span('tool: nope').attributes['langfuse.observation.level']).toBe('ERROR');
