@@ -56,6 +56,7 @@ export { createRedactor, redactorOptionsSchema } from './redaction/create-redact
 export type { Redactor, RedactorOptions } from './redaction/create-redactor.js';
 export { BUILT_IN_SECRET_PATTERNS, REDACTED } from './redaction/secret-patterns.js';
 export { isSecretKey } from './redaction/secret-keys.js';
+export { maskSecret } from './redaction/mask-secret.js';
 
 export { SessionSequencer } from './sequencer/session-sequencer.js';
 export type { SequenceHead } from './sequencer/session-sequencer.js';

@@ -1,5 +1,5 @@
 import { CONFIG_KEYS, type ConfigKey } from './config-keys.js';
-import { redactSecret } from './redact-secret.js';
+import { maskSecret } from '@switchboard/events';
 import type { ConfigSource, SwitchboardConfig } from './switchboard-config.js';
 
 /** One line of the `doctor` report: safe to print, secrets redacted. */
@@ -35,7 +35,7 @@ export function describeConfig(config: SwitchboardConfig): ConfigReportRow[] {
     const { value, source } = config.settings[spec.key];
     let shown: string | undefined;
     if (value === undefined) shown = undefined;
-    else if ('secret' in spec && spec.secret) shown = redactSecret(String(value));
+    else if ('secret' in spec && spec.secret) shown = maskSecret(String(value));
     else shown = typeof value === 'object' ? value.join(', ') : String(value);
     return { key: spec.key, value: shown, source: formatSource(source) };
   });

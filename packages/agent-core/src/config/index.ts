@@ -9,7 +9,8 @@ export type { ConfigKey, ConfigKeySpec } from './config-keys.js';
 export { CONFIG_FILE_NAME, configFileSchema } from './config-file-schema.js';
 export type { ConfigFile } from './config-file-schema.js';
 export { CONFIG_ERROR_CODES } from './config-error-codes.js';
-export { redactSecret } from './redact-secret.js';
+/** @deprecated Use `maskSecret` from `@switchboard/events` (the one redaction module). */
+export { maskSecret as redactSecret } from '@switchboard/events';
 export type { ConfigIssue, ReadTextFile } from './read-config-file.js';
 export type {
   ConfigAgentOptions,

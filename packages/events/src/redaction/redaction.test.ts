@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from './create-redactor.js';
 import { isSecretKey } from './secret-keys.js';
+import { maskSecret } from './mask-secret.js';
 import { BUILT_IN_SECRET_PATTERNS, REDACTED } from './secret-patterns.js';
 
 const PEM = [
@@ -211,5 +212,19 @@ describe('linear time', () => {
 
   it('has only global patterns (replace must take every match)', () => {
     for (const pattern of BUILT_IN_SECRET_PATTERNS) expect(pattern.flags).toContain('g');
+  });
+});
+
+describe('maskSecret', () => {
+  it.each([
+    ['sk-proj-abcdefghijklmnop1234', 'sk-proj-…1234'],
+    ['sk-ant-api03-abcdefghijkl9876', 'sk-ant-…9876'],
+    ['sk-0123456789abcdabcd', 'sk-…abcd'],
+    ['pk-lf-0123456789abcdef', 'pk-lf-…cdef'],
+    ['0123456789abcdefWXYZ', '…WXYZ'],
+    ['my-long-user-token-1234', '…1234'],
+    ['short-token', '…'],
+  ])('%s → %s', (secret, shown) => {
+    expect(maskSecret(secret)).toBe(shown);
   });
 });

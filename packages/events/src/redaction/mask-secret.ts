@@ -5,11 +5,11 @@ const VENDOR_PREFIX = /^(?:sk-ant-|sk-proj-|sk-lf-|pk-lf-|sk-)/;
 const MIN_LENGTH_TO_HINT = 16;
 
 /**
- * A secret as the `doctor` report shows it: its vendor prefix and last four
+ * A secret as a report (`switchboard doctor`, `/api/config`) may show it: its vendor prefix and last four
  * characters (`sk-…abcd`), enough to tell two keys apart, never enough to use
  * one. Short secrets show as `…` only.
  */
-export function redactSecret(secret: string): string {
+export function maskSecret(secret: string): string {
   if (secret.length < MIN_LENGTH_TO_HINT) return '…';
   const prefix = VENDOR_PREFIX.exec(secret)?.[0] ?? '';
   return `${prefix}…${secret.slice(-4)}`;
