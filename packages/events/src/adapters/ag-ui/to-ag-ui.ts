@@ -1,18 +1,13 @@
-import {
-  EventType,
-  type BaseEvent,
-  type Interrupt,
-  type RunFinishedOutcome,
-  type TokenUsage as AgUiTokenUsage,
-} from '@ag-ui/core';
-import type { AnyEvent } from '../../schema/agent-event.js';
-import type { TokenUsage } from '../../schema/shared-schemas.js';
+import { EventType, type AGUIEvent } from '@ag-ui/core';
+import type { AgentEvent, AnyEvent } from '../../schema/agent-event.js';
+import { isKnownEvent } from '../../schema/parse-event.js';
+import { AG_UI_NAMESPACE, AgUiRun, stampOf, stepName, type AgUiStamp } from './ag-ui-run.js';
+import { outcomeOf, toAgUiUsage } from './ag-ui-outcome.js';
 
-/** An AG-UI event as this adapter produces it (the `@ag-ui/core` event union, loosely typed). */
-export type AgUiEvent = BaseEvent & Record<string, unknown>;
+export { AG_UI_NAMESPACE };
 
-/** Namespace of the events and metadata this adapter adds (`CUSTOM` names, `metadata` key). */
-export const AG_UI_NAMESPACE = 'switchboard';
+/** An AG-UI event as this adapter produces it: a member of `@ag-ui/core`'s event union. */
+export type AgUiEvent = AGUIEvent;
 
 /** A stateful converter from Switchboard events to AG-UI events, for one session stream. */
 export interface AgUiAdapter {
@@ -22,14 +17,8 @@ export interface AgUiAdapter {
   end(): AgUiEvent[];
 }
 
-interface RunState {
-  runId: string;
-  messages: Set<string>;
-  reasoning: Set<string>;
-  toolCalls: Set<string>;
-  argsSeen: Set<string>;
-  steps: Set<number>;
-}
+/** RUN_ERROR code of a run that a new one replaced before it reported its end. */
+const UNTERMINATED_RUN = 'EVENTS_RUN_UNTERMINATED';
 
 /**
  * Maps the contract onto AG-UI 1.0 (`@ag-ui/core`), keeping AG-UI's lifecycle
@@ -39,297 +28,302 @@ interface RunState {
  * value: <event>}`, and every output carries `metadata.switchboard = {seq, ts}`,
  * so the original stream can be rebuilt. See the package README for what a
  * generic AG-UI client loses.
+ *
+ * Each top-level run is one AG-UI run; a session replay is several runs in
+ * one stream (AG-UI allows a RUN_STARTED after a RUN_FINISHED). A paused run
+ * (`awaiting_input`) finishes with an `interrupt` outcome, and the resume run
+ * sends the paused tool calls' TOOL_CALL_RESULTs, which AG-UI clients attach
+ * to the call of the earlier run. A stream that starts mid-run (resumed from
+ * a `seq`) opens that run with a RUN_STARTED of its own.
  */
 export function createAgUiAdapter(): AgUiAdapter {
-  let run: RunState | undefined;
+  let run: AgUiRun | undefined;
   /** Events outside a run (AG-UI forbids them): delivered as CUSTOM inside the next run. */
   let outside: AnyEvent[] = [];
+  /** Runs that ended in this stream: their late events are not a mid-stream start. */
+  const ended = new Set<string>();
+  let last: AgUiStamp | undefined;
 
-  const meta = (event: AnyEvent) => ({
-    timestamp: event.ts,
-    metadata: { [AG_UI_NAMESPACE]: { seq: event.seq, ts: event.ts } },
-  });
   const custom = (event: AnyEvent): AgUiEvent => ({
     type: EventType.CUSTOM,
     name: `${AG_UI_NAMESPACE}.${event.type}`,
     value: event,
-    ...meta(event),
+    ...stampOf(event),
   });
 
-  function closeAll(event: AnyEvent, state: RunState): AgUiEvent[] {
+  function startRun(event: AnyEvent, runId: string): AgUiEvent[] {
+    const stamp = stampOf(event);
     const out: AgUiEvent[] = [];
-    for (const messageId of state.messages)
-      out.push({ type: EventType.TEXT_MESSAGE_END, messageId, ...meta(event) });
-    for (const messageId of state.reasoning) {
-      out.push(
-        { type: EventType.REASONING_MESSAGE_END, messageId, ...meta(event) },
-        { type: EventType.REASONING_END, messageId, ...meta(event) },
-      );
+    if (run) {
+      // The previous run never reported its end (a crash): AG-UI needs it closed before the next.
+      out.push(...run.closeAll(stamp), {
+        type: EventType.RUN_ERROR,
+        message: `Run ${run.runId} ended without a terminal event.`,
+        code: UNTERMINATED_RUN,
+        ...stamp,
+      });
+      ended.add(run.runId);
     }
-    for (const toolCallId of state.toolCalls)
-      out.push({ type: EventType.TOOL_CALL_END, toolCallId, ...meta(event) });
-    for (const step of state.steps)
-      out.push({ type: EventType.STEP_FINISHED, stepName: `step-${step}`, ...meta(event) });
-    state.messages.clear();
-    state.reasoning.clear();
-    state.toolCalls.clear();
-    state.steps.clear();
+    run = new AgUiRun(runId);
+    out.push({ type: EventType.RUN_STARTED, threadId: event.sessionId, runId, ...stamp });
+    out.push(...outside.map(custom));
+    outside = [];
+    return out;
+  }
+
+  function endRun(current: AgUiRun, event: AgentEvent<'run.finished' | 'run.failed'>) {
+    const stamp = stampOf(event);
+    const out = current.closeAll(stamp);
+    ended.add(current.runId);
+    run = undefined;
+    if (event.type === 'run.failed') {
+      const { error } = event.data;
+      out.push({
+        type: EventType.RUN_ERROR,
+        message: error.message,
+        ...(error.code ? { code: error.code } : {}),
+        ...stamp,
+      });
+      return out;
+    }
+    const usage = toAgUiUsage(event.data.usage);
+    out.push({
+      type: EventType.RUN_FINISHED,
+      threadId: event.sessionId,
+      runId: current.runId,
+      outcome: outcomeOf(event.data),
+      ...(usage ? { usage: [usage] } : {}),
+      ...stamp,
+    });
     return out;
   }
 
   function push(event: AnyEvent): AgUiEvent[] {
-    const data = (event.data ?? {}) as Record<string, unknown>;
-    if (
-      event.type === 'run.started' &&
-      event.parentRunId === undefined &&
-      event.runId !== undefined
-    ) {
-      const out: AgUiEvent[] = run ? closeAll(event, run) : [];
-      run = {
-        runId: event.runId,
-        messages: new Set(),
-        reasoning: new Set(),
-        toolCalls: new Set(),
-        argsSeen: new Set(),
-        steps: new Set(),
-      };
-      out.push({
-        type: EventType.RUN_STARTED,
-        threadId: event.sessionId,
-        runId: event.runId,
-        ...meta(event),
-      });
-      for (const early of outside) out.push(custom(early));
-      outside = [];
-      return out;
+    last = stampOf(event);
+    const topLevelRun =
+      event.runId !== undefined && event.parentRunId === undefined ? event.runId : undefined;
+    if (event.type === 'run.started' && topLevelRun !== undefined)
+      return startRun(event, topLevelRun);
+    if (run && event.runId === run.runId && isKnownEvent(event)) return inRun(run, event);
+    if (run) return [custom(event)]; // session events, sub-agent runs, newer event types
+    if (topLevelRun !== undefined && !ended.has(topLevelRun)) {
+      // A stream that starts in the middle of a run (resumed from a seq): open it here.
+      const out = startRun(event, topLevelRun);
+      return [...out, ...push(event)];
     }
-    // Session events, events between runs, and sub-agent runs: not part of an AG-UI run.
-    if (!run || event.runId !== run.runId) {
-      if (!run) {
-        outside.push(event);
-        return [];
-      }
-      return [custom(event)];
-    }
-    const state = run;
+    outside.push(event);
+    return [];
+  }
+
+  function inRun(current: AgUiRun, event: AgentEvent): AgUiEvent[] {
+    const stamp = stampOf(event);
     switch (event.type) {
-      case 'run.finished': {
-        const out = closeAll(event, state);
-        const usage = toAgUiUsage(data.usage as TokenUsage | undefined);
-        out.push({
-          type: EventType.RUN_FINISHED,
-          threadId: event.sessionId,
-          runId: state.runId,
-          outcome: outcomeOf(data),
-          ...(usage ? { usage: [usage] } : {}),
-          ...meta(event),
-        });
-        run = undefined;
-        return out;
-      }
-      case 'run.failed': {
-        const out = closeAll(event, state);
-        const error = (data.error ?? {}) as { message?: string; code?: string };
-        out.push({
-          type: EventType.RUN_ERROR,
-          message: error.message ?? 'Run failed',
-          ...(error.code ? { code: error.code } : {}),
-          ...meta(event),
-        });
-        run = undefined;
-        return out;
-      }
+      case 'run.finished':
+      case 'run.failed':
+        return endRun(current, event);
       case 'step.started':
-        state.steps.add(data.stepIndex as number);
+        current.steps.add(event.data.stepIndex);
         return [
-          {
-            type: EventType.STEP_STARTED,
-            stepName: `step-${String(data.stepIndex)}`,
-            ...meta(event),
-          },
+          { type: EventType.STEP_STARTED, stepName: stepName(event.data.stepIndex), ...stamp },
         ];
       case 'step.finished':
-        if (!state.steps.delete(data.stepIndex as number)) return [];
+        // A resumed run finishes the paused step without having started it here.
+        if (!current.steps.delete(event.data.stepIndex)) return [custom(event)];
         return [
-          {
-            type: EventType.STEP_FINISHED,
-            stepName: `step-${String(data.stepIndex)}`,
-            ...meta(event),
-          },
+          { type: EventType.STEP_FINISHED, stepName: stepName(event.data.stepIndex), ...stamp },
         ];
       case 'user.message': {
-        const messageId = data.messageId as string;
-        const text = ((data.parts ?? []) as Array<{ type: string; text?: string }>)
-          .filter((part) => part.type === 'text')
-          .map((part) => part.text ?? '')
+        const { messageId } = event.data;
+        const text = event.data.parts
+          .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
           .join('');
-        return [
-          { type: EventType.TEXT_MESSAGE_START, messageId, role: 'user', ...meta(event) },
-          ...(text
-            ? [{ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta: text, ...meta(event) }]
-            : []),
-          { type: EventType.TEXT_MESSAGE_END, messageId, ...meta(event) },
+        const out: AgUiEvent[] = [
+          { type: EventType.TEXT_MESSAGE_START, messageId, role: 'user', ...stamp },
         ];
+        if (text)
+          out.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta: text, ...stamp });
+        out.push({ type: EventType.TEXT_MESSAGE_END, messageId, ...stamp });
+        return out;
       }
       case 'message.started':
-        state.messages.add(data.messageId as string);
+        current.messages.add(event.data.messageId);
         return [
           {
             type: EventType.TEXT_MESSAGE_START,
-            messageId: data.messageId,
+            messageId: event.data.messageId,
             role: 'assistant',
-            ...meta(event),
+            ...stamp,
           },
         ];
-      case 'message.delta':
-        if (!state.messages.has(data.messageId as string)) return [custom(event)];
-        return [
-          {
-            type: EventType.TEXT_MESSAGE_CONTENT,
-            messageId: data.messageId,
-            delta: data.delta,
-            ...meta(event),
-          },
-        ];
-      case 'message.completed':
-        if (!state.messages.delete(data.messageId as string)) return [];
-        return [
-          ...(data.status && data.status !== 'completed' ? [custom(event)] : []),
-          { type: EventType.TEXT_MESSAGE_END, messageId: data.messageId, ...meta(event) },
-        ];
-      case 'reasoning.started': {
-        const messageId = data.reasoningId as string;
-        state.reasoning.add(messageId);
-        return [
-          { type: EventType.REASONING_START, messageId, ...meta(event) },
-          { type: EventType.REASONING_MESSAGE_START, messageId, role: 'reasoning', ...meta(event) },
-        ];
-      }
-      case 'reasoning.delta':
-        if (!state.reasoning.has(data.reasoningId as string)) return [custom(event)];
-        return [
-          {
-            type: EventType.REASONING_MESSAGE_CONTENT,
-            messageId: data.reasoningId,
-            delta: data.delta,
-            ...meta(event),
-          },
-        ];
-      case 'reasoning.completed': {
-        const messageId = data.reasoningId as string;
-        if (!state.reasoning.delete(messageId)) return [];
-        return [
-          { type: EventType.REASONING_MESSAGE_END, messageId, ...meta(event) },
-          { type: EventType.REASONING_END, messageId, ...meta(event) },
-        ];
-      }
-      case 'tool_call.started':
-        state.toolCalls.add(data.toolCallId as string);
-        return [
-          {
-            type: EventType.TOOL_CALL_START,
-            toolCallId: data.toolCallId,
-            toolCallName: data.toolName,
-            ...(typeof data.parentMessageId === 'string'
-              ? { parentMessageId: data.parentMessageId }
-              : {}),
-            ...meta(event),
-          },
-        ];
-      case 'tool_call.args_delta':
-        if (!state.toolCalls.has(data.toolCallId as string)) return [custom(event)];
-        state.argsSeen.add(data.toolCallId as string);
-        return [
-          {
-            type: EventType.TOOL_CALL_ARGS,
-            toolCallId: data.toolCallId,
-            delta: data.delta,
-            ...meta(event),
-          },
-        ];
-      case 'tool_call.ready': {
-        const toolCallId = data.toolCallId as string;
-        if (!state.toolCalls.delete(toolCallId)) return [custom(event)];
+      case 'message.delta': {
+        const { messageId, delta } = event.data;
+        // Its start was before this stream began: open it, so the rest of the text is shown.
         const out: AgUiEvent[] = [];
-        if (!state.argsSeen.has(toolCallId)) {
-          out.push({
-            type: EventType.TOOL_CALL_ARGS,
-            toolCallId,
-            delta: JSON.stringify(data.input ?? {}),
-            ...meta(event),
-          });
+        if (!current.messages.has(messageId)) {
+          current.messages.add(messageId);
+          out.push({ type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant', ...stamp });
         }
-        out.push({ type: EventType.TOOL_CALL_END, toolCallId, ...meta(event) });
+        out.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, ...stamp });
         return out;
       }
-      case 'tool_call.completed': {
-        const toolCallId = data.toolCallId as string;
-        const out: AgUiEvent[] = [];
-        if (state.toolCalls.delete(toolCallId))
-          out.push({ type: EventType.TOOL_CALL_END, toolCallId, ...meta(event) });
-        const error = data.error as { message?: string } | undefined;
-        const content =
-          data.status === 'completed'
-            ? stringify(data.output)
-            : (error?.message ?? String(data.status));
+      case 'message.completed': {
+        const { messageId, status } = event.data;
+        if (!current.messages.delete(messageId)) return [custom(event)];
+        return [
+          // A cut-short message: AG-UI has no status for it, the original says which.
+          ...(status && status !== 'completed' ? [custom(event)] : []),
+          { type: EventType.TEXT_MESSAGE_END, messageId, ...stamp },
+        ];
+      }
+      case 'reasoning.started':
+        return openReasoning(current, event.data.reasoningId, stamp);
+      case 'reasoning.delta': {
+        const messageId = event.data.reasoningId;
+        const out = current.reasoning.has(messageId)
+          ? []
+          : openReasoning(current, messageId, stamp);
         out.push({
-          type: EventType.TOOL_CALL_RESULT,
-          messageId: `${toolCallId}:result`,
-          toolCallId,
-          content,
-          role: 'tool',
-          timestamp: event.ts,
-          metadata: {
-            [AG_UI_NAMESPACE]: {
-              seq: event.seq,
-              ts: event.ts,
-              status: data.status,
-              ...(data.error ? { error: data.error } : {}),
-              ...(data.durationMs === undefined ? {} : { durationMs: data.durationMs }),
-            },
-          },
+          type: EventType.REASONING_MESSAGE_CONTENT,
+          messageId,
+          delta: event.data.delta,
+          ...stamp,
         });
         return out;
       }
+      case 'reasoning.completed': {
+        const messageId = event.data.reasoningId;
+        if (!current.reasoning.delete(messageId)) return [custom(event)];
+        return [
+          { type: EventType.REASONING_MESSAGE_END, messageId, ...stamp },
+          { type: EventType.REASONING_END, messageId, ...stamp },
+        ];
+      }
+      case 'tool_call.started': {
+        const { toolCallId, toolName, parentMessageId } = event.data;
+        current.toolCalls.add(toolCallId);
+        return [
+          {
+            type: EventType.TOOL_CALL_START,
+            toolCallId,
+            toolCallName: toolName,
+            ...(parentMessageId ? { parentMessageId } : {}),
+            ...stamp,
+          },
+        ];
+      }
+      case 'tool_call.args_delta': {
+        const { toolCallId, delta } = event.data;
+        // Started before this stream began: AG-UI cannot start it without its name.
+        if (!current.toolCalls.has(toolCallId)) return [custom(event)];
+        current.argsStreamed.add(toolCallId);
+        return [{ type: EventType.TOOL_CALL_ARGS, toolCallId, delta, ...stamp }];
+      }
+      case 'tool_call.ready': {
+        const { toolCallId } = event.data;
+        if (!current.toolCalls.delete(toolCallId)) return [custom(event)];
+        const out: AgUiEvent[] = [];
+        // Arguments that did not stream (a provider that sends them whole) go out in one piece.
+        if (!current.argsStreamed.delete(toolCallId)) {
+          const delta = JSON.stringify(event.data.input ?? {});
+          out.push({ type: EventType.TOOL_CALL_ARGS, toolCallId, delta, ...stamp });
+        }
+        out.push({ type: EventType.TOOL_CALL_END, toolCallId, ...stamp });
+        return out;
+      }
+      case 'tool_call.completed':
+        return completeToolCall(current, event);
       case 'tool_call.progress':
         return [
           {
             type: EventType.ACTIVITY_SNAPSHOT,
-            messageId: `progress:${String(data.toolCallId)}`,
+            messageId: `progress:${event.data.toolCallId}`,
             activityType: 'TOOL_PROGRESS',
-            content: data,
-            ...meta(event),
+            content: event.data,
+            ...stamp,
           },
         ];
       case 'plan.updated':
         return [
           {
             type: EventType.ACTIVITY_SNAPSHOT,
-            messageId: data.planId,
+            messageId: event.data.planId,
             activityType: 'PLAN',
-            content: { entries: data.entries },
-            ...meta(event),
+            content: { entries: event.data.entries },
+            ...stamp,
           },
         ];
-      default:
+      case 'run.started': // a top-level run.started never gets here: it opens a run
+      case 'session.started':
+      case 'session.ended':
+      case 'generation.started':
+      case 'generation.retrying':
+      case 'generation.finished':
+      case 'tool_call.running':
+      case 'tool_call.approval_requested':
+      case 'tool_call.approval_resolved':
+      case 'clarify.requested':
+      case 'clarify.resolved':
+      case 'steer.accepted':
+      case 'steer.applied':
+      case 'usage.updated':
+      case 'context.compacted':
+      case 'agent.handoff':
+      case 'loop.budget_exhausted':
+      case 'loop.stuck':
+      case 'feedback.injected':
+      case 'skill.activated':
+      case 'skill.deactivated':
+      case 'notice':
+      case 'custom':
         return [custom(event)];
     }
+  }
+
+  function openReasoning(current: AgUiRun, messageId: string, stamp: AgUiStamp): AgUiEvent[] {
+    current.reasoning.add(messageId);
+    return [
+      { type: EventType.REASONING_START, messageId, ...stamp },
+      { type: EventType.REASONING_MESSAGE_START, messageId, role: 'reasoning', ...stamp },
+    ];
+  }
+
+  function completeToolCall(
+    current: AgUiRun,
+    event: AgentEvent<'tool_call.completed'>,
+  ): AgUiEvent[] {
+    const { data } = event;
+    const stamp = stampOf(event);
+    // Cut off while its arguments streamed (a cancelled step): close it before its result.
+    const out: AgUiEvent[] = [];
+    if (current.toolCalls.delete(data.toolCallId))
+      out.push({ type: EventType.TOOL_CALL_END, toolCallId: data.toolCallId, ...stamp });
+    current.argsStreamed.delete(data.toolCallId);
+    out.push({
+      type: EventType.TOOL_CALL_RESULT,
+      messageId: `${data.toolCallId}:result`,
+      toolCallId: data.toolCallId,
+      content:
+        data.status === 'completed' ? stringify(data.output) : (data.error?.message ?? data.status),
+      role: 'tool',
+      timestamp: event.ts,
+      metadata: {
+        [AG_UI_NAMESPACE]: {
+          ...stamp.metadata[AG_UI_NAMESPACE],
+          status: data.status,
+          ...(data.error ? { error: data.error } : {}),
+          ...(data.durationMs === undefined ? {} : { durationMs: data.durationMs }),
+        },
+      },
+    });
+    return out;
   }
 
   return {
     push,
     end() {
       // A stream cut mid-run (e.g. a dropped connection): close what is open, without a RUN_FINISHED.
-      if (!run) return [];
-      const last = {
-        v: 1,
-        type: 'stream.end',
-        seq: 0,
-        ts: Date.now(),
-        sessionId: '',
-        data: {},
-      } as AnyEvent;
-      const out = closeAll(last, run);
+      if (!run || !last) return [];
+      const out = run.closeAll(last);
       run = undefined;
       return out;
     },
@@ -343,46 +337,6 @@ export function toAgUiEvents(events: Iterable<AnyEvent>): AgUiEvent[] {
   for (const event of events) out.push(...adapter.push(event));
   out.push(...adapter.end());
   return out;
-}
-
-function outcomeOf(data: Record<string, unknown>): RunFinishedOutcome {
-  if (data.stopReason === 'awaiting_input') {
-    const interrupts = (
-      (data.interrupts ?? []) as Array<{
-        interruptId: string;
-        reason: string;
-        toolCallId?: string;
-        message?: string;
-        expiresAt?: string;
-      }>
-    ).map((interrupt): Interrupt => ({
-      id: interrupt.interruptId,
-      reason: interrupt.reason,
-      ...(interrupt.toolCallId ? { toolCallId: interrupt.toolCallId } : {}),
-      ...(interrupt.message ? { message: interrupt.message } : {}),
-      ...(interrupt.expiresAt ? { expiresAt: interrupt.expiresAt } : {}),
-    }));
-    if (interrupts.length > 0) return { type: 'interrupt', interrupts };
-  }
-  if (data.stopReason === 'cancelled' || data.stopReason === 'interrupted')
-    return { type: 'cancelled' };
-  return { type: 'success' };
-}
-
-function toAgUiUsage(usage: TokenUsage | undefined): AgUiTokenUsage | undefined {
-  if (!usage) return undefined;
-  const keys = [
-    'provider',
-    'model',
-    'inputTokens',
-    'outputTokens',
-    'totalTokens',
-    'reasoningTokens',
-    'cachedInputTokens',
-  ] as const;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (usage[key] !== undefined) out[key] = usage[key];
-  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function stringify(value: unknown): string {
