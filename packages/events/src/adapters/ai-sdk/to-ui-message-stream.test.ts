@@ -34,6 +34,35 @@ async function rebuild(chunks: UIMessageChunk[]): Promise<UIMessage[]> {
   return snapshots;
 }
 
+/**
+ * Reads a whole chunk stream the way one AI SDK reader does (a `start` with
+ * a new message id begins a new message) and returns each message's last
+ * snapshot, in order.
+ */
+async function readMessages(chunks: UIMessageChunk[], message?: UIMessage): Promise<UIMessage[]> {
+  const errors: unknown[] = [];
+  const byId = new Map<string, UIMessage>();
+  for await (const snapshot of readUIMessageStream({
+    ...(message ? { message } : {}),
+    stream: streamOf(chunks),
+    onError: (error) => errors.push(error),
+    terminateOnError: true,
+  })) {
+    byId.set(snapshot.id, structuredClone(snapshot));
+  }
+  expect(errors).toEqual([]);
+  return [...byId.values()];
+}
+
+function streamOf(chunks: UIMessageChunk[]): ReadableStream<UIMessageChunk> {
+  return new ReadableStream<UIMessageChunk>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
 /** Splits a fixture's chunks per run (each run is one UI message stream). */
 function perRun(chunks: UIMessageChunk[]): UIMessageChunk[][] {
   const runs: UIMessageChunk[][] = [];
@@ -100,6 +129,33 @@ describe('AI SDK UI message stream adapter', () => {
       state: 'approval-requested',
     });
     expect(second!.some((chunk) => chunk.type === 'finish')).toBe(true);
+  });
+
+  it('approval: a reader of the whole stream gets one message whose tool part ends output-available', async () => {
+    const messages = await readMessages(toUiMessageChunks(loadFixture('approval')));
+    expect(messages.map((message) => message.id)).toEqual(['run_01']);
+    const [message] = messages;
+    expect(message!.parts.filter((part) => part.type === 'dynamic-tool')).toEqual([
+      expect.objectContaining({
+        toolCallId: 'call_01',
+        toolName: 'remove',
+        state: 'output-available',
+        input: { path: '/tmp/cache' },
+        output: 'removed /tmp/cache',
+        approval: { id: 'apr_01' },
+      }),
+    ]);
+    expect(message!.parts).toContainEqual(
+      expect.objectContaining({
+        type: 'data-switchboard-tool_call-approval_resolved',
+        id: 'apr_01',
+        data: expect.objectContaining({ data: expect.objectContaining({ approved: true }) }),
+      }),
+    );
+    expect(message!.parts.filter((part) => part.type === 'text').map((part) => part.text)).toEqual([
+      'Done: /tmp/cache is gone.',
+    ]);
+    expect(message!.metadata).toMatchObject({ runId: 'run_02', stopReason: 'completed' });
   });
 
   it('cancelled: the stream aborts, keeping the partial text', async () => {
