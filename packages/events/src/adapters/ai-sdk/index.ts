@@ -1,4 +1,5 @@
-// @switchboard/events/ai-sdk: the contract as an AI SDK UI message stream. Needs the optional peer `ai` (types).
+// @switchboard/events/ai-sdk: the contract as an AI SDK UI message stream. Needs the optional peer `ai`
+// (types; `toUiMessages` also imports it at run time, when called).
 export {
   UI_DATA_PREFIX,
   UI_MESSAGE_STREAM_HEADERS,
@@ -7,3 +8,4 @@ export {
   toUiMessageChunks,
 } from './to-ui-message-stream.js';
 export type { UiMessageStreamAdapter } from './to-ui-message-stream.js';
+export { toUiMessages } from './to-ui-messages.js';

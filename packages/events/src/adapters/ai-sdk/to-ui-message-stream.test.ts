@@ -7,11 +7,14 @@ import {
 } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_NAMES, loadFixture } from '../../fixtures/index.js';
+import type { AnyEvent } from '../../schema/agent-event.js';
 import {
   UI_MESSAGE_STREAM_HEADERS,
+  createUiMessageStreamAdapter,
   encodeUiMessageChunk,
   toUiMessageChunks,
 } from './to-ui-message-stream.js';
+import { toUiMessages } from './to-ui-messages.js';
 
 /** Rebuilds the assistant message the way an AI SDK client (useChat) does. */
 async function rebuild(chunks: UIMessageChunk[]): Promise<UIMessage[]> {
@@ -156,6 +159,112 @@ describe('AI SDK UI message stream adapter', () => {
       'Done: /tmp/cache is gone.',
     ]);
     expect(message!.metadata).toMatchObject({ runId: 'run_02', stopReason: 'completed' });
+  });
+
+  it('approval: the resume run alone rebuilds the approved call (it states the paused call again)', async () => {
+    const [, resume] = perRun(toUiMessageChunks(loadFixture('approval')));
+    expect(resume![0]).toMatchObject({ type: 'start', messageId: 'run_01' });
+    const [message] = await readMessages(resume!);
+    expect(message!.parts.find((part) => part.type === 'dynamic-tool')).toMatchObject({
+      toolCallId: 'call_01',
+      state: 'output-available',
+      input: { path: '/tmp/cache' },
+      approval: { id: 'apr_01' },
+    });
+  });
+
+  it('approval: a stream that starts at the resume run continues the message the client holds', async () => {
+    const events = loadFixture('approval');
+    const resumeAt = events.findIndex((event) => event.runId === 'run_02');
+    const [paused] = await readMessages(toUiMessageChunks(events.slice(0, resumeAt)));
+    // A new adapter, as a server answering useChat's next request would make.
+    const chunks = toUiMessageChunks(events.slice(resumeAt));
+    // Without the paused run it cannot state the call again: the outcome goes to the part the client has.
+    expect(chunks.some((chunk) => chunk.type === 'tool-input-available')).toBe(false);
+    const [message] = await readMessages(chunks, paused);
+    expect(message!.id).toBe('run_01');
+    expect(message!.parts.filter((part) => part.type === 'dynamic-tool')).toEqual([
+      expect.objectContaining({
+        state: 'output-available',
+        input: { path: '/tmp/cache' },
+        output: 'removed /tmp/cache',
+        approval: { id: 'apr_01' },
+      }),
+    ]);
+  });
+
+  it('approval: an adapter primed with the paused run gives a fresh client the whole tool part', async () => {
+    const events = loadFixture('approval');
+    const resumeAt = events.findIndex((event) => event.runId === 'run_02');
+    const adapter = createUiMessageStreamAdapter();
+    for (const event of events.slice(0, resumeAt)) adapter.push(event); // chunks dropped: the client has them
+    const chunks = events.slice(resumeAt).flatMap((event) => adapter.push(event));
+    const [message] = await readMessages(chunks);
+    expect(message!.parts.find((part) => part.type === 'dynamic-tool')).toMatchObject({
+      toolName: 'remove',
+      state: 'output-available',
+      input: { path: '/tmp/cache' },
+    });
+  });
+
+  it('approval denied: the tool part ends output-denied with its approval', async () => {
+    const events: AnyEvent[] = loadFixture('approval').flatMap((event): AnyEvent[] => {
+      if (event.type === 'tool_call.approval_resolved')
+        return [
+          { ...event, data: { approvalId: 'apr_01', toolCallId: 'call_01', approved: false } },
+        ];
+      if (event.type === 'tool_call.running') return [];
+      if (event.type === 'tool_call.completed') {
+        const error = { message: 'Denied by the user.', code: 'CORE_TOOL_DENIED' };
+        return [{ ...event, data: { toolCallId: 'call_01', status: 'denied', error } }];
+      }
+      return [event];
+    });
+    const [message] = await readMessages(toUiMessageChunks(events));
+    expect(message!.parts.find((part) => part.type === 'dynamic-tool')).toMatchObject({
+      state: 'output-denied',
+      approval: { id: 'apr_01' },
+    });
+  });
+
+  it('a stream that starts mid-run (resumed from a seq) opens the message and its text part', async () => {
+    const events = loadFixture('approval');
+    const from = events.findIndex((event) => event.type === 'message.delta');
+    const chunks = toUiMessageChunks(events.slice(from));
+    expect(chunks.slice(0, 3).map((chunk) => chunk.type)).toEqual([
+      'start',
+      'text-start',
+      'text-delta',
+    ]);
+    const [message] = await readMessages(chunks);
+    expect(message!.parts.filter((part) => part.type === 'text').map((part) => part.text)).toEqual([
+      'Done: /tmp/cache is gone.',
+    ]);
+    expect(message!.metadata).toMatchObject({ stopReason: 'completed' });
+  });
+
+  it('toUiMessages: a session replay is user and assistant messages in order', async () => {
+    const approval = await toUiMessages(loadFixture('approval'));
+    expect(approval.map((message) => [message.role, message.id])).toEqual([
+      ['user', 'msg_u1'],
+      ['assistant', 'run_01'],
+    ]);
+    expect(approval[0]!.parts).toEqual([{ type: 'text', text: 'Delete /tmp/cache' }]);
+    expect(approval[1]!.parts.find((part) => part.type === 'dynamic-tool')).toMatchObject({
+      state: 'output-available',
+    });
+
+    const retry = await toUiMessages(loadFixture('provider-retry'));
+    expect(retry.map((message) => [message.role, message.id])).toEqual([
+      ['user', 'msg_u1'],
+      ['assistant', 'run_01'],
+      ['user', 'msg_u2'],
+      ['assistant', 'run_02'],
+    ]);
+
+    // A handoff target is a top-level run: its answer is a message of its own.
+    const delegation = await toUiMessages(loadFixture('delegation'));
+    expect(delegation.map((message) => message.role)).toEqual(['user', 'assistant', 'assistant']);
   });
 
   it('cancelled: the stream aborts, keeping the partial text', async () => {

@@ -52,7 +52,8 @@ interface OpenMessage {
  * one assistant UIMessage (`start` … `finish`), steps become `start-step` /
  * `finish-step`, text, reasoning and tool calls become their parts, and every
  * other event becomes a `data-switchboard-<type>` part (transient unless it
- * belongs in history: plans, compactions, handoffs, approval decisions).
+ * belongs in history: plans, compactions, handoffs, approval decisions, a
+ * run's failure).
  * Only chunk types that `ai@6` knows are emitted; its clients reject unknown
  * types.
  *
@@ -128,7 +129,11 @@ export function createUiMessageStreamAdapter(): UiMessageStreamAdapter {
       case 'run.failed':
         message = undefined;
         ended.add(current.runId);
-        return [...closeOpen(), { type: 'error', errorText: event.data.error.message }];
+        return [
+          ...closeOpen(),
+          dataPart(event),
+          { type: 'error', errorText: event.data.error.message },
+        ];
       case 'step.started':
         return [{ type: 'start-step' }];
       case 'step.finished':

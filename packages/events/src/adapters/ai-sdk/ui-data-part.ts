@@ -15,6 +15,8 @@ const PERSISTENT_DATA: ReadonlySet<string> = new Set([
   'agent.handoff',
   // Who allowed or denied a call stays visible next to it.
   'tool_call.approval_resolved',
+  // A failed run's error: the `error` chunk reaches onError only, this keeps it in the message.
+  'run.failed',
 ]);
 
 /**
