@@ -135,6 +135,26 @@ describe('AG-UI adapter', () => {
     ).toBe(true);
   });
 
+  it('approval: START, ARGS and END in the paused run, the RESULT in the resume run', () => {
+    const events = toAgUiEvents(loadFixture('approval'));
+    const runs: string[][] = [];
+    for (const event of events) {
+      if (event.type === 'RUN_STARTED') runs.push([]);
+      if (event.type.startsWith('TOOL_CALL_') || event.type.startsWith('RUN_'))
+        runs.at(-1)!.push(`${event.type}${event.toolCallId ? `:${String(event.toolCallId)}` : ''}`);
+    }
+    expect(runs).toEqual([
+      [
+        'RUN_STARTED',
+        'TOOL_CALL_START:call_01',
+        'TOOL_CALL_ARGS:call_01',
+        'TOOL_CALL_END:call_01',
+        'RUN_FINISHED',
+      ],
+      ['RUN_STARTED', 'TOOL_CALL_RESULT:call_01', 'RUN_FINISHED'],
+    ]);
+  });
+
   it('keeps parallel tool calls apart, with results and status metadata', () => {
     const events = toAgUiEvents(loadFixture('multi-tool'));
     const results = events.filter((event) => event.type === 'TOOL_CALL_RESULT');
