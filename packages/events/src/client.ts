@@ -1,6 +1,7 @@
 // @switchboard/events/client: the light entry for browsers and other clients.
 // It holds no zod and no schemas at runtime: types are type-only exports, and
-// validation is the caller's choice (`safeParseEvent` from the main entry).
+// validation is the caller's choice (`connectEventStream` checks envelopes;
+// pass `validate: parseEvent` from the main entry for payloads too).
 // The bundle-size test in client.test.ts keeps it that way.
 
 export type { AgentEvent, AnyEvent, EventDraft, UnknownEvent } from './schema/agent-event.js';
@@ -21,6 +22,10 @@ export type { ToolCallStatus } from './schema/tool-events.js';
 export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
 
 export { SseParser, decodeSseStream } from './sse/decode-sse.js';
+export { connectEventStream } from './sse/connect-event-stream-client.js';
+export type { ConnectEventStreamOptions, FetchLike, ValidateEvent } from './sse/connect-options.js';
+export { checkEnvelope, isEnvelope } from './sse/check-envelope.js';
+export { CONTRACT_VERSION } from './schema/contract-version.js';
 export type { SseFrame } from './sse/decode-sse.js';
 export { EventsError } from './errors/events-error.js';
 export type { EventsErrorCode } from './errors/events-error.js';

@@ -96,6 +96,10 @@ export type { SseFrame } from './sse/decode-sse.js';
 export { createResumableEventStream, parseLastEventId } from './sse/resume-sse.js';
 export type { ResumableEventStreamOptions } from './sse/resume-sse.js';
 export { connectEventStream } from './sse/connect-event-stream.js';
-export type { ConnectEventStreamOptions, FetchLike } from './sse/connect-event-stream.js';
+export type {
+  ConnectEventStreamOptions,
+  FetchLike,
+  ValidateEvent,
+} from './sse/connect-event-stream.js';
 
 export * from './view/index.js';

@@ -1,11 +1,7 @@
 import { z } from 'zod';
+import { CONTRACT_VERSION } from './contract-version.js';
 
-/**
- * Major version of the wire contract. It changes only on breaking changes (a
- * rename, a removal, a change of meaning); additive changes are minor package
- * releases and keep `v`.
- */
-export const CONTRACT_VERSION = 1 as const;
+export { CONTRACT_VERSION };
 
 /** W3C `traceparent` header value: version-traceid-parentid-flags. */
 const traceparentPattern = /^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/;

@@ -29,8 +29,4 @@ export type StreamOpened = z.infer<typeof streamOpenedSchema>;
 /** The payload of `stream.opened`, handed to `connectEventStream`'s `onOpen`. */
 export type StreamOpenedData = z.infer<typeof streamOpenedDataSchema>;
 
-/**
- * Types that exist only on the wire of an SSE stream, never in a log. A client
- * handles them itself and does not pass them to its consumer.
- */
-export const TRANSPORT_EVENT_TYPES: ReadonlySet<string> = new Set(['stream.opened']);
+export { TRANSPORT_EVENT_TYPES } from './transport-types.js';

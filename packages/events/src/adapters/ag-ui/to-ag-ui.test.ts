@@ -141,7 +141,11 @@ describe('AG-UI adapter', () => {
     for (const event of events) {
       if (event.type === 'RUN_STARTED') runs.push([]);
       if (event.type.startsWith('TOOL_CALL_') || event.type.startsWith('RUN_'))
-        runs.at(-1)!.push(`${event.type}${event.toolCallId ? `:${String(event.toolCallId)}` : ''}`);
+        runs
+          .at(-1)!
+          .push(
+            typeof event.toolCallId === 'string' ? `${event.type}:${event.toolCallId}` : event.type,
+          );
     }
     expect(runs).toEqual([
       [
