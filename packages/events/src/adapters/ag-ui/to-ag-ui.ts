@@ -18,7 +18,7 @@ export interface AgUiAdapter {
 }
 
 /** RUN_ERROR code of a run that a new one replaced before it reported its end. */
-const UNTERMINATED_RUN = 'EVENTS_RUN_UNTERMINATED';
+const UNTERMINATED_RUN = `${AG_UI_NAMESPACE}.run_unterminated`;
 
 /**
  * Maps the contract onto AG-UI 1.0 (`@ag-ui/core`), keeping AG-UI's lifecycle
