@@ -14,7 +14,8 @@ type Entry = { kind: 'user'; message: UIMessage } | { kind: 'assistant'; id: str
  * `ai`'s own `readUIMessageStream` from {@link createUiMessageStreamAdapter}'s
  * chunks, so they are exactly what a client reading the live stream ends
  * with; `ai` is imported when this is called (the adapter itself needs it
- * for types only). Transient data parts are not kept, as in any client.
+ * for types only). Transient data parts are not kept, as in any client. A
+ * stream `ai` cannot read (a bug) rejects with its error.
  */
 export async function toUiMessages(events: Iterable<AnyEvent>): Promise<UIMessage[]> {
   const { readUIMessageStream } = await import('ai');
@@ -45,6 +46,11 @@ export async function toUiMessages(events: Iterable<AnyEvent>): Promise<UIMessag
   }
   chunks.push(...adapter.end());
 
+  // A failed run's `error` chunk reaches onError as a plain error; anything else is a broken stream.
+  const failures = new Set(
+    chunks.flatMap((chunk) => (chunk.type === 'error' ? [chunk.errorText] : [])),
+  );
+  const broken: unknown[] = [];
   const assistant = new Map<string, UIMessage>();
   const stream = new ReadableStream<UIMessageChunk>({
     start(controller) {
@@ -53,8 +59,12 @@ export async function toUiMessages(events: Iterable<AnyEvent>): Promise<UIMessag
     },
   });
   // One reader for the whole stream: a `start` with another id begins the next message.
-  for await (const snapshot of readUIMessageStream({ stream }))
+  const onError = (error: unknown) => {
+    if (!(error instanceof Error && failures.has(error.message))) broken.push(error);
+  };
+  for await (const snapshot of readUIMessageStream({ stream, onError }))
     assistant.set(snapshot.id, snapshot);
+  if (broken.length > 0) throw broken[0];
   return entries.flatMap((entry): UIMessage[] => {
     if (entry.kind === 'user') return [entry.message];
     const message = assistant.get(entry.id);
