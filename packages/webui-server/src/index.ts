@@ -1,5 +1,29 @@
-/**
- * @switchboard/webui-server: not implemented yet; this shell only reserves the package name and
- * its place in the dependency graph. See README.md for what it will hold.
- */
-export {};
+// @switchboard/webui-server: the Switchboard web API (sessions, runs, resumable
+// SSE over the @switchboard/events log) as a Fastify plugin and a server.
+
+export { createServer } from './server/create-server.js';
+export type { WebuiServer } from './server/create-server.js';
+export { webuiServerPlugin } from './server/webui-server-plugin.js';
+export {
+  DEFAULT_BODY_LIMIT,
+  apiOptionsSchema,
+  serverOptionsSchema,
+} from './server/server-options.js';
+export type {
+  ApiOptions,
+  ResolvedApiOptions,
+  ResolvedServerOptions,
+  ServerOptions,
+} from './server/server-options.js';
+export { webuiPluginSchema } from './server/webui-plugin.js';
+export type { Detach, WebuiPlugin } from './server/webui-plugin.js';
+export { WEBUI_ERROR_CODES, WebuiServerError } from './errors/webui-server-error.js';
+export type { WebuiErrorCode, WebuiServerErrorInit } from './errors/webui-server-error.js';
+export type { ErrorBody } from './errors/to-error-body.js';
+export { FOREIGN_CODE_STATUS, statusOfCode } from './errors/http-status.js';
+export { createHostCheck } from './security/host-check.js';
+export type { HostCheckOptions } from './security/host-check.js';
+export { isLoopbackAddress } from './security/host-names.js';
+export type { SessionMeta, SessionPage } from './sessions/agent-features.js';
+export type { SessionViewJson } from './sessions/read-session-view.js';
+export { VERSION } from './version.js';

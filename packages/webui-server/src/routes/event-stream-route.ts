@@ -1,0 +1,33 @@
+import { Readable } from 'node:stream';
+import { SSE_HEADERS, createResumableEventStream, parseLastEventId } from '@switchboard/events';
+import { eventsQuerySchema, sessionParamsSchema } from '../schemas/api-schemas.js';
+import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
+
+/**
+ * `GET /sessions/:id/events`: the session's events as SSE, replayed from the
+ * event log after the cursor (`Last-Event-ID`, else `?after=`, else the
+ * start) and then live. Each connection reads the log on its own, so every
+ * tab gets every event, a slow client only delays itself (it is pulled at
+ * its own pace, with no per-client queue on the server), and a client that
+ * goes away ends only its stream, never the run.
+ */
+export function registerEventStreamRoute(api: ApiInstance, context: ApiContext): void {
+  api.get(
+    '/sessions/:id/events',
+    { schema: { params: sessionParamsSchema, querystring: eventsQuerySchema } },
+    async (request, reply) => {
+      const { sessions, log } = requireAgent(context);
+      const session = await sessions.get(request.params.id);
+      const header = request.headers['last-event-id'];
+      const stream = await createResumableEventStream(log, session.id, {
+        lastEventId: Array.isArray(header) ? header[0] : header,
+        afterSeq: parseLastEventId(request.query.after),
+        keepAliveMs: context.options.heartbeatMs,
+        retryMs: context.options.sseRetryMs,
+        signal: context.streams.signal,
+      });
+      reply.headers(SSE_HEADERS);
+      return reply.send(Readable.fromWeb(stream.pipeThrough(new TextEncoderStream())));
+    },
+  );
+}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Agent } from '@switchboard/agent-core';
+import type { EventLog, Redactor } from '@switchboard/events';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WebuiServerError } from '../errors/webui-server-error.js';
+import type { RunService } from '../runs/run-service.js';
+import type { AgentFeatures } from '../sessions/agent-features.js';
+import type { SessionRegistry } from '../sessions/session-registry.js';
+import type { ResolvedApiOptions } from './server-options.js';
+
+/** The Fastify instance the API's routes are declared on (zod schemas, typed). */
+export type ApiInstance = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+/** What the routes work with when the server has an agent. */
+export interface AgentServices {
+  agent: Agent;
+  /** The agent bus's event log: streams and views are read from it. */
+  log: EventLog;
+  features: AgentFeatures;
+  sessions: SessionRegistry;
+  runs: RunService;
+}
+
+/** State shared by the API's routes and hooks. */
+export interface ApiContext {
+  options: ResolvedApiOptions;
+  redactor: Redactor;
+  /** Aborted when the server closes: every open event stream ends cleanly. */
+  streams: AbortController;
+  /** Set once close() has begun: new requests get 503 WEBUI_SHUTTING_DOWN. */
+  closing: boolean;
+  /** Absent when the server runs without a model. */
+  services: AgentServices | undefined;
+}
+
+/** The agent's services, or `503 WEBUI_NO_MODEL` naming what to configure. */
+export function requireAgent(context: ApiContext): AgentServices {
+  if (context.services) return context.services;
+  throw new WebuiServerError({
+    code: 'WEBUI_NO_MODEL',
+    message: 'No model is configured, so there are no sessions to run.',
+    hint: 'Set SWITCHBOARD_MODEL (e.g. openai:gpt-4o-mini with OPENAI_API_KEY, or openai-compatible:<model> with SWITCHBOARD_BASE_URL and SWITCHBOARD_API_KEY) and restart.',
+  });
+}

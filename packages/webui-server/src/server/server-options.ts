@@ -1,0 +1,96 @@
+import type { Agent } from '@switchboard/agent-core';
+import { z } from 'zod';
+import { webuiPluginSchema } from './webui-plugin.js';
+
+/** One MiB: the default limit of a JSON body. */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+const hostName = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9.\-:[\]]+$/, 'expected a host name or address, without scheme or path');
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, 'expected an origin like https://app.example.com (no path)');
+
+/** Options of the API plugin ({@link webuiServerPlugin}), parsed once. */
+export const apiOptionsSchema = z.object({
+  /**
+   * The agent whose sessions the API serves. Its bus must have an event log
+   * (streams are replayed from it) and it should have a persistent session
+   * store. Omitted: the server runs without a model; health and config
+   * answer, everything else is `503 WEBUI_NO_MODEL`.
+   */
+  agent: z
+    .custom<Agent>(
+      (value) =>
+        typeof value === 'object' && value != null && 'createSession' in value && 'bus' in value,
+      { message: 'expected an Agent (createAgent from @switchboard/agent-core)' },
+    )
+    .optional(),
+  /**
+   * Every `/api` request must send `Authorization: Bearer <token>` (SSE
+   * too). Required when listening beyond loopback.
+   */
+  token: z.string().min(16, 'use at least 16 characters (e.g. openssl rand -hex 32)').optional(),
+  /**
+   * Host names (without port) accepted in the `Host` header besides
+   * `localhost`, `127.0.0.1` and `[::1]`: the public name of the server.
+   * Anything else is refused (DNS rebinding).
+   */
+  allowedHosts: z.array(hostName).default([]),
+  /**
+   * Origins besides the server's own that may send state-changing requests;
+   * they also get CORS headers. Empty: CORS is off.
+   */
+  allowedOrigins: z.array(origin).default([]),
+  /** A heartbeat comment is sent on an idle event stream this often (ms). @default 15000 */
+  heartbeatMs: z.number().int().min(10).default(15_000),
+  /** Reconnection delay sent to event-stream clients as `retry:` (ms). @default 1000 */
+  sseRetryMs: z.number().int().nonnegative().default(1000),
+  /** Run creation per client (IP) and window. */
+  rateLimit: z
+    .object({
+      runs: z
+        .object({
+          max: z.number().int().positive().default(60),
+          timeWindowMs: z.number().int().positive().default(60_000),
+        })
+        .default({ max: 60, timeWindowMs: 60_000 }),
+    })
+    .default({ runs: { max: 60, timeWindowMs: 60_000 } }),
+  /**
+   * On close: how long active runs may keep going before they are
+   * cancelled, and again how long a cancelled run may take to save (ms).
+   * @default 10000
+   */
+  shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+  /** Injected parts (tracing, voice, …); see {@link WebuiPlugin}. */
+  plugins: z.array(webuiPluginSchema).default([]),
+});
+
+/** What you pass to {@link webuiServerPlugin}. */
+export type ApiOptions = z.input<typeof apiOptionsSchema>;
+/** API options after parsing and defaults. */
+export type ResolvedApiOptions = z.output<typeof apiOptionsSchema>;
+
+/** Options of {@link createServer}, parsed once: the API options plus how to listen. */
+export const serverOptionsSchema = apiOptionsSchema.extend({
+  /** Address to listen on. Beyond loopback a `token` is required. @default '127.0.0.1' */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Port; 0 picks a free one. @default 8420 */
+  port: z.number().int().min(0).max(65_535).default(8420),
+  /** Largest request body in bytes. @default 1 MiB */
+  bodyLimit: z.number().int().positive().default(DEFAULT_BODY_LIMIT),
+  /**
+   * Fastify's logger (pino): `true`, `false`, or pino options such as
+   * `{ level: 'debug' }`. Authorization headers are always redacted.
+   * @default true
+   */
+  logger: z.union([z.boolean(), z.looseObject({ level: z.string().optional() })]).default(true),
+});
+
+/** What you pass to {@link createServer}. */
+export type ServerOptions = z.input<typeof serverOptionsSchema>;
+/** Server options after parsing and defaults. */
+export type ResolvedServerOptions = z.output<typeof serverOptionsSchema>;

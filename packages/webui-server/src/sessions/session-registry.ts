@@ -1,0 +1,76 @@
+import type { Agent, AgentSession } from '@switchboard/agent-core';
+import type { AgentFeatures } from './agent-features.js';
+
+/**
+ * The session handles this server holds. agent-core allows one open handle
+ * per session in a process (the writer lease), so every route goes through
+ * here: a session is loaded once, concurrent requests share the load, and
+ * the handle stays open for later requests and runs.
+ */
+export class SessionRegistry {
+  readonly #agent: Agent;
+  readonly #features: AgentFeatures;
+  readonly #open = new Map<string, AgentSession>();
+  readonly #loading = new Map<string, Promise<AgentSession>>();
+
+  constructor(options: { agent: Agent; features: AgentFeatures }) {
+    this.#agent = options.agent;
+    this.#features = options.features;
+  }
+
+  /** Creates a session and keeps its handle. */
+  async create(input: { title?: string; model?: string }): Promise<AgentSession> {
+    const session = await this.#features.createSession(input);
+    this.#open.set(session.id, session);
+    return session;
+  }
+
+  /**
+   * The open handle of a session, loading it on first use (a run cut off by
+   * a crash ends `interrupted` then). Unknown ids reject with
+   * `CORE_SESSION_NOT_FOUND`; a session held by another process with
+   * `CORE_SESSION_LOCKED`.
+   */
+  get(sessionId: string): Promise<AgentSession> {
+    const open = this.#open.get(sessionId);
+    if (open && open.status !== 'closed') return Promise.resolve(open);
+    let loading = this.#loading.get(sessionId);
+    if (!loading) {
+      loading = this.#agent.loadSession(sessionId).then(
+        (session) => {
+          this.#loading.delete(sessionId);
+          this.#open.set(sessionId, session);
+          this.#features.remember(session);
+          return session;
+        },
+        (error: unknown) => {
+          this.#loading.delete(sessionId);
+          throw error;
+        },
+      );
+      this.#loading.set(sessionId, loading);
+    }
+    return loading;
+  }
+
+  /** Deletes a session for good: its handle, stored snapshot and logged events. */
+  async delete(sessionId: string): Promise<void> {
+    await this.#loading.get(sessionId)?.catch(() => undefined);
+    this.#open.delete(sessionId);
+    await this.#agent.deleteSession(sessionId);
+    this.#features.forget(sessionId);
+  }
+
+  /** Handles currently open. */
+  openSessions(): AgentSession[] {
+    return [...this.#open.values()].filter((session) => session.status !== 'closed');
+  }
+
+  /** Closes every handle: cancels what still runs, saves, gives the leases back. */
+  async closeAll(): Promise<void> {
+    await Promise.allSettled([...this.#loading.values()]);
+    const sessions = [...this.#open.values()];
+    this.#open.clear();
+    await Promise.allSettled(sessions.map((session) => session.close()));
+  }
+}

@@ -1,0 +1,55 @@
+import { createAgent, type Agent, type AgentOptions } from '@switchboard/agent-core';
+import { EventBus, MemoryEventLog } from '@switchboard/events';
+import { startModelServer } from '@switchboard/testkit';
+import { createServer, type WebuiServer } from '../server/create-server.js';
+import type { ServerOptions } from '../server/server-options.js';
+
+type Script = Parameters<typeof startModelServer>[0]['script'];
+
+/** What {@link startTestServer} gives a test. */
+export interface TestServer {
+  server: WebuiServer;
+  agent: Agent;
+  log: MemoryEventLog;
+  model: Awaited<ReturnType<typeof startModelServer>>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/**
+ * The testkit's loopback model server with `script`, an agent that talks to
+ * it through the real OpenAI-compatible provider (events into an in-memory
+ * log), and a webui server around that agent (not listening yet).
+ */
+export async function startTestServer(
+  script: Script,
+  options: { agent?: Partial<AgentOptions>; server?: Partial<ServerOptions> } = {},
+): Promise<TestServer> {
+  const model = await startModelServer({ script });
+  const log = new MemoryEventLog();
+  let ids = 0;
+  const agent = createAgent({
+    name: 'tester',
+    model: 'openai-compatible:test-model',
+    env: { SWITCHBOARD_BASE_URL: model.baseUrl },
+    retry: { maxRetries: 0, baseDelayMs: 10, maxDelayMs: 50 },
+    bus: new EventBus({ log }),
+    generateId: (prefix) => `${prefix}_${++ids}`,
+    ...options.agent,
+  });
+  const server = await createServer({ agent, logger: false, port: 0, ...options.server });
+  return {
+    server,
+    agent,
+    log,
+    model,
+    async [Symbol.asyncDispose]() {
+      await server.close();
+      await agent.close();
+      await agent.bus.close();
+      await model.close();
+    },
+  };
+}
+
+/** Headers of a JSON request as a same-origin browser page would send them. */
+export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
