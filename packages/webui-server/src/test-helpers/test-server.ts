@@ -1,5 +1,5 @@
 import { createAgent, type Agent, type AgentOptions } from '@switchboard/agent-core';
-import { EventBus, MemoryEventLog } from '@switchboard/events';
+import { EventBus, MemoryEventLog, type AnyEvent, type EventLog } from '@switchboard/events';
 import { startModelServer } from '@switchboard/testkit';
 import { createServer, type WebuiServer } from '../server/create-server.js';
 import type { ServerOptions } from '../server/server-options.js';
@@ -53,3 +53,25 @@ export async function startTestServer(
 
 /** Headers of a JSON request as a same-origin browser page would send them. */
 export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+/** The first stored event of a session matching `predicate` (waits for it; fails after 10 s). */
+export async function waitForEvent(
+  log: EventLog,
+  sessionId: string,
+  predicate: (event: AnyEvent) => boolean,
+): Promise<AnyEvent> {
+  const timeoutMs = 10_000;
+  const signal = AbortSignal.timeout(timeoutMs);
+  for await (const event of log.subscribe(sessionId, { signal }))
+    if (predicate(event)) return event;
+  throw new Error(`no matching event of ${sessionId} within ${timeoutMs} ms`);
+}
+
+/** Stored events of a session, in order. */
+export async function storedEvents(log: EventLog, sessionId: string): Promise<AnyEvent[]> {
+  return log.read(sessionId, 0, 100_000);
+}
+
+/** A predicate for the terminal event of a run. */
+export const runEnded = (runId: string) => (event: AnyEvent) =>
+  event.runId === runId && (event.type === 'run.finished' || event.type === 'run.failed');
