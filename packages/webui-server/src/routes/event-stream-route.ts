@@ -27,6 +27,9 @@ export function registerEventStreamRoute(api: ApiInstance, context: ApiContext):
         signal: context.streams.signal,
       });
       reply.headers(SSE_HEADERS);
+      const done = new Promise<void>((resolve) => reply.raw.once('close', resolve));
+      context.openStreams.add(done);
+      void done.then(() => context.openStreams.delete(done));
       return reply.send(Readable.fromWeb(stream.pipeThrough(new TextEncoderStream())));
     },
   );

@@ -34,8 +34,12 @@ export interface ApiContext {
   redactor: Redactor;
   /** Aborted when the server closes: every open event stream ends cleanly. */
   streams: AbortController;
+  /** Event-stream responses still being written (each settles when its connection is done with it). */
+  openStreams: Set<Promise<void>>;
   /** Set once close() has begun: new requests get 503 WEBUI_SHUTTING_DOWN. */
   closing: boolean;
+  /** Called once the API has drained on close (createServer ends unused connections then). */
+  onDrained?: () => void;
   /** Absent when the server runs without a model. */
   services: AgentServices | undefined;
 }

@@ -5,6 +5,7 @@ import { toErrorResponse } from '../errors/to-error-body.js';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import { createHostCheck } from '../security/host-check.js';
 import { isLoopbackAddress } from '../security/host-names.js';
+import { trackConnections } from './connection-tracker.js';
 import { parseServerOptions } from './parse-server-options.js';
 import { registerApi } from './register-api.js';
 import {
@@ -68,7 +69,15 @@ export async function createServer(options: ServerOptions): Promise<WebuiServer>
       message: `No route ${request.method} ${request.url.split('?')[0]}.`,
     });
   });
-  await app.register((api) => registerApi(api, resolved, resolved.host), { prefix: '/api' });
+  const connections = trackConnections(app.server);
+  await app.register(
+    (api) =>
+      registerApi(api, resolved, {
+        listenHost: resolved.host,
+        onDrained: () => connections.closeUnused(),
+      }),
+    { prefix: '/api' },
+  );
   await app.ready();
 
   return {

@@ -32,13 +32,16 @@ import type { Detach } from './webui-plugin.js';
 export async function registerApi(
   fastify: FastifyInstance,
   options: ResolvedApiOptions,
-  listenHost?: string,
+  server: { listenHost?: string; onDrained?: () => void } = {},
 ): Promise<ApiContext> {
+  const { listenHost, onDrained } = server;
   const context: ApiContext = {
     options,
     redactor: createRedactor({ secrets: [options.token] }),
     streams: new AbortController(),
+    openStreams: new Set(),
     closing: false,
+    ...(onDrained ? { onDrained } : {}),
     services: options.agent ? createServices(options) : undefined,
   };
   const api = fastify.withTypeProvider<ZodTypeProvider>();

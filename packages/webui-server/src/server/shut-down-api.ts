@@ -6,7 +6,8 @@ import type { ApiContext } from './api-context.js';
  * active runs `shutdownGraceMs` to finish; close every session (a run still
  * going is cancelled, keeping its partial output, and saved), bounded by the
  * same grace; flush the bus, so the terminal events reach the log and the
- * open streams; then end every event stream cleanly.
+ * open streams; then end every event stream cleanly and tell the server
+ * (which then closes the connections that carry nothing).
  */
 export async function shutDownApi(context: ApiContext): Promise<void> {
   const services = context.services;
@@ -19,4 +20,8 @@ export async function shutDownApi(context: ApiContext): Promise<void> {
     await agent.bus.flush();
   }
   context.streams.abort();
+  // Wait until the ended streams are written out: their connections are then
+  // idle, and the HTTP server closes idle connections right away.
+  await withTimeout(Promise.all(context.openStreams), 1000);
+  context.onDrained?.();
 }
