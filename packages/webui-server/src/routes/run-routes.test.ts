@@ -317,6 +317,23 @@ describe('requests (approvals and questions)', () => {
     const blocked = await postRun(t, id, { input: 'something else' });
     expect(blocked.statusCode).toBe(409);
     expect(blocked.json().error.code).toBe('CORE_SESSION_AWAITING_INPUT');
+    const cancelPaused = await t.server.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/runs/${runId}/cancel`,
+    });
+    expect(cancelPaused.statusCode).toBe(409);
+    expect(cancelPaused.json().error).toMatchObject({
+      code: 'WEBUI_RUN_NOT_ACTIVE',
+      hint: expect.stringContaining('deny'),
+    });
+    const neither = await t.server.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/requests/${approvalId}`,
+      headers: JSON_HEADERS,
+      payload: { approved: 'yes' },
+    });
+    expect(neither.statusCode).toBe(400);
+    expect(neither.json().error.code).toBe('WEBUI_INVALID_REQUEST');
     const wrongShape = await t.server.app.inject({
       method: 'POST',
       url: `/api/sessions/${id}/requests/${approvalId}`,

@@ -53,3 +53,85 @@ describe('sessions', () => {
     }
   });
 });
+
+describe('session list, rename, delete', () => {
+  it('GET /api/sessions lists newest first, filters by title (q) and pages with a cursor', async () => {
+    let now = 1_000;
+    await using t = await startTestServer([], { agent: { now: () => now } });
+    const app = t.server.app;
+    const create = async (title: string) => {
+      now += 1_000;
+      return (await app.inject({ method: 'POST', url: '/api/sessions', payload: { title } })).json()
+        .id as string;
+    };
+    const ids = [
+      await create('Alpha trip'),
+      await create('Beta notes'),
+      await create('Gamma trip'),
+    ];
+    const all = (await app.inject({ url: '/api/sessions' })).json();
+    expect(all.sessions.map((s: { id: string }) => s.id)).toEqual([...ids].reverse());
+    expect(all.nextCursor).toBeNull();
+    const trips = (await app.inject({ url: '/api/sessions?q=TRIP' })).json();
+    expect(trips.sessions.map((s: { title: string }) => s.title)).toEqual([
+      'Gamma trip',
+      'Alpha trip',
+    ]);
+    const first = (await app.inject({ url: '/api/sessions?limit=2' })).json();
+    expect(first.sessions).toHaveLength(2);
+    const second = (
+      await app.inject({ url: `/api/sessions?limit=2&cursor=${first.nextCursor}` })
+    ).json();
+    expect(second.sessions.map((s: { id: string }) => s.id)).toEqual([ids[0]]);
+    expect(second.nextCursor).toBeNull();
+    const badCursor = await app.inject({ url: '/api/sessions?cursor=garbage' });
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().error.message).toContain('cursor');
+  });
+
+  it('PATCH renames (the list shows it); another model is 501 WEBUI_UNSUPPORTED for now; an empty patch is 400', async () => {
+    await using t = await startTestServer([]);
+    const app = t.server.app;
+    const { id } = (await app.inject({ method: 'POST', url: '/api/sessions' })).json();
+    const renamed = await app.inject({
+      method: 'PATCH',
+      url: `/api/sessions/${id}`,
+      payload: { title: 'Renamed' },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ id, title: 'Renamed' });
+    expect((await app.inject({ url: '/api/sessions' })).json().sessions[0].title).toBe('Renamed');
+    const sameModel = await app.inject({
+      method: 'PATCH',
+      url: `/api/sessions/${id}`,
+      payload: { model: 'openai-compatible.chat:test-model' },
+    });
+    expect(sameModel.statusCode).toBe(200);
+    const other = await app.inject({
+      method: 'PATCH',
+      url: `/api/sessions/${id}`,
+      payload: { model: 'openai:gpt-4o' },
+    });
+    expect(other.statusCode).toBe(501);
+    expect(other.json().error.code).toBe('WEBUI_UNSUPPORTED');
+    const createOther = await app.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      payload: { model: 'openai:gpt-4o' },
+    });
+    expect(createOther.statusCode).toBe(501);
+    const empty = await app.inject({ method: 'PATCH', url: `/api/sessions/${id}`, payload: {} });
+    expect(empty.statusCode).toBe(400);
+  });
+
+  it('DELETE removes the session and its events: 204, then 404, and it leaves the list', async () => {
+    await using t = await startTestServer([]);
+    const app = t.server.app;
+    const { id } = (await app.inject({ method: 'POST', url: '/api/sessions' })).json();
+    const deleted = await app.inject({ method: 'DELETE', url: `/api/sessions/${id}` });
+    expect(deleted.statusCode).toBe(204);
+    expect((await app.inject({ url: `/api/sessions/${id}` })).statusCode).toBe(404);
+    expect(t.log.head(id).seq).toBe(0);
+    expect((await app.inject({ url: '/api/sessions' })).json().sessions).toEqual([]);
+  });
+});

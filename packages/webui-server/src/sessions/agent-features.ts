@@ -101,23 +101,21 @@ export class AgentFeatures {
     return cost === undefined ? meta : { ...meta, costUsd: cost };
   }
 
-  /** Renames a session. */
-  async setTitle(session: AgentSession, title: string): Promise<void> {
-    const meta = this.remember(session);
-    meta.title = title;
-    meta.updatedAt = Math.max(meta.updatedAt, Date.now());
-    await Promise.resolve();
+  /** Renames a session. It keeps its place in the list (a rename is not activity). */
+  setTitle(session: AgentSession, title: string): Promise<void> {
+    this.remember(session).title = title;
+    return Promise.resolve();
   }
 
   /** Switches the model of a session (for its next runs). */
-  async setModel(session: AgentSession, model: string): Promise<void> {
+  setModel(session: AgentSession, model: string): Promise<void> {
     this.#checkModel(model);
     this.remember(session).model = model;
-    await Promise.resolve();
+    return Promise.resolve();
   }
 
   /** Sessions, most recently updated first. */
-  async listSessions(query: SessionQuery): Promise<SessionPage> {
+  listSessions(query: SessionQuery): Promise<SessionPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const needle = query.q?.trim().toLowerCase();
     const all = [...this.#meta.values()]
@@ -126,11 +124,10 @@ export class AgentFeatures {
       .filter((meta) => !after || isAfter(meta, after));
     const page = all.slice(0, query.limit).map((meta) => ({ ...meta }));
     const last = page.at(-1);
-    await Promise.resolve();
-    return {
+    return Promise.resolve({
       sessions: page,
       nextCursor: all.length > query.limit && last ? encodeCursor(last) : null,
-    };
+    });
   }
 
   /** Forgets a deleted session. */
