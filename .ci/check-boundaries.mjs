@@ -41,6 +41,17 @@ const cases = [
     code: "import { EventBus } from '@switchboard/events';\nexport const y = EventBus;\n",
     expect: null,
   },
+  // The web server gets tracing and voice injected (plugins option); it never imports them.
+  {
+    file: 'packages/webui-server/src/probe.ts',
+    code: "import { x } from '@switchboard/tracing-plugin';\nexport const y = x;\n",
+    expect: /may not depend on @switchboard\/tracing-plugin/,
+  },
+  {
+    file: 'packages/webui-server/src/probe.ts',
+    code: "import { createAgent } from '@switchboard/agent-core';\nexport const y = createAgent;\n",
+    expect: null,
+  },
   // The tracing plugin's own tests may drive a real agent; its source may not (first case).
   {
     file: 'packages/tracing-plugin/src/probe.ts',

@@ -242,3 +242,54 @@ describe('GET /api/sessions/:id/events over a real port', () => {
     expect(status).toBe(421);
   });
 });
+
+describe('a slow client', () => {
+  it('is paced by backpressure: the server buffers a bounded amount for it and it still gets every event in order', async () => {
+    await using s = await listening([]);
+    const id = await s.newSession();
+    const response = await fetch(`${s.base}/api/sessions/${id}/events`);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value, { stream: true }); // connected; now it stops reading
+    const total = 12_000;
+    const delta = 'x'.repeat(1_000); // ~12 MB of frames in all
+    let maxBuffered = 0;
+    const sample = () => {
+      for (const socket of s.sockets) maxBuffered = Math.max(maxBuffered, socket.writableLength);
+    };
+    for (let index = 0; index < total; index++) {
+      s.t.agent.bus.emit({
+        type: 'message.delta',
+        sessionId: id,
+        runId: 'run_slow',
+        data: { messageId: 'msg_slow', delta },
+      });
+      if (index % 500 === 0) {
+        await s.t.agent.bus.flush();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        sample();
+      }
+    }
+    await s.t.agent.bus.flush();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sample();
+    // Without backpressure the socket would hold most of the 12 MB.
+    console.log(`slow client: at most ${maxBuffered} bytes queued on its socket`);
+    expect(maxBuffered).toBeLessThan(1024 * 1024);
+
+    const seqs: number[] = [];
+    while (seqs.at(-1) !== total + 1) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+      const frames = text.split('\n\n');
+      text = frames.pop()!;
+      for (const frame of frames) {
+        const match = /^id: (\d+)$/m.exec(frame);
+        if (match) seqs.push(Number(match[1]));
+      }
+    }
+    await reader.cancel();
+    expect(seqs).toEqual(range(1, total + 1));
+  });
+});
