@@ -9,6 +9,7 @@ import {
   waitForEvent,
   type TestServer,
 } from '../test-helpers/test-server.js';
+import { startRestartable } from '../test-helpers/restartable.js';
 
 async function newSession(t: TestServer): Promise<string> {
   const response = await t.server.app.inject({ method: 'POST', url: '/api/sessions' });
@@ -84,26 +85,24 @@ describe('POST /api/sessions/:id/runs', () => {
     });
   });
 
-  it('the same messageId is still recognised by a new server process (from the transcript)', async () => {
-    await using t = await startTestServer([{ text: 'once' }, { text: 'twice' }]);
-    const id = await newSession(t);
-    const { runId } = (await postRun(t, id, { input: 'hi', messageId: 'msg-9' })).json();
-    await waitForEvent(t.log, id, runEnded(runId));
-    await t.server.close(); // closes the session handle; a new server loads it again
-    const { createServer } = await import('../server/create-server.js');
-    const next = await createServer({ agent: t.agent, logger: false });
-    try {
-      const again = await next.app.inject({
+  it('the same messageId is still recognised after a restart (from the transcript)', async () => {
+    await using r = await startRestartable([{ text: 'once' }, { text: 'twice' }]);
+    const first = await r.boot(0);
+    const { id } = (await first.server.app.inject({ method: 'POST', url: '/api/sessions' })).json();
+    const post = (app: typeof first.server.app) =>
+      app.inject({
         method: 'POST',
         url: `/api/sessions/${id}/runs`,
         payload: { input: 'hi', messageId: 'msg-9' },
       });
-      expect(again.statusCode).toBe(202);
-      expect(again.json().runId).toBe(runId);
-      expect(t.model.callCount).toBe(1);
-    } finally {
-      await next.close();
-    }
+    const { runId } = (await post(first.server.app)).json();
+    await waitForEvent(r.log, id, runEnded(runId));
+    await first.stop();
+    const second = await r.boot(1);
+    const again = await post(second.server.app);
+    expect(again.statusCode).toBe(202);
+    expect(again.json().runId).toBe(runId);
+    expect(r.model.callCount).toBe(1);
   });
 
   it('T30 a second run while one is active is 409 CORE_SESSION_BUSY; after it ends a run is accepted', async () => {
@@ -387,5 +386,48 @@ describe('requests (approvals and questions)', () => {
     expect(answer.json()).toEqual({ requestId: clarifyId });
     await waitForEvent(t.log, id, runEnded(runId));
     expect(JSON.stringify(t.model.requests[1]!.body)).toContain('"b"');
+  });
+});
+
+describe('across a restart', () => {
+  it('a pending approval comes back after the server and agent restart, and answering it resumes the run', async () => {
+    const deploy = defineTool({
+      description: 'deploys',
+      inputSchema: z.object({ target: z.string() }),
+      approval: 'always',
+      execute: () => 'deployed',
+    });
+    await using r = await startRestartable(
+      [
+        { toolCalls: [{ id: 'c1', name: 'deploy', args: { target: 'prod' } }] },
+        { text: 'Deployed after the restart.' },
+      ],
+      { tools: { deploy } },
+    );
+    const first = await r.boot(0);
+    const { id } = (await first.server.app.inject({ method: 'POST', url: '/api/sessions' })).json();
+    const { runId } = (
+      await first.server.app.inject({
+        method: 'POST',
+        url: `/api/sessions/${id}/runs`,
+        payload: { input: 'deploy' },
+      })
+    ).json();
+    await waitForEvent(r.log, id, runEnded(runId));
+    await first.stop();
+
+    const second = await r.boot(1);
+    const view = (await second.server.app.inject({ url: `/api/sessions/${id}` })).json();
+    expect(view.status).toBe('awaiting_input');
+    const [approval] = view.view.approvals as Array<{ approvalId: string }>;
+    expect(approval).toBeDefined();
+    const answer = await second.server.app.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/requests/${approval!.approvalId}`,
+      payload: { approved: true },
+    });
+    expect(answer.statusCode).toBe(200);
+    const end = await waitForEvent(r.log, id, runEnded(answer.json().resumedRunId));
+    expect(end.data).toMatchObject({ stopReason: 'completed' });
   });
 });

@@ -24,7 +24,8 @@ export interface WebuiServer {
    * Closes gracefully: new runs are refused, active runs get
    * `shutdownGraceMs` to finish and are then cancelled (keeping what they
    * produced) and saved, the bus is flushed, event streams end, injected
-   * plugins close. The agent itself stays open: its owner closes it.
+   * plugins close. Sessions stay loadable by the next process. The agent
+   * itself stays open: its owner closes it.
    */
   close(): Promise<void>;
 }

@@ -58,7 +58,7 @@ describe('graceful close', () => {
     expect(end).toHaveLength(1);
     expect(end[0]!.data).toMatchObject({ stopReason: 'cancelled' });
     const snapshot = await store.load(id);
-    expect(snapshot?.status).toBe('closed');
+    expect(snapshot?.status).toBe('idle'); // not 'closed': the next process continues the session
     const assistant = snapshot?.transcript.find((entry) => entry.message.role === 'assistant');
     expect(assistant?.display.status).toBe('partial');
     expect(JSON.stringify(assistant?.message.content)).toContain('partial ');

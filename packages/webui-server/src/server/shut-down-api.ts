@@ -3,11 +3,15 @@ import type { ApiContext } from './api-context.js';
 
 /**
  * The API's part of a graceful close, in order: refuse new runs; give the
- * active runs `shutdownGraceMs` to finish; close every session (a run still
- * going is cancelled, keeping its partial output, and saved), bounded by the
- * same grace; flush the bus, so the terminal events reach the log and the
+ * active runs `shutdownGraceMs` to finish; cancel the ones still going (they
+ * keep their partial output) and wait, bounded by the same grace, until they
+ * are saved; flush the bus, so the terminal events reach the log and the
  * open streams; then end every event stream cleanly and tell the server
  * (which then closes the connections that carry nothing).
+ *
+ * Session handles are not closed: agent-core's `close()` ends a session for
+ * good (a later load keeps it closed). Their writer leases lapse with this
+ * process, so the next process loads them.
  */
 export async function shutDownApi(context: ApiContext): Promise<void> {
   const services = context.services;
@@ -15,8 +19,10 @@ export async function shutDownApi(context: ApiContext): Promise<void> {
     const { runs, sessions, agent } = services;
     const grace = context.options.shutdownGraceMs;
     runs.stopAccepting();
-    await withTimeout(Promise.all(sessions.openSessions().map((session) => session.idle())), grace);
-    await withTimeout(sessions.closeAll(), grace);
+    const open = sessions.openSessions();
+    await withTimeout(Promise.all(open.map((session) => session.idle())), grace);
+    for (const session of open) session.cancel('the server is shutting down');
+    await withTimeout(Promise.all(open.map((session) => session.idle())), grace);
     await agent.bus.flush();
   }
   context.streams.abort();

@@ -65,12 +65,4 @@ export class SessionRegistry {
   openSessions(): AgentSession[] {
     return [...this.#open.values()].filter((session) => session.status !== 'closed');
   }
-
-  /** Closes every handle: cancels what still runs, saves, gives the leases back. */
-  async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.#loading.values()]);
-    const sessions = [...this.#open.values()];
-    this.#open.clear();
-    await Promise.allSettled(sessions.map((session) => session.close()));
-  }
 }
