@@ -53,6 +53,10 @@ const EXAMPLES: Array<{ file: string; prints: RegExp[] }> = [
   },
   { file: 'packages/testkit/examples/scripted-model-server.ts', prints: [/^Hello!$/m] },
   { file: 'packages/tracing-plugin/examples/trace-a-turn.ts', prints: [/generation/, /Turn 1/] },
+  {
+    file: 'packages/webui-server/examples/serve-offline.ts',
+    prints: [/^Hello from the API\.$/m],
+  },
 ];
 
 describe('examples run as processes', () => {
