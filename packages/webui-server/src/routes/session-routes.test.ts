@@ -57,7 +57,7 @@ describe('sessions', () => {
 describe('session list, rename, delete', () => {
   it('GET /api/sessions lists newest first, filters by title (q) and pages with a cursor', async () => {
     let now = 1_000;
-    await using t = await startTestServer([], { agent: { now: () => now } });
+    await using t = await startTestServer([], { now: () => now });
     const app = t.server.app;
     const create = async (title: string) => {
       now += 1_000;

@@ -6,6 +6,7 @@ import { WebuiServerError } from '../errors/webui-server-error.js';
 import { createHostCheck } from '../security/host-check.js';
 import { isLoopbackAddress } from '../security/host-names.js';
 import { trackConnections } from './connection-tracker.js';
+import type { ApiContext } from './api-context.js';
 import { parseServerOptions } from './parse-server-options.js';
 import { registerApi } from './register-api.js';
 import {
@@ -71,12 +72,14 @@ export async function createServer(options: ServerOptions): Promise<WebuiServer>
     });
   });
   const connections = trackConnections(app.server);
+  let api: ApiContext | undefined;
   await app.register(
-    (api) =>
-      registerApi(api, resolved, {
+    async (instance) => {
+      api = await registerApi(instance, resolved, {
         listenHost: resolved.host,
         onDrained: () => connections.closeUnused(),
-      }),
+      });
+    },
     { prefix: '/api' },
   );
   await app.ready();
@@ -90,7 +93,12 @@ export async function createServer(options: ServerOptions): Promise<WebuiServer>
       const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
       return `http://${host}:${port}`;
     },
-    close: () => app.close(),
+    close: () => {
+      // Refuse new work from this moment, not only once Fastify runs its close hooks.
+      if (api) api.closing = true;
+      api?.services?.runs.stopAccepting();
+      return app.close();
+    },
   };
 }
 

@@ -22,7 +22,12 @@ export interface TestServer {
  */
 export async function startTestServer(
   script: Script,
-  options: { agent?: Partial<AgentOptions>; server?: Partial<ServerOptions> } = {},
+  options: {
+    agent?: Partial<AgentOptions>;
+    server?: Partial<ServerOptions>;
+    /** One clock for the agent and its bus (event `ts`). */
+    now?: () => number;
+  } = {},
 ): Promise<TestServer> {
   const model = await startModelServer({ script });
   const log = new MemoryEventLog();
@@ -32,8 +37,9 @@ export async function startTestServer(
     model: 'openai-compatible:test-model',
     env: { SWITCHBOARD_BASE_URL: model.baseUrl },
     retry: { maxRetries: 0, baseDelayMs: 10, maxDelayMs: 50 },
-    bus: new EventBus({ log }),
+    bus: new EventBus({ log, ...(options.now ? { now: options.now } : {}) }),
     generateId: (prefix) => `${prefix}_${++ids}`,
+    ...(options.now ? { now: options.now } : {}),
     ...options.agent,
   });
   const server = await createServer({ agent, logger: false, port: 0, ...options.server });
