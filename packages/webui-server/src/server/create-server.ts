@@ -17,7 +17,7 @@ import {
 
 /** What {@link createServer} returns. */
 export interface WebuiServer {
-  /** The Fastify app: add routes (static files) before `listen()`, or `app.inject()` in tests. */
+  /** The Fastify app (`app.inject()` in tests). It is ready: pass routes outside `/api` as `options.routes`. */
   readonly app: FastifyInstance;
   /** Starts listening on `host:port`; resolves with the base URL (`http://127.0.0.1:8420`). */
   listen(): Promise<string>;
@@ -82,6 +82,7 @@ export async function createServer(options: ServerOptions): Promise<WebuiServer>
     },
     { prefix: '/api' },
   );
+  if (resolved.routes) await app.register(resolved.routes);
   await app.ready();
 
   return {

@@ -1,4 +1,5 @@
 import type { Agent } from '@switchboard/agent-core';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { webuiPluginSchema } from './webui-plugin.js';
 
@@ -88,6 +89,17 @@ export const serverOptionsSchema = apiOptionsSchema.extend({
    * @default true
    */
   logger: z.union([z.boolean(), z.looseObject({ level: z.string().optional() })]).default(true),
+  /**
+   * Routes outside `/api` (the web app's pages and static files), registered
+   * at the root before the server is ready, so after `createServer` nothing
+   * needs adding. The Host check, security headers and the error model
+   * apply to them; the API's token, Origin and JSON checks do not.
+   */
+  routes: z
+    .custom<FastifyPluginAsync>((value) => typeof value === 'function', {
+      message: 'expected a Fastify plugin (a function)',
+    })
+    .optional(),
 });
 
 /** What you pass to {@link createServer}. */
