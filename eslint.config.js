@@ -26,8 +26,26 @@ const ALLOWED_IMPORTS = {
     '@switchboard/voice-session',
     '@switchboard/webui-server',
   ],
-  // The browser app may use only browser-safe entries (checked below).
+  // The browser app may use only browser-safe entries (checked below); its
+  // Node server (apps/webui/server) composes the rest (SERVER_PARTS).
   '@switchboard/webui': ['@switchboard/events'],
+};
+/**
+ * Node parts of browser projects: files under `dir` are the project's server
+ * and may import these packages; the rest of the project stays browser-safe
+ * and may not import the server part either.
+ */
+const SERVER_PARTS = {
+  '@switchboard/webui': {
+    dir: 'server',
+    imports: [
+      '@switchboard/events',
+      '@switchboard/agent-core',
+      '@switchboard/tracing-plugin',
+      '@switchboard/voice-session',
+      '@switchboard/webui-server',
+    ],
+  },
 };
 /** Test files may also use the offline doubles (but the contract cannot: testkit depends on it). */
 const TEST_ONLY_IMPORTS = ['@switchboard/testkit'];
@@ -70,8 +88,11 @@ const dependencyDirection = {
     const file = context.filename;
     const project = projectOf(file);
     if (!project) return {};
+    const serverPart = SERVER_PARTS[project.name];
+    const serverDir = serverPart && path.join(project.dir, serverPart.dir);
+    const inServer = serverDir !== undefined && file.startsWith(serverDir + path.sep);
     const allowed = new Set([
-      ...(ALLOWED_IMPORTS[project.name] ?? []),
+      ...(inServer ? serverPart.imports : (ALLOWED_IMPORTS[project.name] ?? [])),
       ...(isTestFile(file) && project.name !== '@switchboard/events' ? TEST_ONLY_IMPORTS : []),
       ...(isTestFile(file) ? (TEST_ONLY_IMPORTS_BY_PROJECT[project.name] ?? []) : []),
     ]);
@@ -83,6 +104,11 @@ const dependencyDirection = {
           context.report({
             node,
             message: `Relative import '${source}' leaves ${project.name}; import the package by name.`,
+          });
+        } else if (serverDir && !inServer && target.startsWith(serverDir + path.sep)) {
+          context.report({
+            node,
+            message: `'${source}' is the Node server of ${project.name}; browser code may not import it.`,
           });
         }
         return;
@@ -102,7 +128,11 @@ const dependencyDirection = {
           node,
           message: `${project.name} may not depend on ${pkg} (dependency direction: see eslint.config.js ALLOWED_IMPORTS).`,
         });
-      } else if (project.name === '@switchboard/webui' && NODE_ONLY_ENTRIES.includes(source)) {
+      } else if (
+        project.name === '@switchboard/webui' &&
+        !inServer &&
+        NODE_ONLY_ENTRIES.includes(source)
+      ) {
         context.report({
           node,
           message: `'${source}' is Node-only; the web app runs in a browser.`,
@@ -189,8 +219,23 @@ export default tseslint.config(
     },
   },
   {
+    // The chat UI runs in a browser: browser globals, no Node built-ins.
     files: ['apps/webui/**'],
+    ignores: ['apps/webui/server/**', 'apps/webui/*.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^node:',
+              message: 'The chat UI runs in a browser; Node code belongs in apps/webui/server.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -52,6 +52,27 @@ const cases = [
     code: "import { createAgent } from '@switchboard/agent-core';\nexport const y = createAgent;\n",
     expect: null,
   },
+  // The web app: its Node server composes the server packages; the browser part may not.
+  {
+    file: 'apps/webui/server/probe.ts',
+    code: "import { createServer } from '@switchboard/webui-server';\nimport { SqliteEventLog } from '@switchboard/events/node';\nexport const x = [createServer, SqliteEventLog];\n",
+    expect: null,
+  },
+  {
+    file: 'apps/webui/src/probe.ts',
+    code: "import { createAgent } from '@switchboard/agent-core';\nexport const x = createAgent;\n",
+    expect: /may not depend on @switchboard\/agent-core/,
+  },
+  {
+    file: 'apps/webui/src/probe.ts',
+    code: "import { runWebApp } from '../server/run-web-app.js';\nexport const x = runWebApp;\n",
+    expect: /browser code may not import it/,
+  },
+  {
+    file: 'apps/webui/src/probe.ts',
+    code: "import { readFileSync } from 'node:fs';\nexport const y = readFileSync;\n",
+    expect: /runs in a browser/,
+  },
   // The tracing plugin's own tests may drive a real agent; its source may not (first case).
   {
     file: 'packages/tracing-plugin/src/probe.ts',

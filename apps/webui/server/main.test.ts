@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { startModelServer } from '@switchboard/testkit';
+import { describe, expect, it } from 'vitest';
+import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-events.js';
+import {
+  FIXTURE_ENTRY,
+  api,
+  scratchDir,
+  spawnWebApp,
+} from './test-helpers/web-app-process.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+describe('node dist-server/main.js', () => {
+  it('starts on PORT=0 without a model: says what to set, /api/config model null, / serves the built chat UI', async () => {
+    using dir = scratchDir();
+    await using app = spawnWebApp({
+      cwd: dir.path,
+      env: { SWITCHBOARD_HOME: path.join(dir.path, 'home'), PORT: '0' },
+    });
+    const url = await app.listening();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(url).not.toMatch(/:(0|8420)$/);
+
+    const noModel = app.lines().filter((line) => line.msg.startsWith('No model configured'));
+    expect(noModel).toHaveLength(1);
+    expect(noModel[0]!.level).toBe(40);
+    for (const variable of ['SWITCHBOARD_MODEL', 'SWITCHBOARD_BASE_URL', 'SWITCHBOARD_API_KEY'])
+      expect(noModel[0]!.msg).toContain(variable);
+
+    const health = await api(url, '/api/health');
+    expect(health).toMatchObject({ status: 200, json: { ok: true } });
+    expect(health.json.version).toMatch(/^\d+\.\d+\.\d+/);
+    const config = await api(url, '/api/config');
+    expect(config.json).toMatchObject({ model: null, models: [], features: { tracing: false } });
+    const sessions = await api(url, '/api/sessions', { body: {} });
+    expect(sessions.status).toBe(503);
+    expect(sessions.json.error.code).toBe('WEBUI_NO_MODEL');
+
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${url}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    await asset.arrayBuffer();
+    const missing = await fetch(`${url}/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('WEBUI_NOT_FOUND');
+
+    // Request logs carry Fastify's request id.
+    const completed = app.lines().filter((line) => line.msg === 'request completed');
+    expect(completed.length).toBeGreaterThan(0);
+    expect(completed.every((line) => typeof line.reqId === 'string')).toBe(true);
+    // Nothing is created on disk without a model.
+    expect(existsSync(path.join(dir.path, 'home', 'sessions.db'))).toBe(false);
+
+    expect(await app.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('without the chat UI build, / is a status page: version, model, links to the API', async () => {
+    using dir = scratchDir();
+    const emptyClient = path.join(dir.path, 'no-client');
+    mkdirSync(emptyClient);
+    await using model = await startModelServer({ script: [] });
+    await using app = spawnWebApp({
+      cwd: dir.path,
+      entry: FIXTURE_ENTRY,
+      env: {
+        SWITCHBOARD_HOME: path.join(dir.path, 'home'),
+        PORT: '0',
+        WEBUI_TEST_CLIENT_DIR: emptyClient,
+        SWITCHBOARD_MODEL: 'openai-compatible:status-model',
+        SWITCHBOARD_BASE_URL: model.baseUrl,
+      },
+    });
+    const url = await app.listening();
+    const { version } = (await api(url, '/api/health')).json as { version: string };
+    const page = await fetch(`${url}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('Switchboard web app');
+    expect(html).toContain(version);
+    expect(html).toContain('openai-compatible:status-model');
+    expect(html).toContain('href="/api/health"');
+    expect(html).toContain('href="/api/config"');
+    expect(html).not.toContain('<script');
+    expect(await app.stop('SIGINT')).toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses a non-loopback HOST without SWITCHBOARD_TOKEN: exit 1, a clear line, nothing opened', async () => {
+    using dir = scratchDir();
+    const home = path.join(dir.path, 'home');
+    await using app = spawnWebApp({
+      cwd: dir.path,
+      env: {
+        SWITCHBOARD_HOME: home,
+        HOST: '0.0.0.0',
+        PORT: '0',
+        SWITCHBOARD_MODEL: 'openai-compatible:m',
+        SWITCHBOARD_BASE_URL: 'http://127.0.0.1:9/v1',
+      },
+    });
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    const fatal = app.lines().filter((line) => line.level === 60);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatchObject({ code: 'WEBUI_INSECURE_BIND' });
+    expect(fatal[0]!.msg).toContain('0.0.0.0 (from env HOST)');
+    expect(fatal[0]!.hint).toContain('SWITCHBOARD_TOKEN');
+    expect(existsSync(home) ? readdirSync(home) : []).toEqual([]);
+  });
+
+  it('with SWITCHBOARD_TOKEN it listens beyond loopback and every /api request needs the bearer token', async () => {
+    using dir = scratchDir();
+    await using app = spawnWebApp({
+      cwd: dir.path,
+      env: {
+        SWITCHBOARD_HOME: path.join(dir.path, 'home'),
+        SWITCHBOARD_HOST: '0.0.0.0',
+        HOST: '127.0.0.1', // SWITCHBOARD_HOST wins over HOST
+        SWITCHBOARD_PORT: '0',
+        SWITCHBOARD_TOKEN: TOKEN,
+      },
+    });
+    const url = await app.listening();
+    expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    const local = url.replace('0.0.0.0', '127.0.0.1');
+    const denied = await api(local, '/api/config');
+    expect(denied.status).toBe(401);
+    expect(await api(local, '/api/config', { token: TOKEN })).toMatchObject({
+      status: 200,
+      json: { model: null },
+    });
+    expect(app.output()).not.toContain(TOKEN);
+    expect(await app.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('runs a chat over HTTP (session, run, SSE to run.finished); the API key never reaches stdout or stderr', async () => {
+    const canary = 'sk-canary-7f3a9c1e5b2d4680';
+    using dir = scratchDir();
+    await using model = await startModelServer({
+      apiKey: canary,
+      script: [
+        { text: ['Hello ', 'from ', 'the model.'], usage: { inputTokens: 9, outputTokens: 4 } },
+        // A provider that echoes the key it rejected (some do): still never logged.
+        { error: { status: 401, body: { error: { message: `Incorrect API key: ${canary}` } } } },
+      ],
+    });
+    await using app = spawnWebApp({
+      cwd: dir.path,
+      env: {
+        SWITCHBOARD_HOME: path.join(dir.path, 'home'),
+        PORT: '0',
+        SWITCHBOARD_MODEL: 'openai-compatible:test-model',
+        SWITCHBOARD_BASE_URL: model.baseUrl,
+        SWITCHBOARD_API_KEY: canary,
+      },
+    });
+    const url = await app.listening();
+    expect((await api(url, '/api/config')).json.model).toMatch(/test-model$/);
+
+    const created = await api(url, '/api/sessions', { body: { title: 'First chat' } });
+    expect(created.status).toBe(201);
+    const sessionId = created.json.id as string;
+    const run = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'Hi there' } });
+    expect(run.status).toBe(202);
+    const events = await readEventsUntil(url, sessionId, runEnded(run.json.runId));
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', data: { stopReason: 'completed' } });
+    expect(streamedText(events)).toBe('Hello from the model.');
+    const seqs = events.map((event) => event.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+
+    const failed = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'again' } });
+    const failure = await readEventsUntil(url, sessionId, runEnded(failed.json.runId), {
+      after: events.at(-1)!.seq,
+    });
+    expect(failure.at(-1)!.type).toBe('run.failed');
+    const view = await api(url, `/api/sessions/${sessionId}`);
+    expect(JSON.stringify(view.json)).not.toContain(canary);
+    expect(JSON.stringify(failure)).not.toContain(canary);
+
+    expect(await app.stop()).toEqual({ code: 0, signal: null });
+    expect(model.requests[0]!.headers.authorization).toBe('***');
+    expect(app.output()).toContain('request completed');
+    expect(app.output()).not.toContain(canary);
+    expect(app.output()).not.toContain(canary.slice(3));
+  });
+});
