@@ -24,7 +24,10 @@ export interface CloseOnSignalsOptions {
  * or 1 if closing failed or outlasted `timeoutMs`. A second signal exits 1
  * at once, for someone who does not want to wait.
  */
-export function closeOnSignals(app: { close(): Promise<void> }, options: CloseOnSignalsOptions): void {
+export function closeOnSignals(
+  app: { close(): Promise<void> },
+  options: CloseOnSignalsOptions,
+): void {
   const { log, exit } = options;
   const emitter = options.emitter ?? process;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -1,14 +1,9 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { startModelServer } from '@switchboard/testkit';
+import { startLangfuseReceiver, startModelServer } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
 import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-events.js';
-import {
-  FIXTURE_ENTRY,
-  api,
-  scratchDir,
-  spawnWebApp,
-} from './test-helpers/web-app-process.js';
+import { FIXTURE_ENTRY, api, scratchDir, spawnWebApp } from './test-helpers/web-app-process.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -51,7 +46,9 @@ describe('node dist-server/main.js', () => {
     await asset.arrayBuffer();
     const missing = await fetch(`${url}/nope.js`);
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('WEBUI_NOT_FOUND');
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe(
+      'WEBUI_NOT_FOUND',
+    );
 
     // Request logs carry Fastify's request id.
     const completed = app.lines().filter((line) => line.msg === 'request completed');
@@ -140,6 +137,39 @@ describe('node dist-server/main.js', () => {
     expect(await app.stop()).toEqual({ code: 0, signal: null });
   });
 
+  it('traces runs to Langfuse when LANGFUSE_* is set (injected plugin), flushed by a graceful stop', async () => {
+    using dir = scratchDir();
+    const secretKey = 'sk-lf-canary-40d1c3b2';
+    await using langfuse = await startLangfuseReceiver({ publicKey: 'pk-lf-test', secretKey });
+    await using model = await startModelServer({ script: [{ text: 'Traced answer.' }] });
+    await using app = spawnWebApp({
+      cwd: dir.path,
+      env: {
+        SWITCHBOARD_HOME: path.join(dir.path, 'home'),
+        PORT: '0',
+        SWITCHBOARD_MODEL: 'openai-compatible:test-model',
+        SWITCHBOARD_BASE_URL: model.baseUrl,
+        LANGFUSE_PUBLIC_KEY: 'pk-lf-test',
+        LANGFUSE_SECRET_KEY: secretKey,
+        LANGFUSE_BASE_URL: langfuse.baseUrl,
+      },
+    });
+    const url = await app.listening();
+    expect((await api(url, '/api/config')).json.features).toMatchObject({ tracing: true });
+    expect(app.lines().find((line) => line.url === url)).toMatchObject({ tracing: true });
+    const sessionId = (await api(url, '/api/sessions', { body: {} })).json.id as string;
+    const run = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'Trace me' } });
+    await readEventsUntil(url, sessionId, runEnded(run.json.runId));
+    expect(await app.stop()).toEqual({ code: 0, signal: null });
+    const spans = await langfuse.waitForSpans((all) =>
+      all.some((span) => span.name === 'assistant response'),
+    );
+    const turn = spans.find((span) => span.attributes['langfuse.observation.type'] === 'agent');
+    expect(turn?.name).toBe('switchboard — Turn 1');
+    expect(turn?.attributes['session.id']).toBe(sessionId);
+    expect(app.output()).not.toContain(secretKey);
+  });
+
   it('runs a chat over HTTP (session, run, SSE to run.finished); the API key never reaches stdout or stderr', async () => {
     const canary = 'sk-canary-7f3a9c1e5b2d4680';
     using dir = scratchDir();
@@ -170,7 +200,10 @@ describe('node dist-server/main.js', () => {
     const run = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'Hi there' } });
     expect(run.status).toBe(202);
     const events = await readEventsUntil(url, sessionId, runEnded(run.json.runId));
-    expect(events.at(-1)).toMatchObject({ type: 'run.finished', data: { stopReason: 'completed' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run.finished',
+      data: { stopReason: 'completed' },
+    });
     expect(streamedText(events)).toBe('Hello from the model.');
     const seqs = events.map((event) => event.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));

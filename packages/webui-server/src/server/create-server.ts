@@ -53,6 +53,9 @@ export async function createServer(options: ServerOptions): Promise<WebuiServer>
     bodyLimit: resolved.bodyLimit,
     // Our own 503 (WEBUI_SHUTTING_DOWN) in the error model, not Fastify's.
     return503OnClosing: false,
+    // avvio bounds close hooks by this too: the API's close may take the grace twice
+    // (runs finishing, then cancelled runs saving) plus flushing, past the default 10 s.
+    pluginTimeout: Math.max(10_000, 2 * resolved.shutdownGraceMs + 10_000),
   });
   await app.register(helmet, { global: true });
   const redactor = createRedactor({ secrets: [resolved.token] });
