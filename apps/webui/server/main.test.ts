@@ -112,6 +112,32 @@ describe('node dist-server/main.js', () => {
     expect(existsSync(home) ? readdirSync(home) : []).toEqual([]);
   });
 
+  it('a model it cannot use (no key) or a bad PORT: exit 1 with the code and what to set', async () => {
+    using dir = scratchDir();
+    await using noKey = spawnWebApp({
+      cwd: dir.path,
+      env: {
+        SWITCHBOARD_HOME: path.join(dir.path, 'home'),
+        PORT: '0',
+        SWITCHBOARD_MODEL: 'openai:gpt-4o-mini',
+      },
+    });
+    expect(await noKey.exited).toEqual({ code: 1, signal: null });
+    const fatal = noKey.lines().find((line) => line.level === 60);
+    expect(fatal).toMatchObject({ code: 'CORE_MISSING_API_KEY' });
+    expect(fatal!.msg).toContain('OPENAI_API_KEY');
+
+    await using badPort = spawnWebApp({
+      cwd: dir.path,
+      env: { SWITCHBOARD_HOME: path.join(dir.path, 'home'), PORT: 'http' },
+    });
+    expect(await badPort.exited).toEqual({ code: 1, signal: null });
+    expect(badPort.lines().find((line) => line.level === 60)).toMatchObject({
+      code: 'CORE_CONFIG_INVALID',
+      msg: expect.stringContaining('PORT: must be a port number'),
+    });
+  });
+
   it('with SWITCHBOARD_TOKEN it listens beyond loopback and every /api request needs the bearer token', async () => {
     using dir = scratchDir();
     await using app = spawnWebApp({
