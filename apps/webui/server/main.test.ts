@@ -185,7 +185,7 @@ describe('node dist-server/main.js', () => {
     expect(app.lines().find((line) => line.url === url)).toMatchObject({ tracing: true });
     const sessionId = (await api(url, '/api/sessions', { body: {} })).json.id as string;
     const run = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'Trace me' } });
-    await readEventsUntil(url, sessionId, runEnded(run.json.runId));
+    await readEventsUntil(url, sessionId, { until: runEnded(run.json.runId) });
     expect(await app.stop()).toEqual({ code: 0, signal: null });
     const spans = await langfuse.waitForSpans((all) =>
       all.some((span) => span.name === 'assistant response'),
@@ -225,7 +225,7 @@ describe('node dist-server/main.js', () => {
     const sessionId = created.json.id as string;
     const run = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'Hi there' } });
     expect(run.status).toBe(202);
-    const events = await readEventsUntil(url, sessionId, runEnded(run.json.runId));
+    const events = await readEventsUntil(url, sessionId, { until: runEnded(run.json.runId) });
     expect(events.at(-1)).toMatchObject({
       type: 'run.finished',
       data: { stopReason: 'completed' },
@@ -235,7 +235,8 @@ describe('node dist-server/main.js', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
 
     const failed = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input: 'again' } });
-    const failure = await readEventsUntil(url, sessionId, runEnded(failed.json.runId), {
+    const failure = await readEventsUntil(url, sessionId, {
+      until: runEnded(failed.json.runId),
       after: events.at(-1)!.seq,
     });
     expect(failure.at(-1)!.type).toBe('run.failed');

@@ -84,11 +84,9 @@ describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
       sessionId = await newSession(url);
       runId = await startedRun(url, sessionId, 'Tell me something long');
       // The stream is served from the event log: what it shows is stored.
-      const events = await readEventsUntil(
-        url,
-        sessionId,
-        (event) => streamedText([event]) === 'so far',
-      );
+      const events = await readEventsUntil(url, sessionId, {
+        until: (event) => streamedText([event]) === 'so far',
+      });
       expect(streamedText(events)).toBe('Partial answer so far');
       expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
     }
@@ -104,7 +102,7 @@ describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
     expect(view.run).toMatchObject({ runId, status: 'finished', stopReason: 'interrupted' });
     // The session goes on: a new run sees the interrupted answer in its prompt.
     const next = await startedRun(url, sessionId, 'Go on');
-    const events = await readEventsUntil(url, sessionId, runEnded(next));
+    const events = await readEventsUntil(url, sessionId, { until: runEnded(next) });
     expect(events.at(-1)).toMatchObject({ data: { stopReason: 'completed' } });
     expect(JSON.stringify(model.requests[1]!.body)).toContain('Partial answer so far');
     expect(await second.stop()).toEqual({ code: 0, signal: null });
@@ -127,7 +125,7 @@ describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
       await using _first = first;
       sessionId = await newSession(url);
       const runId = await startedRun(url, sessionId, 'Deploy it');
-      const events = await readEventsUntil(url, sessionId, runEnded(runId));
+      const events = await readEventsUntil(url, sessionId, { until: runEnded(runId) });
       const requested = events.find((event) => event.type === 'tool_call.approval_requested');
       approvalId = (requested!.data as { approvalId: string }).approvalId;
       expect((await sessionView(url, sessionId)).status).toBe('awaiting_input');
@@ -145,7 +143,7 @@ describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
     });
     expect(answer.status).toBe(200);
     const resumed = answer.json.resumedRunId as string;
-    const events = await readEventsUntil(url, sessionId, runEnded(resumed));
+    const events = await readEventsUntil(url, sessionId, { until: runEnded(resumed) });
     expect(events.at(-1)).toMatchObject({
       type: 'run.finished',
       data: { stopReason: 'completed' },
@@ -178,12 +176,14 @@ describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
       const url = await first.listening();
       sessionId = await newSession(url);
       runId = await startedRun(url, sessionId, 'Start a long job');
-      await readEventsUntil(url, sessionId, (event) => streamedText([event]) === 'on it');
+      await readEventsUntil(url, sessionId, {
+        until: (event) => streamedText([event]) === 'on it',
+      });
       // A client still watching when the signal comes: its stream ends cleanly (no reset).
       const watcher = await fetch(`${url}/api/sessions/${sessionId}/events`);
       expect(watcher.status).toBe(200);
       const watched = watcher.text();
-      await readEventsUntil(url, sessionId, (event) => event.type === 'message.delta');
+      await readEventsUntil(url, sessionId, { until: (event) => event.type === 'message.delta' });
       const signalledAt = Date.now();
       const exit = await first.stop('SIGTERM');
       expect(exit).toEqual({ code: 0, signal: null });
@@ -211,7 +211,8 @@ describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
     const sawEnd = watchedEvents.some(runEnded(runId));
     const resumed = sawEnd
       ? []
-      : await readEventsUntil(url, sessionId, runEnded(runId), {
+      : await readEventsUntil(url, sessionId, {
+          until: runEnded(runId),
           after: watchedEvents.at(-1)!.seq,
         });
     const all = [...watchedEvents, ...resumed];

@@ -17,7 +17,10 @@ import { langfuseWebuiPlugin } from './tracing-plugin.js';
 import { loadWebAppConfig } from './web-app-config.js';
 
 /** Agent options an app that embeds the web app may add (its tools, its instructions). */
-export type WebAppAgentOptions = Pick<AgentOptions, 'name' | 'instructions' | 'tools' | 'toolSources'>;
+export type WebAppAgentOptions = Pick<
+  AgentOptions,
+  'name' | 'instructions' | 'tools' | 'toolSources'
+>;
 
 /** Options of {@link startWebApp}, parsed once. */
 export const startWebAppOptionsSchema = z.object({

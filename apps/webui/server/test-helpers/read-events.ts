@@ -8,9 +8,9 @@ import { connectEventStream, type AnyEvent } from '@switchboard/events';
 export async function readEventsUntil(
   baseUrl: string,
   sessionId: string,
-  until: (event: AnyEvent) => boolean,
-  options: { after?: number; timeoutMs?: number } = {},
+  options: { until: (event: AnyEvent) => boolean; after?: number; timeoutMs?: number },
 ): Promise<AnyEvent[]> {
+  const { until } = options;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const signal = AbortSignal.timeout(timeoutMs);
   const events: AnyEvent[] = [];

@@ -103,12 +103,16 @@ export function scratchDir(): { path: string; [Symbol.dispose](): void } {
   return { path: dir, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** A JSON answer, read loosely: each test asserts the fields it uses. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only: bodies of many shapes
+type ApiJson = any;
+
 /** A JSON request to the API as a script (not a browser page) sends it. */
 export async function api(
   baseUrl: string,
   route: string,
   options: { method?: string; body?: unknown; token?: string } = {},
-): Promise<{ status: number; json: any }> {
+): Promise<{ status: number; json: ApiJson }> {
   const response = await fetch(`${baseUrl}${route}`, {
     method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
     headers: {
@@ -118,5 +122,6 @@ export async function api(
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  const json: ApiJson = text ? JSON.parse(text) : undefined;
+  return { status: response.status, json };
 }

@@ -5,8 +5,9 @@ describe('createServer({ routes })', () => {
   it('serves routes outside /api next to the API, with the Host check, security headers and JSON 404s', async () => {
     const server = await createServer({
       logger: false,
-      routes: async (app) => {
+      routes: (app) => {
         app.get('/', (_request, reply) => reply.type('text/html').send('<h1>app</h1>'));
+        return Promise.resolve();
       },
     });
     try {
