@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { startLangfuseReceiver, startModelServer } from '@switchboard/testkit';
 import { describe, expect, it } from 'vitest';
@@ -148,10 +149,14 @@ describe('node dist-server/main.js', () => {
         HOST: '127.0.0.1', // SWITCHBOARD_HOST wins over HOST
         SWITCHBOARD_PORT: '0',
         SWITCHBOARD_TOKEN: TOKEN,
+        SWITCHBOARD_ALLOWED_HOSTS: 'chat.example.com', // the reverse proxy's public name
       },
     });
     const url = await app.listening();
     expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    const port = Number(new URL(url).port);
+    expect(await statusWithHost(port, 'chat.example.com', TOKEN)).toBe(200);
+    expect(await statusWithHost(port, 'evil.example', TOKEN)).toBe(421); // DNS rebinding
     const local = url.replace('0.0.0.0', '127.0.0.1');
     const denied = await api(local, '/api/config');
     expect(denied.status).toBe(401);
@@ -251,3 +256,22 @@ describe('node dist-server/main.js', () => {
     expect(app.output()).not.toContain(canary.slice(3));
   });
 });
+
+/** The status of `GET /api/config` sent with a chosen `Host` header (fetch cannot set one). */
+function statusWithHost(port: number, host: string, token: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/config',
+        headers: { host, authorization: `Bearer ${token}` },
+      },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      },
+    );
+    request.on('error', reject);
+  });
+}

@@ -104,6 +104,8 @@ export async function startWebApp(input: StartWebAppOptions): Promise<WebApp> {
       ...(token === undefined ? {} : { token }),
       host,
       port,
+      allowedHosts: config.server.allowedHosts,
+      allowedOrigins: config.server.allowedOrigins,
       logger: options.loggerOptions,
       plugins,
       routes: siteRoutes({

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir } from './test-helpers/web-app-process.js';
-import { WEB_APP_DEFAULT_PORT, loadWebAppConfig } from './web-app-config.js';
+import { loadWebAppConfig } from './web-app-config.js';
 
 /** A project directory (with `.git`, so the config search stops there) and an empty home. */
 function project(dir: string, config?: object): { cwd: string; homeDir: string } {
@@ -15,11 +15,10 @@ function project(dir: string, config?: object): { cwd: string; homeDir: string }
 }
 
 describe('loadWebAppConfig: where the web app listens', () => {
-  it('defaults to 127.0.0.1:8420 (not the config loader 7380) and SWITCHBOARD_HOME under ~', async () => {
+  it('defaults to 127.0.0.1:8420 and SWITCHBOARD_HOME under ~', async () => {
     using dir = scratchDir();
     const where = project(dir.path);
     const loaded = await loadWebAppConfig({ env: {}, ...where });
-    expect(WEB_APP_DEFAULT_PORT).toBe(8420);
     expect(loaded).toMatchObject({
       host: '127.0.0.1',
       port: 8420,

@@ -23,6 +23,24 @@ const path = z.string().min(1);
 const host = z.string().min(1);
 // 0 asks the OS for a free port (tests, several servers on one machine).
 const port = z.number().int().min(0).max(65_535);
+// A name a reverse proxy sends in `Host` (`chat.example.com`, optionally with `:port`).
+const hostName = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/);
+// A browser origin: scheme, host and optional port, nothing else.
+const origin = z
+  .string()
+  .refine((value) => isHttpUrl(value) && new URL(value).origin === value.replace(/\/$/, ''));
+/** A comma-separated list in a variable (`a.example, b.example`). */
+function commaList<Item extends z.ZodType<unknown, string>>(item: Item) {
+  return z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item).min(1));
+}
 
 /**
  * `switchboard.config.json`. Every level is strict: an unknown key is an
@@ -72,7 +90,15 @@ export const configFileSchema = z.strictObject({
     .optional(),
   /** The web server. */
   server: z
-    .strictObject({ host: host.optional(), port: port.optional(), token: secret.optional() })
+    .strictObject({
+      host: host.optional(),
+      port: port.optional(),
+      token: secret.optional(),
+      /** Host names (behind a reverse proxy) accepted besides the loopback names. */
+      allowedHosts: z.array(hostName).optional(),
+      /** Origins allowed to call the API from a browser (CORS); none by default. */
+      allowedOrigins: z.array(origin).optional(),
+    })
     .optional(),
 });
 
@@ -131,4 +157,12 @@ export const CONFIG_VALUE_RULES: {
   'server.host': { fromText: host, expected: 'must be a host name or IP address like "127.0.0.1"' },
   'server.port': { fromText: digits.pipe(port), expected: 'must be a port number from 0 to 65535' },
   'server.token': { fromText: secret, expected: 'must be a non-empty string' },
+  'server.allowedHosts': {
+    fromText: commaList(hostName),
+    expected: 'must be comma-separated host names like "chat.example.com,chat.example.com:8443"',
+  },
+  'server.allowedOrigins': {
+    fromText: commaList(origin),
+    expected: 'must be comma-separated origins like "https://chat.example.com"',
+  },
 };

@@ -42,9 +42,12 @@ export const CONFIG_KEYS = [
   { key: 'tracing.langfuse.publicKey', env: ['LANGFUSE_PUBLIC_KEY'] },
   { key: 'tracing.langfuse.secretKey', env: ['LANGFUSE_SECRET_KEY'], secret: true },
   { key: 'tracing.langfuse.baseUrl', env: ['LANGFUSE_BASE_URL', 'LANGFUSE_HOST'] },
-  { key: 'server.host', flag: 'host', env: ['SWITCHBOARD_HOST'], default: '127.0.0.1' },
-  { key: 'server.port', flag: 'port', env: ['SWITCHBOARD_PORT'], default: '7380' },
+  // PORT and HOST are what hosting platforms set; the Switchboard variable wins when both are.
+  { key: 'server.host', flag: 'host', env: ['SWITCHBOARD_HOST', 'HOST'], default: '127.0.0.1' },
+  { key: 'server.port', flag: 'port', env: ['SWITCHBOARD_PORT', 'PORT'], default: '8420' },
   { key: 'server.token', flag: 'token', env: ['SWITCHBOARD_TOKEN'], secret: true },
+  { key: 'server.allowedHosts', env: ['SWITCHBOARD_ALLOWED_HOSTS'], default: '[]' },
+  { key: 'server.allowedOrigins', env: ['SWITCHBOARD_ALLOWED_ORIGINS'], default: '[]' },
 ] as const satisfies readonly ConfigKeySpec[];
 
 /** A configuration key (`model`, `server.port`, …). */

@@ -78,7 +78,7 @@ describe('CORE_CONFIG_INVALID names the key and where it came from', () => {
       '"fallbackModels[1]" must be a "provider:model" string like "openai:gpt-4o-mini"',
     );
     expect((await failure({ server: 5 })).error.message).toContain(
-      '"server" must be an object with the keys "host", "port", "token" (got a number)',
+      '"server" must be an object with the keys "host", "port", "token", "allowedHosts", "allowedOrigins" (got a number)',
     );
     // A key typed where an object belongs is not repeated.
     const misplaced = await failure({ providers: { openai: 'sk-proj-abcdefghijklmnop' } });

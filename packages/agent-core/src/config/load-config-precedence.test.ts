@@ -18,6 +18,8 @@ function sample(key: ConfigKey, layer: Layer): unknown {
   if (key.endsWith('baseUrl')) return `http://${layer}.test/v1`;
   if (key === 'server.host') return `${layer}.example`;
   if (key === 'server.port') return 1001 + index;
+  if (key === 'server.allowedHosts') return [`${layer}.example`];
+  if (key === 'server.allowedOrigins') return [`https://${layer}.example`];
   if (key === 'home' || key.startsWith('stores.')) return `${layer}-dir`;
   return `${layer}-0123456789abcdef`;
 }
@@ -50,6 +52,51 @@ const cases = CONFIG_KEYS.flatMap((spec) => {
 });
 
 describe('loadConfig precedence: flag > env > project file > home file > default', () => {
+  it('SWITCHBOARD_PORT/HOST win over the platform PORT/HOST, which win over files', async () => {
+    dirs = makeConfigDirs();
+    dirs.write(path.join(dirs.repo, 'switchboard.config.json'), { server: { port: 9000 } });
+    const both = await loadConfig({
+      env: {
+        SWITCHBOARD_PORT: '9001',
+        PORT: '9002',
+        HOST: '0.0.0.0',
+        SWITCHBOARD_TOKEN: 'x'.repeat(20),
+      },
+      cwd: dirs.cwd,
+      homeDir: dirs.homeDir,
+    });
+    expect(both.settings['server.port']).toEqual({
+      value: 9001,
+      source: { kind: 'env', name: 'SWITCHBOARD_PORT' },
+    });
+    expect(both.settings['server.host']).toEqual({
+      value: '0.0.0.0',
+      source: { kind: 'env', name: 'HOST' },
+    });
+    const platform = await loadConfig({
+      env: { PORT: '9002' },
+      cwd: dirs.cwd,
+      homeDir: dirs.homeDir,
+    });
+    expect(platform.settings['server.port']).toEqual({
+      value: 9002,
+      source: { kind: 'env', name: 'PORT' },
+    });
+  });
+
+  it('rejects a bad list item and names the variable', async () => {
+    dirs = makeConfigDirs();
+    const error = await loadConfig({
+      env: { SWITCHBOARD_ALLOWED_ORIGINS: 'https://ok.example,https://bad.example/path' },
+      cwd: dirs.cwd,
+      homeDir: dirs.homeDir,
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'CORE_CONFIG_INVALID',
+      message: expect.stringContaining('SWITCHBOARD_ALLOWED_ORIGINS'),
+    });
+  });
+
   it.each(cases)('$key from $winner when set in: $set', async ({ key, winner, set }) => {
     dirs = makeConfigDirs();
     const spec = CONFIG_KEYS.find((candidate) => candidate.key === key)!;
@@ -59,8 +106,10 @@ describe('loadConfig precedence: flag > env > project file > home file > default
     const home: Record<string, unknown> = {};
     for (const layer of set) {
       const value = sample(key, layer);
-      if (layer === 'flag' && 'flag' in spec) flags[spec.flag] = String(value);
-      if (layer === 'env') env[spec.env[0]!] = String(value);
+      // Lists arrive comma-separated in flags and variables.
+      const text = Array.isArray(value) ? value.join(',') : String(value);
+      if (layer === 'flag' && 'flag' in spec) flags[spec.flag] = text;
+      if (layer === 'env') env[spec.env[0]!] = text;
       if (layer === 'project') setDeep(project, key, value);
       if (layer === 'home') setDeep(home, key, value);
     }
@@ -106,7 +155,7 @@ describe('loadConfig precedence: flag > env > project file > home file > default
         jsonlDir: path.join(dirs.switchboardHome, 'events'),
       },
       tracing: {},
-      server: { host: '127.0.0.1', port: 7380 },
+      server: { host: '127.0.0.1', port: 8420, allowedHosts: [], allowedOrigins: [] },
       settings: expect.any(Object),
       files: [],
       warnings: [],
@@ -120,14 +169,19 @@ describe('loadConfig precedence: flag > env > project file > home file > default
       fallbackModels: ['anthropic:claude-haiku-4-5', 'ollama:llama3'],
       baseUrl: 'http://127.0.0.1:8080/v1',
       providers: { ollama: { baseUrl: 'http://gpu.lan:11434/v1' } },
-      server: { port: 9000 },
+      server: { port: 9000, allowedHosts: ['chat.example.com'] },
     });
     dirs.write(path.join(dirs.switchboardHome, 'switchboard.config.json'), {
       apiKey: 'sk-local-0123456789abcd',
       providers: { anthropic: { apiKey: 'sk-ant-home-0123456789' } },
       tracing: { langfuse: { publicKey: 'pk-lf-home', secretKey: 'sk-lf-home-0123456789' } },
     });
-    const env = { OPENAI_API_KEY: 'sk-env-0123456789abcdef', LANGFUSE_HOST: 'http://lf.lan' };
+    const env = {
+      OPENAI_API_KEY: 'sk-env-0123456789abcdef',
+      LANGFUSE_HOST: 'http://lf.lan',
+      SWITCHBOARD_ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443/',
+      PORT: '8000', // below --port
+    };
     const config = await loadConfig({
       flags: { port: '9100', token: 'tok-0123456789abcdef' },
       env,
@@ -155,7 +209,13 @@ describe('loadConfig precedence: flag > env > project file > home file > default
         baseUrl: 'http://lf.lan',
       },
     });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 9100, token: 'tok-0123456789abcdef' });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 9100,
+      token: 'tok-0123456789abcdef',
+      allowedHosts: ['chat.example.com'],
+      allowedOrigins: ['https://a.example', 'https://b.example:8443'],
+    });
     expect(config.files).toEqual([
       path.join(dirs.repo, 'switchboard.config.json'),
       path.join(dirs.switchboardHome, 'switchboard.config.json'),

@@ -58,7 +58,7 @@ export type LoadConfigInput = z.input<typeof loadConfigInputSchema>;
 /** The flags {@link loadConfig} takes. */
 export type ConfigFlags = NonNullable<LoadConfigInput['flags']>;
 
-const DEFAULT_PORT = 7380;
+const DEFAULT_PORT = 8420;
 
 interface Picked<T> {
   value: T | undefined;
@@ -202,6 +202,12 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
   const host = pickText('server.host', (data) => data.server?.host);
   const port = pick('server.port', (data) => data.server?.port, Number);
   const token = pickText('server.token', (data) => data.server?.token);
+  const allowedHosts = pick('server.allowedHosts', (data) => data.server?.allowedHosts, splitList);
+  const allowedOrigins = pick(
+    'server.allowedOrigins',
+    (data) => data.server?.allowedOrigins,
+    (text) => splitList(text).map((value) => value.replace(/\/$/, '')),
+  );
 
   if (issues.length > 0) throw invalid(issues);
 
@@ -225,6 +231,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'server.host': { ...host, value: host.value ?? '127.0.0.1' },
     'server.port': { ...port, value: port.value ?? DEFAULT_PORT },
     'server.token': token,
+    'server.allowedHosts': { ...allowedHosts, value: allowedHosts.value ?? [] },
+    'server.allowedOrigins': { ...allowedOrigins, value: allowedOrigins.value ?? [] },
   };
   const providers: ConfigAgentOptions['providers'] = {};
   const openai = connection(openaiKey.value, openaiUrl.value);
@@ -258,11 +266,21 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       host: host.value ?? '127.0.0.1',
       port: port.value ?? DEFAULT_PORT,
       ...(token.value === undefined ? {} : { token: token.value }),
+      allowedHosts: allowedHosts.value ?? [],
+      allowedOrigins: allowedOrigins.value ?? [],
     },
     settings,
     files: layers.map((layer) => layer.path),
     warnings: findWarnings(settings, project?.path),
   };
+}
+
+/** `a, b,c` → `['a', 'b', 'c']` (already checked by the key's rule). */
+function splitList(text: string): string[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
 }
 
 function connection(

@@ -75,6 +75,10 @@ export interface SwitchboardConfig {
     port: number;
     /** Bearer token clients must present; `undefined` means none is required. */
     token?: string;
+    /** Host names accepted in `Host` besides the loopback names (a reverse proxy's public name). */
+    allowedHosts: string[];
+    /** Browser origins allowed to call the API cross-origin (CORS); empty: same origin only. */
+    allowedOrigins: string[];
   };
   /** Every key's value and source, in `CONFIG_KEYS` order. */
   settings: Record<ConfigKey, ConfigSetting>;
