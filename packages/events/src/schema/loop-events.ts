@@ -25,15 +25,38 @@ export const planUpdatedData = z.looseObject({
   ),
 });
 
-/** `usage.updated`: running totals for the run or session, and the context window fill. */
+/**
+ * `usage.updated`: running totals for the run or the session, and the
+ * context window fill.
+ *
+ * With `scope: 'run'` and a `generationId` it is the live meter of one model
+ * call: while the call streams, `estimated: true` updates (at most ten a
+ * second per run) count the streamed characters as tokens; when the call
+ * ends, one update with the provider's counts follows its
+ * `generation.finished`. Neither is a new total to add up: `usage` already
+ * includes everything before it, so readers replace, never sum.
+ */
 export const usageUpdatedData = z.looseObject({
   scope: z.enum(['run', 'session']),
+  /** Running totals of the scope (with `estimated`, including the streaming call's estimate). */
   usage: tokenUsageSchema,
+  /** Running cost of the scope, when the models have a price. */
   cost: costSchema.optional(),
-  /** Tokens the next prompt will occupy. */
+  /** Tokens the next prompt will occupy (while a call streams: its prompt and output so far). */
   contextTokens: z.number().int().nonnegative().optional(),
-  /** The model's context window. */
+  /** The model's context window, when the model is known; never a guess. */
   contextWindow: z.number().int().positive().optional(),
+  /** The model call this update measures (its `generation.*` id). */
+  generationId: z.string().optional(),
+  /** That call's own counts: estimated while it streams, the provider's once it ended. */
+  call: tokenUsageSchema.optional(),
+  /**
+   * The counts (and the cost and context derived from them) are estimates of
+   * a call still streaming, not provider counts. Absent means exact.
+   */
+  estimated: z.boolean().optional(),
+  /** Output tokens per second of the call, over its streaming time (first token to now or end). */
+  tokensPerSecond: z.number().nonnegative().optional(),
 });
 
 /** `context.compacted`: older turns were summarised to fit the context window. */

@@ -20,6 +20,7 @@ export type {
   StreamStatus,
   ToolCallItem,
   ToolCallViewStatus,
+  UsageMeterView,
   UsageView,
   ViewItem,
 } from './session-view.js';

@@ -34,6 +34,7 @@ import {
   toUsage,
   withoutUndefined,
 } from './view-helpers.js';
+import { applyUsageUpdate, finishMeter } from './usage-meter.js';
 import { ViewList } from './view-list.js';
 
 /**
@@ -167,21 +168,14 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     case 'generation.finished': {
       const { usage, cost } = event.data;
       const next = { ...state, usage: addUsage(state.usage, usage, cost) };
-      return updateRun(next, event.runId, (run) => ({
+      const counted = updateRun(next, event.runId, (run) => ({
         ...run,
         usage: addUsage(run.usage, usage, cost),
       }));
+      return finishMeter(counted, event);
     }
-    case 'usage.updated': {
-      const usage = toUsage(event.data.usage, event.data.cost);
-      const context =
-        event.data.contextTokens !== undefined || event.data.contextWindow !== undefined
-          ? withoutUndefined({ tokens: event.data.contextTokens, window: event.data.contextWindow })
-          : state.context;
-      const next = { ...state, context };
-      if (event.data.scope === 'session') return { ...next, usage };
-      return updateRun(next, event.runId, (run) => ({ ...run, usage }));
-    }
+    case 'usage.updated':
+      return applyUsageUpdate(state, event);
     case 'plan.updated':
       return { ...state, plan: { planId: event.data.planId, entries: event.data.entries } };
     case 'user.message': {

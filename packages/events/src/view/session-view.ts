@@ -176,6 +176,34 @@ export interface UsageView {
   readonly cost?: Cost;
 }
 
+/**
+ * The live usage meter: the latest model call of the current (or last)
+ * top-level run. Estimated while the call streams (run-scoped
+ * `usage.updated` with `estimated`), exact once it ended
+ * (`generation.finished`, then the call's exact `usage.updated`).
+ */
+export interface UsageMeterView {
+  readonly runId: string;
+  readonly generationId: string;
+  /** True while the numbers are estimates of a call that is still streaming. */
+  readonly estimated: boolean;
+  /** The call's prompt tokens (estimated while streaming, when the producer sends them). */
+  readonly inputTokens?: number;
+  /** The call's output tokens so far (estimated from streamed characters while streaming). */
+  readonly outputTokens: number;
+  readonly reasoningTokens?: number;
+  /** Output tokens per second over the call's streaming time. */
+  readonly tokensPerSecond?: number;
+  /** Context used by the call (prompt plus output); absent for calls outside the conversation (summaries). */
+  readonly contextTokens?: number;
+  /** The model's context window, when the producer knows the model. */
+  readonly contextWindow?: number;
+  /** The run's cost so far, this call included (estimated while streaming). */
+  readonly cost?: Cost;
+  /** `ts` of the last event that moved the meter. */
+  readonly updatedAt: number;
+}
+
 /** A model call being retried (from `generation.retrying`), until its next attempt starts. */
 export interface RetryView {
   readonly generationId: string;
@@ -239,8 +267,17 @@ export interface SessionView {
   readonly runCount: number;
   /** Session totals: summed over model calls, or the last session `usage.updated`. */
   readonly usage: UsageView;
-  /** Context window fill, from the last `usage.updated` that had it. */
-  readonly context?: { readonly tokens?: number; readonly window?: number };
+  /**
+   * Context window fill, from the last `usage.updated` that had it;
+   * `estimated` while that was the live estimate of a streaming call.
+   */
+  readonly context?: {
+    readonly tokens?: number;
+    readonly window?: number;
+    readonly estimated?: boolean;
+  };
+  /** The live usage meter of the latest model call of a top-level run. */
+  readonly meter?: UsageMeterView;
   readonly plan?: {
     readonly planId: string;
     readonly entries: readonly { readonly content: string; readonly status: string }[];

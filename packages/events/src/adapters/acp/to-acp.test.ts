@@ -185,4 +185,23 @@ describe('ACP adapter on the golden corpus', () => {
     );
     expect(retries).toHaveLength(3);
   });
+
+  it('live usage: context fill from every update, cost only from the session total', () => {
+    const usages = toAcpMessages(loadFixture('live-usage')).flatMap((message) =>
+      message.type === 'session/update' && message.params.update.sessionUpdate === 'usage_update'
+        ? [message.params.update]
+        : [],
+    );
+    expect(usages.map((update) => update.size)).toEqual([
+      128_000, 128_000, 128_000, 128_000, 128_000,
+    ]);
+    expect(usages.map((update) => update.cost !== undefined)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    expect(usages.at(-1)).toMatchObject({ used: 1216, cost: { currency: 'USD' } });
+  });
 });

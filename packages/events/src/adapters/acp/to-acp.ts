@@ -271,7 +271,9 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
             }),
           ];
         case 'usage.updated': {
-          const { contextTokens, contextWindow, cost } = event.data;
+          const { contextTokens, contextWindow, scope } = event.data;
+          // ACP's cost is the session's: a run's running cost (the live meter) is not it.
+          const cost = scope === 'session' ? event.data.cost : undefined;
           const usage =
             contextTokens !== undefined && contextWindow !== undefined
               ? [
