@@ -42,6 +42,13 @@ export type { ProviderSettings } from './models/resolve-model.js';
 export { classifyProviderError } from './models/provider-errors.js';
 export { redactSecrets } from './models/redact-secrets.js';
 export type { RetryPolicy } from './models/open-model-stream.js';
+export {
+  createModelInfoTable,
+  DEFAULT_MODEL_INFO,
+  findModelInfo,
+  modelInfoSchema,
+} from './models/model-info.js';
+export type { ModelInfo, ModelInfoTable } from './models/model-info.js';
 
 export { computeCost, createPriceTable, DEFAULT_PRICES, findPrice } from './usage/price-table.js';
 export type { ModelPrice, PriceTable } from './usage/price-table.js';

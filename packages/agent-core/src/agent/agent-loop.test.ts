@@ -60,7 +60,8 @@ describe('agent loop through @ai-sdk/openai-compatible and the testkit server', 
       'reasoning.completed',
       'message.completed',
       'generation.finished',
-      'usage.updated',
+      'usage.updated', // the run's meter: the call's exact numbers
+      'usage.updated', // the session total
       'step.finished',
       'run.finished',
     ]);

@@ -2,6 +2,7 @@ import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { envSchema, type EventBus } from '@switchboard/events';
 import { z } from 'zod';
 import type { HookHandlers } from '../hooks/agent-hooks.js';
+import { modelInfoTableSchema } from '../models/model-info.js';
 import { redactOptionsSchema } from '../models/redact-secrets.js';
 import type { ProviderSettings } from '../models/resolve-model.js';
 import type { SessionStore } from '../sessions/session-snapshot.js';
@@ -99,12 +100,38 @@ export const agentOptionsSchema = z.object({
     .default({}),
   /** Prices per model for cost accounting; extends the built-in table. */
   prices: object<PriceTable>('a price table').optional(),
+  /**
+   * Context windows and output limits per model; extends the built-in table
+   * (`DEFAULT_MODEL_INFO`). Keys like the price table's: `provider:model` or a
+   * bare model id. The live meter reports context use against these; a model
+   * that is in neither table has no window (none is guessed).
+   */
+  modelInfo: modelInfoTableSchema.optional(),
+  /**
+   * The live usage meter: while a model streams, run-scoped `usage.updated`
+   * estimates at most every `intervalMs` (never more than ten a second), and
+   * the call's exact numbers when it ends. `false` sends neither (the session
+   * total still comes after each call).
+   */
+  liveUsage: z
+    .union([
+      z.literal(false),
+      z.object({
+        /** Least time between two estimates of a run, ms. @default 100 */
+        intervalMs: z.number().int().min(100).default(100),
+      }),
+    ])
+    .default({ intervalMs: 100 }),
   /** Context compaction when the prompt nears the window; `false` turns it off. */
   compaction: z
     .union([
       z.literal(false),
       z.object({
-        /** The model's context window in tokens. */
+        /**
+         * The token budget compaction keeps the prompt under (with
+         * `threshold`); the model's own window, when known, caps it. Not what
+         * the usage meter reports as the window: that comes from `modelInfo`.
+         */
         contextWindow: z.number().int().positive().default(128_000),
         /** Compact when the next prompt is estimated above this share of the window. @default 0.8 */
         threshold: z.number().gt(0).lt(1).default(0.8),

@@ -4,6 +4,7 @@ import { EventBus } from '@switchboard/events';
 import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import type { AgentHooks, HookName } from '../hooks/agent-hooks.js';
 import { HookRunner } from '../hooks/hook-runner.js';
+import { createModelInfoTable } from '../models/model-info.js';
 import { createSecretRedaction } from '../models/redact-secrets.js';
 import { resolveModel } from '../models/resolve-model.js';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
@@ -85,6 +86,7 @@ export class Agent {
     });
     const tools = new ToolSet({ tools: resolved.tools, sources: resolved.toolSources });
     const prices = createPriceTable(resolved.prices);
+    const modelInfo = createModelInfoTable(resolved.modelInfo);
     const now = resolved.now ?? Date.now;
     const generateId =
       resolved.generateId ?? ((prefix: string) => `${prefix}_${randomUUID().replaceAll('-', '')}`);
@@ -96,6 +98,7 @@ export class Agent {
       hooks,
       tools,
       prices,
+      modelInfo,
       redaction,
       models: () => this.#models,
       instructions: async (sessionId) =>

@@ -1,15 +1,11 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
+import { estimateTokens } from '../usage/estimate-tokens.js';
 import { createCostOf } from '../usage/price-table.js';
-import { recordUsage } from '../usage/record-usage.js';
+import { contextWindowOf, liveUsageOf, recordUsage } from '../usage/record-usage.js';
 import { runModelStep } from './model-step.js';
 import type { RunState } from './run-state.js';
-
-/** Rough tokens of a prompt: ~4 characters per token of its JSON. Good enough to decide when to compact. */
-export function estimateTokens(value: unknown): number {
-  return Math.ceil(JSON.stringify(value).length / 4);
-}
 
 const SUMMARY_INSTRUCTIONS =
   'Summarise the conversation below for your own later use. Keep every fact, decision, open question, ' +
@@ -31,7 +27,10 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
   );
   const system = await agent.instructions(session.id);
   const before = estimateTokens(toProviderPrompt(system, session.snapshot.transcript));
-  if (before <= options.threshold * options.contextWindow) return false;
+  // The budget never exceeds the window of the model that will read the prompt.
+  const model = agent.models()[0]!;
+  const window = contextWindowOf(agent, model.provider, model.modelId) ?? Infinity;
+  if (before <= options.threshold * Math.min(options.contextWindow, window)) return false;
   let cut = live.length - options.keepRecent;
   // The first kept entry must not be a tool result whose call would be archived.
   while (cut > 0 && live[cut]?.message.role === 'tool') cut -= 1;
@@ -93,6 +92,7 @@ async function summarise(
     now: () => agent.now(),
     redaction: agent.redaction,
     costOf: createCostOf(agent.prices),
+    liveUsage: liveUsageOf(run, 'compaction'),
   });
   recordUsage(run, step);
   // Compaction is an optimisation: if it fails the run goes on uncompacted.

@@ -10,7 +10,9 @@ import { toErrorInfo } from '../errors/to-error-info.js';
 import { classifyProviderError } from '../models/provider-errors.js';
 import { openModelStream } from '../models/open-model-stream.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
+import { estimateTokens } from '../usage/estimate-tokens.js';
 import { toTokenUsage } from '../usage/token-usage.js';
+import { UsageMeter, type LiveUsageInit } from '../usage/usage-meter.js';
 import type { RunEmitter } from './run-emitter.js';
 
 /** A tool call the model asked for in one step. */
@@ -84,6 +86,8 @@ export interface ModelStepInput {
   costOf?: (usage: TokenUsage, provider: string, model: string) => number | undefined;
   /** What to redact before events leave: errors always, tool arguments when `toolInput`. */
   redaction?: SecretRedaction;
+  /** The live usage meter's settings; no estimates when absent. */
+  liveUsage?: LiveUsageInit | undefined;
 }
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -142,6 +146,16 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
   const inputRedactor = input.redaction?.toolInput ? input.redaction.redactor : undefined;
   const reasoningIds = new Map<string, string>();
   let messageOpen = false;
+  const meter = input.liveUsage
+    ? new UsageMeter({
+        ...input.liveUsage,
+        emitter,
+        now,
+        generationId,
+        promptTokens: () => estimateTokens(input.prompt),
+        ...(input.costOf ? { costOf: input.costOf } : {}),
+      })
+    : undefined;
   const markFirstToken = () => {
     output.timeToFirstTokenMs ??= now() - started;
   };
@@ -193,6 +207,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     output.modelIndex = opened.modelIndex;
     output.provider = opened.model.provider;
     output.model = opened.model.modelId;
+    meter?.open(output.provider, output.model);
     const reader = opened.stream.getReader();
     try {
       for (;;) {
@@ -265,6 +280,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         markFirstToken();
         openMessage();
         output.text += part.delta;
+        meter?.add(part.delta.length, false);
         content.emit('message.delta', { messageId: output.messageId!, delta: part.delta });
         return;
       case 'reasoning-start':
@@ -284,6 +300,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
           content.emit('reasoning.started', { reasoningId });
         }
         output.reasoning += part.delta;
+        meter?.add(part.delta.length, true);
         content.emit('reasoning.delta', { reasoningId, delta: part.delta });
         return;
       }
@@ -301,6 +318,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         const pending = streaming.get(part.id);
         if (!pending || part.delta.length === 0) return;
         pending.text += part.delta;
+        meter?.add(part.delta.length, false);
         // Redacted arguments go out whole at the end: a secret split across
         // fragments cannot be recognised fragment by fragment.
         if (!inputRedactor)
@@ -322,6 +340,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         const streamed = streaming.get(part.toolCallId)?.text;
         streaming.delete(part.toolCallId);
         const rawInput = part.input;
+        if (!streamed) meter?.add(rawInput.length, false); // arguments sent whole
         const parsed = parseJson(rawInput);
         // The tool runs on `rawInput`; events, hooks and the transcript get `shown`.
         const given = parsed.ok ? parsed.value : rawInput;

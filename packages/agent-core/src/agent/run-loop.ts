@@ -5,7 +5,7 @@ import { toProviderPrompt } from '../sessions/transcript.js';
 import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
 import { createCostOf } from '../usage/price-table.js';
-import { recordUsage } from '../usage/record-usage.js';
+import { liveUsageOf, recordUsage } from '../usage/record-usage.js';
 import { maybeCompact } from './compaction.js';
 import { runModelStep, type ModelStepOutput, type ModelToolCall } from './model-step.js';
 import { finishRun, type Stop } from './finish-run.js';
@@ -158,6 +158,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       now: () => agent.now(),
       redaction: agent.redaction,
       costOf: createCostOf(agent.prices),
+      liveUsage: liveUsageOf(run, 'turn'),
       onFallback: ({ from, to, error }) =>
         emitter.emit('notice', {
           severity: 'warning',

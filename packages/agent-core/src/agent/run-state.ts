@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBus, TokenUsage } from '@switchboard/events';
 import type { HookRunner } from '../hooks/hook-runner.js';
+import type { ModelInfoTable } from '../models/model-info.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
 import type {
   PendingRequest,
@@ -21,6 +22,8 @@ export interface AgentRuntime {
   readonly hooks: HookRunner;
   readonly tools: ToolSet;
   readonly prices: PriceTable;
+  /** Context windows and output limits by model (built-in table plus `modelInfo`). */
+  readonly modelInfo: ModelInfoTable;
   /** What is redacted before events leave and the transcript is stored. */
   readonly redaction: SecretRedaction;
   models(): LanguageModelV3[];

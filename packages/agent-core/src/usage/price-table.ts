@@ -1,4 +1,5 @@
 import type { TokenUsage } from '@switchboard/events';
+import { findModelEntry } from '../models/model-info.js';
 
 /** Prices in USD per million tokens. */
 export interface ModelPrice {
@@ -46,9 +47,7 @@ export function findPrice(
   provider: string,
   model: string,
 ): ModelPrice | undefined {
-  return (
-    table[`${provider}:${model}`] ?? table[`${provider.split('.')[0]}:${model}`] ?? table[model]
-  );
+  return findModelEntry(table, provider, model);
 }
 
 /**

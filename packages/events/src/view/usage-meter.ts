@@ -68,7 +68,8 @@ export function finishMeter(
   const data = event.data;
   const usage = data.usage ?? {};
   const previous = state.meter?.generationId === data.generationId ? state.meter : undefined;
-  const outputTokens = usage.outputTokens ?? previous?.outputTokens ?? 0;
+  // What the provider counted: a cancelled call that reported nothing shows 0, like the totals.
+  const outputTokens = usage.outputTokens ?? 0;
   const turn = data.purpose === undefined || data.purpose === 'turn';
   const streamingMs =
     data.durationMs !== undefined && data.timeToFirstTokenMs !== undefined
