@@ -159,13 +159,12 @@ describe('the live usage meter against the testkit model server', () => {
     );
     const session = await t.agent.createSession();
     const { events, result } = await collect(session.run('Take your time'));
-    // 11 gaps of 30 ms after the first token: at least one estimate is due, and none comes sooner than 100 ms apart.
-    const live = events.filter(
-      (event) => event.type === 'usage.updated' && (event.data as UsageData).estimated,
-    );
+    // 11 gaps of 30 ms after the first token: at least one estimate is due (how many depends on
+    // the machine's load; the tests above count them on an injected clock), each counting more.
+    const live = estimates(events);
     expect(live.length).toBeGreaterThanOrEqual(1);
     for (let index = 1; index < live.length; index++)
-      expect(live[index]!.ts - live[index - 1]!.ts).toBeGreaterThanOrEqual(99);
+      expect(live[index]!.call!.outputTokens).toBeGreaterThan(live[index - 1]!.call!.outputTokens!);
     const generation = events.find((event) => event.type === 'generation.finished')!;
     expect(exactRun(events)).toEqual([
       expect.objectContaining({
