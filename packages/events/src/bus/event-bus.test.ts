@@ -162,9 +162,10 @@ describe('EventBus', () => {
         ),
     };
     const bus = new EventBus({ sinks: [slow] });
-    const start = performance.now();
     for (let i = 0; i < 50; i++) bus.emit(delta('s', String(i)));
-    expect(performance.now() - start).toBeLessThan(50);
+    // All 50 emits returned before the sink finished its first write: emit
+    // never waits for a sink (checked by order, not by a clock, so load cannot flake it).
+    expect(written).toEqual([]);
     await bus.flush();
     expect(written).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
