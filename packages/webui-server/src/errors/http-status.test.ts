@@ -1,7 +1,8 @@
 import { CORE_ERROR_CODES } from '@switchboard/agent-core';
-import { EVENTS_ERROR_CODES, EventsError } from '@switchboard/events';
+import { createRedactor, EVENTS_ERROR_CODES, EventsError } from '@switchboard/events';
 import { describe, expect, it } from 'vitest';
 import { FOREIGN_CODE_STATUS, statusOfCode, statusOfError } from './http-status.js';
+import { toErrorResponse } from './to-error-body.js';
 import { WEBUI_ERROR_CODES, WebuiServerError } from './webui-server-error.js';
 
 describe('error codes and HTTP statuses', () => {
@@ -42,5 +43,20 @@ describe('error codes and HTTP statuses', () => {
     const error = new WebuiServerError({ code: 'WEBUI_NO_MODEL', message: 'm', hint: 'h' });
     expect(error.status).toBe(503);
     expect(error.toJSON()).toMatchObject({ code: 'WEBUI_NO_MODEL', details: { hint: 'h' } });
+  });
+});
+
+describe('toErrorResponse: what is logged as a failure', () => {
+  const redactor = createRedactor();
+  it('a 503 state (shutting down, no model) is not internal; a real 500 is', () => {
+    for (const code of ['WEBUI_SHUTTING_DOWN', 'WEBUI_NO_MODEL'] as const) {
+      const response = toErrorResponse(new WebuiServerError({ code, message: 'x' }), redactor);
+      expect(response).toMatchObject({ status: 503, internal: false });
+    }
+    expect(toErrorResponse(new Error('boom'), redactor)).toMatchObject({
+      status: 500,
+      internal: true,
+      body: { error: { code: 'WEBUI_INTERNAL' } },
+    });
   });
 });

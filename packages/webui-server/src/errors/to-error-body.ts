@@ -70,7 +70,8 @@ export function toErrorResponse(error: unknown, redactor: Redactor): ErrorRespon
     const hint = hintOf(error);
     return {
       status,
-      internal: status >= 500,
+      // 503 is a state the server is in (no model, shutting down), not a failure to log as one.
+      internal: status >= 500 && status !== 503,
       body: {
         error: {
           code: error.code,

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { SSE_HEADERS, createResumableEventStream, parseLastEventId } from '@switchboard/events';
 import { eventsQuerySchema, sessionParamsSchema } from '../schemas/api-schemas.js';
 import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
+import { OpenEventStream } from '../sse/open-event-stream.js';
 
 /**
  * `GET /sessions/:id/events`: the session's events as SSE, replayed from the
@@ -19,18 +20,26 @@ export function registerEventStreamRoute(api: ApiInstance, context: ApiContext):
       const { sessions, log } = requireAgent(context);
       const session = await sessions.get(request.params.id);
       const header = request.headers['last-event-id'];
+      const lastEventId = Array.isArray(header) ? header[0] : header;
+      const afterSeq = parseLastEventId(request.query.after);
       const stream = await createResumableEventStream(log, session.id, {
-        lastEventId: Array.isArray(header) ? header[0] : header,
-        afterSeq: parseLastEventId(request.query.after),
+        lastEventId,
+        afterSeq,
         keepAliveMs: context.options.heartbeatMs,
         retryMs: context.options.sseRetryMs,
         signal: context.streams.signal,
       });
       reply.headers(SSE_HEADERS);
       const done = new Promise<void>((resolve) => reply.raw.once('close', resolve));
-      context.openStreams.add(done);
-      void done.then(() => context.openStreams.delete(done));
-      return reply.send(Readable.fromWeb(stream.pipeThrough(new TextEncoderStream())));
+      const open = new OpenEventStream({
+        sessionId: session.id,
+        afterSeq: parseLastEventId(lastEventId) ?? afterSeq ?? 0,
+        done,
+      });
+      context.openStreams.add(open);
+      void done.then(() => context.openStreams.delete(open));
+      const body = stream.pipeThrough(open.track()).pipeThrough(new TextEncoderStream());
+      return reply.send(Readable.fromWeb(body));
     },
   );
 }

@@ -7,6 +7,7 @@ import { WebuiServerError } from '../errors/webui-server-error.js';
 import type { RunService } from '../runs/run-service.js';
 import type { AgentFeatures } from '../sessions/agent-features.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
+import type { OpenEventStream } from '../sse/open-event-stream.js';
 import type { ResolvedApiOptions } from './server-options.js';
 
 /** The Fastify instance the API's routes are declared on (zod schemas, typed). */
@@ -34,8 +35,8 @@ export interface ApiContext {
   redactor: Redactor;
   /** Aborted when the server closes: every open event stream ends cleanly. */
   streams: AbortController;
-  /** Event-stream responses still being written (each settles when its connection is done with it). */
-  openStreams: Set<Promise<void>>;
+  /** Event streams still being written, with the last seq each has sent. */
+  openStreams: Set<OpenEventStream>;
   /** Set once close() has begun: new requests get 503 WEBUI_SHUTTING_DOWN. */
   closing: boolean;
   /** Called once the API has drained on close (createServer ends unused connections then). */

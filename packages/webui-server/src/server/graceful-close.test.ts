@@ -54,6 +54,8 @@ describe('graceful close', () => {
 
     const text = await reading; // the stream ended (cleanly: the body completed)
     expect(text).toContain('"type":"message.delta"');
+    // The watcher saw the run's end before its stream was closed (no reconnect needed to learn it).
+    expect(text).toContain('"type":"run.finished"');
     const end = (await storedEvents(t.log, id)).filter(runEnded(runId));
     expect(end).toHaveLength(1);
     expect(end[0]!.data).toMatchObject({ stopReason: 'cancelled' });

@@ -1,0 +1,52 @@
+/** Matches the `id:` line of each SSE frame (the event's seq). */
+const FRAME_ID = /(?:^|\n)id: (\d+)\n/g;
+
+/**
+ * One event stream being written to a client: its session, the last seq
+ * it has written, and when its connection is done. Shutdown uses it to let
+ * every watcher receive what the log holds (the runs' terminal events) before
+ * the streams are ended, so nobody needs a reconnect to learn how a run ended.
+ */
+export class OpenEventStream {
+  readonly sessionId: string;
+  /** Settles when the response's connection is closed. */
+  readonly done: Promise<void>;
+  #lastSeq: number;
+  #waiters: Array<{ seq: number; resolve: () => void }> = [];
+
+  constructor(init: { sessionId: string; afterSeq: number; done: Promise<void> }) {
+    this.sessionId = init.sessionId;
+    this.#lastSeq = init.afterSeq;
+    this.done = init.done;
+    void init.done.then(() => this.#release(Number.POSITIVE_INFINITY));
+  }
+
+  /** The highest seq written to the client so far. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Passes the SSE text through unchanged, noting the seq of every frame written. */
+  track(): TransformStream<string, string> {
+    return new TransformStream({
+      transform: (chunk, controller) => {
+        controller.enqueue(chunk);
+        for (const match of chunk.matchAll(FRAME_ID)) this.#release(Number(match[1]));
+      },
+    });
+  }
+
+  /** Resolves once the stream has written `seq`, or its connection is gone. */
+  reached(seq: number): Promise<void> {
+    if (this.#lastSeq >= seq) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ seq, resolve }));
+  }
+
+  #release(seq: number): void {
+    if (seq > this.#lastSeq) this.#lastSeq = seq;
+    const ready = this.#waiters.filter((waiter) => waiter.seq <= this.#lastSeq);
+    if (ready.length === 0) return;
+    this.#waiters = this.#waiters.filter((waiter) => waiter.seq > this.#lastSeq);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
