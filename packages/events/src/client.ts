@@ -19,6 +19,7 @@ export type {
 } from './schema/shared-schemas.js';
 export type { FinishReason, StopReason } from './schema/run-events.js';
 export type { ToolCallStatus } from './schema/tool-events.js';
+export type { TitleSource } from './schema/session-events.js';
 export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
 
 export { SseParser, decodeSseStream } from './sse/decode-sse.js';

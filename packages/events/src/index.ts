@@ -42,6 +42,8 @@ export {
 } from './schema/run-events.js';
 export type { FinishReason, StopReason } from './schema/run-events.js';
 export { toolCallStatusSchema, toolKindSchema } from './schema/tool-events.js';
+export { titleSourceSchema } from './schema/session-events.js';
+export type { TitleSource } from './schema/session-events.js';
 export type { ToolCallStatus } from './schema/tool-events.js';
 
 export { SwitchboardError, toSwitchboardError } from './errors/switchboard-error.js';

@@ -12,6 +12,7 @@ import * as tool from './tool-events.js';
 export const eventDataSchemas = {
   'session.started': session.sessionStartedData,
   'session.ended': session.sessionEndedData,
+  'session.title_updated': session.sessionTitleUpdatedData,
   'run.started': run.runStartedData,
   'run.finished': run.runFinishedData,
   'run.failed': run.runFailedData,
@@ -67,6 +68,7 @@ export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
 export const SESSION_SCOPED_TYPES: ReadonlySet<string> = new Set<EventType>([
   'session.started',
   'session.ended',
+  'session.title_updated',
 ]);
 
 /** Types that end a run (and close a run-scoped stream). */

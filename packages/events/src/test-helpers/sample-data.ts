@@ -4,6 +4,7 @@ import type { EventData, EventType } from '../schema/event-catalog.js';
 export const SAMPLE_DATA: { [T in EventType]: EventData<T> } = {
   'session.started': { agent: { name: 'demo' }, title: 'First chat' },
   'session.ended': { reason: 'closed' },
+  'session.title_updated': { title: 'Trip to Rome', source: 'model' },
   'run.started': {
     trigger: 'user',
     input: { messageId: 'u1', parts: [{ type: 'text', text: 'hi' }] },

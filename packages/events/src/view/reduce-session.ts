@@ -115,11 +115,14 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
   const at = <T extends ViewItem>(item: T) => scoped(item, scope);
   switch (event.type) {
     case 'session.started':
-      return {
+      return withoutUndefined({
         ...state,
         title: event.data.title ?? state.title,
+        titleSource: event.data.title === undefined ? state.titleSource : event.data.titleSource,
         agent: event.data.agent?.name ?? state.agent,
-      };
+      });
+    case 'session.title_updated':
+      return { ...state, title: event.data.title, titleSource: event.data.source };
     case 'session.ended':
       return { ...state, endedReason: event.data.reason };
     case 'run.started':

@@ -1,5 +1,6 @@
 import type { ContentPart, Cost, ErrorInfo } from '../schema/shared-schemas.js';
 import type { StopReason } from '../schema/run-events.js';
+import type { TitleSource } from '../schema/session-events.js';
 import type { ItemIndex } from './item-index.js';
 import type { ViewList } from './view-list.js';
 
@@ -243,10 +244,13 @@ export interface RunView {
 export interface SessionView {
   readonly sessionId?: string;
   /**
-   * The session title, when an event carried one (`session.started.title`).
-   * Undefined otherwise: surfaces show their own fallback.
+   * The session title: the last `session.title_updated` (or a restored
+   * session's `session.started.title`). Undefined until the session has one:
+   * surfaces show their own fallback.
    */
   readonly title?: string;
+  /** Who set {@link title}: the user, the title model, or the fallback from the first message. */
+  readonly titleSource?: TitleSource;
   readonly agent?: string;
   /** Highest `seq` applied; events at or below it are ignored (resume replays them). */
   readonly lastSeq: number;

@@ -204,4 +204,32 @@ describe('ACP adapter on the golden corpus', () => {
     ]);
     expect(usages.at(-1)).toMatchObject({ used: 1216, cost: { currency: 'USD' } });
   });
+
+  it('titled: each title becomes a session_info_update, after the prompt response it follows', () => {
+    const messages = toAcpMessages(loadFixture('titled'));
+    const infos = messages.flatMap((message) =>
+      message.type === 'session/update' &&
+      message.params.update.sessionUpdate === 'session_info_update'
+        ? [message.params.update]
+        : [],
+    );
+    expect(infos).toEqual([
+      expect.objectContaining({
+        title: 'Three days in Rome',
+        updatedAt: expect.stringMatching(/^2026-11-22T12:00:00\.\d{3}Z$/) as string,
+        _meta: { switchboard: { titleSource: 'model' } },
+      }),
+      expect.objectContaining({
+        title: 'Rome in May',
+        _meta: { switchboard: { titleSource: 'user' } },
+      }),
+    ]);
+    const firstResponse = messages.findIndex((message) => message.type === 'prompt/response');
+    const firstInfo = messages.findIndex(
+      (message) =>
+        message.type === 'session/update' &&
+        message.params.update.sessionUpdate === 'session_info_update',
+    );
+    expect(firstInfo).toBeGreaterThan(firstResponse);
+  });
 });

@@ -71,7 +71,7 @@ const TOOL_KINDS: ReadonlySet<string> = new Set<ToolKind>(toolKindSchema.options
  * user messages `user_message_chunk`s, the tool-call lifecycle `tool_call`
  * and `tool_call_update`s (argument deltas are not sent; ACP has no place for
  * them), approvals `session/request_permission` requests, plans `plan`,
- * context usage `usage_update`, and the run's end the `session/prompt`
+ * context usage `usage_update`, session titles `session_info_update`, and the run's end the `session/prompt`
  * response (`end_turn`, `max_tokens`, `max_turn_requests`, `refusal`,
  * `cancelled`) or a JSON-RPC error. ACP has no run, step or sub-run
  * lifecycle and no timestamps: those travel in `_meta.switchboard` and, for
@@ -287,6 +287,15 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
               : [];
           return [...usage, ...extension(event)];
         }
+        case 'session.title_updated':
+          return [
+            update(event, {
+              sessionUpdate: 'session_info_update',
+              title: event.data.title,
+              updatedAt: new Date(event.ts).toISOString(),
+              _meta: { [ACP_META_KEY]: { titleSource: event.data.source } },
+            }),
+          ];
         case 'run.finished': {
           const stopReason = STOP_REASONS[event.data.stopReason];
           if (!stopReason || !event.runId || event.parentRunId) return [];

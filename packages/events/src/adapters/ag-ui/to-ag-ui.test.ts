@@ -222,4 +222,29 @@ describe('AG-UI adapter', () => {
     const error = events.find((event) => event.type === 'RUN_ERROR')!;
     expect(error.message).toMatch(/Check the base URL and the network/);
   });
+
+  it('titled: a title between runs waits for the next run (AG-UI allows nothing outside one), as CUSTOM', () => {
+    const input = loadFixture('titled');
+    const events = toAgUiEvents(input);
+    const titles = events.filter((event) => event.name === 'switchboard.session.title_updated');
+    expect(titles.map((event) => (event.value as AnyEvent).data)).toEqual([
+      { title: 'Three days in Rome', source: 'model' },
+      { title: 'Rome in May', source: 'user' },
+    ]);
+    const secondRun = events.findLastIndex((event) => event.type === 'RUN_STARTED');
+    expect(events.indexOf(titles[0]!)).toBeGreaterThan(secondRun);
+    // A rename during a run is sent at once.
+    const adapter = createAgUiAdapter();
+    const started = input.find((event) => event.type === 'run.started')!;
+    adapter.push(started);
+    const renamed = adapter.push({
+      v: 1,
+      type: 'session.title_updated',
+      seq: started.seq + 1,
+      ts: started.ts + 1,
+      sessionId: started.sessionId,
+      data: { title: 'Now', source: 'user' },
+    });
+    expect(renamed).toMatchObject([{ type: 'CUSTOM', name: 'switchboard.session.title_updated' }]);
+  });
 });

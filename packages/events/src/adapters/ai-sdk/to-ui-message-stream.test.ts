@@ -290,4 +290,29 @@ describe('AI SDK UI message stream adapter', () => {
     expect(retries).toHaveLength(3);
     expect(retries[0]).toMatchObject({ transient: true, data: { data: { delayMs: 20000 } } });
   });
+
+  it('titled: titles are transient data parts (for onData), never message parts', async () => {
+    const chunks = toUiMessageChunks(loadFixture('titled'));
+    const titles = chunks.filter(
+      (chunk) => chunk.type === 'data-switchboard-session-title_updated',
+    );
+    expect(titles).toEqual([
+      expect.objectContaining({
+        transient: true,
+        data: expect.objectContaining({
+          data: { title: 'Three days in Rome', source: 'model' },
+        }) as unknown,
+      }),
+      expect.objectContaining({
+        transient: true,
+        data: expect.objectContaining({
+          data: { title: 'Rome in May', source: 'user' },
+        }) as unknown,
+      }),
+    ]);
+    for (const run of perRun(chunks)) {
+      const final = (await rebuild(run)).at(-1)!;
+      expect(final.parts.some((part) => part.type.includes('title'))).toBe(false);
+    }
+  });
 });
