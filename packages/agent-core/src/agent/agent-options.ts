@@ -161,6 +161,24 @@ export const agentOptionsSchema = z.object({
         'The user did not answer within the time limit. Use your best judgement and continue.',
     }),
   /**
+   * Session titles: after a session's first exchange (a run that completed
+   * with an answer) and while it has no title, one small model call without
+   * tools names it (`session.title_updated`); when the call fails or says
+   * nothing, the first words of the user's first message do.
+   */
+  titles: z
+    .object({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** The model that writes titles (a small, cheap one); the agent's model when omitted. */
+      model: modelRefSchema.optional(),
+      /** Longest title, in characters; longer ones are cut on a word boundary. @default 60 */
+      maxChars: z.number().int().min(10).max(200).default(60),
+      /** Instructions of the title call, replacing the built-in ones. */
+      prompt: z.string().min(1).optional(),
+    })
+    .default({ enabled: true, maxChars: 60 }),
+  /**
    * Agents this one may hand the conversation to. Each becomes a
    * `transfer_to_<name>` tool; calling it ends the run (`agent.handoff`) and
    * the session continues with the target agent in a new run.

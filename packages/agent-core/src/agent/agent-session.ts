@@ -1,6 +1,7 @@
-import type { ContentPart } from '@switchboard/events';
+import type { ContentPart, TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toUserContent } from '../sessions/user-content.js';
+import { SessionTitler } from '../titles/session-titler.js';
 import { onAbort } from '../tools/on-abort.js';
 import type {
   PendingRequest,
@@ -57,6 +58,7 @@ export class AgentSession {
     (answer: { answer: string; source: 'user' | 'timeout' }) => void
   >();
   readonly #writer: SessionWriter;
+  readonly #titler: SessionTitler;
   readonly #onClosed: (() => void) | undefined;
 
   /** @internal Use `agent.createSession()` or `agent.loadSession()`. */
@@ -71,6 +73,11 @@ export class AgentSession {
       // Another writer has the session: stop the run; the handle refuses further work.
       onLost: (error) => this.#active?.controller.abort(error),
     });
+    this.#titler = new SessionTitler({
+      runtime: () => this.#runtime,
+      snapshot: () => this.#snapshot,
+      checkpoint: () => this.#writer.checkpoint(),
+    });
   }
 
   get id(): string {
@@ -80,6 +87,32 @@ export class AgentSession {
   /** `idle`, `running`, `awaiting_input` or `closed`. */
   get status(): SessionSnapshot['status'] {
     return this.#snapshot.status;
+  }
+
+  /** The session's title, once it has one (see `setTitle` and the `titles` agent option). */
+  get title(): string | undefined {
+    return this.#snapshot.title;
+  }
+
+  /** Who set {@link title}: `user`, `model` or `fallback`. */
+  get titleSource(): TitleSource | undefined {
+    return this.#snapshot.titleSource;
+  }
+
+  /**
+   * Names the session: whitespace collapsed, 1 to 200 characters
+   * (`CORE_INVALID_INPUT` otherwise), emitted as `session.title_updated
+   * {source: 'user'}` and saved. It wins over a title being generated, which
+   * is dropped. Allowed while a run is active.
+   */
+  async setTitle(title: string): Promise<void> {
+    if (this.#writer.lost) throw this.#writer.lost;
+    if (this.#snapshot.status === 'closed')
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_CLOSED',
+        message: `Session ${this.id} is closed; the title was not changed.`,
+      });
+    await this.#titler.set(title);
   }
 
   /** The whole transcript, display metadata included (a copy). */
@@ -232,6 +265,7 @@ export class AgentSession {
     if (this.#writer.lost) throw this.#writer.lost;
     this.cancel('session reset');
     await this.#active?.done;
+    await this.#titler.stop();
     const { sessionId, agentName, createdAt, userId } = this.#snapshot;
     this.#snapshot = {
       ...this.#snapshot,
@@ -272,6 +306,7 @@ export class AgentSession {
     if (this.#snapshot.status === 'closed') return;
     this.cancel('session closed');
     await this.#active?.done;
+    await this.#titler.stop(); // a title still being generated is dropped (the next exchange retries)
     this.#snapshot.status = 'closed';
     const bus = this.#runtime.bus;
     if (!this.#writer.lost) {
@@ -306,9 +341,13 @@ export class AgentSession {
     return this.#writer.checkpoint();
   }
 
-  /** Resolves when the active run (if any) has finished and the snapshot is saved. */
+  /**
+   * Resolves when the active run (if any) has finished, the session title
+   * being generated after it (if any) is set, and the snapshot is saved.
+   */
   async idle(): Promise<void> {
     await this.#active?.done;
+    await this.#titler.settled;
     await this.#writer.saving;
   }
 
@@ -388,6 +427,9 @@ export class AgentSession {
           runId: run.handoff.toRunId,
           handoffFromRunId: runId,
         });
+      } else if (!this.#writer.lost) {
+        // In the background, after the terminal event: neither this run nor the next waits for it.
+        this.#titler.afterRun(result);
       }
       return result;
     });

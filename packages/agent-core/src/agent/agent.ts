@@ -64,6 +64,10 @@ export class Agent {
     this.#models = [resolved.model, ...resolved.fallbackModels].map((ref) =>
       resolveModel(ref, { ...(resolved.providers ?? {}), env }),
     );
+    const titleModel =
+      resolved.titles.model === undefined
+        ? undefined
+        : resolveModel(resolved.titles.model, { ...(resolved.providers ?? {}), env });
     this.bus = resolved.bus ?? new EventBus({ onError: (error) => this.#report(error) });
     this.#store = resolved.store ?? new MemorySessionStore();
     const redaction = createSecretRedaction(resolved.redact, {
@@ -101,6 +105,7 @@ export class Agent {
       modelInfo,
       redaction,
       models: () => this.#models,
+      titleModel: () => titleModel ?? this.#models[0]!,
       instructions: async (sessionId) =>
         typeof instructions === 'string' ? instructions : await instructions({ sessionId }),
       now,
@@ -287,6 +292,12 @@ export class Agent {
       data: {
         agent: { name: this.name },
         ...(snapshot.userId ? { userId: snapshot.userId } : {}),
+        ...(snapshot.title === undefined
+          ? {}
+          : {
+              title: snapshot.title,
+              ...(snapshot.titleSource ? { titleSource: snapshot.titleSource } : {}),
+            }),
         ...(restored ? { restored: true } : {}),
       },
     });

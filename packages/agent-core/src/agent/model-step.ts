@@ -56,10 +56,10 @@ export interface ModelStepOutput {
 
 /**
  * Why a model call is made: a `turn` of the loop streams its content as
- * events; any other purpose (a `compaction` summary) is internal, so only its
- * generation events (and usage) are emitted.
+ * events; any other purpose (a `compaction` summary, a session `title`) is
+ * internal, so only its generation events (and usage) are emitted.
  */
-export type GenerationPurpose = 'turn' | 'compaction';
+export type GenerationPurpose = 'turn' | 'compaction' | 'title';
 
 /** Inputs of {@link runModelStep}. */
 export interface ModelStepInput {

@@ -27,6 +27,8 @@ export interface AgentRuntime {
   /** What is redacted before events leave and the transcript is stored. */
   readonly redaction: SecretRedaction;
   models(): LanguageModelV3[];
+  /** The model that writes session titles (`titles.model`, else the agent's model). */
+  titleModel(): LanguageModelV3;
   instructions(sessionId: string): Promise<string>;
   now(): number;
   newId(prefix: string): string;

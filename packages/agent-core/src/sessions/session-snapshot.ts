@@ -1,5 +1,5 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
-import { tokenUsageSchema } from '@switchboard/events';
+import { titleSourceSchema, tokenUsageSchema } from '@switchboard/events';
 import { z } from 'zod';
 
 /** Version of the persisted snapshot format; bump with a migration in the stores. */
@@ -139,6 +139,10 @@ export const sessionSnapshotSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   status: z.enum(['idle', 'running', 'awaiting_input', 'closed']),
+  /** The session's title (`session.title_updated`); kept by `reset()`. */
+  title: z.string().min(1).max(200).optional(),
+  /** Who set `title`: the user, the title model, or the fallback from the first message. */
+  titleSource: titleSourceSchema.optional(),
   /** Runs started in this session (the "turn" number of hooks and traces). */
   turn: z.number().int().nonnegative(),
   transcript: z.array(transcriptEntrySchema),
