@@ -118,6 +118,7 @@ describe('handoff continuation', () => {
         name: 'billing',
         model: 'openai-compatible:billing',
         env: { SWITCHBOARD_BASE_URL: billingServer.baseUrl },
+        titles: { enabled: false }, // its server has one scripted turn, for the handoff run
       });
       await using t = await startTestAgent(
         [{ toolCalls: [{ id: 'h1', name: 'transfer_to_billing', args: {} }] }],

@@ -5,6 +5,7 @@ import { EventBus, MemoryEventLog, type AnyEvent } from '@switchboard/events';
 import { createScriptedModel } from '@switchboard/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
+import { toSessionListing } from '../sessions/session-listing.js';
 import type { SessionCheckpoint, SessionStore } from '../sessions/session-snapshot.js';
 import { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
 import { createAgent, type Agent } from './agent.js';
@@ -122,6 +123,7 @@ function checkpointOf(snapshot: Awaited<ReturnType<SessionStore['load']>> & obje
     header: JSON.stringify(header),
     from: 0,
     entries: transcript.map((entry) => JSON.stringify(entry)),
+    listing: toSessionListing(snapshot, undefined),
   } satisfies Omit<SessionCheckpoint, 'baseRevision' | 'owner'>;
 }
 

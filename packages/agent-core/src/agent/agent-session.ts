@@ -1,6 +1,5 @@
-import type { ContentPart, TitleSource } from '@switchboard/events';
+import type { TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
-import { toUserContent } from '../sessions/user-content.js';
 import { SessionTitler } from '../titles/session-titler.js';
 import { onAbort } from '../tools/on-abort.js';
 import type {
@@ -17,10 +16,9 @@ import { RunEmitter } from './run-emitter.js';
 import { executeRun, type RunInput } from './run-loop.js';
 import type { AgentRuntime, RunState, SessionCore } from './run-state.js';
 import { ObservedEmitter, SessionWriter, type SessionOwnership } from './session-writer.js';
+import { describeValue, lastUserText, normaliseInput, type UserInput } from './user-input.js';
 
-/** What a user sends: plain text or content parts. */
-export type UserInput =
-  string | { text?: string; parts?: ContentPart[]; source?: 'text' | 'voice'; messageId?: string };
+export type { UserInput } from './user-input.js';
 
 /** Options of one run. */
 export interface RunOptions {
@@ -486,60 +484,4 @@ export class AgentSession {
       this.#waiters.set(request.requestId, finish);
     });
   }
-}
-
-function lastUserText(transcript: readonly TranscriptEntry[]): string {
-  for (let index = transcript.length - 1; index >= 0; index--) {
-    const message = transcript[index]!.message;
-    if (message.role === 'user')
-      return message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-  }
-  return '';
-}
-
-function normaliseInput(
-  input: UserInput,
-  newId: () => string,
-  redactText: (text: string) => string,
-): Extract<RunInput, { kind: 'user' }> {
-  if (typeof input !== 'string' && (typeof input !== 'object' || input == null))
-    throw new AgentCoreError({
-      code: 'CORE_INVALID_INPUT',
-      message: `run() takes a string or { text } / { parts }, got ${describeValue(input)}.`,
-    });
-  const given: ContentPart[] =
-    typeof input === 'string'
-      ? [{ type: 'text', text: input }]
-      : (input.parts ?? (input.text !== undefined ? [{ type: 'text', text: input.text }] : []));
-  // Redacted here, once, so the event, the transcript and the model all get the same text.
-  const parts = given.map((part) =>
-    part.type === 'text' && typeof part.text === 'string'
-      ? { ...part, text: redactText(part.text) }
-      : part,
-  );
-  const content = toUserContent(parts); // refuses parts no model can take, before anything changes
-  const text = content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
-  if (
-    content.length === 0 ||
-    (text.trim() === '' && !content.some((part) => part.type === 'file'))
-  ) {
-    throw new AgentCoreError({
-      code: 'CORE_EMPTY_INPUT',
-      message: 'The user message is empty.',
-      hint: 'Send some text, or an image or file.',
-    });
-  }
-  return {
-    kind: 'user',
-    messageId: (typeof input === 'object' && input.messageId) || newId(),
-    parts,
-    content,
-    text,
-    source: (typeof input === 'object' && input.source) || 'text',
-  };
-}
-
-/** What a wrong argument was, for an error message (`null`, `a number`). */
-function describeValue(value: unknown): string {
-  return value == null ? String(value) : `a value of type ${typeof value}`;
 }

@@ -10,7 +10,12 @@ import { resolveModel } from '../models/resolve-model.js';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
 import { newLeaseOwner } from '../sessions/session-lease.js';
-import type { SessionSnapshot, SessionStore } from '../sessions/session-snapshot.js';
+import type {
+  SessionListOptions,
+  SessionPage,
+  SessionSnapshot,
+  SessionStore,
+} from '../sessions/session-snapshot.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
 import { ToolSet } from '../tools/tool-set.js';
 import { createPriceTable } from '../usage/price-table.js';
@@ -20,7 +25,7 @@ import {
   type ResolvedAgentOptions,
 } from './agent-options.js';
 import { AgentSession } from './agent-session.js';
-import { SEQ_RESERVE, type SessionOwnership } from './session-writer.js';
+import { SEQ_RESERVE, sessionModel, type SessionOwnership } from './session-writer.js';
 import { findInterruptedRun } from './interrupted-run.js';
 import type { AgentRuntime } from './run-state.js';
 import { createSubagentTool, type SubagentTool } from './subagent-tool.js';
@@ -150,7 +155,14 @@ export class Agent {
     let lease;
     try {
       // Revision 0 creates: refused when the id is taken, also by another process at the same moment.
-      lease = await this.#store.save(toCheckpoint(snapshot, { baseRevision: 0, owner, from: 0 }));
+      lease = await this.#store.save(
+        toCheckpoint(snapshot, {
+          baseRevision: 0,
+          owner,
+          from: 0,
+          model: sessionModel(this.#runtime),
+        }),
+      );
     } catch (error) {
       if (error instanceof AgentCoreError && error.code === 'CORE_SESSION_CONFLICT') {
         throw new AgentCoreError({
@@ -241,6 +253,17 @@ export class Agent {
   /** `await using` support: the same as {@link close}. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+
+  /**
+   * A page of the store's sessions, most recently updated first, with what a
+   * session list shows: `{ sessionId, agentName, title, titleSource, model,
+   * createdAt, updatedAt, messageCount, costUsd, status }`. `limit` sizes the
+   * page, `cursor` is the previous page's `nextCursor`, `q` keeps sessions
+   * whose title contains it (case-insensitive). Reads no transcript.
+   */
+  listSessions(options: SessionListOptions = {}): Promise<SessionPage> {
+    return this.#store.list(options);
   }
 
   /** Closes tool sources (MCP servers). Sessions are closed on their own. */

@@ -204,6 +204,7 @@ export class SessionWriter {
       baseRevision: this.#revision,
       owner: this.#ownership.owner,
       from: appendedOnly ? before.length : 0,
+      model: sessionModel(this.#runtime()),
     });
   }
 
@@ -212,7 +213,12 @@ export class SessionWriter {
     const { store, owner } = this.#ownership;
     const full = this.#needsFull;
     const write = full
-      ? toCheckpoint(this.#snapshot(), { baseRevision: this.#revision, owner, from: 0 })
+      ? toCheckpoint(this.#snapshot(), {
+          baseRevision: this.#revision,
+          owner,
+          from: 0,
+          model: sessionModel(this.#runtime()),
+        })
       : { ...checkpoint, baseRevision: this.#revision };
     try {
       const lease = await store.save(write);
@@ -278,6 +284,15 @@ export class SessionWriter {
     this.#renewTimer = undefined;
     this.#partialTimer = undefined;
   }
+}
+
+/**
+ * The `provider:model` a session talks to, for the session list: the
+ * agent's model (the agent the session is with, after a handoff).
+ */
+export function sessionModel(runtime: AgentRuntime): string | undefined {
+  const model = runtime.models()[0];
+  return model && `${model.provider}:${model.modelId}`;
 }
 
 function toError(error: unknown): Error {

@@ -1,4 +1,5 @@
 import { parseStoredSnapshot } from './parse-stored-snapshot.js';
+import { pageOf, parseListOptions } from './session-listing.js';
 import {
   DEFAULT_LEASE_MS,
   mayTakeLease,
@@ -9,9 +10,11 @@ import {
 import type {
   SessionCheckpoint,
   SessionLease,
+  SessionListOptions,
+  SessionListing,
+  SessionPage,
   SessionSnapshot,
   SessionStore,
-  StoredSessionInfo,
 } from './session-snapshot.js';
 
 /** What you pass to `new MemorySessionStore(options)`. */
@@ -31,6 +34,7 @@ interface Row {
   createdAt: number;
   updatedAt: number;
   agentName: string;
+  listing: SessionListing;
 }
 
 /**
@@ -86,6 +90,7 @@ export class MemorySessionStore implements SessionStore {
       row.lease = lease;
       row.updatedAt = checkpoint.updatedAt;
       row.agentName = checkpoint.agentName;
+      row.listing = checkpoint.listing;
       return { revision: row.revision, expiresAt: lease.expiresAt, ttlMs: this.#leaseMs };
     });
   }
@@ -112,15 +117,19 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve();
   }
 
-  list(options: { limit?: number } = {}): Promise<StoredSessionInfo[]> {
-    const all = [...this.#rows]
-      .map(([sessionId, row]) => ({
-        sessionId,
-        updatedAt: row.updatedAt,
-        agentName: row.agentName,
-      }))
-      .sort((a, b) => b.updatedAt - a.updatedAt);
-    return Promise.resolve(all.slice(0, options.limit ?? all.length));
+  list(options: SessionListOptions = {}): Promise<SessionPage> {
+    return attempt(() =>
+      pageOf(
+        [...this.#rows].map(([sessionId, row]) => ({
+          sessionId,
+          agentName: row.agentName,
+          ...structuredClone(row.listing),
+          createdAt: row.createdAt,
+          updatedAt: row.updatedAt,
+        })),
+        parseListOptions(options),
+      ),
+    );
   }
 }
 

@@ -1,13 +1,20 @@
 import type { SessionCheckpoint, SessionSnapshot } from './session-snapshot.js';
+import { toSessionListing } from './session-listing.js';
 
 /**
  * Serializes a checkpoint of `snapshot`: its header, and its transcript
- * entries from `from` on (all of them with `from: 0`). The cost is the
- * header plus the new entries, whatever the transcript's length.
+ * entries from `from` on (all of them with `from: 0`), with what a session
+ * list shows (`model`: the `provider:model` the session talks to). The cost
+ * is the header plus the new entries, whatever the transcript's length.
  */
 export function toCheckpoint(
   snapshot: SessionSnapshot,
-  { baseRevision, owner, from }: { baseRevision: number; owner: string; from: number },
+  {
+    baseRevision,
+    owner,
+    from,
+    model,
+  }: { baseRevision: number; owner: string; from: number; model?: string | undefined },
 ): SessionCheckpoint {
   const { transcript, revision: _revision, ...header } = snapshot;
   const entries: string[] = [];
@@ -23,5 +30,6 @@ export function toCheckpoint(
     header: JSON.stringify(header),
     from,
     entries,
+    listing: toSessionListing(snapshot, model),
   };
 }

@@ -1,5 +1,5 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
-import { titleSourceSchema, tokenUsageSchema } from '@switchboard/events';
+import { titleSourceSchema, tokenUsageSchema, type TitleSource } from '@switchboard/events';
 import { z } from 'zod';
 
 /** Version of the persisted snapshot format; bump with a migration in the stores. */
@@ -193,6 +193,8 @@ export interface SessionCheckpoint {
   from: number;
   /** Transcript entries `from`, `from + 1`, … as JSON; the transcript ends after them. */
   entries: string[];
+  /** What `list` returns of the session, kept next to the snapshot so listing reads no snapshot. */
+  listing: SessionListing;
 }
 
 /** A writer's hold on a session (see {@link SessionStore.acquireLease}). */
@@ -235,14 +237,57 @@ export interface SessionStore {
   releaseLease(sessionId: string, owner: string): Promise<void>;
   /** Removes the session and its transcript. No-op for an unknown id. */
   delete(sessionId: string): Promise<void>;
-  /** Most recently updated first. */
-  list(options?: { limit?: number }): Promise<StoredSessionInfo[]>;
+  /**
+   * A page of sessions, most recently updated first (`updatedAt` descending,
+   * then `sessionId` descending), without reading any transcript. `q` keeps
+   * the sessions whose title contains it (case-insensitive); `cursor` is the
+   * previous page's `nextCursor`. Bad options are `CORE_INVALID_OPTIONS`.
+   */
+  list(options?: SessionListOptions): Promise<SessionPage>;
   close?(): Promise<void>;
 }
 
+/** Options of {@link SessionStore.list}. */
+export interface SessionListOptions {
+  /** Sessions per page (a positive integer); every matching session when omitted. */
+  limit?: number;
+  /** The `nextCursor` of the previous page (opaque). */
+  cursor?: string;
+  /** A case-insensitive substring of the title; trimmed, and empty matches every session. */
+  q?: string;
+}
+
+/** One page of {@link SessionStore.list}. */
+export interface SessionPage {
+  sessions: StoredSessionInfo[];
+  /** Set when more sessions follow: pass it as `cursor` for the next page. */
+  nextCursor?: string;
+}
+
+/** What a session list shows, besides identity and times (see {@link StoredSessionInfo}). */
+export interface SessionListing {
+  /** The session's title, once it has one. */
+  title?: string;
+  /** Who set the title: the user, the title model, or the fallback from the first message. */
+  titleSource?: TitleSource;
+  /**
+   * `provider:model` the session talks to. Absent for sessions stored by an
+   * earlier version and not saved since.
+   */
+  model?: string;
+  /** User and assistant messages (not tool results, compaction summaries or nudges). */
+  messageCount: number;
+  /** Estimated cost so far in USD; absent until a priced model call. */
+  costUsd?: number;
+  status: SessionSnapshot['status'];
+}
+
 /** A row of {@link SessionStore.list}. */
-export interface StoredSessionInfo {
+export interface StoredSessionInfo extends SessionListing {
   sessionId: string;
-  updatedAt: number;
   agentName: string;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms of the last save. */
+  updatedAt: number;
 }

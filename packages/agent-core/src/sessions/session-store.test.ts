@@ -48,9 +48,16 @@ describe.each(backends)('%s', (_name, open) => {
     await create(store, snapshot('c', 20));
     expect(await store.load('b')).toEqual({ ...snapshot('b', 30), revision: 1 });
     expect(await store.load('missing')).toBeUndefined();
-    expect((await store.list()).map((row) => row.sessionId)).toEqual(['b', 'c', 'a']);
-    expect(await store.list({ limit: 1 })).toEqual([
-      { sessionId: 'b', updatedAt: 30, agentName: 'helper' },
+    expect((await store.list()).sessions.map((row) => row.sessionId)).toEqual(['b', 'c', 'a']);
+    expect((await store.list({ limit: 1 })).sessions).toEqual([
+      {
+        sessionId: 'b',
+        agentName: 'helper',
+        createdAt: 1,
+        updatedAt: 30,
+        messageCount: 1,
+        status: 'idle',
+      },
     ]);
     await store.delete('b');
     expect(await store.load('b')).toBeUndefined();
@@ -223,7 +230,7 @@ describe('SqliteSessionStore', () => {
       code: 'CORE_SESSION_CORRUPT',
       message: expect.stringContaining('newer version') as string,
     });
-    expect((await store.list()).length).toBe(2);
+    expect((await store.list()).sessions).toHaveLength(2);
     await store.close();
   });
 

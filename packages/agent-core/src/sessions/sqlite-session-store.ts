@@ -2,10 +2,13 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import { parseStoredSnapshot } from './parse-stored-snapshot.js';
+import { encodeCursor, foldCase, parseListOptions, type ListPosition } from './session-listing.js';
 import { DEFAULT_LEASE_MS, mayTakeLease, sessionConflict, sessionLocked } from './session-lease.js';
 import type {
   SessionCheckpoint,
   SessionLease,
+  SessionListOptions,
+  SessionPage,
   SessionSnapshot,
   SessionStore,
   StoredSessionInfo,
@@ -37,7 +40,25 @@ type HeaderRow = {
   lease_expires: number;
   entry_count: number;
 };
-type ListRow = { session_id: string; updated_at: number; agent_name: string };
+type ListRow = {
+  session_id: string;
+  agent_name: string;
+  title: string | null;
+  title_source: string | null;
+  model: string | null;
+  created_at: number;
+  updated_at: number;
+  message_count: number;
+  cost_usd: number | null;
+  status: string;
+};
+type ListParams = {
+  limit: number;
+  hasAfter: 0 | 1;
+  afterUpdatedAt: number;
+  afterSessionId: string;
+  q: string | null;
+};
 
 /**
  * The embedded, durable {@link SessionStore}: one SQLite file (better-sqlite3,
@@ -61,7 +82,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #now: () => number;
   readonly #header: Database.Statement<[string], HeaderRow>;
   readonly #entries: Database.Statement<[string], string>;
-  readonly #list: Database.Statement<[number], ListRow>;
+  readonly #list: Database.Statement<[ListParams], ListRow>;
   readonly #save: Database.Transaction<(checkpoint: SessionCheckpoint) => SessionLease>;
   readonly #acquire: Database.Transaction<
     (sessionId: string, owner: string) => SessionLease | undefined
@@ -77,6 +98,10 @@ export class SqliteSessionStore implements SessionStore {
       this.#db = new Database(resolved.path, { timeout: resolved.busyTimeoutMs });
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
+      // The same case folding as the memory store (JS, any script), for `q`.
+      this.#db.function('switchboard_fold', { deterministic: true }, (text: unknown) =>
+        typeof text === 'string' ? foldCase(text) : null,
+      );
       migrate(this.#db);
     } catch (error) {
       throw storeFailed(`open ${resolved.path}`, error);
@@ -91,17 +116,40 @@ export class SqliteSessionStore implements SessionStore {
         'SELECT entry FROM switchboard_session_entries WHERE session_id = ? ORDER BY position',
       )
       .pluck();
+    // Keyset pagination on the (updated_at DESC, session_id DESC) index: no OFFSET, no snapshot read.
     this.#list = db.prepare(
-      'SELECT session_id, updated_at, agent_name FROM switchboard_sessions ORDER BY updated_at DESC LIMIT ?',
+      `SELECT session_id, agent_name, title, title_source, model, created_at, updated_at,
+         message_count, cost_usd, status
+       FROM switchboard_sessions
+       WHERE (@hasAfter = 0 OR (updated_at, session_id) < (@afterUpdatedAt, @afterSessionId))
+         AND (@q IS NULL OR instr(switchboard_fold(title), @q) > 0)
+       ORDER BY updated_at DESC, session_id DESC LIMIT @limit`,
     );
     const insert = db.prepare<[string, string, number, number, string, string, number]>(
       `INSERT INTO switchboard_sessions
          (session_id, agent_name, created_at, updated_at, snapshot, revision, lease_owner, lease_expires, entry_count)
        VALUES (?, ?, ?, ?, ?, 0, ?, ?, 0) ON CONFLICT (session_id) DO NOTHING`,
     );
-    const update = db.prepare<[string, number, string, string, number, number, string]>(
+    const update = db.prepare<
+      [
+        string,
+        number,
+        string,
+        string,
+        number,
+        number,
+        string | null,
+        string | null,
+        string | null,
+        number,
+        number | null,
+        string,
+        string,
+      ]
+    >(
       `UPDATE switchboard_sessions SET agent_name = ?, updated_at = ?, snapshot = ?,
-         lease_owner = ?, lease_expires = ?, entry_count = ?, revision = revision + 1
+         lease_owner = ?, lease_expires = ?, entry_count = ?, revision = revision + 1,
+         title = ?, title_source = ?, model = ?, message_count = ?, cost_usd = ?, status = ?
        WHERE session_id = ?`,
     );
     const truncate = db.prepare<[string, number]>(
@@ -157,6 +205,7 @@ export class SqliteSessionStore implements SessionStore {
       checkpoint.entries.forEach((entry, index) =>
         append.run(sessionId, checkpoint.from + index, entry),
       );
+      const { listing } = checkpoint;
       update.run(
         checkpoint.agentName,
         checkpoint.updatedAt,
@@ -164,6 +213,12 @@ export class SqliteSessionStore implements SessionStore {
         owner,
         expiresAt,
         checkpoint.from + checkpoint.entries.length,
+        listing.title ?? null,
+        listing.titleSource ?? null,
+        listing.model ?? null,
+        listing.messageCount,
+        listing.costUsd ?? null,
+        listing.status,
         sessionId,
       );
       return { revision: row.revision + 1, expiresAt, ttlMs: this.#leaseMs };
@@ -216,14 +271,23 @@ export class SqliteSessionStore implements SessionStore {
     return attempt(`delete ${sessionId}`, () => this.#delete.immediate(sessionId));
   }
 
-  list(options: { limit?: number } = {}): Promise<StoredSessionInfo[]> {
-    return attempt('list sessions', () =>
-      this.#list.all(options.limit ?? -1).map((row) => ({
-        sessionId: row.session_id,
-        updatedAt: row.updated_at,
-        agentName: row.agent_name,
-      })),
-    );
+  list(options: SessionListOptions = {}): Promise<SessionPage> {
+    return attempt('list sessions', () => {
+      const { limit, after, q } = parseListOptions(options);
+      // One row more than asked: it tells whether a next page exists.
+      const rows = this.#list.all({
+        limit: limit === undefined ? -1 : limit + 1,
+        hasAfter: after === undefined ? 0 : 1,
+        afterUpdatedAt: after?.updatedAt ?? 0,
+        afterSessionId: after?.sessionId ?? '',
+        q: q ?? null,
+      });
+      const sessions = rows.slice(0, limit ?? rows.length).map(toInfo);
+      const last: ListPosition | undefined = sessions.at(-1);
+      return rows.length > sessions.length && last
+        ? { sessions, nextCursor: encodeCursor(last) }
+        : { sessions };
+    });
   }
 
   /** `await using` support: the same as {@link close}. */
@@ -239,11 +303,18 @@ export class SqliteSessionStore implements SessionStore {
 }
 
 /**
- * Creates the tables, or upgrades a file of the first format (the whole
- * snapshot JSON in `snapshot`): transcripts move to one row per entry and
- * `snapshot` keeps the rest. One write transaction, so concurrent openers
- * migrate once. A row whose JSON is unreadable is left as it is: loading it
- * reports `CORE_SESSION_CORRUPT`, as before.
+ * Creates the tables, or upgrades a file written by an earlier version, in
+ * one write transaction (concurrent openers migrate once):
+ *
+ * 1. the first format (the whole snapshot JSON in `snapshot`): transcripts
+ *    move to one row per entry and `snapshot` keeps the rest;
+ * 2. no list columns: `title`, `title_source`, `model`, `message_count`,
+ *    `cost_usd` and `status` are added and filled from the stored JSON, so
+ *    `list` never reads a snapshot (`model` stays empty until the session is
+ *    saved again: the snapshot does not record it).
+ *
+ * A row whose JSON is unreadable is left as it is: loading it reports
+ * `CORE_SESSION_CORRUPT`, as before.
  */
 function migrate(db: Database.Database): void {
   db.transaction(() => {
@@ -254,9 +325,6 @@ function migrate(db: Database.Database): void {
       updated_at INTEGER NOT NULL,
       snapshot TEXT NOT NULL
     ) STRICT`);
-    db.exec(
-      'CREATE INDEX IF NOT EXISTS switchboard_sessions_updated ON switchboard_sessions (updated_at DESC)',
-    );
     db.exec(`CREATE TABLE IF NOT EXISTS switchboard_session_entries (
       session_id TEXT NOT NULL,
       position INTEGER NOT NULL,
@@ -268,37 +336,96 @@ function migrate(db: Database.Database): void {
         (column) => column.name,
       ),
     );
-    if (columns.has('revision')) return;
-    db.exec(`ALTER TABLE switchboard_sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
-      ALTER TABLE switchboard_sessions ADD COLUMN lease_owner TEXT;
-      ALTER TABLE switchboard_sessions ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0;
-      ALTER TABLE switchboard_sessions ADD COLUMN entry_count INTEGER NOT NULL DEFAULT 0;`);
-    const rows = db
-      .prepare<[], { session_id: string; snapshot: string }>(
-        'SELECT session_id, snapshot FROM switchboard_sessions',
-      )
-      .all();
-    const append = db.prepare<[string, number, string]>(
-      'INSERT INTO switchboard_session_entries (session_id, position, entry) VALUES (?, ?, ?)',
-    );
-    const setHeader = db.prepare<[string, number, string]>(
-      'UPDATE switchboard_sessions SET snapshot = ?, entry_count = ? WHERE session_id = ?',
-    );
-    for (const row of rows) {
-      let value: { transcript?: unknown };
-      try {
-        value = JSON.parse(row.snapshot) as { transcript?: unknown };
-      } catch {
-        continue;
-      }
-      const transcript = Array.isArray(value?.transcript) ? (value.transcript as unknown[]) : [];
-      transcript.forEach((entry, index) =>
-        append.run(row.session_id, index, JSON.stringify(entry)),
-      );
-      delete value.transcript;
-      setHeader.run(JSON.stringify(value), transcript.length, row.session_id);
-    }
+    if (!columns.has('revision')) splitTranscripts(db);
+    if (!columns.has('message_count')) addListColumns(db);
   }).immediate();
+}
+
+/** Step 1: one row per transcript entry, a revision, a lease and the entry count. */
+function splitTranscripts(db: Database.Database): void {
+  db.exec(`ALTER TABLE switchboard_sessions ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE switchboard_sessions ADD COLUMN lease_owner TEXT;
+    ALTER TABLE switchboard_sessions ADD COLUMN lease_expires INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE switchboard_sessions ADD COLUMN entry_count INTEGER NOT NULL DEFAULT 0;`);
+  const rows = db
+    .prepare<[], { session_id: string; snapshot: string }>(
+      'SELECT session_id, snapshot FROM switchboard_sessions',
+    )
+    .all();
+  const append = db.prepare<[string, number, string]>(
+    'INSERT INTO switchboard_session_entries (session_id, position, entry) VALUES (?, ?, ?)',
+  );
+  const setHeader = db.prepare<[string, number, string]>(
+    'UPDATE switchboard_sessions SET snapshot = ?, entry_count = ? WHERE session_id = ?',
+  );
+  for (const row of rows) {
+    let value: { transcript?: unknown };
+    try {
+      value = JSON.parse(row.snapshot) as { transcript?: unknown };
+    } catch {
+      continue;
+    }
+    const transcript = Array.isArray(value?.transcript) ? (value.transcript as unknown[]) : [];
+    transcript.forEach((entry, index) => append.run(row.session_id, index, JSON.stringify(entry)));
+    delete value.transcript;
+    setHeader.run(JSON.stringify(value), transcript.length, row.session_id);
+  }
+}
+
+/**
+ * Step 2: the columns `list` reads, filled from the stored JSON once (the
+ * message count with the rule of `countMessages`), and the index of its order.
+ */
+function addListColumns(db: Database.Database): void {
+  db.exec(`ALTER TABLE switchboard_sessions ADD COLUMN title TEXT;
+    ALTER TABLE switchboard_sessions ADD COLUMN title_source TEXT;
+    ALTER TABLE switchboard_sessions ADD COLUMN model TEXT;
+    ALTER TABLE switchboard_sessions ADD COLUMN message_count INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE switchboard_sessions ADD COLUMN cost_usd REAL;
+    ALTER TABLE switchboard_sessions ADD COLUMN status TEXT NOT NULL DEFAULT 'idle';
+    DROP INDEX IF EXISTS switchboard_sessions_updated;
+    CREATE INDEX switchboard_sessions_recent
+      ON switchboard_sessions (updated_at DESC, session_id DESC);`);
+  db.exec(`UPDATE switchboard_sessions SET
+      title = json_extract(snapshot, '$.title'),
+      title_source = json_extract(snapshot, '$.titleSource'),
+      cost_usd = json_extract(snapshot, '$.totals.costUsd'),
+      status = coalesce(json_extract(snapshot, '$.status'), 'idle'),
+      message_count = (
+        SELECT count(*) FROM switchboard_session_entries AS e
+        WHERE e.session_id = switchboard_sessions.session_id
+          AND json_valid(e.entry)
+          AND json_extract(e.entry, '$.message.role') IN ('user', 'assistant')
+          AND coalesce(json_extract(e.entry, '$.display.source'), '') NOT IN ('summary', 'nudge'))
+    WHERE json_valid(snapshot)`);
+}
+
+function toInfo(row: ListRow): StoredSessionInfo {
+  return {
+    sessionId: row.session_id,
+    agentName: row.agent_name,
+    ...(row.title == null ? {} : { title: row.title }),
+    ...(isTitleSource(row.title_source) ? { titleSource: row.title_source } : {}),
+    ...(row.model == null ? {} : { model: row.model }),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    messageCount: row.message_count,
+    ...(row.cost_usd == null ? {} : { costUsd: row.cost_usd }),
+    status: isStatus(row.status) ? row.status : 'idle',
+  };
+}
+
+const TITLE_SOURCES = new Set(['user', 'model', 'fallback']);
+const STATUSES = new Set(['idle', 'running', 'awaiting_input', 'closed']);
+
+function isTitleSource(
+  value: string | null,
+): value is NonNullable<StoredSessionInfo['titleSource']> {
+  return value != null && TITLE_SOURCES.has(value);
+}
+
+function isStatus(value: string): value is StoredSessionInfo['status'] {
+  return STATUSES.has(value);
 }
 
 /** Runs a synchronous store operation, turning driver failures into a stable code (a rejected promise). */

@@ -91,7 +91,7 @@ function cleanLine(line: string): string {
     .replace(/^(?:[-*+•]|\d+[.)])\s+/, '') // list item
     .replace(/^(?:\*\*|__)?title(?:\*\*|__)?\s*:(?:\*\*|__)?\s*/i, ''); // "Title: …"
   text = trimEnd(text.replace(/\*\*|__|`/g, ''));
-  for (let unwrapped = true; unwrapped; ) {
+  for (let unwrapped = true; unwrapped;) {
     unwrapped = false;
     for (const [open, close] of QUOTES) {
       if (text.length >= 2 && text.startsWith(open) && text.endsWith(close)) {

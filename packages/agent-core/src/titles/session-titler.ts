@@ -124,9 +124,7 @@ function firstUserText(transcript: readonly TranscriptEntry[]): string {
     if (message.role !== 'user') continue;
     if (display.source !== undefined && display.source !== 'text' && display.source !== 'voice')
       continue;
-    return message.content
-      .flatMap((part) => (part.type === 'text' ? [part.text] : []))
-      .join(' ');
+    return message.content.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join(' ');
   }
   return '';
 }
