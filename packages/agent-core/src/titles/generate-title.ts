@@ -83,7 +83,8 @@ export async function generateTitle(
   });
   recordSessionCall(request.snapshot(), emitter, step);
   if (step.cancelled || signal.aborted) return undefined;
-  if (step.error) runtime.reportError(step.error);
+  // A failed call is not reported to onError: the fallback handles it, and its
+  // generation.finished carries the error for whoever watches the events.
   const title = step.error ? undefined : sanitizeTitle(step.text, maxChars);
   return title === undefined
     ? { title: fallbackTitle(request.firstMessage, maxChars), source: 'fallback' }
