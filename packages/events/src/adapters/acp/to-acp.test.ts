@@ -232,4 +232,32 @@ describe('ACP adapter on the golden corpus', () => {
     );
     expect(firstInfo).toBeGreaterThan(firstResponse);
   });
+
+  it('a restored session.started with a title sends it as session_info_update too', () => {
+    const base = { v: 1 as const, ts: Date.UTC(2026, 0, 2), sessionId: 's' };
+    const messages = toAcpMessages([
+      { ...base, seq: 1, type: 'session.started', data: { agent: { name: 'a' } } },
+      {
+        ...base,
+        seq: 2,
+        type: 'session.started',
+        data: { restored: true, title: 'Rome in May', titleSource: 'user' },
+      },
+    ]);
+    expect(messages.map((message) => message.type)).toEqual([
+      '_switchboard/event',
+      'session/update',
+      '_switchboard/event',
+    ]);
+    expect(messages[1]).toMatchObject({
+      params: {
+        update: {
+          sessionUpdate: 'session_info_update',
+          title: 'Rome in May',
+          updatedAt: '2026-01-02T00:00:00.000Z',
+          _meta: { switchboard: { titleSource: 'user' } },
+        },
+      },
+    });
+  });
 });

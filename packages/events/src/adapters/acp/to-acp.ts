@@ -97,6 +97,13 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
     type: 'session/update',
     params: { sessionId: event.sessionId, update: body, _meta: meta(event) },
   });
+  const titleUpdate = (event: AnyEvent, title: string, source: string | undefined): AcpMessage =>
+    update(event, {
+      sessionUpdate: 'session_info_update',
+      title,
+      updatedAt: new Date(event.ts).toISOString(),
+      ...(source === undefined ? {} : { _meta: { [ACP_META_KEY]: { titleSource: source } } }),
+    });
   const extension = (event: AnyEvent): AcpMessage[] =>
     extensions ? [{ type: ACP_EVENT_METHOD, params: { sessionId: event.sessionId, event } }] : [];
 
@@ -288,14 +295,12 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
           return [...usage, ...extension(event)];
         }
         case 'session.title_updated':
-          return [
-            update(event, {
-              sessionUpdate: 'session_info_update',
-              title: event.data.title,
-              updatedAt: new Date(event.ts).toISOString(),
-              _meta: { [ACP_META_KEY]: { titleSource: event.data.source } },
-            }),
-          ];
+          return [titleUpdate(event, event.data.title, event.data.source)];
+        case 'session.started':
+          // A restored session announces its title: the client's session list shows it.
+          return event.data.title === undefined
+            ? extension(event)
+            : [titleUpdate(event, event.data.title, event.data.titleSource), ...extension(event)];
         case 'run.finished': {
           const stopReason = STOP_REASONS[event.data.stopReason];
           if (!stopReason || !event.runId || event.parentRunId) return [];
@@ -328,7 +333,6 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
         case 'tool_call.approval_resolved':
           return [];
         // No ACP counterpart: the extension notification (ACP clients ignore unknown `_` methods).
-        case 'session.started':
         case 'session.ended':
         case 'run.started':
         case 'step.started':
