@@ -6,7 +6,7 @@ import type {
   StoredSessionInfo,
   TranscriptEntry,
 } from './session-snapshot.js';
-import { AgentCoreError } from '../errors/agent-core-error.js';
+import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 
 /**
  * What a session list shows of `snapshot`, computed by the writer at each
@@ -69,18 +69,7 @@ export interface ParsedListOptions {
 
 /** Validates `list()` options and decodes the cursor. */
 export function parseListOptions(options: unknown = {}): ParsedListOptions {
-  const result = listOptionsSchema.safeParse(options ?? {});
-  if (!result.success) {
-    const issues = result.error.issues.map(
-      (issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`,
-    );
-    throw new AgentCoreError({
-      code: 'CORE_INVALID_OPTIONS',
-      message: `Invalid list options: ${issues.join('; ')}`,
-      details: { issues },
-    });
-  }
-  const parsed = result.data;
+  const parsed = parseCoreOptions(listOptionsSchema, options);
   const q = parsed.q?.trim();
   return {
     limit: parsed.limit,

@@ -66,13 +66,18 @@ describe('session titles', () => {
     const ended = all.findIndex(
       (event) => event.type === 'run.finished' && event.runId === first.result.runId,
     );
-    const after = all.slice(ended + 1).map((event) => [event.type, event.runId]);
+    const after = all
+      .slice(ended + 1)
+      .map((event) => [event.type, event.runId?.split('_')[0], event.parentRunId]);
     expect(after).toEqual([
-      ['generation.started', first.result.runId],
-      ['generation.finished', first.result.runId],
-      ['usage.updated', first.result.runId],
-      ['session.title_updated', undefined],
+      ['generation.started', 'ttl', first.result.runId],
+      ['generation.finished', 'ttl', first.result.runId],
+      ['usage.updated', 'ttl', first.result.runId],
+      ['session.title_updated', undefined, undefined],
     ]);
+    expect(all.some((e) => e.type.startsWith('run.') && e.runId === all[ended + 1]!.runId)).toBe(
+      false,
+    );
     expect(ofType(all, 'session.title_updated')[0]!.data).toEqual({
       title: 'Three days in Rome',
       source: 'model',

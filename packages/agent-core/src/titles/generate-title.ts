@@ -23,7 +23,7 @@ export interface TitleRequest {
   readonly runtime: AgentRuntime;
   /** The live snapshot (read when the call ends: a reset may have replaced it). */
   readonly snapshot: () => SessionSnapshot;
-  /** The run whose exchange is named: the title call's events carry its id. */
+  /** The run whose exchange is named: the title call's events name it as their `parentRunId`. */
   readonly runId: string;
   readonly firstMessage: string;
   readonly answer: string;
@@ -32,11 +32,14 @@ export interface TitleRequest {
 
 /**
  * One small model call without tools that names the session. It is a
- * generation like any other (`purpose: 'title'`, under the run it names,
- * after that run's end), tried once on the title model (no retries, no
- * fallback models: a failure costs one request and gets the fallback title),
- * and counted in the session's totals with a `usage.updated{scope:
- * 'session'}`, never in the run's. Resolves to the sanitised title, to the
+ * generation like any other (`purpose: 'title'`), reported after the named
+ * run's end under a `runId` of its own whose `parentRunId` is that run: not a
+ * run of the conversation (no `run.started`), so no reader takes it for part
+ * of the named run, and a stream that starts after that run ended opens no
+ * run for it. Tried once on the title model (no retries, no fallback models:
+ * a failure costs one request and gets the fallback title), and counted in
+ * the session's totals with a `usage.updated{scope: 'session'}`, never in the
+ * run's. Resolves to the sanitised title, to the
  * fallback from the first message when the call failed or said nothing, or to
  * `undefined` when `signal` aborted it (the user named the session, or it
  * closed).
@@ -48,7 +51,8 @@ export async function generateTitle(
   const { maxChars, prompt: instructions } = runtime.options.titles;
   const emitter = new RunEmitter(runtime.bus, {
     sessionId: request.snapshot().sessionId,
-    runId: request.runId,
+    runId: runtime.newId('ttl'),
+    parentRunId: request.runId,
   });
   const prompt: LanguageModelV3Prompt = [
     { role: 'system', content: instructions ?? DEFAULT_TITLE_PROMPT },

@@ -28,8 +28,10 @@ export const sessionEndedData = z.looseObject({
 /**
  * `session.title_updated`: the session has a new title; the last one wins.
  * Session-scoped (no `runId`). A generated title's model call is reported as
- * a `generation.*` with `purpose: 'title'` under the run it names, after that
- * run's terminal event, and counted in the session's usage.
+ * `generation.*` with `purpose: 'title'` and a session `usage.updated`, under
+ * a `runId` of its own whose `parentRunId` is the run it names (no
+ * `run.started` or `run.finished`: it is not a run of the conversation), after
+ * that run's terminal event; it counts in the session's usage, not the run's.
  */
 export const sessionTitleUpdatedData = z.looseObject({
   /** One line, trimmed, 1 to 200 characters. */

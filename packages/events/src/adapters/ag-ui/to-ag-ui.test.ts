@@ -247,4 +247,15 @@ describe('AG-UI adapter', () => {
     });
     expect(renamed).toMatchObject([{ type: 'CUSTOM', name: 'switchboard.session.title_updated' }]);
   });
+
+  it('titled: a stream resumed after run_01 ended opens no run for the title call (a child of it)', () => {
+    const input = loadFixture('titled');
+    const ended = input.findIndex((event) => event.type === 'run.finished');
+    const events = toAgUiEvents(input.slice(ended + 1));
+    expect(events.filter((event) => event.type === 'RUN_STARTED').map((e) => e.runId)).toEqual([
+      'run_02',
+    ]);
+    expect(events.some((event) => event.type === 'RUN_ERROR')).toBe(false);
+    verifyLifecycle(events);
+  });
 });

@@ -255,6 +255,7 @@ export function createAgUiAdapter(): AgUiAdapter {
       case 'run.started': // a top-level run.started never gets here: it opens a run
       case 'session.started':
       case 'session.ended':
+      case 'session.title_updated':
       case 'generation.started':
       case 'generation.retrying':
       case 'generation.finished':

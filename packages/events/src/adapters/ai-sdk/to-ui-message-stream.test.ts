@@ -315,4 +315,13 @@ describe('AI SDK UI message stream adapter', () => {
       expect(final.parts.some((part) => part.type.includes('title'))).toBe(false);
     }
   });
+
+  it('titled: a stream resumed after run_01 ended starts no message for the title call', () => {
+    const input = loadFixture('titled');
+    const ended = input.findIndex((event) => event.type === 'run.finished');
+    const chunks = toUiMessageChunks(input.slice(ended + 1));
+    expect(chunks.filter((chunk) => chunk.type === 'start')).toEqual([
+      expect.objectContaining({ messageId: 'run_02' }),
+    ]);
+  });
 });

@@ -206,6 +206,7 @@ export function createUiMessageStreamAdapter(): UiMessageStreamAdapter {
       case 'run.started': // a top-level run.started never gets here: it opens a message
       case 'session.started':
       case 'session.ended':
+      case 'session.title_updated':
       case 'user.message':
       case 'generation.started':
       case 'generation.retrying':
