@@ -78,8 +78,16 @@ describe('examples run as processes', () => {
     expect(ran.stderr).toBe('');
     expect(ran.code).toBe(0);
     expect(ran.stdout).toBe('Hello there, from five words.\n');
-    expect(server.requests).toHaveLength(1);
+    // The turn, then the session title (agent-core's `titles`, on by default): one small call
+    // without tools after the first exchange. Its script turn is missing, so it falls back quietly.
+    expect(server.requests).toHaveLength(2);
     expect(server.requests[0]!.body).toMatchObject({ model: 'gpt-4o-mini' });
+    const title = server.requests[1]!.body as {
+      messages: Array<{ content: unknown }>;
+      tools?: unknown;
+    };
+    expect(JSON.stringify(title.messages[0]!.content)).toContain('You name conversations');
+    expect(title.tools).toBeUndefined();
   });
 
   it('the OpenAI quick start without a key says what to set', async () => {
