@@ -29,7 +29,7 @@ describe('Symbol.asyncDispose', () => {
     }
     {
       await using closing = store;
-      expect(await closing.list()).toHaveLength(1);
+      expect((await closing.list()).sessions).toHaveLength(1);
     }
     await expect(store.list()).rejects.toThrow();
   });
