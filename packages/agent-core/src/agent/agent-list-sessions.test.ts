@@ -32,8 +32,7 @@ describe('agent.listSessions', () => {
     const generated = await t.agent.createSession();
     await collect(generated.run('Plan a weekend in Rome'));
     await generated.idle();
-    const named = await t.agent.createSession();
-    await named.setTitle('Budget 2027');
+    const named = await t.agent.createSession({ title: '  Budget\n2027 ' });
     const empty = await t.agent.createSession();
 
     const page = await t.agent.listSessions();
@@ -65,6 +64,16 @@ describe('agent.listSessions', () => {
     expect(
       (await t.agent.listSessions({ q: 'ROME' })).sessions.map((row) => row.sessionId),
     ).toEqual([generated.id]);
+
+    // A rename is not activity: the session keeps its place.
+    await generated.setTitle('Rome, renamed');
+    const renamed = await t.agent.listSessions();
+    expect(renamed.sessions.map((row) => [row.sessionId, row.title])).toEqual([
+      [empty.id, undefined],
+      [named.id, 'Budget 2027'],
+      [generated.id, 'Rome, renamed'],
+    ]);
+    expect(renamed.sessions[2]!.updatedAt).toBe(page.sessions[2]!.updatedAt);
 
     await generated.close();
     expect((await t.agent.listSessions({ q: 'rome' })).sessions[0]).toMatchObject({

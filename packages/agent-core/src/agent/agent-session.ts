@@ -74,7 +74,8 @@ export class AgentSession {
     this.#titler = new SessionTitler({
       runtime: () => this.#runtime,
       snapshot: () => this.#snapshot,
-      checkpoint: () => this.#writer.checkpoint(),
+      // A title is not activity: it keeps the session's place in lists (updatedAt).
+      checkpoint: () => this.#writer.checkpoint({ activity: false }),
     });
   }
 

@@ -17,6 +17,7 @@ import type {
   SessionStore,
 } from '../sessions/session-snapshot.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
+import { normaliseUserTitle } from '../titles/sanitize-title.js';
 import { ToolSet } from '../tools/tool-set.js';
 import { createPriceTable } from '../usage/price-table.js';
 import {
@@ -142,15 +143,23 @@ export class Agent {
     return this.#runtime.hooks.on(hook, handler);
   }
 
-  /** Starts a new session; this handle holds it (see {@link loadSession}). */
-  async createSession(options: { id?: string; userId?: string } = {}): Promise<AgentSession> {
+  /**
+   * Starts a new session; this handle holds it (see {@link loadSession}). A
+   * `title` names it from the start (as `setTitle` would; `session.started`
+   * carries it), so no title is generated.
+   */
+  async createSession(
+    options: { id?: string; userId?: string; title?: string } = {},
+  ): Promise<AgentSession> {
     const sessionId = options.id ?? this.#runtime.newId('ses');
+    const title = options.title === undefined ? undefined : normaliseUserTitle(options.title);
     const snapshot = createEmptySnapshot({
       sessionId,
       agentName: this.name,
       ...(options.userId === undefined ? {} : { userId: options.userId }),
       now: this.#runtime.now(),
     });
+    if (title !== undefined) Object.assign(snapshot, { title, titleSource: 'user' as const });
     const owner = newLeaseOwner();
     let lease;
     try {

@@ -158,12 +158,16 @@ export class SessionWriter {
     this.#partialTimer.unref();
   }
 
-  /** Takes a checkpoint now; resolves when it (and every one before it) is written. */
-  checkpoint(): Promise<void> {
+  /**
+   * Takes a checkpoint now; resolves when it (and every one before it) is
+   * written. `activity: false` keeps `updatedAt` (a rename is not activity).
+   */
+  checkpoint({ activity = true }: { activity?: boolean } = {}): Promise<void> {
     if (this.#lost) return this.#saving;
     const snapshot = this.#snapshot();
     const runtime = this.#runtime();
-    snapshot.updatedAt = runtime.now();
+    // `updatedAt` orders session lists: a rename (activity: false) keeps the session's place.
+    if (activity) snapshot.updatedAt = runtime.now();
     const head = runtime.bus.head(snapshot.sessionId);
     if (head) snapshot.eventHead = head;
     this.#lastCheckpointSeq = head?.seq ?? this.#lastCheckpointSeq;

@@ -161,12 +161,12 @@ describe.each(backends)('%s list', (_name, open) => {
       ['e', 30],
     ] as const)
       await create(store, session(id, updatedAt));
-    const order = ['e', 'd', 'b', 'c', 'a'];
+    const order = ['b', 'd', 'e', 'c', 'a'];
     expect((await store.list()).sessions.map((row) => row.sessionId)).toEqual(order);
     const pages = await allPages(store, { limit: 2 });
     expect(pages.map((page) => page.map((row) => row.sessionId))).toEqual([
-      ['e', 'd'],
-      ['b', 'c'],
+      ['b', 'd'],
+      ['e', 'c'],
       ['a'],
     ]);
     // A page that ends exactly at the end has no next cursor.

@@ -53,7 +53,7 @@ const listOptionsSchema = z
   })
   .strict();
 
-/** Where a page starts: after this row of the order (updatedAt desc, sessionId desc). */
+/** Where a page starts: after this row of the order (updatedAt desc, sessionId asc). */
 export interface ListPosition {
   updatedAt: number;
   sessionId: string;
@@ -109,10 +109,10 @@ function decodeCursor(cursor: string): ListPosition {
   return { updatedAt: value[0], sessionId: value[1] };
 }
 
-/** Newest first: `updatedAt` descending, then `sessionId` descending (a stable order to page through). */
+/** Newest first: `updatedAt` descending, then `sessionId` ascending (a stable order to page through). */
 export function compareListed(a: ListPosition, b: ListPosition): number {
   if (a.updatedAt !== b.updatedAt) return b.updatedAt - a.updatedAt;
-  return a.sessionId < b.sessionId ? 1 : a.sessionId > b.sessionId ? -1 : 0;
+  return a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0;
 }
 
 /** One page of `rows` (any order) for `options`: the in-memory `list`. */

@@ -239,7 +239,7 @@ export interface SessionStore {
   delete(sessionId: string): Promise<void>;
   /**
    * A page of sessions, most recently updated first (`updatedAt` descending,
-   * then `sessionId` descending), without reading any transcript. `q` keeps
+   * then `sessionId` ascending), without reading any transcript. `q` keeps
    * the sessions whose title contains it (case-insensitive); `cursor` is the
    * previous page's `nextCursor`. Bad options are `CORE_INVALID_OPTIONS`.
    */
@@ -288,6 +288,6 @@ export interface StoredSessionInfo extends SessionListing {
   agentName: string;
   /** Epoch ms. */
   createdAt: number;
-  /** Epoch ms of the last save. */
+  /** Epoch ms of the session's last activity (a run, a load, a close; not a title change). */
   updatedAt: number;
 }

@@ -116,14 +116,15 @@ export class SqliteSessionStore implements SessionStore {
         'SELECT entry FROM switchboard_session_entries WHERE session_id = ? ORDER BY position',
       )
       .pluck();
-    // Keyset pagination on the (updated_at DESC, session_id DESC) index: no OFFSET, no snapshot read.
+    // Keyset pagination on the (updated_at DESC, session_id) index: no OFFSET, no snapshot read.
     this.#list = db.prepare(
       `SELECT session_id, agent_name, title, title_source, model, created_at, updated_at,
          message_count, cost_usd, status
        FROM switchboard_sessions
-       WHERE (@hasAfter = 0 OR (updated_at, session_id) < (@afterUpdatedAt, @afterSessionId))
+       WHERE (@hasAfter = 0 OR updated_at < @afterUpdatedAt
+           OR (updated_at = @afterUpdatedAt AND session_id > @afterSessionId))
          AND (@q IS NULL OR instr(switchboard_fold(title), @q) > 0)
-       ORDER BY updated_at DESC, session_id DESC LIMIT @limit`,
+       ORDER BY updated_at DESC, session_id ASC LIMIT @limit`,
     );
     const insert = db.prepare<[string, string, number, number, string, string, number]>(
       `INSERT INTO switchboard_sessions
@@ -385,7 +386,7 @@ function addListColumns(db: Database.Database): void {
     ALTER TABLE switchboard_sessions ADD COLUMN status TEXT NOT NULL DEFAULT 'idle';
     DROP INDEX IF EXISTS switchboard_sessions_updated;
     CREATE INDEX switchboard_sessions_recent
-      ON switchboard_sessions (updated_at DESC, session_id DESC);`);
+      ON switchboard_sessions (updated_at DESC, session_id ASC);`);
   db.exec(`UPDATE switchboard_sessions SET
       title = json_extract(snapshot, '$.title'),
       title_source = json_extract(snapshot, '$.titleSource'),

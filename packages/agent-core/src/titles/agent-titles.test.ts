@@ -312,4 +312,22 @@ describe('session titles', () => {
     expect(loaded.titleSource).toBe('user');
     await loaded.close();
   });
+
+  it('createSession({ title }) names the session from the start: no title call', async () => {
+    await using t = await startTestAgent(script({ text: 'Generated' }), { titles: {} });
+    const all = recordBus(t.agent.bus);
+    await expect(t.agent.createSession({ title: ' ' })).rejects.toMatchObject({
+      code: 'CORE_INVALID_INPUT',
+    });
+    const session = await t.agent.createSession({ title: 'Budget\n 2027' });
+    expect(ofType(all, 'session.started').at(-1)?.data).toMatchObject({
+      title: 'Budget 2027',
+      titleSource: 'user',
+    });
+    await collect(session.run('Plan the budget'));
+    await session.idle();
+    expect(session.title).toBe('Budget 2027');
+    expect(t.server.requests.filter(isTitleRequest)).toHaveLength(0);
+    await session.close();
+  });
 });
