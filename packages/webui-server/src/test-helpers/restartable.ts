@@ -42,6 +42,8 @@ export async function startRestartable(script: Script, agentOptions: Partial<Age
         model: 'openai-compatible:test-model',
         env: { SWITCHBOARD_BASE_URL: model.baseUrl },
         retry: { maxRetries: 0, baseDelayMs: 10, maxDelayMs: 50 },
+        // No session-title call after the first exchange: tests count model calls and events.
+        titles: { enabled: false },
         ...agentOptions,
         store,
         bus: new EventBus({ log }),

@@ -39,6 +39,8 @@ export async function startTestServer(
     retry: { maxRetries: 0, baseDelayMs: 10, maxDelayMs: 50 },
     bus: new EventBus({ log, ...(options.now ? { now: options.now } : {}) }),
     generateId: (prefix) => `${prefix}_${++ids}`,
+    // No session-title call after the first exchange: tests count model calls and events.
+    titles: { enabled: false },
     ...(options.now ? { now: options.now } : {}),
     ...options.agent,
   });
