@@ -42,7 +42,8 @@ describe('reduceSession on the golden corpus', () => {
       source: 'text',
       runId: 'run_01',
     });
-    expect(reasoning).toMatchObject({ status: 'completed', id: 'rsn_01' });
+    // Its duration: reasoning.started (ts …042) to reasoning.completed (…063).
+    expect(reasoning).toMatchObject({ status: 'completed', id: 'rsn_01', durationMs: 21 });
     expect(answer).toMatchObject({ role: 'assistant', status: 'completed', id: 'msg_a1' });
     expect(view.run).toMatchObject({
       runId: 'run_01',
@@ -502,5 +503,22 @@ describe('reduceSession: work per delta', () => {
     // Every earlier item is the very same object: nothing but one path was copied.
     for (let i = 0; i < firstItems.size - 1; i += 97)
       expect(view.items.get(i)).toBe(firstItems.get(i));
+  });
+
+  it('reasoning cut off by a cancel has no duration; one joined mid-stream measures from its first delta', () => {
+    const cancelled = reduceEvents([
+      { ...event(1, 'run.started', { trigger: 'user' }) },
+      event(2, 'reasoning.started', { reasoningId: 'r1' }),
+      event(3, 'reasoning.delta', { reasoningId: 'r1', delta: 'hmm' }),
+      event(4, 'run.finished', { stopReason: 'cancelled' }),
+    ]);
+    const [cut] = byKind(cancelled, 'reasoning');
+    expect(cut).toMatchObject({ status: 'cancelled', text: 'hmm' });
+    expect(cut).not.toHaveProperty('durationMs');
+    const joined = reduceEvents([
+      event(5, 'reasoning.delta', { reasoningId: 'r2', delta: 'a' }),
+      event(9, 'reasoning.completed', { reasoningId: 'r2' }),
+    ]);
+    expect(byKind(joined, 'reasoning')[0]).toMatchObject({ text: 'a', durationMs: 4 });
   });
 });

@@ -52,6 +52,8 @@ export interface ReasoningItem extends ItemBase {
   readonly status: StreamStatus;
   /** The provider sent it only in encrypted or redacted form. */
   readonly redacted?: boolean;
+  /** Time from its first event to `reasoning.completed` (absent while streaming or when cut off). */
+  readonly durationMs?: number;
 }
 
 /** A tool call, matched by id across its events. */

@@ -1,5 +1,12 @@
 import { itemKey } from './item-index.js';
-import type { RunView, SessionView, StreamStatus, ToolCallItem, ViewItem } from './session-view.js';
+import type {
+  ReasoningItem,
+  RunView,
+  SessionView,
+  StreamStatus,
+  ToolCallItem,
+  ViewItem,
+} from './session-view.js';
 import { withoutUndefined } from './view-helpers.js';
 
 // Timeline operations of the reducer. Each touches one item: O(log32 n).
@@ -55,8 +62,13 @@ export function endText(
   const opened = streamText(state, { kind, id, delta: '' }, scope);
   const next = update(opened, key, (item) => {
     if (item.kind !== 'message' && item.kind !== 'reasoning') return item;
-    const ended = { ...item, text: data.text ?? item.text, status: data.status ?? 'completed' };
-    return item.kind === 'reasoning' && data.redacted ? { ...ended, redacted: true } : ended;
+    const text = data.text ?? item.text;
+    const status = data.status ?? 'completed';
+    if (item.kind === 'message') return { ...item, text, status };
+    // How long the model thought: from the block's first event to its end.
+    const durationMs = Math.max(0, scope.startedAt - item.startedAt);
+    const ended: ReasoningItem = { ...item, text, status, durationMs };
+    return data.redacted ? { ...ended, redacted: true } : ended;
   });
   return close(next, key);
 }
