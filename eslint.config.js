@@ -37,7 +37,8 @@ const ALLOWED_IMPORTS = {
  */
 const SERVER_PARTS = {
   '@switchboard/webui': {
-    dir: 'server',
+    // server/: the Node entry; e2e/: browser tests that start it (playwright-core).
+    dirs: ['server', 'e2e'],
     imports: [
       '@switchboard/events',
       '@switchboard/agent-core',
@@ -89,8 +90,9 @@ const dependencyDirection = {
     const project = projectOf(file);
     if (!project) return {};
     const serverPart = SERVER_PARTS[project.name];
-    const serverDir = serverPart && path.join(project.dir, serverPart.dir);
-    const inServer = serverDir !== undefined && file.startsWith(serverDir + path.sep);
+    const serverDirs = (serverPart?.dirs ?? []).map((dir) => path.join(project.dir, dir));
+    const inDirs = (target) => serverDirs.some((dir) => target.startsWith(dir + path.sep));
+    const inServer = inDirs(file);
     const allowed = new Set([
       ...(inServer ? serverPart.imports : (ALLOWED_IMPORTS[project.name] ?? [])),
       ...(isTestFile(file) && project.name !== '@switchboard/events' ? TEST_ONLY_IMPORTS : []),
@@ -105,7 +107,7 @@ const dependencyDirection = {
             node,
             message: `Relative import '${source}' leaves ${project.name}; import the package by name.`,
           });
-        } else if (serverDir && !inServer && target.startsWith(serverDir + path.sep)) {
+        } else if (!inServer && inDirs(target)) {
           context.report({
             node,
             message: `'${source}' is the Node server of ${project.name}; browser code may not import it.`,
@@ -131,6 +133,7 @@ const dependencyDirection = {
       } else if (
         project.name === '@switchboard/webui' &&
         !inServer &&
+        !isTestFile(file) &&
         NODE_ONLY_ENTRIES.includes(source)
       ) {
         context.report({
@@ -221,7 +224,7 @@ export default tseslint.config(
   {
     // The chat UI runs in a browser: browser globals, no Node built-ins.
     files: ['apps/webui/**'],
-    ignores: ['apps/webui/server/**', 'apps/webui/*.config.ts'],
+    ignores: ['apps/webui/server/**', 'apps/webui/e2e/**', 'apps/webui/*.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       'no-restricted-imports': [

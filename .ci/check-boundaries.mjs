@@ -73,6 +73,19 @@ const cases = [
     code: "import { readFileSync } from 'node:fs';\nexport const y = readFileSync;\n",
     expect: /runs in a browser/,
   },
+  // The chat UI's component tests read the golden corpus (Node-only); its source may not (above).
+  {
+    file: 'apps/webui/src/probe.ts',
+    test: true,
+    code: "import { loadFixture } from '@switchboard/events/fixtures';\nexport const x = loadFixture;\n",
+    expect: null,
+  },
+  // Its browser tests (e2e/) start the Node server like the server's own tests do.
+  {
+    file: 'apps/webui/e2e/probe.ts',
+    code: "import { spawnWebApp } from '../server/test-helpers/web-app-process.js';\nexport const x = spawnWebApp;\n",
+    expect: null,
+  },
   // The tracing plugin's own tests may drive a real agent; its source may not (first case).
   {
     file: 'packages/tracing-plugin/src/probe.ts',

@@ -1,76 +1,97 @@
-import { useEffect, useState } from 'react';
-import { CONTRACT_VERSION } from '@switchboard/events';
+import { useCallback, useEffect, useState } from 'react';
+import { api, onUnauthorized, probeAttachments, type ApiError } from './api/api-client.js';
+import type { ServerConfig } from './api/api-types.js';
+import { readToken, writeToken } from './api/token-store.js';
+import { ChatScreen } from './chat-screen.js';
+import { LoginDialog } from './components/login-dialog.js';
+import { NoModel } from './components/no-model.js';
 
-/** What the server says is running (`GET /api/health` and `GET /api/config`). */
-interface ServerStatus {
-  version: string;
-  model: string | null;
-}
+type Boot =
+  | { state: 'loading' }
+  | { state: 'ready'; config: ServerConfig; attachments: boolean }
+  | { state: 'no-model'; message?: string; hint?: string }
+  | { state: 'unreachable'; error: ApiError };
 
-type StatusState = ServerStatus | 'loading' | 'unreachable';
-
-/** Placeholder page until the chat UI lands (see README.md): it says what is running. */
+/**
+ * The app: asks the server what runs (`/api/config`), asks for a token when
+ * the API answers 401, explains a missing model, and otherwise shows the chat.
+ */
 export function App() {
-  const [status, setStatus] = useState<StatusState>('loading');
+  const [boot, setBoot] = useState<Boot>({ state: 'loading' });
+  const [login, setLogin] = useState<'closed' | 'open' | 'rejected'>('closed');
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(
+    () =>
+      onUnauthorized(() =>
+        setLogin((current) => (current === 'closed' && readToken() ? 'rejected' : 'open')),
+      ),
+    [],
+  );
+
   useEffect(() => {
     const controller = new AbortController();
-    readStatus(controller.signal).then(setStatus, () => {
-      if (!controller.signal.aborted) setStatus('unreachable');
-    });
+    void (async () => {
+      try {
+        const config = await api.config(controller.signal);
+        if (config.model == null) {
+          // The server's own words on what to set (503 WEBUI_NO_MODEL with its hint).
+          const reason = await api.listSessions({ limit: 1 }, controller.signal).then(
+            () => undefined,
+            (error: ApiError) => error,
+          );
+          setBoot({
+            state: 'no-model',
+            ...(reason?.message ? { message: reason.message } : {}),
+            ...(reason?.hint ? { hint: reason.hint } : {}),
+          });
+          return;
+        }
+        const attachments = await probeAttachments(config);
+        setBoot({ state: 'ready', config, attachments });
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        const failure = error as ApiError;
+        if (failure.status === 401) return; // the login dialog takes over
+        setBoot({ state: 'unreachable', error: failure });
+      }
+    })();
     return () => controller.abort();
+  }, [generation]);
+
+  const signIn = useCallback((token: string) => {
+    writeToken(token);
+    setLogin('closed');
+    setGeneration((value) => value + 1);
   }, []);
-  return (
-    <main>
-      <h1>Switchboard</h1>
-      <p>The chat UI is not built yet. It will speak event contract v{CONTRACT_VERSION}.</p>
-      <StatusLines status={status} />
-      <p>
-        API: <a href="/api/health">/api/health</a> · <a href="/api/config">/api/config</a>
-      </p>
-    </main>
-  );
-}
 
-function StatusLines({ status }: { status: StatusState }) {
-  if (status === 'loading') return <p>Asking the server what is running…</p>;
-  if (status === 'unreachable')
-    return <p>The API did not answer (it may require a token: SWITCHBOARD_TOKEN).</p>;
   return (
-    <p>
-      Server {status.version},{' '}
-      {status.model == null ? (
-        <>
-          <strong>no model configured</strong>: set SWITCHBOARD_MODEL and restart.
-        </>
+    <>
+      {boot.state === 'ready' ? (
+        <ChatScreen key={generation} config={boot.config} attachmentsEnabled={boot.attachments} />
+      ) : boot.state === 'no-model' ? (
+        <NoModel message={boot.message} hint={boot.hint} />
+      ) : boot.state === 'unreachable' ? (
+        <main className="empty-state">
+          <h1>Switchboard is not reachable</h1>
+          <p>
+            <code>{boot.error.code}</code> {boot.error.message}
+          </p>
+          {boot.error.hint ? <p className="hint">{boot.error.hint}</p> : null}
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={() => setGeneration((value) => value + 1)}
+          >
+            Try again
+          </button>
+        </main>
       ) : (
-        <>
-          model <code>{status.model}</code>.
-        </>
+        <main className="empty-state" aria-busy="true">
+          <p>Connecting to Switchboard…</p>
+        </main>
       )}
-    </p>
+      <LoginDialog open={login !== 'closed'} rejected={login === 'rejected'} onSubmit={signIn} />
+    </>
   );
-}
-
-async function readStatus(signal: AbortSignal): Promise<ServerStatus> {
-  const [health, config] = await Promise.all([
-    getJson('/api/health', signal),
-    getJson('/api/config', signal),
-  ]);
-  const version = field(health, 'version');
-  const model = field(config, 'model');
-  if (typeof version !== 'string' || (model != null && typeof model !== 'string'))
-    throw new Error('unexpected status response');
-  return { version, model: typeof model === 'string' ? model : null };
-}
-
-async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  return response.json();
-}
-
-function field(value: unknown, key: string): unknown {
-  if (typeof value !== 'object' || value == null) return undefined;
-  const found: unknown = Reflect.get(value, key);
-  return found;
 }

@@ -1,0 +1,88 @@
+import { isValidElement, memo, type ReactNode } from 'react';
+import ReactMarkdown, { defaultUrlTransform, type Components } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import { CodeBlock } from './code-block.js';
+
+/**
+ * Links the app follows: web and mail addresses, and relative ones. Anything
+ * else (`javascript:`, `data:`, `vbscript:`, custom schemes) loses its href.
+ */
+export function safeUrl(url: string): string {
+  const cleaned = defaultUrlTransform(url);
+  if (cleaned === '') return '';
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(cleaned)?.[1]?.toLowerCase();
+  return scheme === undefined || scheme === 'http' || scheme === 'https' || scheme === 'mailto'
+    ? cleaned
+    : '';
+}
+
+function textOf(node: ReactNode): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join('');
+  if (isValidElement<{ children?: ReactNode }>(node)) return textOf(node.props.children);
+  return '';
+}
+
+function componentsFor(streaming: boolean): Components {
+  return {
+    // Model output never becomes live HTML: raw HTML shows as text (react-markdown's
+    // default without rehype-raw), links open safely elsewhere, images stay links
+    // (a remote image would tell its host that the page was read).
+    a: ({ href, children }) =>
+      href ? (
+        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+          {children}
+        </a>
+      ) : (
+        <span className="md-dead-link">{children}</span>
+      ),
+    img: ({ src, alt }) => {
+      const url = typeof src === 'string' ? src : '';
+      return url ? (
+        <a href={url} target="_blank" rel="noopener noreferrer nofollow">
+          {`[image: ${alt || url}]`}
+        </a>
+      ) : (
+        <span>{alt}</span>
+      );
+    },
+    pre: ({ children }) => {
+      const code: unknown = Array.isArray(children) ? (children as unknown[])[0] : children;
+      if (isValidElement<{ className?: string; children?: ReactNode }>(code)) {
+        const language = /language-([\w+#.-]+)/.exec(code.props.className ?? '')?.[1];
+        const text = textOf(code.props.children).replace(/\n$/, '');
+        return <CodeBlock code={text} streaming={streaming} {...(language ? { language } : {})} />;
+      }
+      return <pre>{children}</pre>;
+    },
+    table: ({ children }) => (
+      <div className="md-table" tabIndex={0}>
+        <table>{children}</table>
+      </div>
+    ),
+  };
+}
+
+const STATIC = componentsFor(false);
+const STREAMING = componentsFor(true);
+const PLUGINS = [remarkGfm];
+
+/**
+ * Markdown (GFM: tables, task lists, strikethrough, autolinks) rendered to
+ * React elements. No raw HTML is ever rendered, only safe link schemes keep
+ * their target.
+ */
+export const Markdown = memo(function Markdown(props: { text: string; streaming?: boolean }) {
+  return (
+    <div className="md">
+      <ReactMarkdown
+        remarkPlugins={PLUGINS}
+        components={props.streaming ? STREAMING : STATIC}
+        urlTransform={safeUrl}
+        skipHtml={false}
+      >
+        {props.text}
+      </ReactMarkdown>
+    </div>
+  );
+});
