@@ -88,7 +88,7 @@ export function App() {
         </main>
       ) : (
         <main className="empty-state" aria-busy="true">
-          <p>Connecting to Switchboard…</p>
+          <p>{login === 'closed' ? 'Connecting to Switchboard…' : 'Switchboard needs a token.'}</p>
         </main>
       )}
       <LoginDialog open={login !== 'closed'} rejected={login === 'rejected'} onSubmit={signIn} />

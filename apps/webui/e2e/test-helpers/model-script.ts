@@ -29,6 +29,9 @@ function isTitleCall(request: RecordedRequest): boolean {
   return body.tools === undefined && JSON.stringify(system?.content ?? '').includes('title');
 }
 
+/** Words of a `slow` answer (40 ms apart: about 6 s of streaming). */
+export const SLOW_WORDS = 150;
+
 /** A long answer streamed slowly: long enough to cancel, reload or switch away mid-stream. */
 export function slowChunks(count: number): string[] {
   return Array.from({ length: count }, (_, index) => `word${index} `);
@@ -52,7 +55,8 @@ export const e2eScript: ModelScript = (request): ScriptedTurn => {
   if (isTitleCall(request)) return { text: 'A test chat' };
   const text = lastUserText(request);
   if (afterTool(request)) return { text: ['Done: ', 'the tool answered.'], delayMs: 20 };
-  if (text.startsWith('slow')) return { text: slowChunks(400), delayMs: 60 };
+  if (text.startsWith('slow')) return { text: slowChunks(SLOW_WORDS), delayMs: 40 };
+  if (text.startsWith('fail')) return { error: { status: 429, retryAfterSeconds: 0 } };
   if (text.startsWith('tool'))
     return { toolCalls: [{ id: 'call_lookup', name: 'lookup', args: { word: 'switchboard' } }] };
   if (text.startsWith('deploy'))

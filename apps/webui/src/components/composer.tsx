@@ -127,10 +127,10 @@ export const Composer = forwardRef<
           value={text}
           placeholder={
             mode === 'blocked'
-              ? (props.blockedReason ?? 'Answer the agent first')
+              ? 'Waiting for your answer…'
               : mode === 'steer'
-                ? 'Steer the agent while it works… (Enter)'
-                : 'Message Switchboard… (Enter to send, Shift+Enter for a new line)'
+                ? 'Steer the agent while it works…'
+                : 'Message Switchboard…'
           }
           onChange={(event) => setText(event.target.value)}
           onKeyDown={(event) => {
