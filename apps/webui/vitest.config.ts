@@ -26,6 +26,9 @@ export default defineConfig({
           include: ['src/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           testTimeout: 30_000,
+          // The corpus loader finds its files with `new URL(…, import.meta.url)`, which
+          // Vite would rewrite into a dev-server path: let Node load it as it is.
+          server: { deps: { external: [/events\/dist\/fixtures\//] } },
         },
       },
       {
