@@ -80,7 +80,7 @@ describe('the timeline, rendered from the golden corpus through reduceSession', 
     if (item.error.hint) {
       expect(error.querySelector('.hint')!.textContent).toBe(item.error.hint);
       // The hint is not repeated inside the message line.
-      expect(error.textContent!.split(item.error.hint).length).toBe(2);
+      expect(error.textContent.split(item.error.hint).length).toBe(2);
     }
     expect(container.querySelectorAll('.notice').length).toBeGreaterThan(1);
   });
