@@ -61,6 +61,12 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
     expect(await reasoning.locator('summary').innerText()).toMatch(/^Thought for \d+/);
     // The meter counted the turn.
     expect(await tab.locator('.meter').innerText()).toContain('Turn: 120 in · 48 out');
+    // The title the server generates after the first exchange arrives live.
+    await tab.getByRole('heading', { name: 'A test chat' }).waitFor();
+    await tab
+      .getByRole('navigation', { name: 'Sessions' })
+      .locator('li.session--active', { hasText: 'A test chat' })
+      .waitFor();
 
     expect(await seriousViolations(tab)).toEqual([]);
     await screenshot(tab, 'chat-desktop-light');
@@ -84,6 +90,9 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
       early.length,
     );
     expect(await tab.locator('main.chat').getAttribute('data-run-status')).toBe('running');
+    // The live meter: tokens per second from the view model while the answer streams.
+    expect(await tab.getByTitle('Output tokens per second').innerText()).toMatch(/^\d+\.\d tok\/s/);
+    await screenshot(tab, 'streaming-desktop-light');
     // Steer while it runs: the composer turns into a steer box.
     await tab.getByRole('button', { name: 'Steer' }).waitFor();
     await tab.keyboard.press('Escape');
@@ -241,7 +250,9 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
     const id = await sessionIdOf(tab);
     await runEnded(tab);
     const sidebar = tab.getByRole('navigation', { name: 'Sessions' });
-    const entry = sidebar.locator('li.session--active');
+    // The generated title first (so it cannot land after the rename).
+    const entry = sidebar.locator('li.session--active', { hasText: 'A test chat' });
+    await entry.waitFor();
     await entry.getByRole('button', { name: /^Rename/ }).click();
     await sidebar.getByLabel('New title').fill('Renamed chat');
     await sidebar.getByLabel('New title').press('Enter');

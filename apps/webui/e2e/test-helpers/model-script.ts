@@ -24,9 +24,10 @@ function afterTool(request: RecordedRequest): boolean {
 
 /** Whether the request is a session-title call rather than a turn of the chat. */
 function isTitleCall(request: RecordedRequest): boolean {
-  const body = request.body as { messages?: { role: string; content: unknown }[]; tools?: unknown };
+  const body = request.body as { messages?: { role: string; content: unknown }[] };
   const system = body.messages?.find((message) => message.role === 'system');
-  return body.tools === undefined && JSON.stringify(system?.content ?? '').includes('title');
+  // agent-core's title call: its own instructions, after the first exchange.
+  return JSON.stringify(system?.content ?? '').includes('You name conversations');
 }
 
 /** Words of a `slow` answer (40 ms apart: about 6 s of streaming). */

@@ -140,18 +140,22 @@ describe('the usage meter', () => {
     expect(container.textContent).toContain('Session: 21 in · 9 out · $0.0001');
   });
 
-  it('shows the context gauge and the live tokens per second while streaming', () => {
+  it('shows the context gauge and the live tokens per second (the view model meter) while streaming', () => {
     const view = viewOf([
       event(1, 'run.started', { trigger: 'user' }),
-      event(2, 'usage.updated', {
+      event(2, 'generation.started', { generationId: 'gen_1', model: 'm', attempt: 1 }),
+      event(3, 'usage.updated', {
         scope: 'run',
+        generationId: 'gen_1',
+        estimated: true,
         usage: { inputTokens: 100, outputTokens: 10 },
+        call: { inputTokens: 100, outputTokens: 10 },
+        tokensPerSecond: 42.5,
         contextTokens: 96_000,
         contextWindow: 128_000,
       }),
     ]);
-    const live = { ...view, meter: { estimated: true, outputTokens: 10, tokensPerSecond: 42.5 } };
-    render(<UsageMeter view={live} />);
+    render(<UsageMeter view={view} />);
     expect(screen.getByRole('meter').getAttribute('aria-valuetext')).toBe('75 % of 128k');
     expect(screen.getByTitle('Output tokens per second').textContent).toBe('42.5 tok/s ~');
   });

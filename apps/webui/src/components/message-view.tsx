@@ -28,7 +28,7 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
   }
   return (
     <div
-      className={`msg msg--${message.role}${endedEarly ? ' msg--ended-early' : ''}`}
+      className={`msg msg--${message.role}${endedEarly ? ' msg--ended-early' : ''}${streaming ? ' msg--streaming' : ''}`}
       data-message-id={message.id}
       data-status={message.status}
       aria-busy={streaming}
@@ -43,7 +43,6 @@ export const MessageView = memo(function MessageView({ message }: { message: Mes
         ) : (
           <Markdown text={message.text} streaming={streaming} />
         )}
-        {streaming && message.text !== '' ? <span className="cursor" aria-hidden="true" /> : null}
       </div>
       <div className="msg__footer">
         {endedEarly ? <StatusBadge status={message.status} label={endedEarly} /> : null}

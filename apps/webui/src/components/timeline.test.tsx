@@ -107,7 +107,7 @@ describe('the timeline, rendered from the golden corpus through reduceSession', 
     const { container } = renderTimeline(streaming);
     const [first, second] = container.querySelectorAll('.msg--assistant');
     expect(first!.getAttribute('aria-busy')).toBe('true');
-    expect(first!.querySelector('.cursor')).not.toBeNull();
+    expect(first!.classList.contains('msg--streaming')).toBe(true);
     expect(second!.querySelector('.typing')).not.toBeNull();
   });
 });

@@ -2,27 +2,15 @@ import type { SessionView, UsageView } from '@switchboard/events/client';
 import { formatCost, formatTokens } from '../lib/format.js';
 
 /**
- * The live meter of the view model (`view.meter`: the latest model call,
- * estimated while it streams), read defensively: producers and contract
- * versions without it leave it out, and the meter then shows totals only.
+ * The turn so far: its finished calls plus the live estimate of the one still
+ * streaming (the run's totals take a call in only once it ended exactly).
  */
-export interface LiveMeter {
-  readonly estimated: boolean;
-  readonly outputTokens: number;
-  readonly tokensPerSecond?: number;
-}
-
-export function liveMeterOf(view: SessionView): LiveMeter | undefined {
-  const meter: unknown = Reflect.get(view, 'meter');
-  if (typeof meter !== 'object' || meter == null) return undefined;
-  const estimated: unknown = Reflect.get(meter, 'estimated');
-  const outputTokens: unknown = Reflect.get(meter, 'outputTokens');
-  const tokensPerSecond: unknown = Reflect.get(meter, 'tokensPerSecond');
-  if (typeof outputTokens !== 'number') return undefined;
+function streamingUsage(usage: UsageView, meter: SessionView['meter']): UsageView {
+  if (!meter?.estimated) return usage;
   return {
-    estimated: estimated === true,
-    outputTokens,
-    ...(typeof tokensPerSecond === 'number' ? { tokensPerSecond } : {}),
+    ...usage,
+    inputTokens: usage.inputTokens + (meter.inputTokens ?? 0),
+    outputTokens: usage.outputTokens + meter.outputTokens,
   };
 }
 
@@ -38,7 +26,7 @@ function tokensLine(usage: UsageView): string {
 /** Tokens per second while streaming, this turn's and the session's tokens and cost, the context gauge. */
 export function UsageMeter({ view }: { view: SessionView }) {
   const run = view.run;
-  const live = liveMeterOf(view);
+  const live = view.meter;
   const streaming = run?.status === 'running';
   const context = view.context;
   const fill =
@@ -47,14 +35,14 @@ export function UsageMeter({ view }: { view: SessionView }) {
       : undefined;
   return (
     <div className="meter" aria-label="Usage">
-      {streaming && live?.tokensPerSecond !== undefined ? (
+      {streaming && live?.runId === run.runId && live.tokensPerSecond !== undefined ? (
         <span className="meter__item meter__speed" title="Output tokens per second">
           {live.tokensPerSecond.toFixed(1)} tok/s{live.estimated ? ' ~' : ''}
         </span>
       ) : null}
       {run ? (
         <span className="meter__item" title="This turn">
-          Turn: {tokensLine(run.usage)}
+          Turn: {tokensLine(streamingUsage(run.usage, streaming ? live : undefined))}
         </span>
       ) : null}
       <span className="meter__item" title="The whole session">

@@ -17,6 +17,13 @@ export function useSessions(options: { enabled: boolean; onError: (error: ApiErr
   const [generation, setGeneration] = useState(0);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
+  // Titles seen on event streams: a list answer that does not know one yet keeps it.
+  const liveTitles = useRef(new Map<string, string>());
+  const withLiveTitles = (page: readonly SessionMeta[]) =>
+    page.map((session) => {
+      const live = liveTitles.current.get(session.id);
+      return session.title == null && live !== undefined ? { ...session, title: live } : session;
+    });
 
   useEffect(() => {
     if (!enabled) return;
@@ -26,7 +33,7 @@ export function useSessions(options: { enabled: boolean; onError: (error: ApiErr
         setLoading(true);
         api.listSessions({ limit: PAGE_SIZE, q: query.trim() }, controller.signal).then(
           (page) => {
-            setSessions(page.sessions);
+            setSessions(withLiveTitles(page.sessions));
             setCursor(page.nextCursor ?? null);
             setLoading(false);
           },
@@ -52,7 +59,8 @@ export function useSessions(options: { enabled: boolean; onError: (error: ApiErr
       (page) => {
         setSessions((current) => {
           const known = new Set(current.map((session) => session.id));
-          return [...current, ...page.sessions.filter((session) => !known.has(session.id))];
+          const fresh = page.sessions.filter((session) => !known.has(session.id));
+          return [...current, ...withLiveTitles(fresh)];
         });
         setCursor(page.nextCursor ?? null);
         setLoading(false);
@@ -78,6 +86,7 @@ export function useSessions(options: { enabled: boolean; onError: (error: ApiErr
 
   /** A title seen on the live stream, before the list is reloaded. */
   const setTitle = useCallback((id: string, title: string) => {
+    liveTitles.current.set(id, title);
     setSessions((current) =>
       current.some((entry) => entry.id === id && entry.title !== title)
         ? current.map((entry) => (entry.id === id ? { ...entry, title } : entry))
