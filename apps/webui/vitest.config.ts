@@ -38,8 +38,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 90_000,
-          // Each file owns a browser and a server: two at a time is what 2 cores carry.
+          // Each file owns a browser and a server: two at a time is what 2 cores carry,
+          // after the other projects (a group of its own may have its own worker count).
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
