@@ -33,6 +33,7 @@ function buildPool(): EventDraft[] {
         type: 'tool_call.completed',
         data: {
           toolCallId: `call_${index}`,
+          toolName: 'grep',
           status: 'completed',
           output: { hits: index % 7, path: `/src/file-${index}.ts` },
           durationMs: 12,

@@ -4,7 +4,13 @@
 // pass `validate: parseEvent` from the main entry for payloads too).
 // The bundle-size test in client.test.ts keeps it that way.
 
-export type { AgentEvent, AnyEvent, EventDraft, UnknownEvent } from './schema/agent-event.js';
+export type {
+  AgentEvent,
+  AnyEvent,
+  DraftData,
+  EventDraft,
+  UnknownEvent,
+} from './schema/agent-event.js';
 export type { Envelope, EnvelopeScope } from './schema/envelope-schema.js';
 export type { EventData, EventType } from './schema/event-catalog.js';
 export type {

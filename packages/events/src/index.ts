@@ -11,7 +11,13 @@ export {
   isEventType,
 } from './schema/event-catalog.js';
 export type { EventData, EventType } from './schema/event-catalog.js';
-export type { AgentEvent, AnyEvent, EventDraft, UnknownEvent } from './schema/agent-event.js';
+export type {
+  AgentEvent,
+  AnyEvent,
+  DraftData,
+  EventDraft,
+  UnknownEvent,
+} from './schema/agent-event.js';
 export { isKnownEvent, parseEvent, safeParseEvent } from './schema/parse-event.js';
 export type { SafeParseEventResult } from './schema/parse-event.js';
 export { eventContractJsonSchema } from './schema/json-schema.js';

@@ -465,7 +465,12 @@ describe('EventBus', () => {
       type: 'tool_call.completed',
       sessionId: 's',
       runId: 'r',
-      data: { toolCallId: 't', status: 'completed', output: 'x'.repeat(5 * 1024 * 1024) },
+      data: {
+        toolCallId: 't',
+        toolName: 'read',
+        status: 'completed',
+        output: 'x'.repeat(5 * 1024 * 1024),
+      },
     });
     expect(result.data.truncated).toEqual({
       originalBytes: expect.any(Number),

@@ -163,6 +163,36 @@ describe('parseEvent', () => {
     expect(parseEvent(envelope('run.failed', failed)).data).toEqual(failed);
   });
 
+  it('tool events carry the tool identity (1.1) and still accept 1.0 events without it', () => {
+    const later = [
+      'tool_call.args_delta',
+      'tool_call.ready',
+      'tool_call.running',
+      'tool_call.progress',
+      'tool_call.completed',
+      'tool_call.approval_requested',
+      'tool_call.approval_resolved',
+    ] as const;
+    for (const type of later) {
+      // SAMPLE_DATA is the minimal 1.0 payload, without a name.
+      expect(SAMPLE_DATA[type]).not.toHaveProperty('toolName');
+      expect(safeParseEvent(envelope(type, SAMPLE_DATA[type])).success).toBe(true);
+      const named = { ...SAMPLE_DATA[type], toolName: 'search' };
+      expect(parseEvent(envelope(type, named)).data).toEqual(named);
+      expect(safeParseEvent(envelope(type, { ...named, toolName: 7 })).success).toBe(false);
+    }
+    for (const type of [
+      'tool_call.ready',
+      'tool_call.running',
+      'tool_call.completed',
+      'tool_call.approval_requested',
+    ] as const) {
+      const shown = { ...SAMPLE_DATA[type], toolName: 'read', title: 'Reading a.ts', kind: 'read' };
+      expect(parseEvent(envelope(type, shown)).data).toEqual(shown);
+      expect(safeParseEvent(envelope(type, { ...shown, kind: 'teleport' })).success).toBe(false);
+    }
+  });
+
   it('keeps generation purposes it does not know (an open set)', () => {
     const raw = envelope('generation.finished', {
       ...SAMPLE_DATA['generation.finished'],

@@ -25,13 +25,33 @@ export const toolKindSchema = z.enum([
 export const toolCallStatusSchema = z.enum(['completed', 'failed', 'denied', 'cancelled']);
 export type ToolCallStatus = z.infer<typeof toolCallStatusSchema>;
 
-/** `tool_call.started`: the model began a tool call. The only event that carries the name. */
-export const toolCallStartedData = z.looseObject({
-  toolCallId: z.string(),
-  toolName: z.string(),
+/**
+ * The tool's name on every `tool_call.*` event after `started` (contract 1.1),
+ * so a consumer that joins mid-stream or keeps no state knows which tool an
+ * event is about. Optional on the wire: events written before 1.1 lack it
+ * (readers fall back to the name of the call's `tool_call.started`).
+ * Producers always set it: {@link EventDraft} requires it.
+ */
+const laterToolName = z
+  .string()
+  .optional()
+  .describe('The tool name (set by producers since contract 1.1; absent in older events).');
+
+/**
+ * What the tool definition says about a call, for display: set when the tool
+ * has them (`title` from the call's input, so from `tool_call.ready` on).
+ */
+const presentation = {
   /** Human-readable title ("Reading src/main.ts"). */
   title: z.string().optional(),
   kind: toolKindSchema.optional(),
+};
+
+/** `tool_call.started`: the model began a tool call. */
+export const toolCallStartedData = z.looseObject({
+  toolCallId: z.string(),
+  toolName: z.string(),
+  ...presentation,
   /** The assistant message the call belongs to. */
   parentMessageId: z.string().optional(),
   /** Executed by the provider (e.g. web search), not by the agent. */
@@ -41,22 +61,30 @@ export const toolCallStartedData = z.looseObject({
 /** `tool_call.args_delta`: a fragment of the arguments' JSON text as the model streams it. */
 export const toolCallArgsDeltaData = z.looseObject({
   toolCallId: z.string(),
+  toolName: laterToolName,
   delta: z.string().min(1),
 });
 
 /** `tool_call.ready`: arguments are complete and parsed (or failed to parse: `inputError`). */
 export const toolCallReadyData = z.looseObject({
   toolCallId: z.string(),
+  toolName: laterToolName,
+  ...presentation,
   input: jsonValueSchema,
   inputError: errorInfoSchema.optional(),
 });
 
 /** `tool_call.running`: execution started (after any approval). */
-export const toolCallRunningData = z.looseObject({ toolCallId: z.string() });
+export const toolCallRunningData = z.looseObject({
+  toolCallId: z.string(),
+  toolName: laterToolName,
+  ...presentation,
+});
 
 /** `tool_call.progress`: a long-running tool reports progress or partial output. */
 export const toolCallProgressData = z.looseObject({
   toolCallId: z.string(),
+  toolName: laterToolName,
   message: z.string().optional(),
   progress: z.looseObject({ current: z.number(), total: z.number().optional() }).optional(),
   /** Partial output parts, appended to earlier ones. */
@@ -66,6 +94,8 @@ export const toolCallProgressData = z.looseObject({
 /** `tool_call.completed`: the call reached a terminal status. */
 export const toolCallCompletedData = z.looseObject({
   toolCallId: z.string(),
+  toolName: laterToolName,
+  ...presentation,
   status: toolCallStatusSchema,
   /** Structured result (what the model sees). */
   output: jsonValueSchema.optional(),
@@ -90,7 +120,8 @@ export const approvalOptionSchema = z.looseObject({
 export const toolCallApprovalRequestedData = z.looseObject({
   approvalId: z.string(),
   toolCallId: z.string(),
-  toolName: z.string().optional(),
+  toolName: laterToolName,
+  ...presentation,
   input: jsonValueSchema.optional(),
   reason: z.string().optional(),
   options: z.array(approvalOptionSchema).optional(),
@@ -102,6 +133,7 @@ export const toolCallApprovalRequestedData = z.looseObject({
 export const toolCallApprovalResolvedData = z.looseObject({
   approvalId: z.string(),
   toolCallId: z.string(),
+  toolName: laterToolName,
   approved: z.boolean(),
   optionId: z.string().optional(),
   /** Decided by a policy (always/never/predicate), not a person. */

@@ -74,8 +74,13 @@ describe('EventUpgrader', () => {
     ]);
     const deltas = events.filter((e) => e.type === 'message.delta');
     expect(new Set(deltas.map((e) => (e.data as { messageId: string }).messageId)).size).toBe(1);
+    expect(events.find((e) => e.type === 'tool_call.running')?.data).toEqual({
+      toolCallId: 't1',
+      toolName: 'read',
+    });
     expect(events.find((e) => e.type === 'tool_call.completed')?.data).toEqual({
       toolCallId: 't1',
+      toolName: 'read',
       status: 'failed',
       error: { message: 'ENOENT' },
     });
@@ -84,6 +89,44 @@ describe('EventUpgrader', () => {
       value: { type: 'daemon_watchdog_tripped', attempts: 3, elapsed_ms: 900 },
     });
     expect(events.every((e) => e.runId === 'v0:s' && e.sessionId === 's')).toBe(true);
+  });
+
+  it("gives a pre-1.1 tool event the name of its call's tool_call.started, per session", () => {
+    const upgrader = new EventUpgrader();
+    const event = ([sessionId, seq]: [string, number], type: string, data: object) => ({
+      v: 1,
+      type,
+      seq,
+      ts: seq,
+      sessionId,
+      runId: 'r',
+      data,
+    });
+    const stream = [
+      event(['a', 1], 'tool_call.started', { toolCallId: 'c1', toolName: 'grep' }),
+      event(['b', 1], 'tool_call.started', { toolCallId: 'c1', toolName: 'ls' }),
+      event(['a', 2], 'tool_call.args_delta', { toolCallId: 'c1', delta: '{}' }),
+      event(['a', 3], 'tool_call.running', { toolCallId: 'c1' }),
+      event(['b', 2], 'tool_call.running', { toolCallId: 'c1', toolName: 'ls' }),
+      event(['a', 4], 'tool_call.completed', { toolCallId: 'c1', status: 'completed' }),
+      // After its completion the call is forgotten: a stray later event is left as it is.
+      event(['a', 5], 'tool_call.progress', { toolCallId: 'c1' }),
+      // A call whose start is not in the stream (joined late) is left as it is.
+      event(['b', 3], 'tool_call.completed', { toolCallId: 'c9', status: 'failed' }),
+    ];
+    const upgraded = stream.flatMap((raw) => upgrader.upgrade(raw));
+    for (const item of upgraded) expect(() => parseEvent(item)).not.toThrow();
+    expect(upgraded.map((item) => (item.data as { toolName?: string }).toolName)).toEqual([
+      'grep',
+      'ls',
+      'grep',
+      'grep',
+      'ls',
+      'grep',
+      undefined,
+      undefined,
+    ]);
+    expect(upgraded[4]).toBe(stream[4]); // already named: the very same object
   });
 
   it('passes v1 events through untouched and refuses newer versions', () => {

@@ -7,7 +7,9 @@ type Raw = Record<string, unknown>;
 /**
  * Turns records written by older producers into contract-v1 events, at read
  * time. Two inputs are understood:
- * - contract v1 events (returned as they are);
+ * - contract v1 events, returned as they are, except that `tool_call.*`
+ *   events written before contract 1.1 (without `toolName`) get the name
+ *   of their call's `tool_call.started` seen earlier in the stream;
  * - the pre-contract "v0" JSONL of the Rust harness this contract descends
  *   from: snake_case `type`, `session_id` on every record, `index` and
  *   `emitted_at_ms` instead of `seq` and `ts`, no run or message ids.
@@ -20,13 +22,15 @@ type Raw = Record<string, unknown>;
 export class EventUpgrader {
   readonly #seq = new Map<string, number>();
   readonly #open = new Map<string, { kind: 'message' | 'reasoning'; id: string }>();
+  /** Tool names by session and tool-call id, from `tool_call.started`, until the call completes. */
+  readonly #toolNames = new Map<string, string>();
   #ids = 0;
 
   /** Upgrades one raw record; returns the resulting v1 events (possibly none). */
   upgrade(raw: unknown): AnyEvent[] {
     if (typeof raw !== 'object' || raw == null) throw invalid('not an object');
     const record = raw as Raw;
-    if (record.v === CONTRACT_VERSION) return [record as unknown as AnyEvent];
+    if (record.v === CONTRACT_VERSION) return [this.#fromV1(record as unknown as AnyEvent)];
     if (typeof record.v === 'number') {
       throw new EventsError({
         code: 'EVENTS_UNSUPPORTED_VERSION',
@@ -38,6 +42,23 @@ export class EventUpgrader {
       throw invalid('neither a v1 event nor a v0 record (needs type and session_id)');
     }
     return this.#fromV0(record as Raw & { type: string; session_id: string });
+  }
+
+  /** Fills in the `toolName` a pre-1.1 tool event lacks (see the class comment). */
+  #fromV1(event: AnyEvent): AnyEvent {
+    if (!event.type.startsWith('tool_call.') || typeof event.data !== 'object' || !event.data)
+      return event;
+    const data = event.data as Raw;
+    if (typeof data.toolCallId !== 'string') return event;
+    const key = `${event.sessionId}\u0000${data.toolCallId}`;
+    if (event.type === 'tool_call.started') {
+      if (typeof data.toolName === 'string') this.#toolNames.set(key, data.toolName);
+      return event;
+    }
+    const known = this.#toolNames.get(key);
+    if (event.type === 'tool_call.completed') this.#toolNames.delete(key);
+    if (typeof data.toolName === 'string' || known === undefined) return event;
+    return { ...event, data: { ...data, toolName: known } };
   }
 
   #fromV0(record: Raw & { type: string; session_id: string }): AnyEvent[] {
@@ -76,6 +97,7 @@ export class EventUpgrader {
       return out;
     }
     const toolCallId = text(record.tool_call_id, record.tool_use_id);
+    const toolName = typeof record.tool_name === 'string' ? { toolName: record.tool_name } : {};
     switch (record.type) {
       case 'tool_call':
         emit('tool_call.started', {
@@ -84,14 +106,15 @@ export class EventUpgrader {
           ...(typeof record.kind === 'string' ? { kind: record.kind } : {}),
         });
         if (record.raw_input !== undefined)
-          emit('tool_call.ready', { toolCallId, input: record.raw_input });
+          emit('tool_call.ready', { toolCallId, ...toolName, input: record.raw_input });
         break;
       case 'tool_call_update':
         if (record.status === 'in_progress' || record.status === 'pending') {
-          emit('tool_call.running', { toolCallId });
+          emit('tool_call.running', { toolCallId, ...toolName });
         } else {
           emit('tool_call.completed', {
             toolCallId,
+            ...toolName,
             status: record.status === 'failed' ? 'failed' : 'completed',
             ...(record.raw_output == null ? {} : { output: record.raw_output }),
             ...(typeof record.error === 'string' ? { error: { message: record.error } } : {}),

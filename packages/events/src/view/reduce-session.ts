@@ -19,11 +19,12 @@ import {
   scoped,
   streamText,
   update,
+  updateNamedTool,
   updateRun,
-  updateTool,
   upsert,
   close,
   type ItemScope,
+  type ToolIdentity,
 } from './timeline.js';
 import {
   ZERO_USAGE,
@@ -113,6 +114,12 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     startedAt: event.ts,
   });
   const at = <T extends ViewItem>(item: T) => scoped(item, scope);
+  /** A tool event's call, and how to open it if this view never saw its `tool_call.started`. */
+  const named = (identity: ToolIdentity, missedStatus: ToolCallItem['status']) => ({
+    identity,
+    missedStatus,
+    scope,
+  });
   switch (event.type) {
     case 'session.started':
       return withoutUndefined({
@@ -252,12 +259,12 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
       return upsert(state, at(call), true);
     }
     case 'tool_call.args_delta':
-      return updateTool(state, event.data.toolCallId, (call) => ({
+      return updateNamedTool(state, named(event.data, 'streaming_args'), (call) => ({
         ...call,
         argsText: call.argsText + event.data.delta,
       }));
     case 'tool_call.ready':
-      return updateTool(state, event.data.toolCallId, (call) =>
+      return updateNamedTool(state, named(event.data, 'ready'), (call) =>
         withoutUndefined({
           ...call,
           input: event.data.input,
@@ -266,9 +273,12 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         }),
       );
     case 'tool_call.running':
-      return updateTool(state, event.data.toolCallId, (call) => ({ ...call, status: 'running' }));
+      return updateNamedTool(state, named(event.data, 'running'), (call) => ({
+        ...call,
+        status: 'running',
+      }));
     case 'tool_call.progress':
-      return updateTool(state, event.data.toolCallId, (call) =>
+      return updateNamedTool(state, named(event.data, 'running'), (call) =>
         withoutUndefined({
           ...call,
           progress: withoutUndefined({
@@ -283,7 +293,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
       );
     case 'tool_call.completed': {
       const data = event.data;
-      const next = updateTool(state, data.toolCallId, (call) =>
+      const next = updateNamedTool(state, named(data, 'running'), (call) =>
         withoutUndefined({
           ...call,
           status: data.status,
@@ -314,7 +324,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         ...state,
         approvals: [...state.approvals.filter((a) => a.approvalId !== data.approvalId), pending],
       };
-      return updateTool(next, data.toolCallId, (call) => ({
+      return updateNamedTool(next, named(data, 'ready'), (call) => ({
         ...call,
         status: 'awaiting_approval',
         approval: { approvalId: data.approvalId, status: 'pending' },
@@ -326,7 +336,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         ...state,
         approvals: state.approvals.filter((a) => a.approvalId !== data.approvalId),
       };
-      return updateTool(next, data.toolCallId, (call) => ({
+      return updateNamedTool(next, named(data, 'awaiting_approval'), (call) => ({
         ...call,
         status:
           call.status === 'awaiting_approval' ? (data.approved ? 'ready' : 'denied') : call.status,

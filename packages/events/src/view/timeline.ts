@@ -115,6 +115,63 @@ export function updateTool(
   );
 }
 
+/** What a tool event says about its call besides the id (contract 1.1; absent in older events). */
+export interface ToolIdentity {
+  readonly toolCallId: string;
+  readonly toolName?: string | undefined;
+  readonly title?: string | undefined;
+  readonly kind?: string | undefined;
+}
+
+/**
+ * {@link updateTool} for an event after `tool_call.started`: the event's own
+ * name, title and kind win over what the item has. A call whose start was
+ * missed (the stream joined mid-call) is opened from an event that names its
+ * tool, with status `missed`; events of older producers carry no name, so
+ * without their start they still change nothing.
+ */
+export function updateNamedTool(
+  state: SessionView,
+  target: {
+    readonly identity: ToolIdentity;
+    /** Status of a call opened here because its start was missed. */
+    readonly missedStatus: ToolCallItem['status'];
+    readonly scope: ItemScope;
+  },
+  change: (call: ToolCallItem) => ToolCallItem,
+): SessionView {
+  const { toolCallId, toolName, title, kind } = target.identity;
+  if (
+    toolName !== undefined &&
+    state.itemIndex.find(state.items, `tool_call:${toolCallId}`) === -1
+  ) {
+    const fresh: ToolCallItem = {
+      kind: 'tool_call',
+      id: toolCallId,
+      toolName,
+      status: target.missedStatus,
+      argsText: '',
+      startedAt: 0,
+    };
+    state = upsert(state, scoped(fresh, target.scope), true);
+  }
+  return updateTool(state, toolCallId, (call) => {
+    const same =
+      (toolName === undefined || toolName === call.toolName) &&
+      (title === undefined || title === call.title) &&
+      (kind === undefined || kind === call.toolKind);
+    if (same) return change(call);
+    return change(
+      withoutUndefined({
+        ...call,
+        toolName: toolName ?? call.toolName,
+        title: title ?? call.title,
+        toolKind: kind ?? call.toolKind,
+      }),
+    );
+  });
+}
+
 /** Changes the current run, if `runId` is it. */
 export function updateRun(
   state: SessionView,

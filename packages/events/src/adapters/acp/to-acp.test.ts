@@ -100,6 +100,10 @@ describe('ACP adapter on the golden corpus', () => {
       undefined, // progress content
       'completed',
     ]);
+    // The definition's title arrives with the input and is sent on from there.
+    expect(
+      ofCall('call_01').map((update) => ('title' in update ? update.title : undefined)),
+    ).toEqual(['weather', 'Weather in Paris', 'Weather in Paris', undefined, undefined]);
     const failed = ofCall('call_02').at(-1)!;
     expect(failed).toMatchObject({
       status: 'failed',
@@ -113,7 +117,12 @@ describe('ACP adapter on the golden corpus', () => {
     const messages = toAcpMessages(loadFixture('approval'));
     const permission = messages.find((message) => message.type === 'session/request_permission')!;
     expect(permission.params).toMatchObject({
-      toolCall: { toolCallId: 'call_01', rawInput: { path: '/tmp/cache' } },
+      toolCall: {
+        toolCallId: 'call_01',
+        title: 'Remove /tmp/cache',
+        kind: 'delete',
+        rawInput: { path: '/tmp/cache' },
+      },
       options: [
         { optionId: 'allow', kind: 'allow_once' },
         { optionId: 'deny', kind: 'reject_once' },

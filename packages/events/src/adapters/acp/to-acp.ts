@@ -65,6 +65,18 @@ const INTERNAL_ERROR = -32603;
 /** The contract's tool kinds are ACP's list; an event from a tolerant reader may still carry another. */
 const TOOL_KINDS: ReadonlySet<string> = new Set<ToolKind>(toolKindSchema.options);
 
+const isToolKind = (kind: string | undefined): kind is ToolKind =>
+  kind !== undefined && TOOL_KINDS.has(kind);
+
+/**
+ * The title and kind a tool event brings (contract 1.1: the definition's
+ * title once the input is known), as fields of a `tool_call_update`.
+ */
+const presentation = (data: { title?: string | undefined; kind?: string | undefined }) => ({
+  ...(data.title === undefined ? {} : { title: data.title }),
+  ...(isToolKind(data.kind) ? { kind: data.kind } : {}),
+});
+
 /**
  * Maps the contract onto the Agent Client Protocol (v1, agent side): message
  * and reasoning deltas become `agent_message_chunk` / `agent_thought_chunk`,
@@ -79,7 +91,6 @@ const TOOL_KINDS: ReadonlySet<string> = new Set<ToolKind>(toolKindSchema.options
  */
 export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
   const extensions = options.extensions ?? true;
-  const toolNames = new Map<string, string>();
   /** Progress content per call: ACP collections replace, so each update resends the list. */
   const progress = new Map<string, ToolCallContent[]>();
 
@@ -141,14 +152,13 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
               : [];
           });
         case 'tool_call.started': {
-          toolNames.set(event.data.toolCallId, event.data.toolName);
           const kind = event.data.kind;
           return [
             update(event, {
               sessionUpdate: 'tool_call',
               toolCallId: event.data.toolCallId,
               title: event.data.title ?? event.data.toolName,
-              kind: kind && TOOL_KINDS.has(kind) ? kind : 'other',
+              kind: isToolKind(kind) ? kind : 'other',
               status: 'pending',
               _meta: { [ACP_META_KEY]: { toolName: event.data.toolName } },
             }),
@@ -159,6 +169,7 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
             update(event, {
               sessionUpdate: 'tool_call_update',
               toolCallId: event.data.toolCallId,
+              ...presentation(event.data),
               rawInput: event.data.input,
             }),
           ];
@@ -167,6 +178,7 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
             update(event, {
               sessionUpdate: 'tool_call_update',
               toolCallId: event.data.toolCallId,
+              ...presentation(event.data),
               status: 'in_progress',
             }),
           ];
@@ -195,7 +207,6 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
         case 'tool_call.completed': {
           const { data } = event;
           progress.delete(data.toolCallId);
-          toolNames.delete(data.toolCallId);
           const content: ToolCallContent[] = [
             ...(data.content ?? []).flatMap((part) => {
               const block = toContentBlock(part);
@@ -243,7 +254,7 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
                 sessionId: event.sessionId,
                 toolCall: {
                   toolCallId: data.toolCallId,
-                  ...(data.toolName ? { title: data.toolName } : {}),
+                  ...presentation({ ...data, title: data.title ?? data.toolName }),
                   ...(data.input === undefined ? {} : { rawInput: data.input }),
                 },
                 options,

@@ -324,4 +324,16 @@ describe('AI SDK UI message stream adapter', () => {
       expect.objectContaining({ messageId: 'run_02' }),
     ]);
   });
+
+  it("names a tool part from the event itself when the call's start is not in the stream", () => {
+    const events = loadFixture('multi-tool');
+    const run = events.find((event) => event.type === 'run.started')!;
+    const from = events.findIndex((event) => event.type === 'tool_call.ready');
+    const available = toUiMessageChunks([run, ...events.slice(from)]).filter(
+      (chunk) => chunk.type === 'tool-input-available',
+    );
+    expect(
+      available.map((chunk) => chunk.type === 'tool-input-available' && chunk.toolName),
+    ).toEqual(['weather', 'weather']);
+  });
 });

@@ -174,7 +174,7 @@ export function createUiMessageStreamAdapter(): UiMessageStreamAdapter {
       }
       case 'tool_call.ready': {
         const { toolCallId, input, inputError } = event.data;
-        const toolName = calls.ready(toolCallId, input);
+        const toolName = calls.ready(toolCallId, input, event.data.toolName);
         if (!inputError)
           return [{ type: 'tool-input-available', toolCallId, toolName, input, dynamic: true }];
         return [

@@ -30,9 +30,12 @@ export class UiToolCalls {
     this.#stated.add(toolCallId);
   }
 
-  /** Arguments complete; returns the call's name (`unknown` for a call started before the stream). */
-  ready(toolCallId: string, input: unknown): string {
-    const record = this.#calls.get(toolCallId) ?? { toolName: 'unknown' };
+  /**
+   * Arguments complete; returns the call's name. A call started before the
+   * stream is named by the event (contract 1.1), else `unknown`.
+   */
+  ready(toolCallId: string, input: unknown, named: string | undefined): string {
+    const record = this.#calls.get(toolCallId) ?? { toolName: named ?? 'unknown' };
     this.#calls.set(toolCallId, { ...record, input: { value: input } });
     this.#stated.add(toolCallId);
     return record.toolName;
