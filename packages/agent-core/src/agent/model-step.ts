@@ -4,21 +4,24 @@ import type {
   LanguageModelV3Prompt,
   LanguageModelV3StreamPart,
 } from '@ai-sdk/provider';
-import type { EventData, EventType, FinishReason, TokenUsage } from '@switchboard/events';
+import type { DraftData, EventType, FinishReason, TokenUsage } from '@switchboard/events';
 import type { AgentCoreError } from '../errors/agent-core-error.js';
 import { toErrorInfo } from '../errors/to-error-info.js';
 import { classifyProviderError } from '../models/provider-errors.js';
 import { openModelStream } from '../models/open-model-stream.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
+import {
+  toolIdentity,
+  type ToolCallIdentity,
+  type ToolPresentation,
+} from '../tools/tool-presentation.js';
 import { estimateTokens } from '../usage/estimate-tokens.js';
 import { toTokenUsage } from '../usage/token-usage.js';
 import { UsageMeter, type LiveUsageInit } from '../usage/usage-meter.js';
 import type { RunEmitter } from './run-emitter.js';
 
-/** A tool call the model asked for in one step. */
-export interface ModelToolCall {
-  toolCallId: string;
-  toolName: string;
+/** A tool call the model asked for in one step (with its title and kind, for events). */
+export interface ModelToolCall extends ToolCallIdentity {
   /** The argument text exactly as the model sent it. */
   rawInput: string;
   /** Parsed arguments, or the raw text when it is not valid JSON. */
@@ -39,7 +42,7 @@ export interface ModelStepOutput {
   reasoning: string;
   toolCalls: ModelToolCall[];
   /** Tool calls whose input was still streaming when the step ended early. */
-  unfinishedToolCalls: Array<{ toolCallId: string; toolName: string }>;
+  unfinishedToolCalls: ToolCallIdentity[];
   finishReason: FinishReason;
   usage: TokenUsage;
   durationMs: number;
@@ -88,6 +91,8 @@ export interface ModelStepInput {
   redaction?: SecretRedaction;
   /** The live usage meter's settings; no estimates when absent. */
   liveUsage?: LiveUsageInit | undefined;
+  /** The kind of a tool and, given the call's (shown) input, its title; for tool events. */
+  presentTool?: (toolName: string, input?: { value: unknown }) => ToolPresentation;
 }
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -107,9 +112,10 @@ const FINISH_REASONS: Record<string, FinishReason> = {
  */
 export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutput> {
   const { emitter, signal, newId, now } = input;
+  const present = input.presentTool ?? (() => ({}));
   const purpose = input.purpose ?? 'turn';
   // Content of an internal call (a summary) is not part of the conversation's stream.
-  const content: { emit<T extends EventType>(type: T, data: EventData<T>): unknown } =
+  const content: { emit<T extends EventType>(type: T, data: DraftData<T>): unknown } =
     purpose === 'turn' ? emitter : { emit: () => undefined };
   const generationId = newId('gen');
   const first = input.models[0]!;
@@ -244,7 +250,11 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     });
   }
   for (const [toolCallId, pending] of streaming)
-    output.unfinishedToolCalls.push({ toolCallId, toolName: pending.toolName });
+    output.unfinishedToolCalls.push({
+      toolCallId,
+      toolName: pending.toolName,
+      ...present(pending.toolName),
+    });
   // Every started call gets one terminal event; on cancel the loop ends them (cancelled).
   if (!output.cancelled) failAbandonedCalls(emitter, output);
   if (output.cancelled) output.finishReason = 'cancelled';
@@ -310,6 +320,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         content.emit('tool_call.started', {
           toolCallId: part.id,
           toolName: part.toolName,
+          ...present(part.toolName),
           ...(output.messageId ? { parentMessageId: output.messageId } : {}),
           ...(part.providerExecuted ? { providerExecuted: true } : {}),
         });
@@ -322,7 +333,11 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         // Redacted arguments go out whole at the end: a secret split across
         // fragments cannot be recognised fragment by fragment.
         if (!inputRedactor)
-          content.emit('tool_call.args_delta', { toolCallId: part.id, delta: part.delta });
+          content.emit('tool_call.args_delta', {
+            toolCallId: part.id,
+            toolName: pending.toolName,
+            delta: part.delta,
+          });
         return;
       }
       case 'tool-call': {
@@ -334,6 +349,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
           content.emit('tool_call.started', {
             toolCallId: part.toolCallId,
             toolName: part.toolName,
+            ...present(part.toolName),
             ...(output.messageId ? { parentMessageId: output.messageId } : {}),
           });
         }
@@ -348,16 +364,19 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         if (inputRedactor && streamed)
           emitter.emit('tool_call.args_delta', {
             toolCallId: part.toolCallId,
+            toolName: part.toolName,
             delta: inputRedactor.text(rawInput || streamed),
           });
-        output.toolCalls.push({
+        const call: ModelToolCall = {
           toolCallId: part.toolCallId,
           toolName: part.toolName,
+          ...present(part.toolName, { value: shown }),
           rawInput,
           input: shown,
-        });
+        };
+        output.toolCalls.push(call);
         content.emit('tool_call.ready', {
-          toolCallId: part.toolCallId,
+          ...toolIdentity(call),
           input: shown,
           ...(parsed.ok
             ? {}
@@ -403,16 +422,16 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
  */
 function failAbandonedCalls(emitter: RunEmitter, output: ModelStepOutput): void {
   const { error } = output;
-  const fail = (toolCallId: string, message: string, code: string) =>
+  const fail = (call: ToolCallIdentity, message: string, code: string) =>
     emitter.emit('tool_call.completed', {
-      toolCallId,
+      ...toolIdentity(call),
       status: 'failed',
       error: { message, code },
       executionDurationMs: 0,
     });
-  for (const { toolCallId } of output.unfinishedToolCalls) {
+  for (const call of output.unfinishedToolCalls) {
     fail(
-      toolCallId,
+      call,
       error
         ? `The model call failed before this call's arguments were complete: ${error.message}`
         : "The model's answer ended before this call's arguments were complete.",
@@ -420,8 +439,8 @@ function failAbandonedCalls(emitter: RunEmitter, output: ModelStepOutput): void 
     );
   }
   if (!error) return;
-  for (const { toolCallId } of output.toolCalls)
-    fail(toolCallId, `Not run: the model call failed (${error.message}).`, error.code);
+  for (const call of output.toolCalls)
+    fail(call, `Not run: the model call failed (${error.message}).`, error.code);
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {

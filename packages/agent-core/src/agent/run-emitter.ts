@@ -1,4 +1,4 @@
-import type { AgentEvent, EventBus, EventData, EventDraft, EventType } from '@switchboard/events';
+import type { AgentEvent, DraftData, EventBus, EventDraft, EventType } from '@switchboard/events';
 
 /** Emits one run's events with its scope (session, run, step, parent run) filled in. */
 export class RunEmitter {
@@ -16,7 +16,7 @@ export class RunEmitter {
     this.parentRunId = scope.parentRunId;
   }
 
-  emit<T extends EventType>(type: T, data: EventData<T>): AgentEvent<T> {
+  emit<T extends EventType>(type: T, data: DraftData<T>): AgentEvent<T> {
     const draft = {
       type,
       sessionId: this.sessionId,

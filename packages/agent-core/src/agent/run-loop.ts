@@ -12,7 +12,13 @@ import { finishRun, type Stop } from './finish-run.js';
 import type { RunResult } from './run-handle.js';
 import type { RunState } from './run-state.js';
 import { StuckDetector } from './stuck-detector.js';
-import { finishCall, runApprovedCalls, runToolPhase, type ToolPhaseResult } from './tool-phase.js';
+import {
+  finishCall,
+  presentCall,
+  runApprovedCalls,
+  runToolPhase,
+  type ToolPhaseResult,
+} from './tool-phase.js';
 
 /** What starts a run. */
 export type RunInput =
@@ -159,6 +165,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       redaction: agent.redaction,
       costOf: createCostOf(agent.prices),
       liveUsage: liveUsageOf(run, 'turn'),
+      presentTool: (toolName, shown) => presentCall(run, toolName, shown),
       onFallback: ({ from, to, error }) =>
         emitter.emit('notice', {
           severity: 'warning',
@@ -259,6 +266,7 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
     emitter.emit('tool_call.approval_resolved', {
       approvalId: request.requestId,
       toolCallId: request.toolCallId,
+      toolName: request.toolName,
       approved: request.response.approved,
       optionId: request.response.approved
         ? request.response.always
@@ -270,8 +278,10 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   }
   const stepIndex = run.nextStepIndex++;
   emitter.stepIndex = stepIndex;
+  // Names come from the paused state; title and kind from the tools' definitions again.
   const calls: ModelToolCall[] = paused.toolCalls.map((call) => ({
     ...call,
+    ...presentCall(run, call.toolName, { value: call.input }),
     rawInput: JSON.stringify(call.input ?? {}),
   }));
   const earlier = new Map(Object.entries(paused.results) as Array<[string, ToolCallOutcome]>);

@@ -1,4 +1,4 @@
-import type { AgentEvent, AnyEvent, EventBus, EventData, EventType } from '@switchboard/events';
+import type { AgentEvent, AnyEvent, DraftData, EventBus, EventType } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
 import { sessionConflict } from '../sessions/session-lease.js';
@@ -48,7 +48,7 @@ export class ObservedEmitter extends RunEmitter {
     this.#observe = observe;
   }
 
-  override emit<T extends EventType>(type: T, data: EventData<T>): AgentEvent<T> {
+  override emit<T extends EventType>(type: T, data: DraftData<T>): AgentEvent<T> {
     const event = super.emit(type, data);
     this.#observe(event);
     return event;

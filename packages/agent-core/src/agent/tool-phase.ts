@@ -1,9 +1,16 @@
 import type { LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
+import { AgentCoreError } from '../errors/agent-core-error.js';
 import { redactOutcome, redactProgress } from '../models/redact-secrets.js';
 import type { PendingRequest } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolCallOutcome } from '../tools/agent-tool.js';
 import { executeToolCall, toToolResultOutput } from '../tools/execute-tool-call.js';
 import { forEachLimited } from '../tools/for-each-limited.js';
+import {
+  presentToolCall,
+  toolIdentity,
+  type ToolCallIdentity,
+  type ToolPresentation,
+} from '../tools/tool-presentation.js';
 import type { ModelToolCall } from './model-step.js';
 import type { RunState } from './run-state.js';
 import { isSubagentTool, runSubagent } from './subagent-tool.js';
@@ -33,6 +40,32 @@ interface CallBook {
  */
 export function findTool(run: RunState, name: string): AgentTool | undefined {
   return Object.hasOwn(run.localTools, name) ? run.localTools[name] : run.agent.tools.get(name);
+}
+
+/**
+ * The title and kind of a call of `toolName` (see {@link presentToolCall});
+ * with `input`, the title too, redacted like the input it is made from.
+ */
+export function presentCall(
+  run: RunState,
+  toolName: string,
+  input?: { value: unknown },
+): ToolPresentation {
+  const shown = presentToolCall(findTool(run, toolName), input, (error) =>
+    run.agent.reportError(
+      new AgentCoreError({
+        code: 'CORE_TOOL_TITLE_FAILED',
+        message: run.agent.redaction.redactor.text(
+          `The title function of tool ${toolName} failed: ${(error as Error)?.message ?? String(error)}`,
+        ),
+        cause: error,
+      }),
+    ),
+  );
+  const { redaction } = run.agent;
+  return shown.title !== undefined && redaction.toolInput
+    ? { ...shown, title: redaction.redactor.text(shown.title) }
+    : shown;
 }
 
 /**
@@ -93,18 +126,23 @@ export async function runToolPhase(
     else runnable.push(call);
   }
   await forEachLimited(runnable, run.agent.options.toolConcurrency, (call) => runOne(book, call));
-  for (const [toolCallId, outcome] of outcomes) {
-    if (outcome.status === 'denied') finishCall(book, { toolCallId }, outcome);
+  for (const call of calls) {
+    const outcome = outcomes.get(call.toolCallId);
+    if (outcome?.status === 'denied') finishCall(book, call, outcome);
   }
   if (needApproval.length > 0 && !run.signal.aborted) {
-    const requests: PendingRequest[] = needApproval.map((call) => ({
-      kind: 'approval',
-      requestId: run.agent.newId('apr'),
-      toolCallId: call.toolCallId,
-      toolName: call.toolName,
-      input: call.input,
-      requestedAt: run.agent.now(),
+    const asked = needApproval.map((call) => ({
+      call,
+      request: {
+        kind: 'approval' as const,
+        requestId: run.agent.newId('apr'),
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        input: call.input,
+        requestedAt: run.agent.now(),
+      },
     }));
+    const requests: PendingRequest[] = asked.map(({ request }) => request);
     run.session.snapshot.paused = {
       runId: run.runId,
       stepIndex,
@@ -116,12 +154,10 @@ export async function runToolPhase(
       results: Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome])),
     };
     run.session.snapshot.pending.push(...requests);
-    for (const request of requests) {
-      if (request.kind !== 'approval') continue;
+    for (const { call, request } of asked) {
       run.emitter.emit('tool_call.approval_requested', {
         approvalId: request.requestId,
-        toolCallId: request.toolCallId,
-        toolName: request.toolName,
+        ...toolIdentity(call),
         input: request.input,
         options: [
           { optionId: 'allow', label: 'Allow', kind: 'allow_once' },
@@ -202,7 +238,7 @@ async function requiresApproval(
 async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
   const { run, stepIndex, outcomes, startedAt } = book;
   startedAt.set(call.toolCallId, startedAt.get(call.toolCallId) ?? run.agent.now());
-  run.emitter.emit('tool_call.running', { toolCallId: call.toolCallId });
+  run.emitter.emit('tool_call.running', toolIdentity(call));
   const found = findTool(run, call.toolName);
   const tool =
     found && isSubagentTool(found)
@@ -231,6 +267,7 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
     onProgress: (update) =>
       run.emitter.emit('tool_call.progress', {
         toolCallId: call.toolCallId,
+        toolName: call.toolName,
         ...(update.message === undefined
           ? {}
           : { message: redactProgress(run.agent.redaction, update.message) }),
@@ -265,12 +302,12 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
 /** Emits the terminal event of a call. */
 export function finishCall(
   { run, startedAt }: Pick<CallBook, 'run' | 'startedAt'>,
-  call: Pick<ModelToolCall, 'toolCallId'>,
+  call: ToolCallIdentity,
   outcome: ToolCallOutcome,
 ): void {
   const started = startedAt.get(call.toolCallId);
   run.emitter.emit('tool_call.completed', {
-    toolCallId: call.toolCallId,
+    ...toolIdentity(call),
     status: outcome.status,
     ...(outcome.output === undefined ? {} : { output: outcome.output }),
     ...(outcome.error ? { error: outcome.error } : {}),

@@ -20,6 +20,8 @@ export const TOOL_ERROR_CODES = {
   CORE_TOOL_CALL_INCOMPLETE: "The tool call's arguments never finished streaming.",
   /** A human (or an approval policy) denied the call. */
   CORE_TOOL_DENIED: 'Tool call was denied.',
+  /** A tool's `title` function threw; the call went on without a title (reported, never thrown). */
+  CORE_TOOL_TITLE_FAILED: "A tool's title function failed.",
   /** A `pre_tool_call` hook blocked the call. */
   CORE_TOOL_BLOCKED: 'Tool call was blocked by a hook.',
   /** An MCP server could not be started or reached (command or URL given, never headers). */
