@@ -2,10 +2,12 @@
 // sessions and stores. Everything it does is an event of @switchboard/events.
 
 export { Agent, createAgent } from './agent/agent.js';
+export type { AgentRunOptions, CreateSessionOptions } from './agent/agent.js';
 export { agentOptionsSchema } from './agent/agent-options.js';
 export type { AgentOptions, ResolvedAgentOptions } from './agent/agent-options.js';
 export { AgentSession } from './agent/agent-session.js';
-export type { RequestResponse, RunOptions, UserInput } from './agent/agent-session.js';
+export type { RequestResponse, RunOptions } from './agent/agent-session.js';
+export type { UserInput } from './agent/user-input.js';
 export type { RunHandle, RunResult } from './agent/run-handle.js';
 export type { SubagentTool } from './agent/subagent-tool.js';
 

@@ -40,6 +40,13 @@ export const agentOptionsSchema = z.object({
    */
   model: modelRefSchema.optional(),
   fallbackModels: z.array(modelRefSchema).default([]),
+  /**
+   * More model strings a session may use (`createSession({ model })`,
+   * `session.setModel()`), besides `model`, which stays the default. The
+   * list is closed: any other model is refused (`CORE_MODEL_NOT_ALLOWED`).
+   * Each is resolved when the agent is created. @default []
+   */
+  models: z.array(z.string().min(1)).default([]),
   /** Provider credentials and URLs; environment variables fill the gaps (see README). */
   providers: object<Omit<ProviderSettings, 'env'>>('provider settings').optional(),
   /** Tools by name. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { collect, dataOf } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 import { createAgent } from './agent.js';
+import { resolveModel } from '../models/resolve-model.js';
 
 /** `type:attempt` (and `>next` for retries) of a run's generation events, in order. */
 const attempts = (events: readonly AnyEvent[]) =>
@@ -81,10 +82,9 @@ describe('visible retries', () => {
       await using t = await startTestAgent(() => ({ error: { status: 500 } }), {
         retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 },
         fallbackModels: [
-          createAgent({
-            model: 'openai-compatible:backup-model',
+          resolveModel('openai-compatible:backup-model', {
             env: { SWITCHBOARD_BASE_URL: backup.baseUrl },
-          }).models[0]!,
+          }),
         ],
       });
       const session = await t.agent.createSession();

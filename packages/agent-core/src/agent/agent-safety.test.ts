@@ -5,6 +5,7 @@ import { startTestAgent } from '../test-helpers/test-agent.js';
 import { defineTool } from '../tools/define-tool.js';
 import { startModelServer } from '@switchboard/testkit';
 import { createAgent } from './agent.js';
+import { resolveModel } from '../models/resolve-model.js';
 
 const echo = defineTool({
   description: 'echo',
@@ -111,10 +112,9 @@ describe('provider failures', () => {
       await using t = await startTestAgent(() => ({ error: { status: 500 } }), {
         retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 },
         fallbackModels: [
-          createAgent({
-            model: 'openai-compatible:backup-model',
+          resolveModel('openai-compatible:backup-model', {
             env: { SWITCHBOARD_BASE_URL: backup.baseUrl },
-          }).models[0]!,
+          }),
         ],
       });
       const session = await t.agent.createSession();

@@ -33,6 +33,12 @@ export type RequestResponse =
   /** An answer to an `ask_user` question. */
   | { answer: string };
 
+/** @internal What a session offers besides the agent's options (`agent.run` turns `ask_user` off). */
+export interface SessionFeatures {
+  /** Offer the built-in `ask_user` tool (when the agent's `clarify` option allows it). @default true */
+  askUser?: boolean;
+}
+
 interface ActiveRun {
   runId: string;
   controller: AbortController;
@@ -58,12 +64,18 @@ export class AgentSession {
   readonly #writer: SessionWriter;
   readonly #titler: SessionTitler;
   readonly #onClosed: (() => void) | undefined;
+  readonly #features: SessionFeatures;
 
   /** @internal Use `agent.createSession()` or `agent.loadSession()`. */
-  constructor(runtime: AgentRuntime, snapshot: SessionSnapshot, ownership: SessionOwnership) {
+  constructor(
+    runtime: AgentRuntime,
+    snapshot: SessionSnapshot,
+    ownership: SessionOwnership & { features?: SessionFeatures },
+  ) {
     this.#runtime = runtime;
     this.#snapshot = snapshot;
     this.#onClosed = ownership.onClosed;
+    this.#features = ownership.features ?? {};
     this.#writer = new SessionWriter({
       ownership,
       snapshot: () => this.#snapshot,
@@ -117,6 +129,34 @@ export class AgentSession {
   /** The whole transcript, display metadata included (a copy). */
   get transcript(): TranscriptEntry[] {
     return structuredClone(this.#snapshot.transcript);
+  }
+
+  /**
+   * The model id the session's next run uses: the one picked with
+   * `createSession({ model })` or {@link setModel}, else the agent's default.
+   * A stored pick the agent no longer offers runs on the default (and reads
+   * as it here) until another is set.
+   */
+  get model(): string {
+    return this.#runtime.models.forRun(this.#snapshot.model).id;
+  }
+
+  /**
+   * Picks the model of the session's runs (one of `agent.models`;
+   * `CORE_MODEL_NOT_ALLOWED` otherwise) and saves it in the snapshot. It
+   * applies from the next run: a run already going keeps the model its
+   * `run.started` named, so its steps never switch model half-way. Resolves
+   * once the choice is saved.
+   */
+  async setModel(model: string): Promise<void> {
+    if (this.#writer.lost) throw this.#writer.lost;
+    if (this.#snapshot.status === 'closed')
+      throw new AgentCoreError({
+        code: 'CORE_SESSION_CLOSED',
+        message: `Session ${this.id} is closed; its model was not changed.`,
+      });
+    this.#snapshot.model = this.#runtime.models.check(model);
+    await this.#writer.checkpoint();
   }
 
   /** Token, cost and call totals of the session. */
@@ -398,6 +438,7 @@ export class AgentSession {
       turn: this.#snapshot.turn,
       trigger,
       emitter,
+      model: runtime.models.forRun(this.#snapshot.model),
       signal,
       ...(handoffFromRunId === undefined ? {} : { handoffFromRunId }),
       localTools: {},
@@ -409,7 +450,8 @@ export class AgentSession {
       nextStepIndex: 0,
     };
     const clarify = runtime.options.clarify;
-    if (clarify !== false) run.localTools.ask_user = createClarifyTool(run, clarify);
+    if (clarify !== false && this.#features.askUser !== false)
+      run.localTools.ask_user = createClarifyTool(run, clarify);
     for (const target of runtime.options.handoffs)
       run.localTools[handoffToolName(target)] = createHandoffTool(run, target);
     const done = executeRun(run, input).then((result) => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { EventBus } from '@switchboard/events';
 import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import type { AgentHooks, HookName } from '../hooks/agent-hooks.js';
 import { HookRunner } from '../hooks/hook-runner.js';
 import { createModelInfoTable } from '../models/model-info.js';
 import { createSecretRedaction } from '../models/redact-secrets.js';
+import { ModelCatalog } from '../models/model-catalog.js';
 import { resolveModel } from '../models/resolve-model.js';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
@@ -25,11 +25,34 @@ import {
   type AgentOptions,
   type ResolvedAgentOptions,
 } from './agent-options.js';
-import { AgentSession } from './agent-session.js';
-import { SEQ_RESERVE, sessionModel, type SessionOwnership } from './session-writer.js';
+import { AgentSession, type RunOptions, type SessionFeatures } from './agent-session.js';
+import type { RunResult } from './run-handle.js';
+import { SEQ_RESERVE, type SessionOwnership } from './session-writer.js';
 import { findInterruptedRun } from './interrupted-run.js';
 import type { AgentRuntime } from './run-state.js';
 import { createSubagentTool, type SubagentTool } from './subagent-tool.js';
+import type { UserInput } from './user-input.js';
+
+/** What {@link Agent.createSession} takes. */
+export interface CreateSessionOptions {
+  /** The session's id; a new one when omitted. Refused when taken (`CORE_SESSION_EXISTS`). */
+  id?: string;
+  userId?: string;
+  /** Names the session from the start (no title is generated). */
+  title?: string;
+  /**
+   * One of `agent.models` (`CORE_MODEL_NOT_ALLOWED` otherwise) for the
+   * session's runs. @default the agent's `model`
+   */
+  model?: string;
+}
+
+/** What {@link Agent.run} takes: a run's options, and the session's. */
+export interface AgentRunOptions extends RunOptions {
+  /** One of `agent.models` for this run. @default the agent's `model` */
+  model?: string;
+  userId?: string;
+}
 
 /**
  * Session handles open in this process, per store: one writer per session
@@ -53,7 +76,7 @@ export class Agent {
   readonly #options: ResolvedAgentOptions;
   readonly #runtime: AgentRuntime;
   readonly #store: SessionStore;
-  readonly #models: LanguageModelV3[];
+  readonly #models: ModelCatalog;
 
   constructor(options: AgentOptions) {
     const resolved = parseCoreOptions(agentOptionsSchema, options);
@@ -67,9 +90,12 @@ export class Agent {
       });
     }
     const env = resolved.env ?? process.env;
-    this.#models = [resolved.model, ...resolved.fallbackModels].map((ref) =>
-      resolveModel(ref, { ...(resolved.providers ?? {}), env }),
-    );
+    this.#models = new ModelCatalog({
+      model: resolved.model,
+      models: resolved.models,
+      fallbackModels: resolved.fallbackModels,
+      settings: { ...(resolved.providers ?? {}), env },
+    });
     const titleModel =
       resolved.titles.model === undefined
         ? undefined
@@ -110,8 +136,8 @@ export class Agent {
       prices,
       modelInfo,
       redaction,
-      models: () => this.#models,
-      titleModel: () => titleModel ?? this.#models[0]!,
+      models: this.#models,
+      titleModel: () => titleModel ?? this.#models.forRun(undefined).primary,
       instructions: async (sessionId) =>
         typeof instructions === 'string' ? instructions : await instructions({ sessionId }),
       now,
@@ -120,9 +146,14 @@ export class Agent {
     };
   }
 
-  /** The models this agent calls, primary first. */
-  get models(): readonly LanguageModelV3[] {
-    return this.#models;
+  /**
+   * Ids of the models sessions of this agent may use: the default (`model`)
+   * first, then the `models` option. A model string is its own id
+   * (`openai:gpt-4o-mini`); a model object's is `<provider>:<modelId>`.
+   * Fallback models are not on it: they stand in, they are not chosen.
+   */
+  get models(): readonly string[] {
+    return this.#models.ids;
   }
 
   /** @internal What runs need from this agent (used for handoffs and sub-agents). */
@@ -144,19 +175,29 @@ export class Agent {
   }
 
   /**
-   * Starts a new session; this handle holds it (see {@link loadSession}). A
-   * `title` names it from the start (as `setTitle` would; `session.started`
+   * Starts a new session; this handle holds it (see {@link loadSession}).
+   * `model` picks one of {@link models} for its runs (default: the agent's
+   * `model`); it is kept in the snapshot, and `session.setModel()` changes it.
+   * A `title` names it from the start (as `setTitle` would; `session.started`
    * carries it), so no title is generated.
    */
-  async createSession(
-    options: { id?: string; userId?: string; title?: string } = {},
+  createSession(options: CreateSessionOptions = {}): Promise<AgentSession> {
+    return this.#createSession(options);
+  }
+
+  async #createSession(
+    options: CreateSessionOptions,
+    features?: SessionFeatures,
   ): Promise<AgentSession> {
+    const model =
+      options.model === undefined ? this.#models.defaultId : this.#models.check(options.model);
     const sessionId = options.id ?? this.#runtime.newId('ses');
     const title = options.title === undefined ? undefined : normaliseUserTitle(options.title);
     const snapshot = createEmptySnapshot({
       sessionId,
       agentName: this.name,
       ...(options.userId === undefined ? {} : { userId: options.userId }),
+      model,
       now: this.#runtime.now(),
     });
     if (title !== undefined) Object.assign(snapshot, { title, titleSource: 'user' as const });
@@ -169,7 +210,7 @@ export class Agent {
           baseRevision: 0,
           owner,
           from: 0,
-          model: sessionModel(this.#runtime),
+          model,
         }),
       );
     } catch (error) {
@@ -184,17 +225,47 @@ export class Agent {
       throw error;
     }
     snapshot.revision = lease.revision;
-    const session = this.#handle(snapshot, { owner, lease });
+    const session = this.#handle(snapshot, { owner, lease }, features);
     this.#emitStarted(snapshot, false);
-    const model = this.#models[0]!;
     await this.#runtime.hooks.run('on_session_start', {
       sessionId,
       agentName: this.name,
-      model: `${model.provider}:${model.modelId}`,
+      model,
       platform: this.#options.platform,
       restored: false,
     });
     return session;
+  }
+
+  /**
+   * One message, one answer, nothing kept: the quickest way to use an agent.
+   * Runs `input` in a session of its own, then closes and deletes it (from
+   * the store, and its events from the bus's event log), and resolves to the
+   * run's result (`text`, `usage`, `costUsd`, `stopReason`, `error`, …). It
+   * never rejects for a failed run (`stopReason: 'failed'` and `error` say
+   * so); bad input throws as `session.run()` does, leaving nothing behind.
+   * While it runs, its events reach `agent.bus` like any session's (listen
+   * there to stream them).
+   *
+   * Nobody can answer the session afterwards, so the built-in `ask_user`
+   * tool is not offered, and a tool that needs approval ends the run with
+   * `stopReason: 'awaiting_input'`. For a conversation, approvals or
+   * anything to keep, use {@link createSession}.
+   */
+  async run(input: UserInput, options: AgentRunOptions = {}): Promise<RunResult> {
+    const { model, userId, ...runOptions } = options;
+    const session = await this.#createSession(
+      {
+        ...(model === undefined ? {} : { model }),
+        ...(userId === undefined ? {} : { userId }),
+      },
+      { askUser: false },
+    );
+    try {
+      return await session.run(input, runOptions).result;
+    } finally {
+      await this.deleteSession(session.id);
+    }
   }
 
   /**
@@ -298,6 +369,7 @@ export class Agent {
   #handle(
     snapshot: SessionSnapshot,
     ownership: { owner: string; lease: SessionOwnership['lease'] },
+    features?: SessionFeatures,
   ): AgentSession {
     const store = this.#store;
     const sessionId = snapshot.sessionId;
@@ -312,6 +384,7 @@ export class Agent {
       onClosed: () => {
         if (handles.get(sessionId)?.deref() === session) handles.delete(sessionId);
       },
+      ...(features ? { features } : {}),
     });
     handles.set(sessionId, new WeakRef(session));
     return session;

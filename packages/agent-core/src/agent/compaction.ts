@@ -27,8 +27,8 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
   );
   const system = await agent.instructions(session.id);
   const before = estimateTokens(toProviderPrompt(system, session.snapshot.transcript));
-  // The budget never exceeds the window of the model that will read the prompt.
-  const model = agent.models()[0]!;
+  // The budget never exceeds the window of the model that will read the prompt (the session's).
+  const model = run.model.primary;
   const window = contextWindowOf(agent, model.provider, model.modelId) ?? Infinity;
   if (before <= options.threshold * Math.min(options.contextWindow, window)) return false;
   let cut = live.length - options.keepRecent;
@@ -81,7 +81,7 @@ async function summarise(
   const step = await runModelStep({
     emitter: run.emitter,
     purpose: 'compaction',
-    models: agent.models(),
+    models: run.model.models,
     prompt,
     tools: [],
     settings: {},

@@ -42,8 +42,7 @@ export type RunInput =
 export async function executeRun(run: RunState, input: RunInput): Promise<RunResult> {
   const { agent, session, emitter } = run;
   const started = agent.now();
-  const models = agent.models();
-  const modelName = `${models[0]!.provider}:${models[0]!.modelId}`;
+  const modelName = run.model.id;
   session.snapshot.status = 'running';
   emitter.emit('run.started', {
     trigger: run.trigger,
@@ -153,7 +152,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     const tools = [...agent.tools.toSpecTools(), ...localSpecTools(run)];
     const step = await runModelStep({
       emitter,
-      models: agent.models(),
+      models: run.model.models,
       prompt,
       tools,
       settings: agent.options.modelSettings,

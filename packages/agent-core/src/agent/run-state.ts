@@ -1,6 +1,7 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBus, TokenUsage } from '@switchboard/events';
 import type { HookRunner } from '../hooks/hook-runner.js';
+import type { ModelCatalog, RunModels } from '../models/model-catalog.js';
 import type { ModelInfoTable } from '../models/model-info.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
 import type {
@@ -26,8 +27,9 @@ export interface AgentRuntime {
   readonly modelInfo: ModelInfoTable;
   /** What is redacted before events leave and the transcript is stored. */
   readonly redaction: SecretRedaction;
-  models(): LanguageModelV3[];
-  /** The model that writes session titles (`titles.model`, else the agent's model). */
+  /** The models sessions of this agent may use, resolved once. */
+  readonly models: ModelCatalog;
+  /** The model that writes session titles (`titles.model`, else the agent's default model). */
   titleModel(): LanguageModelV3;
   instructions(sessionId: string): Promise<string>;
   now(): number;
@@ -59,6 +61,8 @@ export interface RunState {
   readonly turn: number;
   readonly trigger: 'user' | 'resume' | 'steer' | 'subagent' | 'handoff';
   readonly emitter: RunEmitter;
+  /** Fixed when the run starts: a model changed meanwhile applies from the next run. */
+  readonly model: RunModels;
   readonly signal: AbortSignal;
   readonly parentRunId?: string;
   /** The parent's tool call that started this sub-agent run. */

@@ -208,7 +208,7 @@ export class SessionWriter {
       baseRevision: this.#revision,
       owner: this.#ownership.owner,
       from: appendedOnly ? before.length : 0,
-      model: sessionModel(this.#runtime()),
+      model: sessionModel(this.#runtime(), snapshot),
     });
   }
 
@@ -221,7 +221,7 @@ export class SessionWriter {
           baseRevision: this.#revision,
           owner,
           from: 0,
-          model: sessionModel(this.#runtime()),
+          model: sessionModel(this.#runtime(), this.#snapshot()),
         })
       : { ...checkpoint, baseRevision: this.#revision };
     try {
@@ -291,12 +291,12 @@ export class SessionWriter {
 }
 
 /**
- * The `provider:model` a session talks to, for the session list: the
- * agent's model (the agent the session is with, after a handoff).
+ * The model id a session's next run uses, for the session list: its own
+ * pick (`snapshot.model`) when the agent it is with offers it, else that
+ * agent's default (see `ModelCatalog.forRun`).
  */
-export function sessionModel(runtime: AgentRuntime): string | undefined {
-  const model = runtime.models()[0];
-  return model && `${model.provider}:${model.modelId}`;
+export function sessionModel(runtime: AgentRuntime, snapshot: SessionSnapshot): string {
+  return runtime.models.forRun(snapshot.model).id;
 }
 
 function toError(error: unknown): Error {

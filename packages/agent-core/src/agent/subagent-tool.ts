@@ -96,6 +96,8 @@ export async function runSubagent(
         runId,
         parentRunId: parent.runId,
       }),
+      // The sub-agent is an agent of its own: its default model, whatever the session uses.
+      model: runtime.models.forRun(undefined),
       signal: call.signal,
       parentRunId: parent.runId,
       parentToolCallId: call.toolCallId,

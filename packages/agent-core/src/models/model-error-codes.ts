@@ -6,6 +6,8 @@ export const MODEL_ERROR_CODES = {
   CORE_MISSING_API_KEY: 'No API key for the provider.',
   /** An OpenAI-compatible model without a base URL. */
   CORE_MISSING_BASE_URL: 'No base URL for the OpenAI-compatible provider.',
+  /** A session asked for a model that is not on the agent's list (`agent.models`). */
+  CORE_MODEL_NOT_ALLOWED: 'The model is not one this agent offers.',
   /** The provider account is out of quota or credit. */
   CORE_PROVIDER_QUOTA: 'The provider quota is exhausted.',
   /** The provider rate-limited the request (after retries). */

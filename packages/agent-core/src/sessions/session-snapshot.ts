@@ -136,6 +136,12 @@ export const sessionSnapshotSchema = z.object({
   sessionId: z.string(),
   agentName: z.string(),
   userId: z.string().optional(),
+  /**
+   * The model id the session's runs use (one of `agent.models`); set by
+   * `createSession` and `setModel`. Absent in snapshots written before
+   * per-session models: those run on the agent's default model.
+   */
+  model: z.string().min(1).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
   status: z.enum(['idle', 'running', 'awaiting_input', 'closed']),

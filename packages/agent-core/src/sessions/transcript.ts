@@ -18,6 +18,8 @@ export function createEmptySnapshot(init: {
   sessionId: string;
   agentName: string;
   userId?: string;
+  /** The session's model id (see `SessionSnapshot.model`). */
+  model?: string;
   now: number;
 }): SessionSnapshot {
   return {
@@ -25,6 +27,7 @@ export function createEmptySnapshot(init: {
     sessionId: init.sessionId,
     agentName: init.agentName,
     ...(init.userId === undefined ? {} : { userId: init.userId }),
+    ...(init.model === undefined ? {} : { model: init.model }),
     createdAt: init.now,
     updatedAt: init.now,
     status: 'idle',
