@@ -17,7 +17,10 @@ describe('the loaded configuration drives a real agent', () => {
       apiKey: 'sk-home-0123456789abcdef',
     });
     dirs = makeConfigDirs();
-    dirs.write(path.join(dirs.repo, 'switchboard.config.json'), { baseUrl: server.baseUrl });
+    dirs.write(path.join(dirs.repo, 'switchboard.config.json'), {
+      baseUrl: server.baseUrl,
+      models: ['openai-compatible:large'],
+    });
     dirs.write(path.join(dirs.switchboardHome, 'switchboard.config.json'), {
       apiKey: 'sk-home-0123456789abcdef',
     });
@@ -30,6 +33,7 @@ describe('the loaded configuration drives a real agent', () => {
     });
     const agent = createAgent({ ...config.agent });
     try {
+      expect(agent.models).toEqual(['openai-compatible:from-flag', 'openai-compatible:large']);
       const session = await agent.createSession();
       const result = await session.run('hello').result;
       expect(result.stopReason).toBe('completed');

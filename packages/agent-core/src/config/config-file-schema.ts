@@ -54,6 +54,8 @@ export const configFileSchema = z.strictObject({
   model: model.optional(),
   /** Models tried in order when the model keeps failing. */
   fallbackModels: z.array(model).optional(),
+  /** More models sessions may pick (`createSession({ model })`, `setModel`). */
+  models: z.array(model).optional(),
   /** Base URL of `openai-compatible:` models. */
   baseUrl: url.optional(),
   /** API key of `openai-compatible:` models. */
@@ -127,6 +129,10 @@ export const CONFIG_VALUE_RULES: {
   fallbackModels: {
     fromText: model,
     expected: 'must be a list of "provider:model" strings like ["anthropic:claude-sonnet-4-5"]',
+  },
+  models: {
+    fromText: model,
+    expected: 'must be a list of "provider:model" strings like ["openai:gpt-4.1"]',
   },
   baseUrl: { fromText: url, expected: 'must be an http(s) URL like "http://127.0.0.1:8080/v1"' },
   apiKey: { fromText: secret, expected: 'must be a non-empty string' },

@@ -22,6 +22,7 @@ export interface ConfigKeySpec {
 export const CONFIG_KEYS = [
   { key: 'model', flag: 'model', env: ['SWITCHBOARD_MODEL'] },
   { key: 'fallbackModels', env: [], default: '[]' },
+  { key: 'models', env: [], default: '[]' },
   { key: 'baseUrl', flag: 'baseUrl', env: ['SWITCHBOARD_BASE_URL'] },
   { key: 'apiKey', flag: 'apiKey', env: ['SWITCHBOARD_API_KEY'], secret: true },
   { key: 'providers.openai.apiKey', env: ['OPENAI_API_KEY'], secret: true },

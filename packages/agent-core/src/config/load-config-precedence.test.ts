@@ -14,7 +14,7 @@ afterEach(() => dirs?.[Symbol.dispose]());
 function sample(key: ConfigKey, layer: Layer): unknown {
   const index = LAYERS.indexOf(layer);
   if (key === 'model') return `openai:${layer}`;
-  if (key === 'fallbackModels') return [`anthropic:${layer}`];
+  if (key === 'fallbackModels' || key === 'models') return [`anthropic:${layer}`];
   if (key.endsWith('baseUrl')) return `http://${layer}.test/v1`;
   if (key === 'server.host') return `${layer}.example`;
   if (key === 'server.port') return 1001 + index;
@@ -147,7 +147,7 @@ describe('loadConfig precedence: flag > env > project file > home file > default
     dirs = makeConfigDirs();
     const config = await loadConfig({ env: {}, cwd: dirs.cwd, homeDir: dirs.homeDir });
     expect(config).toEqual({
-      agent: { fallbackModels: [], providers: {}, env: {} },
+      agent: { fallbackModels: [], models: [], providers: {}, env: {} },
       home: dirs.switchboardHome,
       stores: {
         sessionsDb: path.join(dirs.switchboardHome, 'sessions.db'),
@@ -167,6 +167,7 @@ describe('loadConfig precedence: flag > env > project file > home file > default
     dirs.write(path.join(dirs.repo, 'switchboard.config.json'), {
       model: 'openai-compatible:local',
       fallbackModels: ['anthropic:claude-haiku-4-5', 'ollama:llama3'],
+      models: ['openai-compatible:large'],
       baseUrl: 'http://127.0.0.1:8080/v1',
       providers: { ollama: { baseUrl: 'http://gpu.lan:11434/v1' } },
       server: { port: 9000, allowedHosts: ['chat.example.com'] },
@@ -191,6 +192,7 @@ describe('loadConfig precedence: flag > env > project file > home file > default
     expect(config.agent).toEqual({
       model: 'openai-compatible:local',
       fallbackModels: ['anthropic:claude-haiku-4-5', 'ollama:llama3'],
+      models: ['openai-compatible:large'],
       providers: {
         openai: { apiKey: 'sk-env-0123456789abcdef' },
         anthropic: { apiKey: 'sk-ant-home-0123456789' },

@@ -159,6 +159,11 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     (data) => data.fallbackModels,
     (value) => [value],
   );
+  const models = pick(
+    'models',
+    (data) => data.models,
+    (value) => [value],
+  );
   const baseUrl = pickText('baseUrl', (data) => data.baseUrl);
   const apiKey = pickText('apiKey', (data) => data.apiKey);
   const openaiKey = pickText('providers.openai.apiKey', (data) => data.providers?.openai?.apiKey);
@@ -214,6 +219,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
   const settings: SwitchboardConfig['settings'] = {
     model,
     fallbackModels: { ...fallbackModels, value: fallbackModels.value ?? [] },
+    models: { ...models, value: models.value ?? [] },
     baseUrl,
     apiKey,
     'providers.openai.apiKey': openaiKey,
@@ -247,6 +253,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     agent: {
       ...(model.value === undefined ? {} : { model: model.value }),
       fallbackModels: fallbackModels.value ?? [],
+      models: models.value ?? [],
       providers,
       env,
     },

@@ -31,6 +31,8 @@ export interface ConfigAgentOptions {
   /** `provider:model`; `undefined` when nothing sets one (createAgent then throws `CORE_NO_MODEL`). */
   model?: string;
   fallbackModels: string[];
+  /** More models sessions may pick, besides `model` (the agent's `models` option). */
+  models: string[];
   /** Resolved per provider (flags and environment already applied); only providers with a value. */
   providers: {
     openai?: ProviderConnection;
