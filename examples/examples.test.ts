@@ -46,6 +46,10 @@ function runExample(file: string, env: Record<string, string> = {}): Promise<Ran
 /** Each runnable example, what it must print, and the README that shows it. */
 const EXAMPLES: Array<{ file: string; prints: RegExp[] }> = [
   { file: 'examples/quickstart-offline.mjs', prints: [/^Hello from an offline model!$/m] },
+  {
+    file: 'packages/agent-core/examples/one-call.ts',
+    prints: [/^Hello! How can I help\? \(completed, \d+ tokens\)$/m],
+  },
   { file: 'packages/agent-core/examples/quick-start.ts', prints: [/sunny in Paris/, /completed/] },
   {
     file: 'packages/events/examples/bus-with-log-and-jsonl.ts',
