@@ -13,6 +13,7 @@ describe('error codes and HTTP statuses', () => {
 
   it.each([
     ['CORE_INVALID_INPUT', 400],
+    ['CORE_MODEL_NOT_ALLOWED', 400],
     ['CORE_SESSION_NOT_FOUND', 404],
     ['CORE_SESSION_LOCKED', 409],
     ['CORE_SESSION_BUSY', 409],

@@ -4,15 +4,17 @@ import { startTestServer } from '../test-helpers/test-server.js';
 import { VERSION } from '../version.js';
 
 describe('GET /api/health and /api/config', () => {
-  it('reports the version and the agent model', async () => {
-    await using t = await startTestServer([]);
+  it('reports the version, the default model and the models sessions may use', async () => {
+    await using t = await startTestServer([], {
+      agent: { models: ['openai-compatible:large-model'] },
+    });
     const health = await t.server.app.inject({ url: '/api/health' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual({ ok: true, version: VERSION });
     const config = await t.server.app.inject({ url: '/api/config' });
     expect(config.json()).toEqual({
-      model: 'openai-compatible.chat:test-model',
-      models: ['openai-compatible.chat:test-model'],
+      model: 'openai-compatible:test-model',
+      models: ['openai-compatible:test-model', 'openai-compatible:large-model'],
       features: { approvals: true, voice: false, tracing: false },
     });
   });

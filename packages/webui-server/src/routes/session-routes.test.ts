@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JSON_HEADERS, startTestServer } from '../test-helpers/test-server.js';
+import { JSON_HEADERS, startTestServer, waitForEvent } from '../test-helpers/test-server.js';
 
 describe('sessions', () => {
   it('POST /api/sessions creates a session: 201 with id, title, model, createdAt', async () => {
@@ -14,7 +14,7 @@ describe('sessions', () => {
     const body = created.json();
     expect(body).toMatchObject({
       title: 'Trip planning',
-      model: 'openai-compatible.chat:test-model',
+      model: 'openai-compatible:test-model',
     });
     expect(body.id).toMatch(/^ses_/);
     expect(typeof body.createdAt).toBe('number');
@@ -89,8 +89,13 @@ describe('session list, rename, delete', () => {
     expect(badCursor.json().error.message).toContain('cursor');
   });
 
-  it('PATCH renames (the list shows it); another model is 501 WEBUI_UNSUPPORTED for now; an empty patch is 400', async () => {
-    await using t = await startTestServer([]);
+  it('PATCH renames (the list shows it) and switches the model; a model not offered is 400; an empty patch is 400', async () => {
+    await using t = await startTestServer(
+      (request) => ({ text: `from ${String((request.body as { model: string }).model)}` }),
+      {
+        agent: { models: ['openai-compatible:large-model'] },
+      },
+    );
     const app = t.server.app;
     const { id } = (await app.inject({ method: 'POST', url: '/api/sessions' })).json();
     const renamed = await app.inject({
@@ -99,27 +104,51 @@ describe('session list, rename, delete', () => {
       payload: { title: 'Renamed' },
     });
     expect(renamed.statusCode).toBe(200);
-    expect(renamed.json()).toMatchObject({ id, title: 'Renamed' });
+    expect(renamed.json()).toMatchObject({
+      id,
+      title: 'Renamed',
+      model: 'openai-compatible:test-model',
+    });
     expect((await app.inject({ url: '/api/sessions' })).json().sessions[0].title).toBe('Renamed');
-    const sameModel = await app.inject({
+    const switched = await app.inject({
       method: 'PATCH',
       url: `/api/sessions/${id}`,
-      payload: { model: 'openai-compatible.chat:test-model' },
+      payload: { model: 'openai-compatible:large-model' },
     });
-    expect(sameModel.statusCode).toBe(200);
+    expect(switched.statusCode).toBe(200);
+    expect(switched.json()).toMatchObject({ id, model: 'openai-compatible:large-model' });
+    // The session's next run asks the server for that model.
+    const run = await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/runs`,
+      headers: JSON_HEADERS,
+      payload: { input: 'hi' },
+    });
+    expect(run.statusCode).toBe(202);
+    await waitForEvent(t.log, id, (event) => event.type === 'run.finished');
+    expect(t.model.requests.map((request) => (request.body as { model: string }).model)).toEqual([
+      'large-model',
+    ]);
     const other = await app.inject({
       method: 'PATCH',
       url: `/api/sessions/${id}`,
       payload: { model: 'openai:gpt-4o' },
     });
-    expect(other.statusCode).toBe(501);
-    expect(other.json().error.code).toBe('WEBUI_UNSUPPORTED');
+    expect(other.statusCode).toBe(400);
+    expect(other.json().error.code).toBe('CORE_MODEL_NOT_ALLOWED');
     const createOther = await app.inject({
       method: 'POST',
       url: '/api/sessions',
       payload: { model: 'openai:gpt-4o' },
     });
-    expect(createOther.statusCode).toBe(501);
+    expect(createOther.statusCode).toBe(400);
+    const createLarge = await app.inject({
+      method: 'POST',
+      url: '/api/sessions',
+      payload: { model: 'openai-compatible:large-model' },
+    });
+    expect(createLarge.statusCode).toBe(201);
+    expect(createLarge.json().model).toBe('openai-compatible:large-model');
     const empty = await app.inject({ method: 'PATCH', url: `/api/sessions/${id}`, payload: {} });
     expect(empty.statusCode).toBe(400);
   });

@@ -1,15 +1,14 @@
 // ─────────────────────────────────────────────────────────────────────────────
 // ADAPTER (issue 9). The one file that bridges to agent-core features being
 // added in parallel: session metadata kept by the store and returned by
-// `agent.listSessions({limit, cursor, q})`, `session.setTitle()`,
-// `agent.createSession({model})` and `session.setModel()`.
+// `agent.listSessions({limit, cursor, q})` and `session.setTitle()`.
+// Per-session models are agent-core's (`createSession({model})`,
+// `session.setModel()`, `agent.models`).
 //
-// Until they land, this keeps what the current agent-core API cannot store
-// (titles, the list of sessions) in this process's memory, so:
-//   - the list holds the sessions this process created or opened (not older
-//     ones after a restart), and a title lasts until the process exits;
-//   - a session's model is the agent's model: asking for another answers
-//     501 WEBUI_UNSUPPORTED.
+// Until the rest lands, this keeps what the current agent-core API cannot
+// store (titles, the list of sessions) in this process's memory, so the list
+// holds the sessions this process created or opened (not older ones after a
+// restart), and a title lasts until the process exits.
 // Wiring the real API means replacing the bodies below; routes call nothing
 // else, and their tests describe the behaviour to keep.
 // ─────────────────────────────────────────────────────────────────────────────
@@ -44,11 +43,6 @@ export interface SessionQuery {
   q?: string;
 }
 
-/** `provider:model` of a resolved model, as agent-core names it in `run.started`. */
-export function modelName(model: { provider: string; modelId: string }): string {
-  return `${model.provider}:${model.modelId}`;
-}
-
 /** Session metadata and per-session settings, over whatever the agent offers. */
 export class AgentFeatures {
   readonly #agent: Agent;
@@ -64,15 +58,16 @@ export class AgentFeatures {
     });
   }
 
-  /** The models sessions can use, the default first. */
+  /** The models sessions can use, the default first (agent-core's `agent.models`). */
   models(): string[] {
-    return [...new Set(this.#agent.models.map(modelName))];
+    return [...this.#agent.models];
   }
 
-  /** Creates a session with an optional title and model. */
+  /** Creates a session with an optional title and model (`CORE_MODEL_NOT_ALLOWED` off the list). */
   async createSession(input: { title?: string; model?: string }): Promise<AgentSession> {
-    this.#checkModel(input.model);
-    const session = await this.#agent.createSession();
+    const session = await this.#agent.createSession(
+      input.model === undefined ? {} : { model: input.model },
+    );
     const meta = this.remember(session);
     if (input.title !== undefined) meta.title = input.title;
     return session;
@@ -86,7 +81,7 @@ export class AgentFeatures {
     const meta: SessionMeta = {
       id: session.id,
       title: null,
-      model: this.models()[0] ?? null,
+      model: session.model,
       createdAt,
       updatedAt,
     };
@@ -96,7 +91,7 @@ export class AgentFeatures {
 
   /** The metadata of an open session. */
   meta(session: AgentSession): SessionMeta {
-    const meta = { ...this.remember(session) };
+    const meta = { ...this.remember(session), model: session.model };
     const cost = session.usage.costUsd;
     return cost === undefined ? meta : { ...meta, costUsd: cost };
   }
@@ -107,11 +102,10 @@ export class AgentFeatures {
     return Promise.resolve();
   }
 
-  /** Switches the model of a session (for its next runs). */
-  setModel(session: AgentSession, model: string): Promise<void> {
-    this.#checkModel(model);
-    this.remember(session).model = model;
-    return Promise.resolve();
+  /** Switches the model of a session (from its next run; saved in its snapshot). */
+  async setModel(session: AgentSession, model: string): Promise<void> {
+    await session.setModel(model);
+    this.remember(session).model = session.model;
   }
 
   /** Sessions, most recently updated first. */
@@ -138,15 +132,6 @@ export class AgentFeatures {
   /** Stops listening to the bus. */
   dispose(): void {
     this.#unsubscribe();
-  }
-
-  #checkModel(model: string | undefined): void {
-    if (model === undefined || model === this.models()[0]) return;
-    throw new WebuiServerError({
-      code: 'WEBUI_UNSUPPORTED',
-      message: `This agent cannot run a session on ${JSON.stringify(model)}; it runs ${this.models()[0] ?? 'no model'}.`,
-      hint: 'Per-session models need a newer @switchboard/agent-core; leave model out for now.',
-    });
   }
 }
 
