@@ -1,7 +1,6 @@
 import type { TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { SessionTitler } from '../titles/session-titler.js';
-import { onAbort } from '../tools/on-abort.js';
 import type {
   PendingRequest,
   SessionSnapshot,
@@ -17,6 +16,7 @@ import { executeRun, type RunInput } from './run-loop.js';
 import type { AgentRuntime, RunState, SessionCore } from './run-state.js';
 import { ObservedEmitter, SessionWriter, type SessionOwnership } from './session-writer.js';
 import { describeValue, lastUserText, normaliseInput, type UserInput } from './user-input.js';
+import { waitForAnswer, type AnswerWaiters } from './wait-for-answer.js';
 
 export type { UserInput } from './user-input.js';
 
@@ -57,10 +57,7 @@ export class AgentSession {
   #snapshot: SessionSnapshot;
   #active: ActiveRun | undefined;
   #steers: Array<{ steerId: string; text: string }> = [];
-  readonly #waiters = new Map<
-    string,
-    (answer: { answer: string; source: 'user' | 'timeout' }) => void
-  >();
+  readonly #waiters: AnswerWaiters = new Map();
   readonly #writer: SessionWriter;
   readonly #titler: SessionTitler;
   readonly #onClosed: (() => void) | undefined;
@@ -495,36 +492,7 @@ export class AgentSession {
         return full;
       },
       takeSteers: () => this.#steers.splice(0),
-      waitForAnswer: (request, signal) => this.#waitForAnswer(request, signal),
+      waitForAnswer: (request, signal) => waitForAnswer(this.#waiters, request, signal),
     };
-  }
-
-  #waitForAnswer(
-    request: Extract<PendingRequest, { kind: 'clarify' }>,
-    signal: AbortSignal,
-  ): Promise<{ answer: string; source: 'user' | 'timeout' }> {
-    return new Promise((resolve, reject) => {
-      // Through onAbort: parallel clarify calls share the run's one abort listener.
-      let stopWaiting = () => {};
-      const finish = (answer: { answer: string; source: 'user' | 'timeout' }) => {
-        clearTimeout(timer);
-        stopWaiting();
-        this.#waiters.delete(request.requestId);
-        request.response ??= answer;
-        resolve(answer);
-      };
-      const timer = setTimeout(
-        () => finish({ answer: request.fallbackAnswer, source: 'timeout' }),
-        request.timeoutMs,
-      );
-      const cancelled = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(request.requestId);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-      };
-      if (signal.aborted) return cancelled();
-      stopWaiting = onAbort(signal, cancelled);
-      this.#waiters.set(request.requestId, finish);
-    });
   }
 }
