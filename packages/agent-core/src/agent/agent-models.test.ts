@@ -79,7 +79,7 @@ describe('per-session model', () => {
         details: expect.objectContaining({ models: [A, B] }),
       }),
     );
-    expect(await store.list()).toEqual([]);
+    expect((await store.list()).sessions).toEqual([]);
     const session = await t.agent.createSession();
     await expect(session.setModel('openai-compatible:model-c')).rejects.toThrow(
       expect.objectContaining({ code: 'CORE_MODEL_NOT_ALLOWED' }),

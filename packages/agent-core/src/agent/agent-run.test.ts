@@ -23,9 +23,10 @@ const toolNames = (request: RecordedRequest) =>
 
 describe('agent.run(): one call, nothing kept', () => {
   it('answers with text, usage and stop reason, and leaves no session or event behind', async () => {
-    await using t = await inspectable([
-      { text: ['Hello ', 'there.'], usage: { inputTokens: 12, outputTokens: 3 } },
-    ]);
+    await using t = await inspectable(
+      () => ({ text: ['Hello ', 'there.'], usage: { inputTokens: 12, outputTokens: 3 } }),
+      { titles: { enabled: true } }, // on, as by default: still no title call
+    );
     const result = await t.agent.run('hi');
     expect(result).toMatchObject({
       stopReason: 'completed',
@@ -38,8 +39,17 @@ describe('agent.run(): one call, nothing kept', () => {
     expect(t.seen.map((event) => event.type)).toContain('message.delta');
     expect(t.seen.at(-1)).toMatchObject({ type: 'session.ended', data: { reason: 'closed' } });
     // …and is gone afterwards: from the store and from the event log.
-    expect(await t.store.list()).toEqual([]);
+    expect((await t.store.list()).sessions).toEqual([]);
     expect(t.log.read(sessionId, 0, 100)).toEqual([]);
+    // One model call: no title is generated for a session nobody will list.
+    expect(t.server.requests).toHaveLength(1);
+    expect(
+      t.seen.filter(
+        (event) =>
+          event.type === 'generation.started' &&
+          (event.data as { purpose?: string }).purpose === 'title',
+      ),
+    ).toEqual([]);
     expect(JSON.stringify(t.server.requests[0]!.body)).toContain('hi');
   });
 
@@ -53,7 +63,7 @@ describe('agent.run(): one call, nothing kept', () => {
     await expect(t.agent.run('hi', { model: 'openai-compatible:c' })).rejects.toThrow(
       expect.objectContaining({ code: 'CORE_MODEL_NOT_ALLOWED' }),
     );
-    expect(await t.store.list()).toEqual([]);
+    expect((await t.store.list()).sessions).toEqual([]);
   });
 
   it('throws on bad input like session.run(), leaving nothing behind', async () => {
@@ -65,7 +75,7 @@ describe('agent.run(): one call, nothing kept', () => {
       expect.objectContaining({ code: 'CORE_INVALID_INPUT' }),
     );
     expect(t.server.requests).toEqual([]);
-    expect(await t.store.list()).toEqual([]);
+    expect((await t.store.list()).sessions).toEqual([]);
   });
 
   it('resolves a failed run with its error instead of rejecting', async () => {
@@ -73,7 +83,7 @@ describe('agent.run(): one call, nothing kept', () => {
     const result = await t.agent.run('hi');
     expect(result.stopReason).toBe('failed');
     expect(result.error).toMatchObject({ code: 'CORE_PROVIDER_AUTH' });
-    expect(await t.store.list()).toEqual([]);
+    expect((await t.store.list()).sessions).toEqual([]);
   });
 
   it('runs tools; offers no ask_user (nobody could answer); ends awaiting_input on an approval', async () => {
@@ -103,6 +113,6 @@ describe('agent.run(): one call, nothing kept', () => {
     expect(paused.pending).toEqual([
       expect.objectContaining({ kind: 'approval', toolName: 'wipe' }),
     ]);
-    expect(await t.store.list()).toEqual([]);
+    expect((await t.store.list()).sessions).toEqual([]);
   });
 });

@@ -33,10 +33,12 @@ export type RequestResponse =
   /** An answer to an `ask_user` question. */
   | { answer: string };
 
-/** @internal What a session offers besides the agent's options (`agent.run` turns `ask_user` off). */
+/** @internal What a session offers besides the agent's options (`agent.run` turns both off). */
 export interface SessionFeatures {
   /** Offer the built-in `ask_user` tool (when the agent's `clarify` option allows it). @default true */
   askUser?: boolean;
+  /** Generate a title after the first exchange (when the agent's `titles` option allows it). @default true */
+  titles?: boolean;
 }
 
 interface ActiveRun {
@@ -467,7 +469,7 @@ export class AgentSession {
         });
       } else if (!this.#writer.lost) {
         // In the background, after the terminal event: neither this run nor the next waits for it.
-        this.#titler.afterRun(result);
+        if (this.#features.titles !== false) this.#titler.afterRun(result);
       }
       return result;
     });

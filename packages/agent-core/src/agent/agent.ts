@@ -249,7 +249,8 @@ export class Agent {
    *
    * Nobody can answer the session afterwards, so the built-in `ask_user`
    * tool is not offered, and a tool that needs approval ends the run with
-   * `stopReason: 'awaiting_input'`. For a conversation, approvals or
+   * `stopReason: 'awaiting_input'`. Nobody lists it either: no title is
+   * generated. For a conversation, approvals or
    * anything to keep, use {@link createSession}.
    */
   async run(input: UserInput, options: AgentRunOptions = {}): Promise<RunResult> {
@@ -259,7 +260,7 @@ export class Agent {
         ...(model === undefined ? {} : { model }),
         ...(userId === undefined ? {} : { userId }),
       },
-      { askUser: false },
+      { askUser: false, titles: false },
     );
     try {
       return await session.run(input, runOptions).result;
