@@ -70,6 +70,20 @@ describe('per-session model', () => {
     expect(t.server.requests.map(modelOf)).toEqual(['model-b', 'model-a']);
   });
 
+  it("the session list shows each session's model", async () => {
+    const store = new MemorySessionStore();
+    await using t = await startTestAgent(answerAs, { ...twoModels, store });
+    const first = await t.agent.createSession({ id: 'ses_1' });
+    await t.agent.createSession({ id: 'ses_2', model: B });
+    await first.setModel(B);
+    await first.setModel(A);
+    const rows = (await t.agent.listSessions()).sessions;
+    expect(Object.fromEntries(rows.map((row) => [row.sessionId, row.model]))).toEqual({
+      ses_1: A,
+      ses_2: B,
+    });
+  });
+
   it('refuses a model the agent does not offer, before anything is stored', async () => {
     const store = new MemorySessionStore();
     await using t = await startTestAgent(answerAs, { ...twoModels, store });
