@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemorySessionStore } from '@switchboard/agent-core';
 import { JSON_HEADERS, startTestServer, waitForEvent } from '../test-helpers/test-server.js';
 
 describe('sessions', () => {
@@ -162,5 +163,45 @@ describe('session list, rename, delete', () => {
     expect((await app.inject({ url: `/api/sessions/${id}` })).statusCode).toBe(404);
     expect(t.log.head(id).seq).toBe(0);
     expect((await app.inject({ url: '/api/sessions' })).json().sessions).toEqual([]);
+  });
+});
+
+describe('the session list is the store’s', () => {
+  it('shows a title the title generator gave after the first exchange', async () => {
+    await using t = await startTestServer(
+      [{ text: 'Paris is lovely in May.' }, { text: 'A May trip to Paris' }],
+      { agent: { titles: { enabled: true } } },
+    );
+    const app = t.server.app;
+    const { id } = (await app.inject({ method: 'POST', url: '/api/sessions' })).json();
+    await app.inject({
+      method: 'POST',
+      url: `/api/sessions/${id}/runs`,
+      headers: JSON_HEADERS,
+      payload: { input: 'When should I visit Paris?' },
+    });
+    await waitForEvent(t.log, id, (event) => event.type === 'session.title_updated');
+    const listed = (await app.inject({ url: '/api/sessions' })).json();
+    expect(listed.sessions[0]).toMatchObject({ id, title: 'A May trip to Paris' });
+    expect((await app.inject({ url: `/api/sessions/${id}` })).json().title).toBe(
+      'A May trip to Paris',
+    );
+  });
+
+  it('lists sessions made by an earlier server on the same store, with their titles', async () => {
+    const store = new MemorySessionStore();
+    {
+      await using first = await startTestServer([], { agent: { store } });
+      await first.server.app.inject({
+        method: 'POST',
+        url: '/api/sessions',
+        payload: { title: 'Kept across restarts' },
+      });
+    }
+    await using second = await startTestServer([], { agent: { store } });
+    const listed = (await second.server.app.inject({ url: '/api/sessions' })).json();
+    expect(listed.sessions.map((s: { title: string }) => s.title)).toEqual([
+      'Kept across restarts',
+    ]);
   });
 });

@@ -130,7 +130,6 @@ export async function registerApi(
   });
   api.addHook('onClose', async () => {
     context.services?.runs.dispose();
-    context.services?.features.dispose();
     for (const detach of detaches.reverse()) await detach();
     for (const plugin of options.plugins) await plugin.close?.();
   });

@@ -40,7 +40,6 @@ export class SessionRegistry {
         (session) => {
           this.#loading.delete(sessionId);
           this.#open.set(sessionId, session);
-          this.#features.remember(session);
           return session;
         },
         (error: unknown) => {
@@ -58,7 +57,6 @@ export class SessionRegistry {
     await this.#loading.get(sessionId)?.catch(() => undefined);
     this.#open.delete(sessionId);
     await this.#agent.deleteSession(sessionId);
-    this.#features.forget(sessionId);
   }
 
   /** Handles currently open. */
