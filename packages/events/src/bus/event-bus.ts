@@ -9,6 +9,8 @@ import { SessionSinkRegistry } from '../sinks/session-sink-registry.js';
 import { eventBusOptionsSchema, type EventBusOptions } from './event-bus-options.js';
 import { fitEventSize } from './fit-event-size.js';
 import { SinkQueue } from './sink-queue.js';
+import { sinkName, storeCode, tooLarge, truncated } from './bus-reports.js';
+import { stampWithinLimit, type StampLimit } from './stamp-within-limit.js';
 
 type Handler = (event: AnyEvent) => void;
 
@@ -39,6 +41,9 @@ export class EventBus {
   readonly #report: (error: EventsError) => void;
   readonly #now: () => number;
   readonly #maxEventBytes: number;
+  /** How events are stamped when something stores their JSON, and when nothing does. */
+  readonly #serialisedLimit: StampLimit;
+  readonly #boundedLimit: StampLimit;
   readonly #closeTimeoutMs: number;
   readonly #sequencers = new Map<string, SessionSequencer>();
   /** Sessions forgotten while some of their events were still waiting for the log. */
@@ -47,6 +52,8 @@ export class EventBus {
   readonly #queues = new Map<EventSink, SinkQueue>();
   readonly #globalQueues: readonly SinkQueue[];
   #pending: AnyEvent[] = [];
+  /** `JSON.stringify` of each pending event (same index), when the bus serialised it. */
+  #pendingJson: (string | undefined)[] = [];
   #scheduled = false;
   #delivery: Promise<void> = Promise.resolve();
   #closed = false;
@@ -60,6 +67,8 @@ export class EventBus {
     this.#report = resolved.onError ?? (() => {});
     this.#now = resolved.now ?? Date.now;
     this.#maxEventBytes = resolved.maxEventBytes;
+    this.#serialisedLimit = { maxBytes: resolved.maxEventBytes, serialise: true };
+    this.#boundedLimit = { maxBytes: resolved.maxEventBytes, serialise: false };
     this.#closeTimeoutMs = resolved.closeTimeoutMs;
     this.#globalQueues = this.#sinks.map((sink) => this.#queueFor(sink));
   }
@@ -85,39 +94,46 @@ export class EventBus {
         details: { type: draft.type },
       });
     }
-    const fit = fitEventSize(draft, this.#maxEventBytes);
     const sequencer = this.#sequencer(draft.sessionId);
-    if (fit.kind === 'too-large' || !sequencer) {
+    if (!sequencer) {
+      const fit = fitEventSize(draft, this.#maxEventBytes);
       if (fit.kind === 'too-large') this.#report(tooLarge(draft, fit.bytes, this.#maxEventBytes));
       // Stamped by a copy, so the number is not used up: the next event takes it.
-      return new SessionSequencer(draft.sessionId, sequencer?.head, this.#now).stamp(draft);
+      return new SessionSequencer(draft.sessionId, undefined, this.#now).stamp(draft);
     }
-    if (fit.kind === 'truncated') {
-      this.#report(
-        new EventsError({
-          code: 'EVENTS_EVENT_TOO_LARGE',
-          message: `Event '${draft.type}' of session ${draft.sessionId} was ${fit.originalBytes} bytes, over maxEventBytes (${this.#maxEventBytes}); its longest strings were truncated to ${fit.keptBytes} bytes (see meta['switchboard.truncated']).`,
-          details: {
-            sessionId: draft.sessionId,
-            type: draft.type,
-            action: 'truncated',
-            originalBytes: fit.originalBytes,
-            keptBytes: fit.keptBytes,
-            limit: this.#maxEventBytes,
-            paths: fit.paths,
-          },
-        }),
-      );
+    const stamped = stampWithinLimit(
+      draft,
+      sequencer,
+      this.#serialises(draft.sessionId) ? this.#serialisedLimit : this.#boundedLimit,
+    );
+    if (stamped.kind === 'too-large') {
+      this.#report(tooLarge(draft, stamped.bytes, this.#maxEventBytes));
+      return new SessionSequencer(draft.sessionId, sequencer.head, this.#now).stamp(draft);
     }
-    const event = sequencer.stamp(fit.draft);
-    this.#pending.push(event);
+    if (stamped.truncated) this.#report(truncated(draft, stamped.truncated, this.#maxEventBytes));
+    this.#pending.push(stamped.event);
+    this.#pendingJson.push(stamped.json);
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(() => {
         this.#delivery = this.#delivery.then(() => this.#deliver());
       });
     }
-    return event;
+    return stamped.event;
+  }
+
+  /**
+   * Whether the session's events go anywhere that may store them as JSON (a
+   * log, a sink): then the bus serialises each event once, when it stamps it,
+   * and hands the text along, so the size bound is exact and costs nothing
+   * extra. With subscribers only, nothing is serialised.
+   */
+  #serialises(sessionId: string): boolean {
+    return (
+      this.#log !== undefined ||
+      this.#globalQueues.length > 0 ||
+      this.registry.sinksFor(sessionId).length > 0
+    );
   }
 
   /** Calls `handler` for every event of `type` (or every event with `'*'`), after it is stored. */
@@ -304,18 +320,20 @@ export class EventBus {
 
   async #deliver(): Promise<void> {
     const batch = this.#pending;
+    const json = this.#pendingJson;
     this.#pending = [];
+    this.#pendingJson = [];
     this.#scheduled = false;
     if (batch.length === 0) return;
     if (this.#log) {
       try {
-        await this.#log.append(batch);
+        await this.#log.append(batch, json);
       } catch (error) {
         await this.#unstore(batch, error);
         return;
       }
     }
-    for (const event of batch) this.#publish(event);
+    for (let index = 0; index < batch.length; index++) this.#publish(batch[index]!, json[index]);
     this.#releaseForgotten();
   }
 
@@ -346,8 +364,12 @@ export class EventBus {
     const read = this.#readHeads(sessions);
     const heads = Array.isArray(read) ? read : await read; // `await` alone would yield even for an array
     const affected = new Set(sessions);
-    const discardedLater = this.#pending.filter((event) => affected.has(event.sessionId)).length;
-    this.#pending = this.#pending.filter((event) => !affected.has(event.sessionId));
+    const kept = this.#pending.flatMap((event, index) =>
+      affected.has(event.sessionId) ? [] : [index],
+    );
+    const discardedLater = this.#pending.length - kept.length;
+    this.#pendingJson = kept.map((index) => this.#pendingJson[index]);
+    this.#pending = kept.map((index) => this.#pending[index]!);
     const resumedAt: Record<string, number> = {};
     sessions.forEach((sessionId, index) => {
       const first = firstBySession.get(sessionId)!;
@@ -405,13 +427,13 @@ export class EventBus {
     return pending.length === 0 ? heads : Promise.all(pending).then(() => heads);
   }
 
-  #publish(event: AnyEvent): void {
+  #publish(event: AnyEvent, json: string | undefined): void {
     this.#callHandlers(this.#handlers.get(event.type), event);
     this.#callHandlers(this.#handlers.get('*'), event);
-    for (const queue of this.#globalQueues) queue.push(event);
+    for (const queue of this.#globalQueues) queue.push(event, json);
     const sessionSinks = this.registry.sinksFor(event.sessionId);
     for (let index = 0; index < sessionSinks.length; index++)
-      this.#queueFor(sessionSinks[index]!, event.sessionId).push(event);
+      this.#queueFor(sessionSinks[index]!, event.sessionId).push(event, json);
   }
 
   #callHandlers(handlers: Set<Handler> | undefined, event: AnyEvent): void {
@@ -450,26 +472,4 @@ export class EventBus {
       cause: error,
     });
   }
-}
-
-/** ` (name)` of a sink for reports: its `name`, else its class name, else nothing. */
-function sinkName(sink: EventSink): string {
-  const name = sink.name ?? (sink.constructor === Object ? undefined : sink.constructor?.name);
-  return name ? ` (${name})` : '';
-}
-
-/** The store's own code when it says what happened (a lost race, a damaged file), else `fallback`. */
-function storeCode(
-  code: string,
-  fallback: 'EVENTS_LOG_APPEND_FAILED' | 'EVENTS_LOG_READ_FAILED',
-): EventsError['code'] {
-  return code === 'EVENTS_SEQ_CONFLICT' || code === 'EVENTS_STORE_CORRUPT' ? code : fallback;
-}
-
-function tooLarge(draft: EventDraft, bytes: number, limit: number): EventsError {
-  return new EventsError({
-    code: 'EVENTS_EVENT_TOO_LARGE',
-    message: `Event '${draft.type}' of session ${draft.sessionId} is ${bytes} bytes, over maxEventBytes (${limit}), and has no long strings to truncate; it was not stored or published. Send large content by reference (an asset id or URL) instead.`,
-    details: { sessionId: draft.sessionId, type: draft.type, action: 'refused', bytes, limit },
-  });
 }

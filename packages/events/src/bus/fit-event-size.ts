@@ -71,6 +71,18 @@ export function fitEventSize<D extends EventDraft>(draft: D, maxBytes: number): 
   return { kind: 'truncated', draft: copy, originalBytes, keptBytes: bytes, paths };
 }
 
+/**
+ * Whether a stamped event whose JSON is `json` fits `maxBytes` under the same
+ * budget {@link fitEventSize} applies to drafts. Exact, and free for all but
+ * the largest events: UTF-8 takes at most 3 bytes per UTF-16 unit, so only
+ * text longer than a third of the budget is measured.
+ */
+export function fitsSerialised(json: string, maxBytes: number): boolean {
+  const budget = maxBytes - STAMP_ALLOWANCE;
+  if (json.length * 3 <= budget) return true;
+  return json.length <= budget && utf8Length(json) <= budget;
+}
+
 /** UTF-8 length of the JSON of `value`, or undefined when it cannot be serialised. */
 export function serialisedBytes(value: unknown): number | undefined {
   let json: string;

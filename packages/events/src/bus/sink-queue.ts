@@ -41,6 +41,8 @@ export class SinkQueue {
   readonly #onError: SinkErrorHandler;
   readonly #now: () => number;
   #items: AnyEvent[] = [];
+  /** The bus's JSON of each queued event (same index), handed to the sink with it. */
+  #json: (string | undefined)[] = [];
   #head = 0;
   #draining: Promise<void> | undefined;
   /** Drops not yet reported, and drops of the current overflow episode. */
@@ -75,11 +77,12 @@ export class SinkQueue {
     return this.#draining !== undefined;
   }
 
-  push(event: AnyEvent): void {
+  /** Hands `event` (with its JSON, when the bus made it) to the sink now, or queues it. */
+  push(event: AnyEvent, json?: string): void {
     // A sink that is not busy gets the event at once: synchronous sinks never
     // queue, and the limit only bounds the backlog behind a slow async write.
     if (!this.#draining) {
-      const pending = this.#write(event);
+      const pending = this.#write(event, json);
       if (pending) this.#draining = this.#drain(pending);
       return;
     }
@@ -92,6 +95,7 @@ export class SinkQueue {
       this.#compact();
     }
     this.#items.push(event);
+    this.#json.push(json);
   }
 
   /** Resolves once every queued event has been handed to the sink. */
@@ -106,9 +110,9 @@ export class SinkQueue {
   }
 
   /** Hands one event to the sink; returns its promise if it went asynchronous. */
-  #write(event: AnyEvent): Promise<void> | undefined {
+  #write(event: AnyEvent, json: string | undefined): Promise<void> | undefined {
     try {
-      const result = this.sink.write(event);
+      const result = this.sink.write(event, json);
       if (result && typeof result.then === 'function') {
         return result.then(undefined, (error: unknown) => this.#fail(error, event));
       }
@@ -123,13 +127,15 @@ export class SinkQueue {
       await inFlight;
       while (this.length > 0) {
         const event = this.#items[this.#head]!;
+        const json = this.#json[this.#head];
         this.#head += 1;
         this.#compact();
-        const pending = this.#write(event);
+        const pending = this.#write(event, json);
         if (pending) await pending;
       }
     } finally {
       this.#items = [];
+      this.#json = [];
       this.#head = 0;
       this.#draining = undefined;
       if (this.#droppedInEpisode > 0) {
@@ -142,6 +148,7 @@ export class SinkQueue {
   #compact(): void {
     if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
       this.#items = this.#items.slice(this.#head);
+      this.#json = this.#json.slice(this.#head);
       this.#head = 0;
     }
   }

@@ -19,8 +19,13 @@ export interface SubscribeOptions {
  * Methods may answer synchronously (memory, SQLite) or with a promise.
  */
 export interface EventLog {
-  /** Stores stamped events (any mix of sessions) in one transaction. */
-  append(events: readonly AnyEvent[]): void | Promise<void>;
+  /**
+   * Stores stamped events (any mix of sessions) in one transaction. `json`,
+   * when given, holds `JSON.stringify(events[i])` at index `i` (undefined
+   * where the caller has none), so a log that stores text need not serialise
+   * again; the bus passes the JSON it made when it stamped the events.
+   */
+  append(events: readonly AnyEvent[], json?: readonly (string | undefined)[]): void | Promise<void>;
   /** Up to `limit` events of a session with `seq > afterSeq`, in order. */
   read(sessionId: string, afterSeq?: number, limit?: number): AnyEvent[] | Promise<AnyEvent[]>;
   /** The last stored `seq` and `ts` of a session (`{seq: 0, ts: 0}` when empty). */

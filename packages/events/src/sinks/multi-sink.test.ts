@@ -71,4 +71,18 @@ describe('MultiSink', () => {
     await multi.close();
     expect(calls).toEqual(['flush:a', 'flush:b', 'close:a', 'close:b']);
   });
+
+  it("hands every sink the event's JSON as it was given", async () => {
+    const seen: (string | undefined)[] = [];
+    const keep: EventSink = { write: (_e, json) => void seen.push(json) };
+    const later: EventSink = {
+      write: async (_e, json) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        seen.push(json);
+      },
+    };
+    const multi = new MultiSink([keep, later, keep]);
+    await multi.write(event(1), '{"seq":1}');
+    expect(seen).toEqual(['{"seq":1}', '{"seq":1}', '{"seq":1}']);
+  });
 });

@@ -33,8 +33,8 @@ export class MultiSink implements EventSink {
     return this.#sinks.length;
   }
 
-  write(event: AnyEvent): void | Promise<void> {
-    return this.#each((sink) => sink.write(event), event);
+  write(event: AnyEvent, json?: string): void | Promise<void> {
+    return this.#each((sink) => sink.write(event, json), event);
   }
 
   flush(): void | Promise<void> {

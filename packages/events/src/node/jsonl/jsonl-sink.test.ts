@@ -340,4 +340,15 @@ describe('JsonlSink.open on damaged or unusual files', () => {
       code: 'EVENTS_JSONL_LINE_TOO_LONG',
     });
   });
+
+  it('writes the JSON it is given as the line, without serialising the event again', async () => {
+    const file = freshPath();
+    const sink = await JsonlSink.open(file);
+    // The bus passes JSON.stringify(event); any text for the same event shows which one is written.
+    const given = JSON.stringify(event(1)).replace('"seq":1', '"seq": 1');
+    expect(sink.write(event(1), given)).toBeUndefined();
+    await sink.write(event(2));
+    await sink.close();
+    expect(readFileSync(file, 'utf8')).toBe(`${given}\n${JSON.stringify(event(2))}\n`);
+  });
 });

@@ -168,12 +168,13 @@ export class JsonlSink implements EventSink {
    * Queues one event. Returns nothing in the common case; returns a promise
    * when the buffer is past `maxBufferedBytes` (it settles once the buffer is
    * on disk) or while a gap is filled from `backfillFrom`. The bus waits for
-   * it before the next event; other callers should too.
+   * it before the next event; other callers should too. `json` (the bus's
+   * `JSON.stringify(event)`), when given, is written as the line as is.
    */
-  write(event: AnyEvent): void | Promise<void> {
+  write(event: AnyEvent, json?: string): void | Promise<void> {
     this.#assertOpen();
-    if (this.#gate) return this.#gated(this.#gate.then(() => this.#accept(event)));
-    return this.#accept(event);
+    if (this.#gate) return this.#gated(this.#gate.then(() => this.#accept(event, json)));
+    return this.#accept(event, json);
   }
 
   /** Resolves when every line written so far is on disk (fsynced with `fsync: true`). */
@@ -225,15 +226,15 @@ export class JsonlSink implements EventSink {
     return work;
   }
 
-  #accept(event: AnyEvent): void | Promise<void> {
+  #accept(event: AnyEvent, json: string | undefined): void | Promise<void> {
     const known = this.#sessionSeqs.get(event.sessionId);
     if (known !== undefined && event.seq <= known) throw this.#conflict(event, known);
     const behind =
       known !== undefined
         ? event.seq > known + 1
         : event.seq > 1 && this.#options.backfillFrom !== undefined;
-    if (behind) return this.#gated(this.#catchUp(event, known));
-    return this.#enqueue(event);
+    if (behind) return this.#gated(this.#catchUp(event, known, json));
+    return this.#enqueue(event, json);
   }
 
   #conflict(event: AnyEvent, lastSeq: number): EventsError {
@@ -245,14 +246,18 @@ export class JsonlSink implements EventSink {
   }
 
   /** Writes a session's missing events (from the log, if any) and then `event`. */
-  async #catchUp(event: AnyEvent, known: number | undefined): Promise<void> {
+  async #catchUp(
+    event: AnyEvent,
+    known: number | undefined,
+    json: string | undefined,
+  ): Promise<void> {
     const { sessionId } = event;
     let after: number | undefined;
     try {
       after = known ?? (await this.#locate(sessionId));
     } catch (error) {
       this.#reportGapFailure(event, error);
-      return this.#enqueue(event);
+      return this.#enqueue(event, json);
     }
     if (after === undefined) {
       this.#reportGap({ sessionId, to: event.seq - 1, reason: 'unknown-position' });
@@ -268,7 +273,7 @@ export class JsonlSink implements EventSink {
     } else {
       this.#reportGap({ sessionId, from: after + 1, to: event.seq - 1, reason: 'no-log' });
     }
-    return this.#enqueue(event);
+    return this.#enqueue(event, json);
   }
 
   #reportGapFailure(event: AnyEvent, error: unknown): void {
@@ -304,7 +309,7 @@ export class JsonlSink implements EventSink {
             reason: 'not-in-log',
           });
         try {
-          await this.#enqueue(stored);
+          await this.#enqueue(stored, undefined);
         } catch (error) {
           if (!(error instanceof EventsError)) throw error;
           this.#options.onError?.(error); // too large: skipped, as a live one would be
@@ -371,9 +376,9 @@ export class JsonlSink implements EventSink {
     );
   }
 
-  /** Serialises and buffers one event; returns a promise when past the high-water mark. */
-  #enqueue(event: AnyEvent): void | Promise<void> {
-    const line = `${JSON.stringify(event)}\n`;
+  /** Buffers one event's line (`json`, else serialised here); returns a promise when past the high-water mark. */
+  #enqueue(event: AnyEvent, json: string | undefined): void | Promise<void> {
+    const line = `${json ?? JSON.stringify(event)}\n`;
     // UTF-16 length is a lower bound of UTF-8 bytes; measure exactly only when it might matter.
     const bytes =
       line.length * 3 > this.#options.maxEventBytes ? Buffer.byteLength(line) : line.length;

@@ -501,4 +501,20 @@ describe('SqliteEventLog', () => {
       expect.objectContaining({ code: 'EVENTS_CLOSED' }),
     );
   });
+
+  it('stores the JSON it is given for an event as the row body, serialising the others', () => {
+    const file = dbFile();
+    const log = newLog(file);
+    // The bus passes JSON.stringify(event); any text for the same event shows which one is stored.
+    const given = JSON.stringify(ev('s', 1)).replace('"seq":1', '"seq": 1');
+    log.append([ev('s', 1), ev('s', 2)], [given, undefined]);
+    log.append([ev('s', 3)]);
+    const probe = track(new Database(file, { readonly: true }));
+    const stored = probe
+      .prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq')
+      .pluck()
+      .all('s');
+    expect(stored).toEqual([given, JSON.stringify(ev('s', 2)), JSON.stringify(ev('s', 3))]);
+    expect(seqs(log.read('s'))).toEqual([1, 2, 3]);
+  });
 });

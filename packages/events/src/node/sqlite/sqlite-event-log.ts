@@ -59,7 +59,9 @@ export class SqliteEventLog implements EventLog {
   readonly #readRunStmt: Database.Statement<[string, string], StoredRow>;
   readonly #sessionsStmt: Database.Statement<[], string>;
   readonly #deleteStmt: Database.Statement<[string]>;
-  readonly #appendBatch: Database.Transaction<(events: readonly AnyEvent[]) => void>;
+  readonly #appendBatch: Database.Transaction<
+    (events: readonly AnyEvent[], json: readonly (string | undefined)[] | undefined) => void
+  >;
 
   constructor(options: SqliteEventLogOptions) {
     const resolved = parseEventsOptions(sqliteEventLogOptionsSchema, options);
@@ -118,19 +120,22 @@ export class SqliteEventLog implements EventLog {
       )
       .pluck();
     this.#deleteStmt = db.prepare<[string]>('DELETE FROM events WHERE session_id = ?');
-    this.#appendBatch = db.transaction((events: readonly AnyEvent[]) => {
-      checkContiguous(events, (sessionId) => this.#storedHead(sessionId));
-      for (const event of events) {
-        this.#insert.run(
-          event.sessionId,
-          event.seq,
-          event.ts,
-          event.type,
-          event.runId ?? null,
-          JSON.stringify(event),
-        );
-      }
-    });
+    this.#appendBatch = db.transaction(
+      (events: readonly AnyEvent[], json: readonly (string | undefined)[] | undefined) => {
+        checkContiguous(events, (sessionId) => this.#storedHead(sessionId));
+        for (let index = 0; index < events.length; index++) {
+          const event = events[index]!;
+          this.#insert.run(
+            event.sessionId,
+            event.seq,
+            event.ts,
+            event.type,
+            event.runId ?? null,
+            json?.[index] ?? JSON.stringify(event),
+          );
+        }
+      },
+    );
   }
 
   /**
@@ -144,11 +149,11 @@ export class SqliteEventLog implements EventLog {
    * Do not call it inside a transaction of your own on a shared `database`:
    * subscribers would hear of events your rollback could still undo.
    */
-  append(events: readonly AnyEvent[]): void {
+  append(events: readonly AnyEvent[], json?: readonly (string | undefined)[]): void {
     this.#assertOpen();
     if (events.length === 0) return;
     try {
-      this.#appendBatch.immediate(events);
+      this.#appendBatch.immediate(events, json);
     } catch (error) {
       throw toSqliteAppendError(error, events, this.#path);
     }
