@@ -18,19 +18,33 @@ function buildPool(): EventDraft[] {
   for (let index = 0; index < POOL; index++) {
     const runId = `run_${Math.floor(index / RUN_LENGTH)}`;
     const position = index % RUN_LENGTH;
-    const scope = { sessionId: SESSION, runId, stepIndex: Math.floor(position / 100) } as const;
+    const stepIndex = Math.floor(position / 100);
+    // Plain literals, as producers write them (the agent's emit calls): drafts
+    // of one kind share a hidden class. Spreading a shared `scope` object
+    // instead gave every draft its own, which made every property read of a
+    // draft megamorphic, an artifact no real producer has.
     if (position === 0) {
-      drafts.push({ ...scope, type: 'run.started', data: { trigger: 'user' } });
+      drafts.push({
+        type: 'run.started',
+        sessionId: SESSION,
+        runId,
+        stepIndex,
+        data: { trigger: 'user' },
+      });
     } else if (position === RUN_LENGTH - 1) {
       drafts.push({
-        ...scope,
         type: 'run.finished',
+        sessionId: SESSION,
+        runId,
+        stepIndex,
         data: { stopReason: 'completed', durationMs: 812 },
       });
     } else if (index % 10 === 9) {
       drafts.push({
-        ...scope,
         type: 'tool_call.completed',
+        sessionId: SESSION,
+        runId,
+        stepIndex,
         data: {
           toolCallId: `call_${index}`,
           toolName: 'grep',
@@ -41,8 +55,10 @@ function buildPool(): EventDraft[] {
       });
     } else {
       drafts.push({
-        ...scope,
         type: 'message.delta',
+        sessionId: SESSION,
+        runId,
+        stepIndex,
         data: { messageId: `msg_${runId}`, delta: `token ${index} of the answer ` },
       });
     }
@@ -76,9 +92,14 @@ export function handStamper(): (draft: EventDraft) => AnyEvent {
       ts,
       sessionId: draft.sessionId,
     };
+    // Every optional envelope key the contract has, as the bus copies them:
+    // a writer of this format must not drop them when a producer sets them.
     if (draft.runId !== undefined) event.runId = draft.runId;
     if (draft.stepIndex !== undefined) event.stepIndex = draft.stepIndex;
+    if (draft.parentRunId !== undefined) event.parentRunId = draft.parentRunId;
+    if (draft.traceparent !== undefined) event.traceparent = draft.traceparent;
     event.data = draft.data;
+    if (draft.meta !== undefined) event.meta = draft.meta;
     return event as AnyEvent;
   };
 }
