@@ -1,6 +1,7 @@
 import type { TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { SessionTitler } from '../titles/session-titler.js';
+import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
 import type {
   PendingRequest,
   SessionSnapshot,
@@ -62,6 +63,8 @@ export class AgentSession {
   readonly #waiters: AnswerWaiters = new Map();
   readonly #writer: SessionWriter;
   readonly #titler: SessionTitler;
+  /** The transcript's provider prompt, kept converted between steps. */
+  readonly #prompts = new ProviderPromptCache();
   readonly #onClosed: (() => void) | undefined;
   readonly #features: SessionFeatures;
 
@@ -493,6 +496,9 @@ export class AgentSession {
         this.#writer.entryAdded(full);
         return full;
       },
+      providerPrompt: (system) => this.#prompts.prompt(system, this.#snapshot.transcript),
+      estimatePromptTokens: (system) =>
+        this.#prompts.estimateTokens(system, this.#snapshot.transcript),
       takeSteers: () => this.#steers.splice(0),
       waitForAnswer: (request, signal) => waitForAnswer(this.#waiters, request, signal),
     };

@@ -1,7 +1,7 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
+import { isSentToModel } from '../sessions/prompt-converter.js';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
-import { estimateTokens } from '../usage/estimate-tokens.js';
 import { createCostOf } from '../usage/price-table.js';
 import { contextWindowOf, liveUsageOf, recordUsage } from '../usage/record-usage.js';
 import { runModelStep } from './model-step.js';
@@ -22,15 +22,14 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
   const options = run.agent.options.compaction;
   if (options === false) return false;
   const { session, agent } = run;
-  const live = session.snapshot.transcript.filter(
-    (entry) => !entry.display.archived && entry.display.status !== 'error',
-  );
   const system = await agent.instructions(session.id);
-  const before = estimateTokens(toProviderPrompt(system, session.snapshot.transcript));
+  // Measured incrementally: a step that does not compact costs the same at any length.
+  const before = session.estimatePromptTokens(system);
   // The budget never exceeds the window of the model that will read the prompt (the session's).
   const model = run.model.primary;
   const window = contextWindowOf(agent, model.provider, model.modelId) ?? Infinity;
   if (before <= options.threshold * Math.min(options.contextWindow, window)) return false;
+  const live = session.snapshot.transcript.filter(isSentToModel);
   let cut = live.length - options.keepRecent;
   // The first kept entry must not be a tool result whose call would be archived.
   while (cut > 0 && live[cut]?.message.role === 'tool') cut -= 1;
@@ -51,7 +50,7 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
   const firstKept = live[cut]!;
   const transcript = session.snapshot.transcript;
   transcript.splice(transcript.indexOf(firstKept), 0, summaryEntry);
-  const after = estimateTokens(toProviderPrompt(system, transcript));
+  const after = session.estimatePromptTokens(system);
   run.emitter.emit('context.compacted', {
     compactionId: agent.newId('cmp'),
     strategy: 'summarise',

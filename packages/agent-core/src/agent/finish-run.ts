@@ -1,4 +1,3 @@
-import { toProviderPrompt } from '../sessions/transcript.js';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toErrorInfo } from '../errors/to-error-info.js';
 import type { StopReason } from '@switchboard/events';
@@ -37,7 +36,8 @@ export async function finishRun(
   const pending =
     stop.stopReason === 'awaiting_input' ? session.snapshot.pending.filter((r) => !r.response) : [];
   session.snapshot.status = stop.stopReason === 'awaiting_input' ? 'awaiting_input' : 'idle';
-  if (stop.stopReason === 'completed') {
+  // The history is built only for a listener: it is the whole conversation.
+  if (stop.stopReason === 'completed' && agent.hooks.has('post_llm_call')) {
     await agent.hooks.run('post_llm_call', {
       sessionId: session.id,
       runId: run.runId,
@@ -45,7 +45,7 @@ export async function finishRun(
       ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
       userMessage: run.userMessage,
       assistantResponse: run.lastText,
-      history: toProviderPrompt('', session.snapshot.transcript).filter((m) => m.role !== 'system'),
+      history: session.providerPrompt('').filter((m) => m.role !== 'system'),
       model: modelName,
       platform: agent.options.platform,
       usage: run.usage,

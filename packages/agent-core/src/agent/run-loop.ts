@@ -1,7 +1,6 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
 import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
-import { toProviderPrompt } from '../sessions/transcript.js';
 import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
 import { createCostOf } from '../usage/price-table.js';
@@ -70,18 +69,20 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
     }
     if (input.kind === 'user') acceptUserInput(run, input);
     await session.checkpoint(); // what the user typed is durable before any model call
-    await agent.hooks.run('pre_llm_call', {
-      sessionId: session.id,
-      runId: run.runId,
-      turn: run.turn,
-      ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
-      userMessage: run.userMessage,
-      history: toProviderPrompt('', session.snapshot.transcript).filter((m) => m.role !== 'system'),
-      isFirstTurn: run.turn === 1,
-      model: modelName,
-      platform: agent.options.platform,
-      trigger: run.trigger,
-    });
+    // The history is built only for a listener: it is the whole conversation.
+    if (agent.hooks.has('pre_llm_call'))
+      await agent.hooks.run('pre_llm_call', {
+        sessionId: session.id,
+        runId: run.runId,
+        turn: run.turn,
+        ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+        userMessage: run.userMessage,
+        history: session.providerPrompt('').filter((m) => m.role !== 'system'),
+        isFirstTurn: run.turn === 1,
+        model: modelName,
+        platform: agent.options.platform,
+        trigger: run.trigger,
+      });
     stop = await loop(run, input);
   } catch (error) {
     const failure =
@@ -148,7 +149,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     emitter.emit('step.started', { stepIndex });
     await maybeCompact(run);
     const system = await agent.instructions(session.id);
-    const prompt = toProviderPrompt(system, session.snapshot.transcript);
+    const prompt = session.providerPrompt(system);
     const tools = [...agent.tools.toSpecTools(), ...localSpecTools(run)];
     const step = await runModelStep({
       emitter,

@@ -1,4 +1,4 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
+import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { EventBus, TokenUsage } from '@switchboard/events';
 import type { HookRunner } from '../hooks/hook-runner.js';
 import type { ModelCatalog, RunModels } from '../models/model-catalog.js';
@@ -44,6 +44,10 @@ export interface SessionCore {
   /** Persists the snapshot (serialised per session; failures are reported, not thrown). */
   checkpoint(): Promise<void>;
   addEntry(entry: Omit<TranscriptEntry, 'id'> & { id?: string }): TranscriptEntry;
+  /** The transcript's provider prompt, converted incrementally (see `ProviderPromptCache`). */
+  providerPrompt(system: string): LanguageModelV3Prompt;
+  /** The prompt's rough token count compaction decides on, measured incrementally. */
+  estimatePromptTokens(system: string): number;
   /** Steers that arrived during the active run, in order; taken by the loop at a tool boundary. */
   takeSteers(): Array<{ steerId: string; text: string }>;
   /** Waits for `respond()` on a clarify request, or its timeout, or the signal. */

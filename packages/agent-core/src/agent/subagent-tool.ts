@@ -6,6 +6,7 @@ import type { AgentTool } from '../tools/agent-tool.js';
 import { addChildUsage } from '../usage/record-usage.js';
 import { RunEmitter } from './run-emitter.js';
 import { executeRun } from './run-loop.js';
+import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
 import type { HandoffTarget, RunState, SessionCore } from './run-state.js';
 
 /** Marks a tool as a sub-agent, so the loop runs it as a nested run. */
@@ -64,6 +65,7 @@ export async function runSubagent(
   });
   // One session, one total: the child's calls count in the parent session's totals.
   snapshot.totals = parent.session.snapshot.totals;
+  const prompts = new ProviderPromptCache();
   const session: SessionCore = {
     id: parent.session.id,
     snapshot,
@@ -73,6 +75,8 @@ export async function runSubagent(
       snapshot.transcript.push(full);
       return full;
     },
+    providerPrompt: (system) => prompts.prompt(system, snapshot.transcript),
+    estimatePromptTokens: (system) => prompts.estimateTokens(system, snapshot.transcript),
     takeSteers: () => [],
     waitForAnswer: () =>
       Promise.reject(
