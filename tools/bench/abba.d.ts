@@ -66,6 +66,8 @@ export interface AbbaResult {
   ratio: Spread;
   /** subject / baseline CPU time, per round. */
   cpuRatio: Spread;
+  /** subject − baseline, per round (ms): what the subject costs on top of the baseline. */
+  difference: { wallMs: Spread; cpuMs: Spread };
   target: AbbaTarget | undefined;
   pass: boolean;
 }

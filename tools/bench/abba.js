@@ -45,7 +45,8 @@ async function sample(side) {
  * subject then baseline, …), so load drift and ordering effects (GC debt,
  * caches, the disk's write-back) hit both sides alike. Each round yields one
  * ratio subject/baseline of wall time and one of CPU time (user + system of
- * this process, so work in servers run as child processes is not counted).
+ * this process, so work in servers run as child processes is not counted),
+ * and the difference subject − baseline of each.
  *
  * @param {import('./abba.js').AbbaCase} options
  * @returns {Promise<import('./abba.js').AbbaResult>}
@@ -78,6 +79,12 @@ export async function measureAbba(options) {
   });
   const ratio = spread(subject.map((s, index) => s.wallMs / baseline[index].wallMs));
   const cpuRatio = spread(subject.map((s, index) => s.cpuMs / baseline[index].cpuMs));
+  // What the subject costs on top of the baseline, per round: a paired difference
+  // is steadier than the difference of two medians.
+  const difference = {
+    wallMs: spread(subject.map((s, index) => s.wallMs - baseline[index].wallMs)),
+    cpuMs: spread(subject.map((s, index) => s.cpuMs - baseline[index].cpuMs)),
+  };
   const result = {
     name: options.name,
     rounds,
@@ -86,6 +93,7 @@ export async function measureAbba(options) {
     subject: side(subject, options.subject.label),
     ratio,
     cpuRatio,
+    difference,
     target: options.target,
     pass: true,
   };
