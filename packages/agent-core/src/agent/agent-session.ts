@@ -2,6 +2,7 @@ import type { TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { SessionTitler } from '../titles/session-titler.js';
 import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
+import { archiveWithSummary } from '../sessions/transcript.js';
 import type {
   PendingRequest,
   SessionSnapshot,
@@ -495,6 +496,10 @@ export class AgentSession {
         this.#snapshot.transcript.push(full);
         this.#writer.entryAdded(full);
         return full;
+      },
+      compactTranscript: (edit) => {
+        archiveWithSummary(this.#snapshot.transcript, edit);
+        this.#prompts.invalidate();
       },
       providerPrompt: (system) => this.#prompts.prompt(system, this.#snapshot.transcript),
       estimatePromptTokens: (system) =>

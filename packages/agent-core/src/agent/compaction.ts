@@ -37,7 +37,6 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
   const archived = live.slice(0, cut);
   const summary = await summarise(run, archived);
   if (summary === undefined) return false;
-  for (const entry of archived) entry.display.archived = true;
   const summaryEntry: TranscriptEntry = {
     id: agent.newId('msg'),
     runId: run.runId,
@@ -47,9 +46,7 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
     },
     display: { createdAt: agent.now(), status: 'complete', source: 'summary' },
   };
-  const firstKept = live[cut]!;
-  const transcript = session.snapshot.transcript;
-  transcript.splice(transcript.indexOf(firstKept), 0, summaryEntry);
+  session.compactTranscript({ archived, summary: summaryEntry, firstKept: live[cut]! });
   const after = session.estimatePromptTokens(system);
   run.emitter.emit('context.compacted', {
     compactionId: agent.newId('cmp'),

@@ -10,6 +10,7 @@ import type {
   TranscriptEntry,
 } from '../sessions/session-snapshot.js';
 import type { AgentTool } from '../tools/agent-tool.js';
+import type { archiveWithSummary } from '../sessions/transcript.js';
 import type { ToolSet } from '../tools/tool-set.js';
 import type { PriceTable } from '../usage/price-table.js';
 import type { ResolvedAgentOptions } from './agent-options.js';
@@ -44,6 +45,12 @@ export interface SessionCore {
   /** Persists the snapshot (serialised per session; failures are reported, not thrown). */
   checkpoint(): Promise<void>;
   addEntry(entry: Omit<TranscriptEntry, 'id'> & { id?: string }): TranscriptEntry;
+  /**
+   * Archives entries and inserts a summary (see `archiveWithSummary`): the
+   * one edit of the transcript besides `addEntry`, so the session knows its
+   * converted prompt is stale.
+   */
+  compactTranscript(edit: Parameters<typeof archiveWithSummary>[1]): void;
   /** The transcript's provider prompt, converted incrementally (see `ProviderPromptCache`). */
   providerPrompt(system: string): LanguageModelV3Prompt;
   /** The prompt's rough token count compaction decides on, measured incrementally. */

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { AgentCoreError } from '../errors/agent-core-error.js';
+import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
-import { createEmptySnapshot } from '../sessions/transcript.js';
+import { archiveWithSummary, createEmptySnapshot } from '../sessions/transcript.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { addChildUsage } from '../usage/record-usage.js';
 import { RunEmitter } from './run-emitter.js';
 import { executeRun } from './run-loop.js';
-import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
 import type { HandoffTarget, RunState, SessionCore } from './run-state.js';
 
 /** Marks a tool as a sub-agent, so the loop runs it as a nested run. */
@@ -74,6 +74,10 @@ export async function runSubagent(
       const full: TranscriptEntry = { ...entry, id: entry.id ?? runtime.newId('msg') };
       snapshot.transcript.push(full);
       return full;
+    },
+    compactTranscript: (edit) => {
+      archiveWithSummary(snapshot.transcript, edit);
+      prompts.invalidate();
     },
     providerPrompt: (system) => prompts.prompt(system, snapshot.transcript),
     estimatePromptTokens: (system) => prompts.estimateTokens(system, snapshot.transcript),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderPromptCache } from './provider-prompt-cache.js';
 import type { TranscriptEntry } from './session-snapshot.js';
-import { toProviderPrompt } from './transcript.js';
+import { archiveWithSummary, toProviderPrompt } from './transcript.js';
 
 let next = 0;
 const entry = (
@@ -72,39 +72,36 @@ describe('ProviderPromptCache', () => {
     expect(cache.conversions - before).toBe(5);
   });
 
-  it('starts over when a compaction archives entries and inserts its summary', () => {
+  it('starts over once invalidated after a compaction archived entries and inserted its summary', () => {
     const cache = new ProviderPromptCache();
     const transcript = [...turnEntries(1), ...turnEntries(2), ...turnEntries(3)];
     cache.prompt('sys', transcript);
-    // As compaction does: older entries archived in place, the summary inserted before the kept ones.
-    for (const old of transcript.slice(0, 10)) old.display.archived = true;
-    transcript.splice(10, 0, user('Summary of the earlier conversation: …'));
+    transcript.push(...turnEntries(4));
+    // As compaction does (archiveWithSummary), here after the converted prefix
+    // ends: the summary lands after every converted entry, so only the
+    // session's invalidate() can tell their flags changed.
+    archiveWithSummary(transcript, {
+      archived: transcript.slice(0, 16),
+      summary: user('Summary of the earlier conversation: …'),
+      firstKept: transcript[16]!,
+    });
+    cache.invalidate();
     expect(cache.prompt('sys', transcript)).toEqual(toProviderPrompt('sys', transcript));
     expect(cache.estimateTokens('sys', transcript)).toBe(estimate('sys', transcript));
-    expect(cache.conversions).toBe(15 + 16); // once before, once whole after
+    expect(cache.conversions).toBe(15 + 21); // once before, once whole after
   });
 
-  it('notices archived entries even when nothing was inserted before the converted prefix ends', () => {
+  it('notices entries inserted or removed before the end, and a replaced transcript', () => {
     const cache = new ProviderPromptCache();
     const transcript = [...turnEntries(1), ...turnEntries(2)];
     cache.prompt('', transcript);
-    transcript.push(...turnEntries(3));
-    for (const old of transcript.slice(0, 5)) old.display.archived = true;
-    transcript.splice(12, 0, user('summary'));
+    transcript.splice(5, 0, user('inserted'));
     expect(cache.prompt('', transcript)).toEqual(toProviderPrompt('', transcript));
-  });
-
-  it('starts over when an entry turns to an error, its message is replaced, or the transcript is replaced', () => {
-    const cache = new ProviderPromptCache();
-    const transcript = [...turnEntries(1), ...turnEntries(2)];
-    cache.prompt('', transcript);
-    transcript[4]!.display.status = 'error';
-    expect(cache.prompt('', transcript)).toEqual(toProviderPrompt('', transcript));
-    transcript[0]!.message = { role: 'user', content: [{ type: 'text', text: 'edited' }] };
+    transcript.splice(0, 5);
     expect(cache.prompt('', transcript)).toEqual(toProviderPrompt('', transcript));
     const reset = [user('fresh start')];
     expect(cache.prompt('', reset)).toEqual(toProviderPrompt('', reset));
-    expect(cache.conversions).toBe(10 + 10 + 10 + 1);
+    expect(cache.conversions).toBe(10 + 11 + 6 + 1);
   });
 
   it('hands out a new array each time: changing one does not change the next', () => {

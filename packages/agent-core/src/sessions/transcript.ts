@@ -57,3 +57,19 @@ export function toProviderPrompt(
   for (const entry of transcript) converter.add(entry);
   return converter.prompt(system);
 }
+
+/**
+ * A compaction's edit: marks `archived` entries archived (kept for display,
+ * no longer sent) and inserts `summary` right before `firstKept`.
+ */
+export function archiveWithSummary(
+  transcript: TranscriptEntry[],
+  edit: {
+    archived: readonly TranscriptEntry[];
+    summary: TranscriptEntry;
+    firstKept: TranscriptEntry;
+  },
+): void {
+  for (const entry of edit.archived) entry.display.archived = true;
+  transcript.splice(transcript.indexOf(edit.firstKept), 0, edit.summary);
+}
