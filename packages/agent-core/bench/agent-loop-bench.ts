@@ -6,8 +6,10 @@
  * - one agent turn (three parallel tool calls, then a streamed answer)
  *   against the AI SDK's own multi-step `streamText` loop, same tool, same
  *   provider instance, same server;
- * - turn 500 of one session against turn 1 of a fresh one, with the SQLite
- *   session store (and, for comparison, the memory store);
+ * - long sessions (SQLite store, gated; memory store, for comparison): the
+ *   agent's own cost at turn 500 against turn 1 (in-process model), the
+ *   whole turn over HTTP, the agent on top of its own requests, and the long
+ *   turn against `streamText` with the same history (see longSessionCases);
  * - the memory an idle session holds.
  *
  *   pnpm nx run @switchboard/agent-core:bench
@@ -42,8 +44,11 @@ import {
 } from '../../../tools/bench/abba.js';
 
 const TURNS_PER_SAMPLE = 20;
-/** The long session is this many turns old before its warm-up turn; measured turns are 500, 501, … */
-const LONG_SESSION_TURNS = 498;
+/**
+ * The long session is this many turns old before its warm-up turn; measured
+ * turns are 500, 501, … (`BENCH_LONG_TURNS=20` for a quick smoke run).
+ */
+const LONG_SESSION_TURNS = Number(process.env.BENCH_LONG_TURNS ?? 498);
 const LONG_ROUNDS = 21;
 const IDLE_SESSIONS = 2_000;
 /**
@@ -214,7 +219,7 @@ function recordingModel() {
   return {
     model: recording,
     startTurn: () => (captured = []),
-    calls: () => captured,
+    calls: () => [...captured],
   };
 }
 
@@ -246,7 +251,9 @@ async function bringToLength(session: AgentSession): Promise<number> {
 
 async function longSessionCases(storeName: string, store: SessionStore, gated: boolean) {
   const results: AbbaResult[] = [];
-  const first = LONG_SESSION_TURNS + 2; // the first measured turn (one warm-up turn before it)
+  // Turn numbers in the case names: each case has one warm-up round first,
+  // and c. records one more turn before it starts.
+  const first = LONG_SESSION_TURNS + 2;
   const span = (from: number) => `turn ${from}–${from + LONG_ROUNDS - 1}`;
 
   // a. The agent's own cost, in process.
@@ -313,7 +320,7 @@ async function longSessionCases(storeName: string, store: SessionStore, gated: b
   };
   await longTurnRecorded();
   const lateOverhead = await measureAbba({
-    name: `agent on top of its requests: ${span(first + 2 * LONG_ROUNDS + 1)} vs the same requests replayed, ${storeName}`,
+    name: `agent on top of its requests: ${span(first + LONG_ROUNDS + 2)} vs the same requests replayed, ${storeName}`,
     subject: {
       label: `the next turn of the long session (${storeName})`,
       ...callCounter(1),
@@ -356,7 +363,7 @@ async function longSessionCases(storeName: string, store: SessionStore, gated: b
   let history: ModelMessage[] = [];
   results.push(
     await measureAbba({
-      name: `${span(first + 4 * LONG_ROUNDS + 2)} vs \`streamText\` with the same history, ${storeName}`,
+      name: `${span(first + 2 * LONG_ROUNDS + 3)} vs \`streamText\` with the same history, ${storeName}`,
       subject: {
         label: `the next turn of the same long session (${storeName})`,
         ...callCounter(1),
@@ -382,7 +389,7 @@ async function longSessionCases(storeName: string, store: SessionStore, gated: b
     lateOverhead.difference[which].median / earlyOverhead.difference[which].median;
   const ms = (value: number) => `${value.toFixed(2)} ms`;
   const notes = [
-    `${storeName}: the agent's own time on top of its requests (median paired difference, c.) is ${ms(lateOverhead.difference.wallMs.median)} wall / ${ms(lateOverhead.difference.cpuMs.median)} CPU at turn ${first + 2 * LONG_ROUNDS + 1}+ against ${ms(earlyOverhead.difference.wallMs.median)} / ${ms(earlyOverhead.difference.cpuMs.median)} at turn 1: **own-cost growth ${growth('wallMs').toFixed(2)}x wall, ${growth('cpuMs').toFixed(2)}x CPU** (informational; the gated own-cost case is the in-process one).`,
+    `${storeName}: the agent's own time on top of its requests (median paired difference, c.) is ${ms(lateOverhead.difference.wallMs.median)} wall / ${ms(lateOverhead.difference.cpuMs.median)} CPU at turn ${first + LONG_ROUNDS + 2}+ against ${ms(earlyOverhead.difference.wallMs.median)} / ${ms(earlyOverhead.difference.cpuMs.median)} at turn 1: **own-cost growth ${growth('wallMs').toFixed(2)}x wall, ${growth('cpuMs').toFixed(2)}x CPU** (informational; the gated own-cost case is the in-process one).`,
     `Long sessions with ${storeName}: ${long.transcript.filter((entry) => entry.message.role === 'user').length} turns, ${long.transcript.length} transcript entries, stored snapshot ${(JSON.stringify(snapshot).length / 1024).toFixed(0)} KiB at the end (HTTP); bringing them to turn ${LONG_SESSION_TURNS} took ${ownPrep.toFixed(1)} s in process and ${httpPrep.toFixed(1)} s over HTTP.`,
   ];
   await httpAgent.close();
