@@ -428,8 +428,10 @@ export class EventBus {
   }
 
   #publish(event: AnyEvent, json: string | undefined): void {
-    this.#callHandlers(this.#handlers.get(event.type), event);
-    this.#callHandlers(this.#handlers.get('*'), event);
+    if (this.#handlers.size > 0) {
+      this.#callHandlers(this.#handlers.get(event.type), event);
+      this.#callHandlers(this.#handlers.get('*'), event);
+    }
     for (const queue of this.#globalQueues) queue.push(event, json);
     const sessionSinks = this.registry.sinksFor(event.sessionId);
     for (let index = 0; index < sessionSinks.length; index++)

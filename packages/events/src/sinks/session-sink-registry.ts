@@ -1,5 +1,8 @@
 import type { EventSink } from './event-sink.js';
 
+/** What `sinksFor` returns for a session without sinks: one shared array, not a new one per event. */
+const NONE: readonly EventSink[] = Object.freeze([]);
+
 /**
  * Which sinks receive which session's events (the seed's per-session routing,
  * as an injected object instead of global state). The bus consults it for every
@@ -50,6 +53,7 @@ export class SessionSinkRegistry {
 
   /** The sinks for one session, in registration order. */
   sinksFor(sessionId: string): readonly EventSink[] {
-    return this.#bySession.get(sessionId) ?? [];
+    if (this.#bySession.size === 0) return NONE;
+    return this.#bySession.get(sessionId) ?? NONE;
   }
 }
