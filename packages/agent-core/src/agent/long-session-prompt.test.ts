@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PromptConverter } from '../sessions/prompt-converter.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
 import { defineTool } from '../tools/define-tool.js';
+import { collect as collectRun } from '../test-helpers/run-helpers.js';
 import { createAgent, type Agent } from './agent.js';
 import type { AgentOptions } from './agent-options.js';
 import type { AgentSession } from './agent-session.js';
@@ -46,6 +47,7 @@ function lookupAgent(
         execute: ({ q }) => ({ found: `${q} is here` }),
       }),
     },
+    titles: { enabled: false }, // no title call among the counted ones
     ...options,
   });
   return { agent, bind: (session) => (current = session) };
@@ -116,5 +118,39 @@ describe('a long session converts only what is new for each model call', () => {
     );
     expect(calls).toBe(16);
     expect(mismatches).toEqual([]);
+  });
+
+  it("the live meter's prompt estimate comes from the session's incremental measure, not from serialising the prompt", async () => {
+    const prompts: LanguageModelV3Prompt[] = [];
+    let now = Date.UTC(2026, 0, 1);
+    const agent = createAgent({
+      name: 'metered',
+      instructions: SYSTEM,
+      // 400 deltas: the meter reads the clock once a delta, so estimates are due.
+      model: createScriptedModel((call: ScriptedModelCall) => {
+        prompts.push(call.options.prompt);
+        return { text: Array.from({ length: 400 }, () => 'abcd') };
+      }),
+      now: () => (now += 1),
+      titles: { enabled: false },
+    });
+    const session = await agent.createSession();
+    for (let turn = 1; turn < 5; turn++) await session.run(`message ${turn}`).result;
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const { events } = await collectRun(session.run('the last message'));
+    const serialisedPrompts = stringify.mock.calls.filter(
+      ([value]) => Array.isArray(value) && (value[0] as { role?: string })?.role === 'system',
+    );
+    expect(serialisedPrompts).toEqual([]);
+    const estimated = events.filter(
+      (event) =>
+        event.type === 'usage.updated' && (event.data as { estimated?: boolean }).estimated,
+    );
+    expect(estimated.length).toBeGreaterThan(0);
+    stringify.mockRestore();
+    const expected = Math.ceil(JSON.stringify(prompts.at(-1)).length / 4);
+    for (const event of estimated)
+      expect((event.data as { call: { inputTokens: number } }).call.inputTokens).toBe(expected);
+    await agent.close();
   });
 });

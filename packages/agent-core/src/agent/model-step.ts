@@ -93,6 +93,12 @@ export interface ModelStepInput {
   liveUsage?: LiveUsageInit | undefined;
   /** The kind of a tool and, given the call's (shown) input, its title; for tool events. */
   presentTool?: (toolName: string, input?: { value: unknown }) => ToolPresentation;
+  /**
+   * The prompt's estimated tokens for the meter, when the caller has them
+   * cheaper than serialising the prompt (a session measures its prompt
+   * incrementally); `estimateTokens(prompt)` otherwise.
+   */
+  promptTokens?: () => number;
 }
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -158,7 +164,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         emitter,
         now,
         generationId,
-        promptTokens: () => estimateTokens(input.prompt),
+        promptTokens: input.promptTokens ?? (() => estimateTokens(input.prompt)),
         ...(input.costOf ? { costOf: input.costOf } : {}),
       })
     : undefined;

@@ -166,6 +166,8 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       costOf: createCostOf(agent.prices),
       liveUsage: liveUsageOf(run, 'turn'),
       presentTool: (toolName, shown) => presentCall(run, toolName, shown),
+      // The same number as estimating `prompt`, without serialising the whole conversation.
+      promptTokens: () => session.estimatePromptTokens(system),
       onFallback: ({ from, to, error }) =>
         emitter.emit('notice', {
           severity: 'warning',
