@@ -105,6 +105,8 @@ const newAgent = (
     model: turnModel,
     tools: { add },
     compaction,
+    // No session-title call: `streamText` names nothing, and every case counts two model calls a turn.
+    titles: { enabled: false },
     ...(store ? { store } : {}),
   });
 
