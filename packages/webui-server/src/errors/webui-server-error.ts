@@ -17,6 +17,8 @@ export const WEBUI_ERROR_CODES = {
   WEBUI_NOT_FOUND: { status: 404, meaning: 'Not found.' },
   /** The run is not the session's active run (another one is). */
   WEBUI_RUN_NOT_ACTIVE: { status: 409, meaning: 'The run is not active.' },
+  /** A front end answered approvals none of which is pending, and no run is active. */
+  WEBUI_NOTHING_TO_ANSWER: { status: 409, meaning: 'Nothing pending to answer.' },
   /** The body is larger than the route's limit. */
   WEBUI_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is too large.' },
   /** A JSON route got another content type. */

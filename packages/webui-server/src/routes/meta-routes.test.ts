@@ -34,6 +34,7 @@ describe('GET /api/health and /api/config', () => {
         ['GET', '/api/sessions/ses_1'],
         ['POST', '/api/sessions/ses_1/runs'],
         ['GET', '/api/sessions/ses_1/events'],
+        ['GET', '/api/sessions/ses_1/chat/stream'],
       ] as const) {
         const response = await server.app.inject({
           method,

@@ -17,6 +17,14 @@ export interface StartRunInput {
   messageId?: string;
 }
 
+/** An answer to an approval request, as the front ends send it. */
+export interface ApprovalAnswer {
+  requestId: string;
+  approved: boolean;
+  reason?: string;
+  always?: boolean;
+}
+
 /** Idempotency keys remembered per session (older ones fall back to the transcript). */
 const MESSAGE_IDS_PER_SESSION = 256;
 
@@ -154,6 +162,38 @@ export class RunService {
     } finally {
       if (this.#answering.get(session.id) === turn) this.#answering.delete(session.id);
     }
+  }
+
+  /**
+   * Answers those of `answers` whose approval is still pending (a retried
+   * request finds them answered and skips them), one at a time through
+   * {@link respond}: the last answer resumes the paused run. Returns the ids
+   * answered and the resumed run's id.
+   */
+  async answerApprovals(
+    session: AgentSession,
+    answers: readonly ApprovalAnswer[],
+  ): Promise<{ answered: string[]; resumedRunId?: string }> {
+    const pending = new Set(
+      session
+        .pendingRequests()
+        .filter((request) => request.kind === 'approval')
+        .map((request) => request.requestId),
+    );
+    const answered: string[] = [];
+    let resumedRunId: string | undefined;
+    for (const { requestId, ...response } of answers) {
+      if (!pending.delete(requestId)) continue;
+      const result = await this.respond(session, requestId, response);
+      answered.push(requestId);
+      resumedRunId = result.resumedRunId ?? resumedRunId;
+    }
+    return resumedRunId === undefined ? { answered } : { answered, resumedRunId };
+  }
+
+  /** The session's top-level run in flight, if any. */
+  activeRun(sessionId: string): string | undefined {
+    return this.#current.get(sessionId);
   }
 
   /** Whether any session has a run in flight. */

@@ -283,3 +283,44 @@ describe('start-up', () => {
     for (const key of ['port', 'token', 'allowedOrigins.0']) expect(message).toContain(key);
   });
 });
+
+describe('front-end routes (AI SDK chat, AG-UI)', () => {
+  const routes = [
+    ['POST', '/api/sessions/ses_1/chat'],
+    ['GET', '/api/sessions/ses_1/chat/stream'],
+    ['POST', '/api/sessions/ses_1/ag-ui'],
+  ] as const;
+
+  it('need the token, a served Host, a same-site Origin for POSTs and JSON bodies', async () => {
+    await using t = await startTestServer([], { server: { token: TOKEN } });
+    const app = t.server.app;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    for (const [method, url] of routes) {
+      const payload = method === 'POST' ? {} : undefined;
+      const noToken = await app.inject({ method, url, payload });
+      expect(noToken.statusCode, `${method} ${url}`).toBe(401);
+      const host = await app.inject({
+        method,
+        url,
+        headers: { ...auth, host: 'evil.example' },
+        payload,
+      });
+      expect(host.statusCode, `${method} ${url}`).toBe(421);
+      if (method !== 'POST') continue;
+      const origin = await app.inject({
+        method,
+        url,
+        headers: { ...auth, ...JSON_HEADERS, origin: 'https://evil.example' },
+        payload,
+      });
+      expect(origin.statusCode, url).toBe(403);
+      const text = await app.inject({
+        method,
+        url,
+        headers: { ...auth, 'content-type': 'text/plain' },
+        payload: '{}',
+      });
+      expect(text.statusCode, url).toBe(415);
+    }
+  });
+});

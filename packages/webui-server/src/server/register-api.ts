@@ -8,6 +8,8 @@ import {
 } from 'fastify-type-provider-zod';
 import { toErrorResponse } from '../errors/to-error-body.js';
 import { WebuiServerError } from '../errors/webui-server-error.js';
+import { registerAgUiRoute } from '../routes/ag-ui-route.js';
+import { registerAiSdkChatRoutes } from '../routes/ai-sdk-chat-routes.js';
 import { registerEventStreamRoute } from '../routes/event-stream-route.js';
 import { registerMetaRoutes } from '../routes/meta-routes.js';
 import { registerRunRoutes } from '../routes/run-routes.js';
@@ -114,6 +116,8 @@ export async function registerApi(
   registerSessionRoutes(api, context);
   registerRunRoutes(api, context);
   registerEventStreamRoute(api, context);
+  registerAiSdkChatRoutes(api, context);
+  registerAgUiRoute(api, context);
 
   const detaches: Detach[] = [];
   for (const plugin of options.plugins) {

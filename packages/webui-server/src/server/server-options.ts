@@ -5,6 +5,8 @@ import { webuiPluginSchema } from './webui-plugin.js';
 
 /** One MiB: the default limit of a JSON body. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** 16 MiB: the default limit of a chat request body (`useChat` sends the whole conversation). */
+export const DEFAULT_CHAT_BODY_LIMIT = 16 * 1024 * 1024;
 
 const hostName = z
   .string()
@@ -49,6 +51,12 @@ export const apiOptionsSchema = z.object({
   heartbeatMs: z.number().int().min(10).default(15_000),
   /** Reconnection delay sent to event-stream clients as `retry:` (ms). @default 1000 */
   sseRetryMs: z.number().int().nonnegative().default(1000),
+  /**
+   * Largest body of `POST /sessions/:id/chat` and `POST /sessions/:id/ag-ui`
+   * in bytes: their clients send the whole conversation with every request.
+   * @default 16 MiB
+   */
+  chatBodyLimit: z.number().int().positive().default(DEFAULT_CHAT_BODY_LIMIT),
   /** Run creation per client (IP) and window. */
   rateLimit: z
     .object({
