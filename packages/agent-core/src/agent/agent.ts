@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { EventBus } from '@switchboard/events';
+import { EventBus, type AnyEvent } from '@switchboard/events';
 import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import type { AgentHooks, HookName } from '../hooks/agent-hooks.js';
 import { HookRunner } from '../hooks/hook-runner.js';
@@ -11,11 +11,14 @@ import { MemorySessionStore } from '../sessions/memory-session-store.js';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
 import { newLeaseOwner } from '../sessions/session-lease.js';
 import type {
+  SessionLease,
   SessionListOptions,
   SessionPage,
   SessionSnapshot,
   SessionStore,
 } from '../sessions/session-snapshot.js';
+import { restampEvents } from '../sessions/restamp-events.js';
+import { sessionFromEvents } from '../sessions/session-from-events.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
 import { normaliseUserTitle } from '../titles/sanitize-title.js';
 import { ToolSet } from '../tools/tool-set.js';
@@ -202,28 +205,7 @@ export class Agent {
     });
     if (title !== undefined) Object.assign(snapshot, { title, titleSource: 'user' as const });
     const owner = newLeaseOwner();
-    let lease;
-    try {
-      // Revision 0 creates: refused when the id is taken, also by another process at the same moment.
-      lease = await this.#store.save(
-        toCheckpoint(snapshot, {
-          baseRevision: 0,
-          owner,
-          from: 0,
-          model,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof AgentCoreError && error.code === 'CORE_SESSION_CONFLICT') {
-        throw new AgentCoreError({
-          code: 'CORE_SESSION_EXISTS',
-          message: `Session ${sessionId} already exists.`,
-          hint: 'Use loadSession().',
-          cause: error,
-        });
-      }
-      throw error;
-    }
+    const lease = await this.#saveNew(snapshot, owner, model);
     snapshot.revision = lease.revision;
     const session = this.#handle(snapshot, { owner, lease }, features);
     this.#emitStarted(snapshot, false);
@@ -267,6 +249,58 @@ export class Agent {
     } finally {
       await this.deleteSession(session.id);
     }
+  }
+
+  /**
+   * Creates a session from another session's events (an exported event
+   * log, e.g. its JSONL file): a new session (`id`, or a generated one)
+   * whose log holds those events re-stamped to it (`seq` 1…n in order, run
+   * and message ids, times and payloads kept; a run left unfinished is
+   * finished `interrupted`), stored in the bus's event log, and whose
+   * transcript, usage totals and paused approvals are rebuilt from them, so
+   * it shows the same conversation and the next run continues it (a run
+   * paused for approval can be answered and resumed). Events are not
+   * published to subscribers: they are history. Returns the handle, as
+   * {@link createSession} does (hooks do not run).
+   *
+   * Events of more than one session or out of order throw
+   * `CORE_INVALID_IMPORT`, a taken `id` `CORE_SESSION_EXISTS`; nothing is
+   * stored then. Validate untrusted input with the events package's
+   * `parseEvent` first.
+   */
+  async importSession(
+    events: readonly AnyEvent[],
+    options: { id?: string; userId?: string } = {},
+  ): Promise<AgentSession> {
+    const sessionId = options.id ?? this.#runtime.newId('ses');
+    const restamped = restampEvents(events, sessionId);
+    const last = restamped.at(-1)!;
+    const now = this.#runtime.now();
+    const snapshot: SessionSnapshot = {
+      ...createEmptySnapshot({
+        sessionId,
+        agentName: this.name,
+        ...(options.userId === undefined ? {} : { userId: options.userId }),
+        now,
+      }),
+      ...sessionFromEvents(restamped, (prefix) => this.#runtime.newId(prefix)),
+      eventHead: { seq: last.seq, ts: last.ts },
+    };
+    const owner = newLeaseOwner();
+    const lease = await this.#saveNew(snapshot, owner, this.#models.defaultId);
+    snapshot.revision = lease.revision;
+    const log = this.bus.log;
+    if (log) {
+      try {
+        await log.append(restamped);
+      } catch (error) {
+        await this.#store.delete(sessionId); // the session does not exist without its events
+        throw error;
+      }
+    } else {
+      this.bus.restoreSession(sessionId, snapshot.eventHead!);
+    }
+    return this.#handle(snapshot, { owner, lease });
   }
 
   /**
@@ -351,6 +385,35 @@ export class Agent {
   async close(): Promise<void> {
     await this.#runtime.tools.close();
     await this.bus.flush();
+  }
+
+  /** Stores a new session; `CORE_SESSION_EXISTS` when its id is taken. */
+  async #saveNew(
+    snapshot: SessionSnapshot,
+    owner: string,
+    model: string,
+  ): Promise<SessionLease> {
+    try {
+      // Revision 0 creates: refused when the id is taken, also by another process at the same moment.
+      return await this.#store.save(
+        toCheckpoint(snapshot, {
+          baseRevision: 0,
+          owner,
+          from: 0,
+          model,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof AgentCoreError && error.code === 'CORE_SESSION_CONFLICT') {
+        throw new AgentCoreError({
+          code: 'CORE_SESSION_EXISTS',
+          message: `Session ${snapshot.sessionId} already exists.`,
+          hint: 'Use loadSession().',
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
   /**

@@ -8,4 +8,6 @@ export const SESSION_ERROR_CODES = {
   CORE_SESSION_LOCKED: 'Another writer holds the session.',
   /** A save was refused: the session changed under this handle (another writer took over). */
   CORE_SESSION_CONFLICT: 'The session was changed by another writer.',
+  /** `importSession` got events that are not one session's log in order. Nothing was changed. */
+  CORE_INVALID_IMPORT: "The events are not one session's log.",
 } as const;
