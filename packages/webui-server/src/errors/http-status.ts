@@ -13,6 +13,7 @@ export const FOREIGN_CODE_STATUS: Readonly<Record<string, number>> = {
   CORE_UNSUPPORTED_INPUT: 400,
   CORE_INVALID_RESPONSE: 400,
   CORE_MODEL_NOT_ALLOWED: 400,
+  CORE_INVALID_IMPORT: 400,
   // Something named in the path does not exist.
   CORE_SESSION_NOT_FOUND: 404,
   CORE_NO_PENDING_REQUEST: 404,

@@ -17,12 +17,14 @@ export const WEBUI_ERROR_CODES = {
   WEBUI_NOT_FOUND: { status: 404, meaning: 'Not found.' },
   /** The run is not the session's active run (another one is). */
   WEBUI_RUN_NOT_ACTIVE: { status: 409, meaning: 'The run is not active.' },
+  /** An imported JSONL line is not JSON or not a valid event (the message names the line). */
+  WEBUI_INVALID_IMPORT: { status: 400, meaning: 'The import is not a valid event log.' },
   /** A front end answered approvals none of which is pending, and no run is active. */
   WEBUI_NOTHING_TO_ANSWER: { status: 409, meaning: 'Nothing pending to answer.' },
   /** The body is larger than the route's limit. */
   WEBUI_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is too large.' },
-  /** A JSON route got another content type. */
-  WEBUI_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Send application/json.' },
+  /** A route got a content type it does not take (another than JSON on a JSON route). */
+  WEBUI_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Unsupported content type.' },
   /** The `Host` header names neither a loopback name nor an allowed host (DNS rebinding). */
   WEBUI_FORBIDDEN_HOST: { status: 421, meaning: 'Host not allowed.' },
   /** Too many requests of this kind from this client. */

@@ -35,6 +35,7 @@ describe('GET /api/health and /api/config', () => {
         ['POST', '/api/sessions/ses_1/runs'],
         ['GET', '/api/sessions/ses_1/events'],
         ['GET', '/api/sessions/ses_1/chat/stream'],
+        ['GET', '/api/sessions/ses_1/export'],
       ] as const) {
         const response = await server.app.inject({
           method,

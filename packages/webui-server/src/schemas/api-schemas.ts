@@ -80,3 +80,18 @@ export const configResponseSchema = z.object({
   models: z.array(z.string()),
   features: z.record(z.string(), z.boolean()),
 });
+
+export const exportQuerySchema = z.strictObject({
+  /** `jsonl`: the event log (envelopes, one per line); `markdown`: a readable transcript; `ag-ui`: AG-UI events, one per line. */
+  format: z.enum(['jsonl', 'markdown', 'ag-ui']).default('jsonl'),
+});
+
+/** The body of `POST /sessions/import`: a JSONL event log, as `application/x-ndjson`. */
+export const importBodySchema = z
+  .string()
+  .describe('A session export: one event envelope per line');
+
+export const importResponseSchema = sessionMetaSchema.extend({
+  /** Events stored in the new session's log. */
+  events: z.number().int().nonnegative(),
+});

@@ -284,11 +284,13 @@ describe('start-up', () => {
   });
 });
 
-describe('front-end routes (AI SDK chat, AG-UI)', () => {
+describe('front-end, export and import routes', () => {
   const routes = [
     ['POST', '/api/sessions/ses_1/chat'],
     ['GET', '/api/sessions/ses_1/chat/stream'],
     ['POST', '/api/sessions/ses_1/ag-ui'],
+    ['GET', '/api/sessions/ses_1/export'],
+    ['POST', '/api/sessions/import'],
   ] as const;
 
   it('need the token, a served Host, a same-site Origin for POSTs and JSON bodies', async () => {

@@ -14,6 +14,7 @@ import { registerEventStreamRoute } from '../routes/event-stream-route.js';
 import { registerMetaRoutes } from '../routes/meta-routes.js';
 import { registerRunRoutes } from '../routes/run-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
+import { registerTransferRoutes } from '../routes/transfer-routes.js';
 import { RunService } from '../runs/run-service.js';
 import { createBearerAuth } from '../security/bearer-auth.js';
 import { createHostCheck } from '../security/host-check.js';
@@ -106,8 +107,8 @@ export async function registerApi(
       errorResponseBuilder: (_request, { after }) =>
         new WebuiServerError({
           code: 'WEBUI_RATE_LIMITED',
-          message: `Too many runs started; retry in ${after}.`,
-          hint: 'Wait for the Retry-After header, or raise rateLimit.runs.max.',
+          message: `Too many requests of this kind; retry in ${after}.`,
+          hint: 'Wait for the Retry-After header, or raise rateLimit.runs.max (runs) or rateLimit.uploads.max (uploads, imports).',
         }),
     });
   }
@@ -118,6 +119,7 @@ export async function registerApi(
   registerEventStreamRoute(api, context);
   registerAiSdkChatRoutes(api, context);
   registerAgUiRoute(api, context);
+  registerTransferRoutes(api, context);
 
   const detaches: Detach[] = [];
   for (const plugin of options.plugins) {

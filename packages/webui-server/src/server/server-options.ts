@@ -7,6 +7,16 @@ import { webuiPluginSchema } from './webui-plugin.js';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** 16 MiB: the default limit of a chat request body (`useChat` sends the whole conversation). */
 export const DEFAULT_CHAT_BODY_LIMIT = 16 * 1024 * 1024;
+/** 20 MiB: the default limit of an imported JSONL event log. */
+export const DEFAULT_IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
+
+const rateLimitWindow = (max: number) =>
+  z
+    .object({
+      max: z.number().int().positive().default(max),
+      timeWindowMs: z.number().int().positive().default(60_000),
+    })
+    .default({ max, timeWindowMs: 60_000 });
 
 const hostName = z
   .string()
@@ -57,17 +67,16 @@ export const apiOptionsSchema = z.object({
    * @default 16 MiB
    */
   chatBodyLimit: z.number().int().positive().default(DEFAULT_CHAT_BODY_LIMIT),
-  /** Run creation per client (IP) and window. */
-  rateLimit: z
-    .object({
-      runs: z
-        .object({
-          max: z.number().int().positive().default(60),
-          timeWindowMs: z.number().int().positive().default(60_000),
-        })
-        .default({ max: 60, timeWindowMs: 60_000 }),
-    })
-    .default({ runs: { max: 60, timeWindowMs: 60_000 } }),
+  /** Largest JSONL body of `POST /sessions/import` in bytes. @default 20 MiB */
+  importBodyLimit: z.number().int().positive().default(DEFAULT_IMPORT_BODY_LIMIT),
+  /**
+   * Per client (IP) and window: `runs` started (runs, chat and AG-UI
+   * requests), `uploads` (attachments and imports).
+   */
+  rateLimit: z.object({ runs: rateLimitWindow(60), uploads: rateLimitWindow(30) }).default({
+    runs: { max: 60, timeWindowMs: 60_000 },
+    uploads: { max: 30, timeWindowMs: 60_000 },
+  }),
   /**
    * On close: how long active runs may keep going before they are
    * cancelled, and again how long a cancelled run may take to save (ms).

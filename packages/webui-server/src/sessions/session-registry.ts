@@ -1,4 +1,5 @@
 import type { Agent, AgentSession } from '@switchboard/agent-core';
+import type { AnyEvent } from '@switchboard/events';
 import type { AgentFeatures } from './agent-features.js';
 
 /**
@@ -22,6 +23,18 @@ export class SessionRegistry {
   async create(input: { title?: string; model?: string }): Promise<AgentSession> {
     const session = await this.#features.createSession(input);
     this.#open.set(session.id, session);
+    return session;
+  }
+
+  /**
+   * Creates a session from another session's events (agent-core's
+   * `importSession`: re-stamped into a new session, transcript rebuilt)
+   * and keeps its handle.
+   */
+  async import(events: readonly AnyEvent[]): Promise<AgentSession> {
+    const session = await this.#agent.importSession(events);
+    this.#open.set(session.id, session);
+    this.#features.remember(session);
     return session;
   }
 
