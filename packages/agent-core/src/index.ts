@@ -36,6 +36,8 @@ export type {
   TranscriptEntry,
   UsageTotals,
 } from './sessions/session-snapshot.js';
+export { loadAttachments } from './sessions/load-attachments.js';
+export type { AttachmentLoader } from './sessions/load-attachments.js';
 export {
   createEmptySnapshot,
   MISSING_TOOL_RESULT,

@@ -1,5 +1,6 @@
 import type { TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
+import { assertLoadable, type AttachmentLoader } from '../sessions/load-attachments.js';
 import { SessionTitler } from '../titles/session-titler.js';
 import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
 import { archiveWithSummary } from '../sessions/transcript.js';
@@ -26,6 +27,8 @@ export type { UserInput } from './user-input.js';
 export interface RunOptions {
   /** Cancels the run when aborted (same as `session.cancel()`). */
   signal?: AbortSignal;
+  /** Loads `attachment:<id>` parts for the model; required for a message that has one. */
+  attachments?: AttachmentLoader;
 }
 
 /** An answer to a pending request. */
@@ -192,6 +195,7 @@ export class AgentSession {
       () => this.#runtime.newId('msg'),
       (text) => this.#userText(text),
     );
+    assertLoadable(normalised.parts, options.attachments);
     return this.#start({ trigger: 'user', input: normalised, options });
   }
 
@@ -443,6 +447,7 @@ export class AgentSession {
       emitter,
       model: runtime.models.forRun(this.#snapshot.model),
       signal,
+      ...(options.attachments ? { attachments: options.attachments } : {}),
       ...(handoffFromRunId === undefined ? {} : { handoffFromRunId }),
       localTools: {},
       userMessage: input.kind === 'user' ? input.text : lastUserText(this.#snapshot.transcript),

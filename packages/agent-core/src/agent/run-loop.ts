@@ -1,6 +1,7 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
 import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
+import { loadAttachments } from '../sessions/load-attachments.js';
 import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
 import { createCostOf } from '../usage/price-table.js';
@@ -149,7 +150,9 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     emitter.emit('step.started', { stepIndex });
     await maybeCompact(run);
     const system = await agent.instructions(session.id);
-    const prompt = session.providerPrompt(system);
+    // The converted prompt is the session's (kept between steps); attachments are
+    // loaded into a copy for this request only.
+    const prompt = await loadAttachments(session.providerPrompt(system), run.attachments);
     const tools = [...agent.tools.toSpecTools(), ...localSpecTools(run)];
     const step = await runModelStep({
       emitter,

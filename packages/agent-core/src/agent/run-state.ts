@@ -12,6 +12,7 @@ import type {
 import type { AgentTool } from '../tools/agent-tool.js';
 import type { archiveWithSummary } from '../sessions/transcript.js';
 import type { ToolSet } from '../tools/tool-set.js';
+import type { AttachmentLoader } from '../sessions/load-attachments.js';
 import type { PriceTable } from '../usage/price-table.js';
 import type { ResolvedAgentOptions } from './agent-options.js';
 import type { RunEmitter } from './run-emitter.js';
@@ -75,6 +76,8 @@ export interface RunState {
   /** Fixed when the run starts: a model changed meanwhile applies from the next run. */
   readonly model: RunModels;
   readonly signal: AbortSignal;
+  /** Loads `attachment:<id>` parts for the model (see RunOptions.attachments). */
+  readonly attachments?: AttachmentLoader;
   readonly parentRunId?: string;
   /** The parent's tool call that started this sub-agent run. */
   readonly parentToolCallId?: string;
