@@ -90,4 +90,30 @@ describe('attachments (attachment:<id> parts)', () => {
       content: [{ type: 'text', text: 'attachment:a' }],
     });
   });
+
+  it('a text file reaches the model as text', async () => {
+    const prompt = await loadAttachments(
+      [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'file',
+              mediaType: 'text/markdown',
+              filename: 'notes.md',
+              data: attachmentUrl('t'),
+            },
+          ],
+        },
+      ],
+      () =>
+        Promise.resolve({
+          data: new TextEncoder().encode('# Notes\nhello'),
+          mediaType: 'text/markdown',
+        }),
+    );
+    expect(prompt[0]!.content).toEqual([
+      { type: 'text', text: 'Attached file notes.md (text/markdown):\n# Notes\nhello' },
+    ]);
+  });
 });

@@ -22,7 +22,8 @@ export function missingAttachmentText(id: string): string {
 
 /**
  * The prompt with every `attachment:<id>` file part of a user message
- * replaced by the attachment's bytes, loaded once per id. The transcript
+ * replaced by the attachment's bytes, loaded once per id (a text file, which
+ * few providers take as a file, becomes a text part with its content). The transcript
  * keeps the reference; only the request to the model carries the bytes. An
  * attachment that cannot be loaded (no loader in this run, deleted, a read
  * error) becomes a line of text saying so, so one lost file never makes the
@@ -51,16 +52,24 @@ export async function loadAttachments(
           if (id === undefined || part.type !== 'file') return part;
           const attachment = await load(id);
           if (!attachment) return { type: 'text' as const, text: missingAttachmentText(id) };
-          return {
-            ...part,
-            data: attachment.data,
-            mediaType: part.mediaType || attachment.mediaType,
-          };
+          const mediaType = part.mediaType || attachment.mediaType;
+          // Few providers take text files as files: the model reads them as text.
+          if (isText(mediaType)) {
+            const name = part.filename ? ` ${part.filename}` : '';
+            const text = new TextDecoder().decode(attachment.data);
+            return { type: 'text' as const, text: `Attached file${name} (${mediaType}):\n${text}` };
+          }
+          return { ...part, data: attachment.data, mediaType };
         }),
       );
       return { ...message, content };
     }),
   );
+}
+
+/** Text files (plain, Markdown, CSV, JSON, …): sent to the model as text. */
+function isText(mediaType: string): boolean {
+  return mediaType.startsWith('text/') || mediaType === 'application/json';
 }
 
 /** The attachment id of a user content part that references one. */

@@ -25,6 +25,8 @@ export const WEBUI_ERROR_CODES = {
   WEBUI_BODY_TOO_LARGE: { status: 413, meaning: 'The request body is too large.' },
   /** A route got a content type it does not take (another than JSON on a JSON route). */
   WEBUI_UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'Unsupported content type.' },
+  /** An uploaded file is not of an accepted type (decided by its bytes, not its name). */
+  WEBUI_UNSUPPORTED_MEDIA: { status: 415, meaning: 'File type not accepted.' },
   /** The `Host` header names neither a loopback name nor an allowed host (DNS rebinding). */
   WEBUI_FORBIDDEN_HOST: { status: 421, meaning: 'Host not allowed.' },
   /** Too many requests of this kind from this client. */
@@ -35,6 +37,8 @@ export const WEBUI_ERROR_CODES = {
   WEBUI_UNSUPPORTED: { status: 501, meaning: 'Not supported by this agent.' },
   /** The server runs without a model: sessions and runs are unavailable. */
   WEBUI_NO_MODEL: { status: 503, meaning: 'No model configured.' },
+  /** The server was started without an attachments directory. */
+  WEBUI_NO_ATTACHMENTS: { status: 503, meaning: 'Attachments are not configured.' },
   /** The server is shutting down and accepts no new work. */
   WEBUI_SHUTTING_DOWN: { status: 503, meaning: 'The server is shutting down.' },
   /** Server options failed their schema (every issue listed). */

@@ -7,6 +7,7 @@ import {
 } from '../schemas/front-end-schemas.js';
 import { idSchema } from '../schemas/api-schemas.js';
 import type { ApprovalAnswer } from '../runs/run-service.js';
+import type { ChatFile } from './chat-files.js';
 import type { FrontEndAction } from './front-end-run.js';
 
 /**
@@ -14,8 +15,9 @@ import type { FrontEndAction } from './front-end-run.js';
  * the whole conversation; the server has it already):
  *
  * - a user message: its text parts (joined by newlines) become the run's
- *   input and its id the idempotency key (`messageId`), so a retried
- *   request starts nothing new;
+ *   input, its file parts its attachments (see `storeChatFiles`), and its
+ *   id the idempotency key (`messageId`), so a retried request starts
+ *   nothing new;
  * - an assistant message with tool parts in state `approval-responded`
  *   (`addToolApprovalResponse`): those decisions answer the paused run's
  *   approvals.
@@ -34,15 +36,21 @@ export function chatAction(body: ChatBody): FrontEndAction {
   const last = body.messages.at(-1)!;
   if (last.role === 'user') {
     const texts: string[] = [];
+    const files: ChatFile[] = [];
     for (const part of last.parts) {
       const text = uiTextPartSchema.safeParse(part);
       if (text.success) texts.push(text.data.text);
-      else if (uiFilePartSchema.safeParse(part).success) throw filesUnsupported();
+      const file = uiFilePartSchema.safeParse(part);
+      if (file.success) {
+        const { url, mediaType, filename } = file.data;
+        files.push({ url, mediaType, ...(filename === undefined ? {} : { filename }) });
+      }
     }
     const messageId = idSchema.safeParse(last.id);
     return {
       kind: 'message',
       input: { input: texts.join('\n'), ...(messageId.success ? { messageId: last.id } : {}) },
+      files,
     };
   }
   if (last.role === 'assistant') {
@@ -58,12 +66,5 @@ export function chatAction(body: ChatBody): FrontEndAction {
     code: 'WEBUI_INVALID_REQUEST',
     message: `Invalid request: body.messages ends with a ${last.role} message that asks for nothing (no user text, no approval response).`,
     hint: 'Send a user message, or answer an approval with addToolApprovalResponse.',
-  });
-}
-
-function filesUnsupported(): WebuiServerError {
-  return new WebuiServerError({
-    code: 'WEBUI_INVALID_REQUEST',
-    message: 'Invalid request: file parts are not accepted here yet.',
   });
 }

@@ -1,10 +1,12 @@
 import type { AgentSession } from '@switchboard/agent-core';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import type { ApprovalAnswer, RunService, StartRunInput } from '../runs/run-service.js';
+import type { ChatFile } from './chat-files.js';
 
 /** What a front end's request asks for: a new user message, or answers to a paused run's approvals. */
 export type FrontEndAction =
-  { kind: 'message'; input: StartRunInput } | { kind: 'answers'; answers: ApprovalAnswer[] };
+  | { kind: 'message'; input: StartRunInput; files?: ChatFile[] }
+  | { kind: 'answers'; answers: ApprovalAnswer[] };
 
 /**
  * Carries out a front end's request and names the run whose output the

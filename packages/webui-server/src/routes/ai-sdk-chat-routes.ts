@@ -5,6 +5,7 @@ import {
 } from '@switchboard/events/ai-sdk';
 import type { FastifyReply } from 'fastify';
 import { chatAction } from '../front-ends/ai-sdk-chat.js';
+import { storeChatFiles } from '../front-ends/chat-files.js';
 import { startFrontEndRun } from '../front-ends/front-end-run.js';
 import { chatBodySchema } from '../schemas/front-end-schemas.js';
 import { sessionParamsSchema } from '../schemas/api-schemas.js';
@@ -49,7 +50,16 @@ export function registerAiSdkChatRoutes(api: ApiInstance, context: ApiContext): 
     async (request, reply) => {
       const services = requireAgent(context);
       const session = await services.sessions.get(request.params.id);
-      const runId = await startFrontEndRun(services.runs, session, chatAction(request.body));
+      const action = chatAction(request.body);
+      if (action.kind === 'message' && action.files?.length) {
+        const ids = await storeChatFiles(
+          action.files,
+          context.attachments,
+          context.options.attachmentLimit,
+        );
+        action.input = { ...action.input, attachments: ids };
+      }
+      const runId = await startFrontEndRun(services.runs, session, action);
       return streamRun(reply, context, { services, sessionId: session.id, runId, from: 'run' });
     },
   );

@@ -15,7 +15,7 @@ describe('GET /api/health and /api/config', () => {
     expect(config.json()).toEqual({
       model: 'openai-compatible:test-model',
       models: ['openai-compatible:test-model', 'openai-compatible:large-model'],
-      features: { approvals: true, voice: false, tracing: false },
+      features: { approvals: true, voice: false, tracing: false, attachments: false },
     });
   });
 
@@ -26,7 +26,7 @@ describe('GET /api/health and /api/config', () => {
       expect(config.json()).toEqual({
         model: null,
         models: [],
-        features: { approvals: false, voice: false, tracing: false },
+        features: { approvals: false, voice: false, tracing: false, attachments: false },
       });
       for (const [method, url] of [
         ['GET', '/api/sessions'],

@@ -15,6 +15,7 @@ export function registerMetaRoutes(api: ApiInstance, context: ApiContext): void 
       approvals: context.services !== undefined,
       voice: false,
       tracing: false,
+      attachments: context.attachments !== undefined,
     };
     for (const plugin of context.options.plugins)
       for (const feature of plugin.features) features[feature] = true;

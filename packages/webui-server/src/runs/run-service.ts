@@ -3,16 +3,19 @@ import type {
   AgentSession,
   RequestResponse,
   RunHandle,
+  RunOptions,
   UserInput,
 } from '@switchboard/agent-core';
-import type { ContentPart } from '@switchboard/events';
+import { attachmentUrl, type ContentPart } from '@switchboard/events';
+import type { AttachmentStore } from '../attachments/attachment-store.js';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import { withTimeout } from './with-timeout.js';
 
 /** What starts a run (the validated body of `POST /sessions/:id/runs`). */
 export interface StartRunInput {
   input: string;
-  attachments?: ContentPart[];
+  /** Attachment ids (from `POST /attachments`) or content parts. */
+  attachments?: Array<string | ContentPart>;
   /** Client-chosen id of the user message: a retried request with it starts nothing new. */
   messageId?: string;
 }
@@ -37,6 +40,9 @@ const MESSAGE_IDS_PER_SESSION = 256;
 export class RunService {
   readonly #agent: Agent;
   readonly #shutdownGraceMs: number;
+  /** Passed to every run: loads `attachment:<id>` parts for the model. */
+  readonly #runOptions: RunOptions;
+  readonly #attachments: AttachmentStore | undefined;
   #accepting = true;
   /** sessionId → the top-level run in flight. */
   readonly #current = new Map<string, string>();
@@ -48,9 +54,11 @@ export class RunService {
   readonly #answering = new Map<string, Promise<unknown>>();
   readonly #cleanups: Array<() => void>;
 
-  constructor(options: { agent: Agent; shutdownGraceMs: number }) {
+  constructor(options: { agent: Agent; shutdownGraceMs: number; attachments?: AttachmentStore }) {
     this.#agent = options.agent;
     this.#shutdownGraceMs = options.shutdownGraceMs;
+    this.#attachments = options.attachments;
+    this.#runOptions = options.attachments ? { attachments: options.attachments.load } : {};
     const bus = options.agent.bus;
     this.#cleanups = [
       // A handoff or another surface can start a run on a session too.
@@ -86,7 +94,8 @@ export class RunService {
       if (earlier !== undefined) return { runId: await earlier, created: false };
     }
     this.#assertAccepting();
-    const handle = session.run(toUserInput(input));
+    const parts = await this.#resolveAttachments(input.attachments ?? []);
+    const handle = session.run(toUserInput(input, parts), this.#runOptions);
     this.#current.set(session.id, handle.runId);
     const started = this.#waitStored(handle);
     if (messageId !== undefined) this.#rememberMessage(session.id, messageId, started);
@@ -152,7 +161,7 @@ export class RunService {
         if (session.status !== 'awaiting_input' || session.pendingRequests().length > 0)
           return { requestId };
         this.#assertAccepting();
-        const handle = session.resume();
+        const handle = session.resume(this.#runOptions);
         this.#current.set(session.id, handle.runId);
         return { requestId, resumedRunId: handle.runId };
       });
@@ -211,6 +220,38 @@ export class RunService {
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
   }
 
+  /**
+   * Content parts for the attachments of a message: an id becomes an image
+   * or file part whose url is `attachment:<id>` (the bytes stay in the
+   * store); an id the store does not have is `400 WEBUI_INVALID_REQUEST`.
+   */
+  async #resolveAttachments(
+    attachments: ReadonlyArray<string | ContentPart>,
+  ): Promise<ContentPart[]> {
+    return Promise.all(
+      attachments.map(async (attachment, index) => {
+        if (typeof attachment !== 'string') return attachment;
+        const meta = await this.#attachments?.meta(attachment);
+        if (!meta) {
+          throw new WebuiServerError({
+            code: 'WEBUI_INVALID_REQUEST',
+            message: `Invalid request: body.attachments.${index}: no attachment ${attachment}${this.#attachments ? '' : ' (attachments are not configured)'}.`,
+            hint: 'Upload the file with POST /api/attachments first and send its id.',
+          });
+        }
+        const url = attachmentUrl(meta.id);
+        return meta.mediaType.startsWith('image/')
+          ? { type: 'image', mediaType: meta.mediaType, url }
+          : {
+              type: 'file',
+              mediaType: meta.mediaType,
+              url,
+              ...(meta.filename === undefined ? {} : { filename: meta.filename }),
+            };
+      }),
+    );
+  }
+
   #ended(event: { sessionId: string; runId?: string }): void {
     if (this.#current.get(event.sessionId) === event.runId) this.#current.delete(event.sessionId);
   }
@@ -256,9 +297,9 @@ function fromTranscript(session: AgentSession, messageId: string): Promise<strin
   return entry?.runId === undefined ? undefined : Promise.resolve(entry.runId);
 }
 
-function toUserInput({ input, attachments, messageId }: StartRunInput): UserInput {
+function toUserInput({ input, messageId }: StartRunInput, attachments: ContentPart[]): UserInput {
   const ids = messageId === undefined ? {} : { messageId };
-  if (!attachments?.length) return { text: input, ...ids };
+  if (!attachments.length) return { text: input, ...ids };
   return {
     parts: [...(input === '' ? [] : [{ type: 'text' as const, text: input }]), ...attachments],
     ...ids,

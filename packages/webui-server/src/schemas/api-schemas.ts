@@ -38,8 +38,20 @@ export const listSessionsQuerySchema = z.strictObject({
 export const startRunBodySchema = z.strictObject({
   /** The user's message text (may be empty when attachments carry the content). */
   input: z.string().max(200_000),
-  /** Content parts sent with the text (images, files). */
-  attachments: z.array(knownContentPartSchema).max(32).optional(),
+  /**
+   * Attachment ids from `POST /attachments` (sent to the model as image or
+   * file parts, referenced in events as `attachment:<id>`), or content
+   * parts (images, files by URL or data).
+   */
+  attachments: z
+    .array(
+      z.union([
+        z.string().regex(/^[0-9a-f]{64}$/, 'expected an attachment id'),
+        knownContentPartSchema,
+      ]),
+    )
+    .max(32)
+    .optional(),
   /** Client-chosen id of the message: retrying with it never starts a second run. */
   messageId: idSchema.optional(),
 });
@@ -94,4 +106,20 @@ export const importBodySchema = z
 export const importResponseSchema = sessionMetaSchema.extend({
   /** Events stored in the new session's log. */
   events: z.number().int().nonnegative(),
+});
+
+/** An attachment id: the SHA-256 of its bytes in lowercase hex (nothing else names a file). */
+export const attachmentIdSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected an attachment id (64 lowercase hex digits)');
+
+export const attachmentParamsSchema = z.object({ id: attachmentIdSchema });
+
+export const attachmentResponseSchema = z.object({
+  id: z.string(),
+  mediaType: z.string(),
+  size: z.number().int().nonnegative(),
+  filename: z.string().optional(),
+  /** Where it is served (`GET /api/attachments/:id`). */
+  url: z.string(),
 });

@@ -3,6 +3,7 @@ import type { Agent } from '@switchboard/agent-core';
 import type { EventLog, Redactor } from '@switchboard/events';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AttachmentStore } from '../attachments/attachment-store.js';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import type { RunService } from '../runs/run-service.js';
 import type { AgentFeatures } from '../sessions/agent-features.js';
@@ -43,6 +44,8 @@ export interface ApiContext {
   onDrained?: () => void;
   /** Absent when the server runs without a model. */
   services: AgentServices | undefined;
+  /** Absent without `attachmentsDir`. */
+  attachments: AttachmentStore | undefined;
 }
 
 /** The agent's services, or `503 WEBUI_NO_MODEL` naming what to configure. */

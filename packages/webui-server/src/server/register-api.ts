@@ -6,9 +6,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AttachmentStore } from '../attachments/attachment-store.js';
 import { toErrorResponse } from '../errors/to-error-body.js';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import { registerAgUiRoute } from '../routes/ag-ui-route.js';
+import { registerAttachmentRoutes } from '../routes/attachment-routes.js';
 import { registerAiSdkChatRoutes } from '../routes/ai-sdk-chat-routes.js';
 import { registerEventStreamRoute } from '../routes/event-stream-route.js';
 import { registerMetaRoutes } from '../routes/meta-routes.js';
@@ -38,6 +40,9 @@ export async function registerApi(
   server: { listenHost?: string; onDrained?: () => void } = {},
 ): Promise<ApiContext> {
   const { listenHost, onDrained } = server;
+  const attachments = options.attachmentsDir
+    ? new AttachmentStore({ dir: options.attachmentsDir })
+    : undefined;
   const context: ApiContext = {
     options,
     redactor: createRedactor({ secrets: [options.token] }),
@@ -45,7 +50,8 @@ export async function registerApi(
     openStreams: new Set(),
     closing: false,
     ...(onDrained ? { onDrained } : {}),
-    services: options.agent ? createServices(options) : undefined,
+    services: options.agent ? createServices(options, attachments) : undefined,
+    attachments,
   };
   const api = fastify.withTypeProvider<ZodTypeProvider>();
   api.setValidatorCompiler(validatorCompiler);
@@ -120,6 +126,7 @@ export async function registerApi(
   registerAiSdkChatRoutes(api, context);
   registerAgUiRoute(api, context);
   registerTransferRoutes(api, context);
+  await registerAttachmentRoutes(api, context);
 
   const detaches: Detach[] = [];
   for (const plugin of options.plugins) {
@@ -142,7 +149,10 @@ export async function registerApi(
   return context;
 }
 
-function createServices(options: ResolvedApiOptions): AgentServices {
+function createServices(
+  options: ResolvedApiOptions,
+  attachments: AttachmentStore | undefined,
+): AgentServices {
   const agent = options.agent!;
   const log = agent.bus.log;
   if (!log) {
@@ -158,6 +168,10 @@ function createServices(options: ResolvedApiOptions): AgentServices {
     log,
     features,
     sessions: new SessionRegistry({ agent, features }),
-    runs: new RunService({ agent, shutdownGraceMs: options.shutdownGraceMs }),
+    runs: new RunService({
+      agent,
+      shutdownGraceMs: options.shutdownGraceMs,
+      ...(attachments ? { attachments } : {}),
+    }),
   };
 }

@@ -9,6 +9,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const DEFAULT_CHAT_BODY_LIMIT = 16 * 1024 * 1024;
 /** 20 MiB: the default limit of an imported JSONL event log. */
 export const DEFAULT_IMPORT_BODY_LIMIT = 20 * 1024 * 1024;
+/** 10 MiB: the default limit of one uploaded attachment. */
+export const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 
 const rateLimitWindow = (max: number) =>
   z
@@ -67,6 +69,14 @@ export const apiOptionsSchema = z.object({
    * @default 16 MiB
    */
   chatBodyLimit: z.number().int().positive().default(DEFAULT_CHAT_BODY_LIMIT),
+  /**
+   * Where uploaded attachments are kept (content-addressed; the app passes
+   * `SWITCHBOARD_HOME/attachments`). Without it, uploads answer
+   * `503 WEBUI_NO_ATTACHMENTS`.
+   */
+  attachmentsDir: z.string().min(1).optional(),
+  /** Largest uploaded file in bytes. @default 10 MiB */
+  attachmentLimit: z.number().int().positive().default(DEFAULT_ATTACHMENT_LIMIT),
   /** Largest JSONL body of `POST /sessions/import` in bytes. @default 20 MiB */
   importBodyLimit: z.number().int().positive().default(DEFAULT_IMPORT_BODY_LIMIT),
   /**
