@@ -10,7 +10,6 @@ import {
   startTestServer,
   storedEvents,
   waitForEvent,
-  type TestServer,
 } from '../test-helpers/test-server.js';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
@@ -198,7 +197,7 @@ describe('POST /api/attachments and GET /api/attachments/:id', () => {
 });
 
 describe('attachments in runs', () => {
-  async function uploaded(t: TestServer, base: string, bytes: Uint8Array, name: string) {
+  async function uploaded(base: string, bytes: Uint8Array, name: string) {
     const response = await upload(base, { bytes, name });
     return ((await response.json()) as { id: string }).id;
   }
@@ -208,8 +207,8 @@ describe('attachments in runs', () => {
       server: { attachmentsDir: attachmentsDir() },
     });
     const base = await t.server.listen();
-    const image = await uploaded(t, base, PNG, 'pixel.png');
-    const notes = await uploaded(t, base, ascii('# Notes\nbuy milk'), 'notes.md');
+    const image = await uploaded(base, PNG, 'pixel.png');
+    const notes = await uploaded(base, ascii('# Notes\nbuy milk'), 'notes.md');
     const { id } = (await t.server.app.inject({ method: 'POST', url: '/api/sessions' })).json();
     const post = (payload: object) =>
       t.server.app.inject({

@@ -68,12 +68,17 @@ export function registerSessionRoutes(api: ApiInstance, context: ApiContext): vo
 
   api.delete(
     '/sessions/:id',
-    { schema: { params: sessionParamsSchema } },
+    {
+      schema: {
+        params: sessionParamsSchema,
+        response: { 204: z.null().describe('Deleted: the snapshot and the logged events.') },
+      },
+    },
     async (request, reply) => {
       const { sessions } = requireAgent(context);
       await sessions.get(request.params.id); // 404 for an unknown id
       await sessions.delete(request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 }

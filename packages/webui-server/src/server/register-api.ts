@@ -24,6 +24,7 @@ import { applyCors, createOriginCheck } from '../security/origin-check.js';
 import { AgentFeatures } from '../sessions/agent-features.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
 import type { AgentServices, ApiContext } from './api-context.js';
+import { registerOpenApi } from './register-openapi.js';
 import { shutDownApi } from './shut-down-api.js';
 import type { ResolvedApiOptions } from './server-options.js';
 import type { Detach } from './webui-plugin.js';
@@ -89,9 +90,11 @@ export async function registerApi(
   api.addHook('onRequest', createOriginCheck(options.allowedOrigins));
   if (options.token !== undefined) api.addHook('onRequest', createBearerAuth(options.token));
 
+  await registerOpenApi(api, context);
+
   // CORS preflight for allowed origins (CORS stays off without any).
   const allowed = new Set(options.allowedOrigins.map((origin) => origin.toLowerCase()));
-  api.options('/*', (request, reply) => {
+  api.options('/*', { schema: { hide: true } }, (request, reply) => {
     const origin = request.headers.origin;
     if (origin === undefined || !allowed.has(origin.toLowerCase())) {
       throw new WebuiServerError({
