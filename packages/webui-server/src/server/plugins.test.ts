@@ -31,7 +31,12 @@ describe('injected plugins', () => {
       expect(attachedTo).toBe(t.agent);
       const auth = { authorization: `Bearer ${TOKEN}` };
       const config = await t.server.app.inject({ url: '/api/config', headers: auth });
-      expect(config.json().features).toEqual({ approvals: true, voice: true, tracing: false });
+      expect(config.json().features).toEqual({
+        approvals: true,
+        voice: true,
+        tracing: false,
+        attachments: false,
+      });
       expect((await t.server.app.inject({ url: '/api/voice/ping', headers: auth })).json()).toEqual(
         { pong: true },
       );
