@@ -268,7 +268,6 @@ export function sessionFromEvents(
       // Nothing the model is sent: lifecycle, streaming details, display-only events.
       case 'session.started':
       case 'session.ended':
-      case 'session.title_updated':
       case 'step.finished':
       case 'reasoning.started':
       case 'generation.started':
