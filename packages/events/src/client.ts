@@ -33,7 +33,11 @@ export { connectEventStream } from './sse/connect-event-stream-client.js';
 export type { ConnectEventStreamOptions, FetchLike, ValidateEvent } from './sse/connect-options.js';
 export { checkEnvelope, isEnvelope } from './sse/check-envelope.js';
 export { CONTRACT_VERSION } from './schema/contract-version.js';
-export { ATTACHMENT_URL_PREFIX, attachmentIdOf, attachmentUrl } from './attachments/attachment-url.js';
+export {
+  ATTACHMENT_URL_PREFIX,
+  attachmentIdOf,
+  attachmentUrl,
+} from './attachments/attachment-url.js';
 export type { SseFrame } from './sse/decode-sse.js';
 export { EventsError } from './errors/events-error.js';
 export type { EventsErrorCode } from './errors/events-error.js';

@@ -47,7 +47,11 @@ export {
   stopReasonSchema,
 } from './schema/run-events.js';
 export type { FinishReason, StopReason } from './schema/run-events.js';
-export { ATTACHMENT_URL_PREFIX, attachmentIdOf, attachmentUrl } from './attachments/attachment-url.js';
+export {
+  ATTACHMENT_URL_PREFIX,
+  attachmentIdOf,
+  attachmentUrl,
+} from './attachments/attachment-url.js';
 export { toolCallStatusSchema, toolKindSchema } from './schema/tool-events.js';
 export { titleSourceSchema } from './schema/session-events.js';
 export type { TitleSource } from './schema/session-events.js';

@@ -388,11 +388,7 @@ export class Agent {
   }
 
   /** Stores a new session; `CORE_SESSION_EXISTS` when its id is taken. */
-  async #saveNew(
-    snapshot: SessionSnapshot,
-    owner: string,
-    model: string,
-  ): Promise<SessionLease> {
+  async #saveNew(snapshot: SessionSnapshot, owner: string, model: string): Promise<SessionLease> {
     try {
       // Revision 0 creates: refused when the id is taken, also by another process at the same moment.
       return await this.#store.save(

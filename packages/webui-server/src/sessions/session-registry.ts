@@ -34,7 +34,6 @@ export class SessionRegistry {
   async import(events: readonly AnyEvent[]): Promise<AgentSession> {
     const session = await this.#agent.importSession(events);
     this.#open.set(session.id, session);
-    this.#features.remember(session);
     return session;
   }
 
