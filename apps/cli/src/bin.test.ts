@@ -9,15 +9,15 @@ import { describe, expect, it } from 'vitest';
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const run = promisify(execFile);
 
-describe('the built switchboard binary', () => {
-  it('trace push reads LANGFUSE_* from the real process environment', async () => {
+describe('the built switchboard binary: trace push', () => {
+  it('reads LANGFUSE_* from the real process environment', async () => {
     await using langfuse = await startLangfuseReceiver({
       publicKey: 'pk-bin',
       secretKey: 'sk-bin',
     });
     const { stdout } = await run(
       process.execPath,
-      [bin, 'trace', 'push', fixturePath('approval')],
+      [bin, 'trace', 'push', fixturePath('approval'), fixturePath('plain-chat')],
       {
         env: {
           ...process.env,
@@ -27,18 +27,23 @@ describe('the built switchboard binary', () => {
         },
       },
     );
-    expect(stdout).toBe('Pushed 2 turn(s) from 1 session(s) (23 events) to Langfuse.\n');
+    expect(stdout).toMatch(
+      /^Pushed 3 turn\(s\) from 2 session\(s\) \(\d+ events\) to Langfuse\.\n$/,
+    );
     expect(langfuse.requests.every((request) => request.status === 200)).toBe(true);
-    expect(
-      langfuse
-        .spans()
-        .filter((span) => span.attributes['langfuse.observation.type'] === 'agent')
-        .map((span) => span.name),
-    ).toEqual(['ops — Turn 1', 'ops — Turn 2']);
+    const roots = langfuse
+      .spans()
+      .filter((span) => span.attributes['langfuse.observation.type'] === 'agent')
+      .map((span) => span.name);
+    expect(roots).toHaveLength(3);
+    expect(roots).toEqual(expect.arrayContaining(['ops — Turn 1', 'ops — Turn 2']));
   });
 
-  it('exits 1 with the stable code when the environment has no keys', async () => {
-    const env = { ...process.env };
+  it('exits 1 with the stable code and its hint when the environment has no keys', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SWITCHBOARD_HOME: '/nonexistent-switchboard-home',
+    };
     delete env.LANGFUSE_PUBLIC_KEY;
     delete env.LANGFUSE_SECRET_KEY;
     const failure = await run(process.execPath, [bin, 'trace', 'push', fixturePath('approval')], {
@@ -48,6 +53,6 @@ describe('the built switchboard binary', () => {
       (error: unknown) => error as { code: number; stderr: string },
     );
     expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain('switchboard: TRACING_NO_CREDENTIALS');
+    expect(failure?.stderr).toMatch(/^switchboard: TRACING_NO_CREDENTIALS: /);
   });
 });

@@ -1,18 +1,30 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
-import { CONTRACT_VERSION } from '@switchboard/events';
-import { processIo, type CliIo } from './cli-io.js';
-import { createTraceCommand } from './commands/trace-command.js';
+import type { CliIo } from './cli-io.js';
+import { addTraceCommand } from './commands/trace-command.js';
+import { examples, lazyAction, type ProgramState } from './program/command-context.js';
+
+// Only commander and the command definitions load here: each command imports
+// its implementation (and the packages it needs) when it runs, which keeps
+// `switchboard --help` close to a bare `node` start (see the bench target).
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-/** Builds the `switchboard` command tree. Commands land here as their packages do. */
-export function createProgram(io: CliIo = processIo): Command {
-  return new Command('switchboard')
-    .description(
-      `Build, run and observe AI agents from the terminal (event contract v${CONTRACT_VERSION}).`,
-    )
-    .version(version, '-v, --version')
-    .showHelpAfterError()
-    .addCommand(createTraceCommand(io));
+/** The `switchboard` command tree. `state.exitCode` receives the exit code of the command that ran. */
+export function createProgram(io: CliIo, state: ProgramState): Command {
+  const program = new Command('switchboard')
+    .description('Build, run and observe AI agents from the terminal.')
+    .version(version, '-v, --version', 'print the version')
+    .option('-q, --quiet', 'print results only (no progress or notes on stderr)')
+    .option('--verbose', 'print details on stderr')
+    .option('--home <dir>', 'state directory (default: SWITCHBOARD_HOME, ~/.switchboard)')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command...]', 'show help for a command, e.g. help sessions list')
+    .addHelpText(
+      'after',
+      examples('switchboard run "What is 2 + 2?"', 'switchboard help events validate'),
+    );
+  const lazy = (load: Parameters<typeof lazyAction>[2]) => lazyAction(io, state, load);
+  addTraceCommand(program, lazy);
+  return program;
 }

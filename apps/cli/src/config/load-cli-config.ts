@@ -1,0 +1,30 @@
+import type { SwitchboardConfig } from '@switchboard/agent-core/config';
+import type { CommandContext } from '../program/command-context.js';
+
+/** The configuration flags a command may pass (the others come from the environment and files). */
+export interface CliConfigFlags {
+  model?: string;
+  baseUrl?: string;
+}
+
+/**
+ * The shared configuration (`loadConfig` of `@switchboard/agent-core/config`,
+ * the one the web server uses): flags > environment > switchboard.config.json
+ * (project, then SWITCHBOARD_HOME) > defaults. The CLI never parses a config
+ * file or a variable itself; `--home` is the loader's `home` flag.
+ */
+export async function loadCliConfig(
+  context: CommandContext,
+  flags: CliConfigFlags = {},
+): Promise<SwitchboardConfig> {
+  const { loadConfig } = await import('@switchboard/agent-core/config');
+  return loadConfig({
+    flags: {
+      ...(flags.model === undefined ? {} : { model: flags.model }),
+      ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+      ...(context.globals.home === undefined ? {} : { home: context.globals.home }),
+    },
+    env: context.io.env,
+    cwd: context.io.cwd,
+  });
+}

@@ -1,0 +1,51 @@
+import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+
+/**
+ * Every code the CLI itself raises. Errors of the packages it composes keep
+ * their own codes (`CORE_*`, `EVENTS_*`, `TRACING_*`).
+ */
+export const CLI_ERROR_CODES = {
+  /** A wrong command line: unknown command or flag, missing or bad value. Exit 2. */
+  CLI_USAGE: 'The command line is not valid.',
+  /** A file given on the command line cannot be read. */
+  CLI_FILE_UNREADABLE: 'A file cannot be read.',
+  /** `events validate` found bad lines. */
+  CLI_INVALID_EVENTS: 'An event file has bad lines.',
+  /** `doctor` found something needed that is broken. */
+  CLI_DOCTOR_FAILED: 'Something needed is broken.',
+  /** No such session in the store. */
+  CLI_SESSION_NOT_FOUND: 'No such session.',
+} as const;
+
+/** A stable CLI error code. */
+export type CliErrorCode = keyof typeof CLI_ERROR_CODES;
+
+/** What a {@link CliError} is built from: a hint line and the exit code besides the usual fields. */
+export interface CliErrorInit extends SwitchboardErrorInit<CliErrorCode> {
+  /** What to do about it, printed on its own line. */
+  hint?: string;
+  /** The process exit code. @default 1 (2 for `CLI_USAGE`) */
+  exitCode?: number;
+}
+
+/** An error raised by the CLI; `main` prints it as `switchboard: CODE: message` plus its hint. */
+export class CliError extends SwitchboardError<CliErrorCode> {
+  readonly hint: string | undefined;
+  readonly exitCode: number;
+
+  constructor({ hint, exitCode, ...init }: CliErrorInit) {
+    super(init);
+    this.name = 'CliError';
+    this.hint = hint;
+    this.exitCode = exitCode ?? (init.code === 'CLI_USAGE' ? 2 : 1);
+  }
+}
+
+/** A usage error (exit 2) naming what was wrong; `command` names the help to read. */
+export function usageError(message: string, command = 'switchboard'): CliError {
+  return new CliError({
+    code: 'CLI_USAGE',
+    message,
+    hint: `See '${command} --help'.`,
+  });
+}
