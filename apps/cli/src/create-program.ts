@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { addRunCommand } from './commands/run-command.js';
 import { addTraceCommand } from './commands/trace-command.js';
 import { examples, lazyAction, type ProgramState } from './program/command-context.js';
 
@@ -25,6 +26,7 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
       examples('switchboard run "What is 2 + 2?"', 'switchboard help events validate'),
     );
   const lazy = (load: Parameters<typeof lazyAction>[2]) => lazyAction(io, state, load);
+  addRunCommand(program, lazy);
   addTraceCommand(program, lazy);
   return program;
 }

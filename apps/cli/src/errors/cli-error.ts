@@ -13,6 +13,8 @@ export const CLI_ERROR_CODES = {
   CLI_INVALID_EVENTS: 'An event file has bad lines.',
   /** `doctor` found something needed that is broken. */
   CLI_DOCTOR_FAILED: 'Something needed is broken.',
+  /** A run stopped without an answer (`max_steps`, `stuck`). */
+  CLI_RUN_STOPPED: 'The run stopped without an answer.',
   /** No such session in the store. */
   CLI_SESSION_NOT_FOUND: 'No such session.',
 } as const;
