@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { addRunCommand } from './commands/run-command.js';
+import { addSessionsCommand } from './commands/sessions-command.js';
 import { addTraceCommand } from './commands/trace-command.js';
 import { examples, lazyAction, type ProgramState } from './program/command-context.js';
 
@@ -27,6 +28,7 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
     );
   const lazy = (load: Parameters<typeof lazyAction>[2]) => lazyAction(io, state, load);
   addRunCommand(program, lazy);
+  addSessionsCommand(program, lazy);
   addTraceCommand(program, lazy);
   return program;
 }
