@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { addEventsCommand } from './commands/events-command.js';
 import { addRunCommand } from './commands/run-command.js';
 import { addSessionsCommand } from './commands/sessions-command.js';
 import { addTraceCommand } from './commands/trace-command.js';
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
   const lazy = (load: Parameters<typeof lazyAction>[2]) => lazyAction(io, state, load);
   addRunCommand(program, lazy);
   addSessionsCommand(program, lazy);
+  addEventsCommand(program, lazy);
   addTraceCommand(program, lazy);
   return program;
 }
