@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { addDoctorCommand } from './commands/doctor-command.js';
 import { addEventsCommand } from './commands/events-command.js';
 import { addRunCommand } from './commands/run-command.js';
 import { addSessionsCommand } from './commands/sessions-command.js';
@@ -32,5 +33,6 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
   addSessionsCommand(program, lazy);
   addEventsCommand(program, lazy);
   addTraceCommand(program, lazy);
+  addDoctorCommand(program, lazy);
   return program;
 }

@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { loadCliConfig } from '../../config/load-cli-config.js';
+import { printableError } from '../../errors/format-error.js';
+import type { CommandContext } from '../../program/command-context.js';
+import { EXIT } from '../../program/exit-codes.js';
+import {
+  checkDataDir,
+  checkLangfuse,
+  checkModelKey,
+  checkModelReachable,
+  checkSqlite,
+  type CheckResult,
+} from './doctor-checks.js';
+
+interface DoctorOptions {
+  model?: string;
+  baseUrl?: string;
+  timeout: number;
+  json?: boolean;
+}
+
+/**
+ * `switchboard doctor`: the configuration with the source of every value
+ * (secrets masked), then each check with its outcome and, for a problem,
+ * the fix. Exit 1 when something needed is broken.
+ */
+export async function doctorAction(context: CommandContext, command: Command): Promise<number> {
+  const options = command.opts<DoctorOptions>();
+  const { output } = context;
+  const { describeConfig } = await import('@switchboard/agent-core/config');
+  const { CONTRACT_VERSION } = await import('@switchboard/events');
+  if (!options.json) {
+    const version = command.parent?.version() ?? '';
+    output.line(
+      output.style.dim(
+        `switchboard ${version} · event contract v${CONTRACT_VERSION} · node ${process.version}`,
+      ),
+    );
+  }
+  let config;
+  try {
+    config = await loadCliConfig(context, options);
+  } catch (error) {
+    const printable = printableError(error);
+    if (!printable) throw error;
+    const check: CheckResult = {
+      name: 'configuration',
+      status: 'problem',
+      detail: `${printable.code}: ${printable.message}`,
+      fix: printable.hint ?? 'Fix the values named above.',
+    };
+    print(context, { rows: [], files: [], warnings: [], checks: [check] }, options.json);
+    return EXIT.FAILED;
+  }
+  const checks: CheckResult[] = [checkModelKey(config)];
+  if (checks[0]!.status === 'ok') {
+    const reachable = await checkModelReachable(config, options.timeout);
+    if (reachable) checks.push(reachable);
+  }
+  const dataDir = checkDataDir(config);
+  checks.push(dataDir);
+  if (dataDir.status === 'ok') checks.push(await checkSqlite(config));
+  checks.push(await checkLangfuse(config, options.timeout));
+  print(
+    context,
+    { rows: describeConfig(config), files: config.files, warnings: config.warnings, checks },
+    options.json,
+  );
+  output.debug(`checked ${checks.length} things`);
+  return checks.some((check) => check.status === 'problem') ? EXIT.FAILED : EXIT.OK;
+}
+
+interface Report {
+  rows: { key: string; value: string | undefined; source: string }[];
+  files: string[];
+  warnings: string[];
+  checks: CheckResult[];
+}
+
+function print(context: CommandContext, report: Report, json: boolean | undefined): void {
+  const { output } = context;
+  if (json) {
+    output.line(JSON.stringify(report, null, 2));
+    return;
+  }
+  const style = output.style;
+  if (report.rows.length > 0) {
+    output.line(style.bold('Configuration'));
+    const width = Math.max(...report.rows.map((row) => row.key.length));
+    const valueWidth = Math.min(
+      48,
+      Math.max(...report.rows.map((row) => (row.value ?? '-').length)),
+    );
+    for (const row of report.rows) {
+      output.line(
+        `  ${row.key.padEnd(width)}  ${(row.value ?? '-').padEnd(valueWidth)}  ${style.dim(row.source)}`,
+      );
+    }
+    output.line(
+      style.dim(`  files: ${report.files.length > 0 ? report.files.join(', ') : 'none'}`),
+    );
+    for (const warning of report.warnings) output.line(`  ${style.yellow('warning:')} ${warning}`);
+    output.line();
+  }
+  output.line(style.bold('Checks'));
+  for (const check of report.checks) {
+    const mark =
+      check.status === 'ok'
+        ? style.green('✓')
+        : check.status === 'problem'
+          ? style.red('✗')
+          : style.dim('–');
+    output.line(`  ${mark} ${check.name}: ${check.detail}`);
+    if (check.fix) output.line(`    ${style.yellow('fix:')} ${check.fix}`);
+  }
+  const problems = report.checks.filter((check) => check.status === 'problem').length;
+  output.line();
+  output.line(
+    problems === 0 ? style.green('Everything needed works.') : style.red(`${problems} problem(s).`),
+  );
+}
