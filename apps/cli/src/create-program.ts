@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { addChatCommand } from './commands/chat-command.js';
 import { addDoctorCommand } from './commands/doctor-command.js';
 import { addEventsCommand } from './commands/events-command.js';
 import { addRunCommand } from './commands/run-command.js';
@@ -29,6 +30,7 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
       examples('switchboard run "What is 2 + 2?"', 'switchboard help events validate'),
     );
   const lazy = (load: Parameters<typeof lazyAction>[2]) => lazyAction(io, state, load);
+  addChatCommand(program, lazy);
   addRunCommand(program, lazy);
   addSessionsCommand(program, lazy);
   addEventsCommand(program, lazy);

@@ -65,6 +65,10 @@ export class TranscriptPrinter {
   /** Announced items waiting for a person, by position. */
   readonly #waiting = new Set<number>();
   #liveShown = false;
+  /** Items printed ahead of their turn (steers), by position. */
+  readonly #early = new Set<number>();
+  /** Sinks whose last write did not end a line (a message still streaming). */
+  readonly #midLine = new Set<PrinterSink>();
 
   constructor(options: TranscriptPrinterOptions) {
     this.#text = options.text;
@@ -82,9 +86,17 @@ export class TranscriptPrinter {
     this.#settleWaiting(view);
     while (this.#next < view.items.size) {
       const item = view.items.get(this.#next)!;
-      if (!this.#printItem(item)) break;
+      if (!this.#early.has(this.#next) && !this.#printItem(item)) break;
+      this.#early.delete(this.#next);
       this.#next += 1;
       this.#streamed = 0;
+    }
+    // A steer is the user's own words: confirm it at once, not after what is streaming.
+    for (let position = this.#next + 1; position < view.items.size; position++) {
+      const item = view.items.get(position)!;
+      if (item.kind !== 'steer' || this.#early.has(position)) continue;
+      this.#printSettled(item);
+      this.#early.add(position);
     }
     this.#drawLive();
   }
@@ -142,11 +154,11 @@ export class TranscriptPrinter {
       const delta = item.text.slice(this.#streamed);
       if (delta) {
         const shown = this.#streamed === 0 ? `${prefix}${delta}` : delta;
-        sink.write(dim ? sink.style.dim(shown) : shown);
+        this.#write(sink, dim ? sink.style.dim(shown) : shown, shown.endsWith('\n'));
         this.#streamed = item.text.length;
       }
       if (!isSettled(item)) return false;
-      if (item.text && !item.text.endsWith('\n')) sink.write('\n');
+      this.newLine();
       if (item.status !== 'completed') this.#note(notes.yellow(`⊘ ${item.kind} ${item.status}`));
       return true;
     }
@@ -209,7 +221,24 @@ export class TranscriptPrinter {
   }
 
   #note(line: string): void {
-    this.#notes.write(`${line}\n`);
+    this.newLine();
+    this.#write(this.#notes, `${line}\n`, true);
+  }
+
+  #write(sink: PrinterSink, text: string, endsLine: boolean): void {
+    sink.write(text);
+    if (endsLine) this.#midLine.delete(sink);
+    else this.#midLine.add(sink);
+  }
+
+  /**
+   * Ends a line left open by streamed text, so what comes next (a note, a
+   * message of the caller) starts at the beginning of a line.
+   */
+  newLine(): void {
+    this.#clearLive();
+    for (const sink of this.#midLine) sink.write('\n');
+    this.#midLine.clear();
   }
 
   /** The live line: running tools at the head of the timeline, else a spinner while the model thinks. */

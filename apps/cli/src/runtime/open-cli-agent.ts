@@ -10,6 +10,7 @@ import type { SwitchboardConfig } from '@switchboard/agent-core/config';
 import { EventBus } from '@switchboard/events';
 import { SqliteEventLog } from '@switchboard/events/node';
 import { createCliTools } from '../tools/cli-tools.js';
+import type { LanguageModel } from './switchable-model.js';
 
 /** The agent's name: the same as the web app's, so a session reads the same in both. */
 export const AGENT_NAME = 'switchboard';
@@ -27,6 +28,8 @@ export interface OpenCliAgentOptions {
   clarify: boolean;
   /** Errors reported rather than thrown (hooks, sinks, tracing). */
   onError: (error: Error) => void;
+  /** The model object to use instead of the configured string (`chat`'s switchable model). */
+  model?: LanguageModel;
 }
 
 /** An open agent with its stores; `close()` flushes and closes everything, sessions stay stored. */
@@ -63,6 +66,7 @@ export async function openCliAgent(
     name: AGENT_NAME,
     platform: 'cli',
     ...config.agent,
+    ...(options.model === undefined ? {} : { model: options.model }),
     store,
     bus,
     onError: options.onError,

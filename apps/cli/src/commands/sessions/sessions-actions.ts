@@ -4,15 +4,12 @@ import { reduceEvents, toMarkdown, type AnyEvent } from '@switchboard/events';
 import { loadCliConfig } from '../../config/load-cli-config.js';
 import { CliError } from '../../errors/cli-error.js';
 import type { CommandContext } from '../../program/command-context.js';
-import { oneLine } from '../../render/item-lines.js';
 import { streamSink } from '../../render/sinks.js';
 import { TranscriptPrinter } from '../../render/transcript-printer.js';
 import { usageText } from '../../render/usage-text.js';
 import { openStores, type CliStores } from '../../runtime/open-stores.js';
 import { readSessionEvents } from '../../runtime/session-events.js';
-
-/** How many first events are read for a session's preview in `list`. */
-const PREVIEW_EVENTS = 20;
+import { formatSessionRow, sessionRows } from '../../runtime/session-rows.js';
 
 async function withStores<T>(
   context: CommandContext,
@@ -34,19 +31,7 @@ export async function listSessions(context: CommandContext, command: Command): P
   const { output } = context;
   const rows = await withStores(
     context,
-    async ({ store, log }) => {
-      const sessions = await store.list({ limit: options.limit });
-      // The log answers synchronously: its first events give each session's preview.
-      return sessions.map((session) => {
-        const first = log ? log.read(session.sessionId, 0, PREVIEW_EVENTS) : [];
-        const view = reduceEvents(first);
-        const firstUser = [...view.items].find(
-          (item) => item.kind === 'message' && item.role === 'user',
-        );
-        const title = view.title ?? (firstUser?.kind === 'message' ? firstUser.text : undefined);
-        return { ...session, ...(title === undefined ? {} : { title }) };
-      });
-    },
+    ({ store, log }) => sessionRows(store, log, options.limit),
     () => [],
   );
   if (options.json) {
@@ -57,13 +42,7 @@ export async function listSessions(context: CommandContext, command: Command): P
     output.info("No sessions yet. Start one with 'switchboard chat' or 'switchboard run \"…\"'.");
     return 0;
   }
-  const style = output.style;
-  for (const row of rows) {
-    const updated = new Date(row.updatedAt).toISOString().replace('T', ' ').slice(0, 19);
-    output.line(
-      `${style.bold(row.sessionId)}  ${style.dim(updated)}  ${style.dim(row.agentName)}  ${oneLine(row.title ?? '', 60)}`.trimEnd(),
-    );
-  }
+  for (const row of rows) output.line(formatSessionRow(row, output.style));
   return 0;
 }
 

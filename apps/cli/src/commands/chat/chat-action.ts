@@ -1,0 +1,62 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { loadCliConfig } from '../../config/load-cli-config.js';
+import type { CommandContext } from '../../program/command-context.js';
+import { EXIT } from '../../program/exit-codes.js';
+import { openCliAgent } from '../../runtime/open-cli-agent.js';
+import { newSessionId, openSession } from '../../runtime/open-session.js';
+import { SwitchableModel } from '../../runtime/switchable-model.js';
+import { ChatController } from './chat-controller.js';
+
+interface ChatFlags {
+  model?: string;
+  baseUrl?: string;
+  session?: string;
+  maxTurns?: number;
+  tools?: boolean;
+}
+
+/**
+ * `switchboard chat`: a line-based chat (readline, no full-screen UI, so it
+ * works over SSH, in tmux and with piped input). The session lives in the
+ * shared store; the process gives its lease up when it exits.
+ */
+export async function chatAction(context: CommandContext, command: Command): Promise<number> {
+  const flags = command.opts<ChatFlags>();
+  const config = await loadCliConfig(context, flags);
+  let model: SwitchableModel | undefined;
+  if (config.agent.model !== undefined) {
+    const { resolveModel } = await import('@switchboard/agent-core');
+    const providers = { ...config.agent.providers, env: config.agent.env };
+    model = new SwitchableModel(config.agent.model, resolveModel(config.agent.model, providers));
+  }
+  const cli = await openCliAgent(config, {
+    cwd: context.io.cwd,
+    env: context.io.env,
+    tools: flags.tools !== false,
+    clarify: true,
+    ...(model === undefined ? {} : { model }),
+    ...(flags.maxTurns === undefined ? {} : { maxTurns: flags.maxTurns }),
+    onError: (error) => context.output.debug(`${error.name}: ${error.message}`),
+  });
+  try {
+    const session = await openSession(cli.agent, flags.session ?? newSessionId(), { create: true });
+    const { io } = context;
+    const terminal = io.stdin.isTTY === true && io.stdout.isTTY;
+    const output = terminal
+      ? process.stdout
+      : new Writable({
+          write(chunk: Buffer | string, _encoding, callback) {
+            io.stdout.write(String(chunk));
+            callback();
+          },
+        });
+    const rl = createInterface({ input: io.stdin, output, terminal, historySize: 200 });
+    const chat = new ChatController({ context, cli, config, model: model!, rl, terminal });
+    await chat.run(session, flags.session !== undefined);
+    return EXIT.OK;
+  } finally {
+    await cli.close();
+  }
+}
