@@ -112,7 +112,8 @@ describe('switchboard chat with piped input', () => {
     const context = setup();
     const result = await runCli(['chat'], {
       ...context,
-      stdin: 'hello\nplease run it\na\n/cost\n/model\n/sessions\n/help\n/nope\n',
+      stdin:
+        'hello\nplease run it\na\n/cost\n/model\n/sessions\n/help\n/nope\n/model openai-compatible:other-model\nhello again\n/model nonsense\n',
     });
     expect(result.code).toBe(0);
     const out = result.stdout;
@@ -127,10 +128,19 @@ describe('switchboard chat with piped input', () => {
       '* ses_',
       '/steer <text>',
       'unknown command /nope: /help lists them',
+      'model openai-compatible:other-model (from the next model call)',
+      'usage: /model provider:model',
     ].map((text) => out.indexOf(text));
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(out).not.toContain('› \n');
+    // /model switched the running agent: the next call went to the other model.
+    const last = server.requests.filter((request) =>
+      JSON.stringify(request.body).includes('hello again'),
+    );
+    expect(last.map((request) => (request.body as { model: string }).model)).toEqual([
+      'other-model',
+    ]);
   });
 
   it('ends a run that waits for a question when the input ends', async () => {
