@@ -16,10 +16,14 @@ export function addSessionsCommand(program: Command, lazy: LazyAction): void {
     .command('list')
     .description('List sessions, most recently updated first.')
     .option('-n, --limit <n>', 'how many', positiveInteger, 20)
+    .option('--search <text>', 'only sessions whose title contains this', nonEmpty)
     .option('--json', 'print JSON lines (one session per line)')
     .addHelpText(
       'after',
-      examples('switchboard sessions list --limit 5', 'switchboard sessions list --json'),
+      examples(
+        'switchboard sessions list --limit 5',
+        'switchboard sessions list --search weather --json',
+      ),
     )
     .action(lazy(async () => (await load()).listSessions));
   sessions

@@ -7,6 +7,8 @@ import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events
 export const CLI_ERROR_CODES = {
   /** A wrong command line: unknown command or flag, missing or bad value. Exit 2. */
   CLI_USAGE: 'The command line is not valid.',
+  /** No model is configured (`run`, `chat`). Exit 2. */
+  CLI_NO_MODEL: 'No model is configured.',
   /** A file given on the command line cannot be read. */
   CLI_FILE_UNREADABLE: 'A file cannot be read.',
   /** `events validate` found bad lines. */
@@ -26,7 +28,7 @@ export type CliErrorCode = keyof typeof CLI_ERROR_CODES;
 export interface CliErrorInit extends SwitchboardErrorInit<CliErrorCode> {
   /** What to do about it, printed on its own line. */
   hint?: string;
-  /** The process exit code. @default 1 (2 for `CLI_USAGE`) */
+  /** The process exit code. @default 1 (2 for `CLI_USAGE` and `CLI_NO_MODEL`) */
   exitCode?: number;
 }
 
@@ -39,7 +41,7 @@ export class CliError extends SwitchboardError<CliErrorCode> {
     super(init);
     this.name = 'CliError';
     this.hint = hint;
-    this.exitCode = exitCode ?? (init.code === 'CLI_USAGE' ? 2 : 1);
+    this.exitCode = exitCode ?? (init.code === 'CLI_USAGE' || init.code === 'CLI_NO_MODEL' ? 2 : 1);
   }
 }
 
@@ -49,5 +51,14 @@ export function usageError(message: string, command = 'switchboard'): CliError {
     code: 'CLI_USAGE',
     message,
     hint: `See '${command} --help'.`,
+  });
+}
+
+/** `CLI_NO_MODEL` (exit 2), with the ways to set one. */
+export function noModelError(): CliError {
+  return new CliError({
+    code: 'CLI_NO_MODEL',
+    message: 'No model is configured.',
+    hint: 'Set SWITCHBOARD_MODEL (e.g. openai:gpt-4o-mini) or "model" in switchboard.config.json, or pass --model; \'switchboard doctor\' checks the setup.',
   });
 }

@@ -9,6 +9,7 @@ import {
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
 import { EventBus } from '@switchboard/events';
 import { SqliteEventLog } from '@switchboard/events/node';
+import { noModelError } from '../errors/cli-error.js';
 import { createCliTools } from '../tools/cli-tools.js';
 import type { LanguageModel } from './switchable-model.js';
 
@@ -57,6 +58,8 @@ export async function openCliAgent(
   config: SwitchboardConfig,
   options: OpenCliAgentOptions,
 ): Promise<CliAgent> {
+  // Before anything is opened or created: say how to set one, in the CLI's words.
+  if (config.agent.model === undefined) throw noModelError();
   const { sessionsDb, eventsDb } = config.stores;
   for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
   const log = new SqliteEventLog({ path: eventsDb });

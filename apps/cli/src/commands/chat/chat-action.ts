@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { loadCliConfig } from '../../config/load-cli-config.js';
+import { noModelError } from '../../errors/cli-error.js';
 import type { CommandContext } from '../../program/command-context.js';
 import { EXIT } from '../../program/exit-codes.js';
 import { openCliAgent } from '../../runtime/open-cli-agent.js';
@@ -25,18 +26,19 @@ interface ChatFlags {
 export async function chatAction(context: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<ChatFlags>();
   const config = await loadCliConfig(context, flags);
-  let model: SwitchableModel | undefined;
-  if (config.agent.model !== undefined) {
-    const { resolveModel } = await import('@switchboard/agent-core');
-    const providers = { ...config.agent.providers, env: config.agent.env };
-    model = new SwitchableModel(config.agent.model, resolveModel(config.agent.model, providers));
-  }
+  if (config.agent.model === undefined) throw noModelError();
+  const { resolveModel } = await import('@switchboard/agent-core');
+  const providers = { ...config.agent.providers, env: config.agent.env };
+  const model = new SwitchableModel(
+    config.agent.model,
+    resolveModel(config.agent.model, providers),
+  );
   const cli = await openCliAgent(config, {
     cwd: context.io.cwd,
     env: context.io.env,
     tools: flags.tools !== false,
     clarify: true,
-    ...(model === undefined ? {} : { model }),
+    model,
     ...(flags.maxTurns === undefined ? {} : { maxTurns: flags.maxTurns }),
     onError: (error) => context.output.debug(`${error.name}: ${error.message}`),
   });
@@ -53,7 +55,7 @@ export async function chatAction(context: CommandContext, command: Command): Pro
           },
         });
     const rl = createInterface({ input: io.stdin, output, terminal, historySize: 200 });
-    const chat = new ChatController({ context, cli, config, model: model!, rl, terminal });
+    const chat = new ChatController({ context, cli, config, model, rl, terminal });
     await chat.run(session, flags.session !== undefined);
     return EXIT.OK;
   } finally {

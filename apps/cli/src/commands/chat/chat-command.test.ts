@@ -123,7 +123,7 @@ describe('switchboard chat with piped input', () => {
       'allow run_command? [y] once  [a] always  [n] deny ›',
       '✓ run_command',
       'Ran it.',
-      'session: 48 tokens (36 in, 12 out)',
+      '\nsession: ',
       '\nmodel openai-compatible:test-model\n',
       '* ses_',
       '/steer <text>',

@@ -1,4 +1,4 @@
-import { formatSessionRow, sessionRows } from '../../runtime/session-rows.js';
+import { formatSessionRow } from '../../runtime/session-rows.js';
 import { newSessionId } from '../../runtime/open-session.js';
 import { usageText } from '../../render/usage-text.js';
 import type { ChatController } from './chat-controller.js';
@@ -35,9 +35,8 @@ export async function runSlashCommand(chat: ChatController, line: string): Promi
       return;
     }
     case 'sessions': {
-      const { store, log } = chat.options.cli;
-      const rows = await sessionRows(store, log, 10);
-      for (const row of rows) {
+      const { sessions } = await chat.options.cli.agent.listSessions({ limit: 10 });
+      for (const row of sessions) {
         const current = row.sessionId === chat.session.id ? style.green('* ') : '  ';
         chat.say(`${current}${formatSessionRow(row, style)}`);
       }

@@ -128,7 +128,7 @@ export async function checkSqlite(config: SwitchboardConfig): Promise<CheckResul
     const store = new SqliteSessionStore({ path: sessionsDb });
     const log = new SqliteEventLog({ path: eventsDb });
     try {
-      const sessions = (await store.list()).length;
+      const sessions = (await store.list()).sessions.length;
       const logged = log.sessions().length;
       return ok(
         'SQLite',

@@ -48,7 +48,7 @@ describe('switchboard doctor (built binary)', () => {
       /^ {2}model +openai-compatible:test-model +env SWITCHBOARD_MODEL$/m,
     );
     expect(result.stdout).toMatch(/^ {2}home +.+ +env SWITCHBOARD_HOME$/m);
-    expect(result.stdout).toMatch(/^ {2}server\.port +7380 +default$/m);
+    expect(result.stdout).toMatch(/^ {2}server\.port +8420 +default$/m);
     expect(result.stdout).toMatch(/^ {2}apiKey +sk-…cdef +env SWITCHBOARD_API_KEY$/m);
     expect(result.stdout).not.toContain('sk-doctor-0123456789abcdef');
     expect(result.stdout).not.toContain('sk-lf-doctor-0123456789');

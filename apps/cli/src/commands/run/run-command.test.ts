@@ -33,7 +33,7 @@ describe('switchboard run (built binary)', () => {
     expect(result.stdout).toBe('Hello there!\n');
     expect(result.stderr).toContain('thinking: Greeting.');
     expect(result.stderr).toMatch(
-      /session ses_[0-9a-f]+ · completed · .* · 16 tokens \(12 in, 4 out\)/,
+      /session ses_[0-9a-f]+ · completed · .* · \d+ tokens \(\d+ in, \d+ out\)/, // with the title call
     );
     expect(result.code).toBe(0);
   });
@@ -49,7 +49,15 @@ describe('switchboard run (built binary)', () => {
     const lines = result.stdout.trimEnd().split('\n');
     const events: AnyEvent[] = lines.map((line) => parseEvent(JSON.parse(line)));
     expect(events[0]!.type).toBe('session.started');
-    expect(events.at(-1)!.type).toBe('run.finished');
+    // After the run's end only the session title (its own call, a child of the run) follows.
+    const end = events.findIndex((event) => event.type === 'run.finished');
+    expect(end).toBeGreaterThan(0);
+    expect(
+      events
+        .slice(end + 1)
+        .every((event) => event.parentRunId !== undefined || event.runId === undefined),
+    ).toBe(true);
+    expect(events.at(-1)!.type).toBe('session.title_updated');
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     const deltas = events.filter((event) => event.type === 'message.delta');
     expect(deltas.map((event) => (event.data as { delta: string }).delta).join('')).toBe(
@@ -97,7 +105,9 @@ describe('switchboard run (built binary)', () => {
       env: { SWITCHBOARD_HOME: context.home },
     });
     expect(noModel.code).toBe(2);
-    expect(noModel.stderr).toMatch(/^switchboard: CORE_NO_MODEL: /);
+    expect(noModel.stderr).toBe(
+      'switchboard: CLI_NO_MODEL: No model is configured.\nhint: Set SWITCHBOARD_MODEL (e.g. openai:gpt-4o-mini) or "model" in switchboard.config.json, or pass --model; \'switchboard doctor\' checks the setup.\n',
+    );
     const badModel = await runCli(['run', 'hello', '--model', 'nonsense'], context);
     expect(badModel.code).toBe(2);
     expect(badModel.stderr).toMatch(/^switchboard: CORE_CONFIG_INVALID: --model: /);

@@ -9,7 +9,7 @@ import { TranscriptPrinter } from '../../render/transcript-printer.js';
 import { usageText } from '../../render/usage-text.js';
 import { openStores, type CliStores } from '../../runtime/open-stores.js';
 import { readSessionEvents } from '../../runtime/session-events.js';
-import { formatSessionRow, sessionRows } from '../../runtime/session-rows.js';
+import { formatSessionRow } from '../../runtime/session-rows.js';
 
 async function withStores<T>(
   context: CommandContext,
@@ -25,13 +25,20 @@ async function withStores<T>(
   }
 }
 
-/** `sessions list`: id, last update, agent and the title (or the first message). */
+/** `sessions list`: id, last activity, status, messages, cost, title (newest first). */
 export async function listSessions(context: CommandContext, command: Command): Promise<number> {
-  const options = command.opts<{ limit: number; json?: boolean }>();
+  const options = command.opts<{ limit: number; search?: string; json?: boolean }>();
   const { output } = context;
+  // The store's list is what agent.listSessions returns; used directly, it needs no model.
   const rows = await withStores(
     context,
-    ({ store, log }) => sessionRows(store, log, options.limit),
+    async ({ store }) =>
+      (
+        await store.list({
+          limit: options.limit,
+          ...(options.search === undefined ? {} : { q: options.search }),
+        })
+      ).sessions,
     () => [],
   );
   if (options.json) {
@@ -39,7 +46,11 @@ export async function listSessions(context: CommandContext, command: Command): P
     return 0;
   }
   if (rows.length === 0) {
-    output.info("No sessions yet. Start one with 'switchboard chat' or 'switchboard run \"…\"'.");
+    output.info(
+      options.search === undefined
+        ? "No sessions yet. Start one with 'switchboard chat' or 'switchboard run \"…\"'."
+        : `No session title contains "${options.search}".`,
+    );
     return 0;
   }
   for (const row of rows) output.line(formatSessionRow(row, output.style));
