@@ -57,8 +57,8 @@ describe('TranscriptPrinter (golden corpus)', () => {
       "
     `);
     expect(notes).toMatchInlineSnapshot(`
-      "✓ weather  {"city":"Paris"}  320 ms
-      ✗ weather  {"city":"Rome"}  Weather service timed out  5.0 s
+      "✓ weather  Weather in Paris  320 ms
+      ✗ weather  Weather in Rome  Weather service timed out  5.0 s
       "
     `);
   });
@@ -71,8 +71,8 @@ describe('TranscriptPrinter (golden corpus)', () => {
       "
     `);
     expect(notes).toMatchInlineSnapshot(`
-      "? remove  {"path":"/tmp/cache"}  awaiting approval apr_01
-      ✓ remove  {"path":"/tmp/cache"}  1 min 1 s
+      "? remove  Remove /tmp/cache  awaiting approval apr_01
+      ✓ remove  Remove /tmp/cache  1 min 1 s
       "
     `);
   });
@@ -85,7 +85,7 @@ describe('TranscriptPrinter (golden corpus)', () => {
       "
     `);
     expect(notes).toMatchInlineSnapshot(`
-      "✓ list_files  {"dir":"."}  40 ms
+      "✓ list_files  List .  40 ms
       ⊘ message cancelled
       ⊘ read_file  {"path":"READ  cancelled  28 ms
       "
@@ -156,7 +156,7 @@ describe('TranscriptPrinter live line', () => {
     const line = tools.written();
     expect(line.startsWith('\r\u001b[2K')).toBe(true);
     expect(line).toMatch(
-      /weather {2}\{"city":"Paris"\} {2}\d+\.\d s {3}. weather {2}\{"city":"Rome"\}/,
+      /weather {2}Weather in Paris {2}\d+\.\d s {3}. weather {2}Weather in Rome/,
     );
     expect(line).not.toContain('\n');
   });
@@ -181,7 +181,7 @@ describe('TranscriptPrinter.skipTo', () => {
     printer.skipTo(before);
     let view = before;
     for (const event of events.slice(paused)) printer.update((view = reduceSession(view, event)));
-    expect(notes.written()).toBe('✓ remove  {"path":"/tmp/cache"}  1 min 1 s\n');
+    expect(notes.written()).toBe('✓ remove  Remove /tmp/cache  1 min 1 s\n');
     expect(text.written()).toBe('Done: /tmp/cache is gone.\n');
   });
 });

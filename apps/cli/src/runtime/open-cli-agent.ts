@@ -11,7 +11,6 @@ import { EventBus } from '@switchboard/events';
 import { SqliteEventLog } from '@switchboard/events/node';
 import { noModelError } from '../errors/cli-error.js';
 import { createCliTools } from '../tools/cli-tools.js';
-import type { LanguageModel } from './switchable-model.js';
 
 /** The agent's name: the same as the web app's, so a session reads the same in both. */
 export const AGENT_NAME = 'switchboard';
@@ -29,8 +28,6 @@ export interface OpenCliAgentOptions {
   clarify: boolean;
   /** Errors reported rather than thrown (hooks, sinks, tracing). */
   onError: (error: Error) => void;
-  /** The model object to use instead of the configured string (`chat`'s switchable model). */
-  model?: LanguageModel;
 }
 
 /** An open agent with its stores; `close()` flushes and closes everything, sessions stay stored. */
@@ -69,7 +66,6 @@ export async function openCliAgent(
     name: AGENT_NAME,
     platform: 'cli',
     ...config.agent,
-    ...(options.model === undefined ? {} : { model: options.model }),
     store,
     bus,
     onError: options.onError,

@@ -2,12 +2,10 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { loadCliConfig } from '../../config/load-cli-config.js';
-import { noModelError } from '../../errors/cli-error.js';
 import type { CommandContext } from '../../program/command-context.js';
 import { EXIT } from '../../program/exit-codes.js';
 import { openCliAgent } from '../../runtime/open-cli-agent.js';
 import { newSessionId, openSession } from '../../runtime/open-session.js';
-import { SwitchableModel } from '../../runtime/switchable-model.js';
 import { ChatController } from './chat-controller.js';
 
 interface ChatFlags {
@@ -26,24 +24,19 @@ interface ChatFlags {
 export async function chatAction(context: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<ChatFlags>();
   const config = await loadCliConfig(context, flags);
-  if (config.agent.model === undefined) throw noModelError();
-  const { resolveModel } = await import('@switchboard/agent-core');
-  const providers = { ...config.agent.providers, env: config.agent.env };
-  const model = new SwitchableModel(
-    config.agent.model,
-    resolveModel(config.agent.model, providers),
-  );
   const cli = await openCliAgent(config, {
     cwd: context.io.cwd,
     env: context.io.env,
     tools: flags.tools !== false,
     clarify: true,
-    model,
     ...(flags.maxTurns === undefined ? {} : { maxTurns: flags.maxTurns }),
     onError: (error) => context.output.debug(`${error.name}: ${error.message}`),
   });
   try {
     const session = await openSession(cli.agent, flags.session ?? newSessionId(), { create: true });
+    // A continued session keeps the model it picked, unless --model says otherwise.
+    if (flags.model !== undefined && session.model !== flags.model)
+      await session.setModel(flags.model);
     const { io } = context;
     const terminal = io.stdin.isTTY === true && io.stdout.isTTY;
     const output = terminal
@@ -55,7 +48,7 @@ export async function chatAction(context: CommandContext, command: Command): Pro
           },
         });
     const rl = createInterface({ input: io.stdin, output, terminal, historySize: 200 });
-    const chat = new ChatController({ context, cli, config, model, rl, terminal });
+    const chat = new ChatController({ context, cli, rl, terminal });
     await chat.run(session, flags.session !== undefined);
     return EXIT.OK;
   } finally {

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startModelServer, type ModelServer } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test-helpers/cli-process.js';
@@ -38,12 +40,10 @@ describe('switchboard chat in a terminal (tmux)', () => {
     await tmux.waitFor(/Hello there!\n› $/m);
 
     await tmux.type('please run it');
-    await tmux.waitFor(
-      /\? run_command {2}\{"command":"echo from-the-tool"\} {2}awaiting approval apr_\w+/,
-    );
+    await tmux.waitFor(/\? run_command {2}echo from-the-tool {2}awaiting approval apr_\w+/);
     await tmux.waitFor(/allow run_command\? \[y\] once {2}\[a\] always {2}\[n\] deny › $/m);
     await tmux.type('y');
-    await tmux.waitFor(/✓ run_command {2}\{"command":"echo from-the-tool"\} {2}\d+ ms\nRan it\.\n/);
+    await tmux.waitFor(/✓ run_command {2}echo from-the-tool {2}\d+ ms\nRan it\.\n/);
 
     await tmux.type('slow please');
     await tmux.waitFor(/part2 /);
@@ -110,6 +110,11 @@ describe('switchboard chat in a terminal (tmux)', () => {
 describe('switchboard chat with piped input', () => {
   it('runs each line in order, answers approvals from the next line, and exits at the end', async () => {
     const context = setup();
+    // The models a session may pick, besides the default, come from a config file (`models`).
+    writeFileSync(
+      path.join(context.cwd, 'switchboard.config.json'),
+      JSON.stringify({ models: ['openai-compatible:other-model'] }),
+    );
     const result = await runCli(['chat'], {
       ...context,
       stdin:
@@ -124,17 +129,17 @@ describe('switchboard chat with piped input', () => {
       '✓ run_command',
       'Ran it.',
       '\nsession: ',
-      '\nmodel openai-compatible:test-model\n',
+      '\n* openai-compatible:test-model\n  openai-compatible:other-model\n',
       '* ses_',
       '/steer <text>',
       'unknown command /nope: /help lists them',
-      'model openai-compatible:other-model (from the next model call)',
-      'usage: /model provider:model',
+      '\nmodel openai-compatible:other-model\n',
     ].map((text) => out.indexOf(text));
+    expect(result.stderr).toMatch(/^switchboard: CORE_MODEL_NOT_ALLOWED: /m);
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(out).not.toContain('› \n');
-    // /model switched the running agent: the next call went to the other model.
+    // /model switched the session: its next run went to the other model.
     const last = server.requests.filter((request) =>
       JSON.stringify(request.body).includes('hello again'),
     );

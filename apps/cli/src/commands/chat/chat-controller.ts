@@ -1,6 +1,5 @@
 import type { Interface as ReadLine } from 'node:readline';
 import type { AgentSession, RunHandle } from '@switchboard/agent-core';
-import type { SwitchboardConfig } from '@switchboard/agent-core/config';
 import type { PendingApproval, PendingClarify, SessionView } from '@switchboard/events';
 import { formatError, printableError } from '../../errors/format-error.js';
 import type { CommandContext } from '../../program/command-context.js';
@@ -9,7 +8,6 @@ import { TranscriptPrinter } from '../../render/transcript-printer.js';
 import type { CliAgent } from '../../runtime/open-cli-agent.js';
 import { readSessionEvents } from '../../runtime/session-events.js';
 import { SessionWatcher } from '../../runtime/session-watcher.js';
-import type { SwitchableModel } from '../../runtime/switchable-model.js';
 import { runSlashCommand } from './slash-commands.js';
 
 /** Two Ctrl-C within this long exit. */
@@ -22,8 +20,6 @@ type ChatState = 'idle' | 'running' | 'closing';
 export interface ChatControllerOptions {
   context: CommandContext;
   cli: CliAgent;
-  config: SwitchboardConfig;
-  model: SwitchableModel;
   rl: ReadLine;
   /** stdin and stdout are a terminal: prompts, live line, Ctrl-C through readline. */
   terminal: boolean;
@@ -89,7 +85,7 @@ export class ChatController {
     const { output } = this.#options.context;
     output.line(
       output.style.dim(
-        `model ${this.#options.model.ref} · /help for commands · Ctrl-C cancels, twice exits`,
+        `model ${this.#session.model} · /help for commands · Ctrl-C cancels, twice exits`,
       ),
     );
     rl.on('line', (line) => this.#onLine(line));

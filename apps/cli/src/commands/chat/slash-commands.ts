@@ -8,7 +8,10 @@ export const SLASH_COMMANDS: readonly (readonly [string, string])[] = [
   ['/steer <text>', 'guide the running agent (or add to your next message when idle)'],
   ['/new', 'start a new session'],
   ['/sessions', 'list recent sessions (continue one with: switchboard chat --session <id>)'],
-  ['/model [provider:model]', 'show the model, or switch to another from the next call'],
+  [
+    '/model [provider:model]',
+    'list the models (* marks this session’s), or pick one for the next runs',
+  ],
   ['/cost', 'tokens and cost of this session and of the last run'],
   ['/help', 'this list'],
   ['/quit', 'leave (also Ctrl-D, or Ctrl-C twice)'],
@@ -43,17 +46,18 @@ export async function runSlashCommand(chat: ChatController, line: string): Promi
       return;
     }
     case 'model': {
-      const { model, config } = chat.options;
-      if (!argument) return chat.say(`model ${model.ref}`);
-      if (words.length !== 1 || !/^[a-z-]+:\S+$/.test(argument)) {
-        return chat.say(style.yellow('usage: /model provider:model (e.g. openai:gpt-4o-mini)'));
+      const { agent } = chat.options.cli;
+      if (!argument) {
+        for (const model of agent.models) {
+          const current = model === chat.session.model ? style.green('* ') : '  ';
+          chat.say(`${current}${model}`);
+        }
+        return;
       }
-      const { resolveModel } = await import('@switchboard/agent-core');
-      model.switchTo(
-        argument,
-        resolveModel(argument, { ...config.agent.providers, env: config.agent.env }),
-      );
-      return chat.say(`model ${argument} (from the next model call)`);
+      if (words.length !== 1) return chat.say(style.yellow('usage: /model [provider:model]'));
+      // One of agent.models (CORE_MODEL_NOT_ALLOWED otherwise); saved with the session.
+      await chat.session.setModel(argument);
+      return chat.say(`model ${argument}${chat.busy ? ' (from the next run)' : ''}`);
     }
     case 'cost': {
       const view = chat.view;

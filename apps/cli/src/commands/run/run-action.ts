@@ -50,6 +50,10 @@ export async function runAction(context: CommandContext, command: Command): Prom
       const session = await openSession(cli.agent, sessionId, {
         create: request.prompt !== undefined,
       });
+      // A continued session keeps the model it picked, unless --model says otherwise.
+      if (request.model !== undefined && session.model !== request.model) {
+        await session.setModel(request.model);
+      }
       const result = await execute({ session, request, signal: interrupt.signal, context });
       await session.idle();
       await cli.bus.flush();
