@@ -53,6 +53,13 @@ describe('the CLI and the web server share one store', () => {
     const web = await createServer({ agent, port: 0, logger: false });
     try {
       const url = await web.listen();
+      // The chat's session is in the web API's list (agent.listSessions over the shared store).
+      const list = (await (await fetch(`${url}/api/sessions`)).json()) as {
+        sessions: { id: string; title: string | null }[];
+      };
+      expect(list.sessions).toEqual([
+        expect.objectContaining({ id: 'ses_shared', title: 'Hello there!' }),
+      ]);
       // The web API reads the chat's session from the shared store (its view is reduceSession's).
       const opened = (await (await fetch(`${url}/api/sessions/ses_shared`)).json()) as {
         view: SessionView;
@@ -75,12 +82,6 @@ describe('the CLI and the web server share one store', () => {
           ? true
           : undefined;
       });
-
-      // (webui-server on main lists the sessions it has opened, not yet agent.listSessions.)
-      const list = (await (await fetch(`${url}/api/sessions`)).json()) as {
-        sessions: { id: string }[];
-      };
-      expect(list.sessions.map((session) => session.id)).toContain('ses_shared');
 
       // The web server holds the session's lease: the CLI cannot write it meanwhile.
       const locked = await runCli(['run', 'hello again', '--session', 'ses_shared'], {
