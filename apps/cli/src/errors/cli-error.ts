@@ -11,10 +11,6 @@ export const CLI_ERROR_CODES = {
   CLI_NO_MODEL: 'No model is configured.',
   /** A file given on the command line cannot be read. */
   CLI_FILE_UNREADABLE: 'A file cannot be read.',
-  /** `events validate` found bad lines. */
-  CLI_INVALID_EVENTS: 'An event file has bad lines.',
-  /** `doctor` found something needed that is broken. */
-  CLI_DOCTOR_FAILED: 'Something needed is broken.',
   /** A run stopped without an answer (`max_steps`, `stuck`). */
   CLI_RUN_STOPPED: 'The run stopped without an answer.',
   /** No such session in the store. */
