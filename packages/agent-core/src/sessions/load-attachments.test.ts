@@ -91,6 +91,20 @@ describe('attachments (attachment:<id> parts)', () => {
     });
   });
 
+  it('a conversation without attachments is passed on as it is (no copy per model call)', async () => {
+    const prompt = [
+      { role: 'system' as const, content: 'be brief' },
+      {
+        role: 'user' as const,
+        content: [
+          { type: 'text' as const, text: 'hi' },
+          { type: 'file' as const, mediaType: 'image/png', data: 'QUJD' },
+        ],
+      },
+    ];
+    expect(await loadAttachments(prompt, undefined)).toBe(prompt);
+  });
+
   it('a text file reaches the model as text', async () => {
     const prompt = await loadAttachments(
       [

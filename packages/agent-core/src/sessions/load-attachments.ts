@@ -33,6 +33,9 @@ export async function loadAttachments(
   prompt: LanguageModelV3Prompt,
   loader: AttachmentLoader | undefined,
 ): Promise<LanguageModelV3Prompt> {
+  // The common case (no attachment in the conversation) costs one pass and no allocation.
+  if (!prompt.some((message) => message.role === 'user' && message.content.some(referenceOf)))
+    return prompt;
   const loaded = new Map<string, Promise<{ data: Uint8Array; mediaType: string } | undefined>>();
   const load = (id: string) => {
     let found = loaded.get(id);

@@ -171,6 +171,30 @@ describe('POST /api/sessions/import', () => {
     expect(prompt).toContain('Found x.');
   });
 
+  it("keeps the session's title and who gave it (a generated title stays generated), adding no event", async () => {
+    await using t = await startTestServer([{ text: 'Found x.' }, { text: 'Looking for x' }], {
+      agent: { titles: { enabled: true } },
+    });
+    const id = await finishedSession(t, 'find x');
+    await waitForEvent(t.log, id, (event) => event.type === 'session.title_updated');
+    const exported = (await t.server.app.inject({ url: `/api/sessions/${id}/export` })).body;
+    const imported = (await importLog(t, exported)).json<{ id: string; title: string }>();
+    expect(imported.title).toBe('Looking for x');
+    const view = (await t.server.app.inject({ url: `/api/sessions/${imported.id}` })).json<{
+      view: { title: string; titleSource: string };
+    }>();
+    expect(view.view).toMatchObject({ title: 'Looking for x', titleSource: 'model' });
+    expect(await storedEvents(t.log, imported.id)).toHaveLength(
+      exported.trimEnd().split('\n').length,
+    );
+    const list = (await t.server.app.inject({ url: '/api/sessions' })).json<{
+      sessions: Array<{ id: string; title: string | null }>;
+    }>();
+    expect(list.sessions.find((session) => session.id === imported.id)?.title).toBe(
+      'Looking for x',
+    );
+  });
+
   it('a session paused for approval imports paused, and answering it resumes the run', async () => {
     let ran = 0;
     const deploy = defineTool({

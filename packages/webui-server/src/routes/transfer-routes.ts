@@ -10,7 +10,6 @@ import {
 } from '../schemas/api-schemas.js';
 import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
 import { parseEventLines } from '../sessions/parse-event-lines.js';
-import { readSessionView } from '../sessions/read-session-view.js';
 
 /** Content types of a JSONL event log (the import takes any of them). */
 const JSONL_TYPES = ['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines'];
@@ -94,9 +93,8 @@ export function registerTransferRoutes(api: ApiInstance, context: ApiContext): v
       const { sessions, features, log } = requireAgent(context);
       const events = parseEventLines(request.body);
       const imported = await sessions.import(events);
-      const { view, headSeq } = await readSessionView(log, imported.id);
-      if (view.title !== undefined) await features.setTitle(imported, view.title);
-      return reply.status(201).send({ ...features.meta(imported), events: headSeq });
+      const { seq } = await log.head(imported.id);
+      return reply.status(201).send({ ...features.meta(imported), events: seq });
     },
   );
 }

@@ -28,8 +28,8 @@ export class SessionRegistry {
 
   /**
    * Creates a session from another session's events (agent-core's
-   * `importSession`: re-stamped into a new session, transcript rebuilt)
-   * and keeps its handle.
+   * `importSession`: re-stamped into a new session, transcript and title
+   * rebuilt) and keeps its handle.
    */
   async import(events: readonly AnyEvent[]): Promise<AgentSession> {
     const session = await this.#agent.importSession(events);
