@@ -1,46 +1,13 @@
-import type { Socket } from 'node:net';
 import { SSE_HEADERS, connectEventStream, type AnyEvent } from '@switchboard/events';
 import { describe, expect, it } from 'vitest';
 import { readEvents, readRawFor } from '../test-helpers/sse-client.js';
-import { runEnded, startTestServer, waitForEvent } from '../test-helpers/test-server.js';
+import { startListeningServer } from '../test-helpers/listening-server.js';
+import { runEnded, waitForEvent } from '../test-helpers/test-server.js';
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** A listening test server, and helpers over real HTTP. */
-async function listening(...args: Parameters<typeof startTestServer>) {
-  const t = await startTestServer(...args);
-  const base = await t.server.listen();
-  const sockets = new Set<Socket>();
-  t.server.app.server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  const post = async (path: string, body?: unknown) => {
-    const response = await fetch(`${base}${path}`, {
-      method: 'POST',
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, string> };
-  };
-  const newSession = async () => (await post('/api/sessions')).body.id!;
-  const startRun = async (sessionId: string, input: string) => {
-    const { status, body } = await post(`/api/sessions/${sessionId}/runs`, { input });
-    expect(status).toBe(202);
-    return body.runId!;
-  };
-  return {
-    t,
-    base,
-    sockets,
-    post,
-    newSession,
-    startRun,
-    [Symbol.asyncDispose]: () => t[Symbol.asyncDispose](),
-  };
-}
+const listening = startListeningServer;
 
 const chunks = (count: number) => Array.from({ length: count }, (_, i) => `w${i} `);
 const isEnd = (runId: string) => (event: AnyEvent) => runEnded(runId)(event);

@@ -1,5 +1,12 @@
 import { createAgent, type Agent, type AgentOptions } from '@switchboard/agent-core';
-import { EventBus, MemoryEventLog, type AnyEvent, type EventLog } from '@switchboard/events';
+import {
+  EventBus,
+  MemoryEventLog,
+  type AgentEvent,
+  type AnyEvent,
+  type EventLog,
+  type EventType,
+} from '@switchboard/events';
 import { startModelServer } from '@switchboard/testkit';
 import { createServer, type WebuiServer } from '../server/create-server.js';
 import type { ServerOptions } from '../server/server-options.js';
@@ -83,3 +90,13 @@ export async function storedEvents(log: EventLog, sessionId: string): Promise<An
 /** A predicate for the terminal event of a run. */
 export const runEnded = (runId: string) => (event: AnyEvent) =>
   event.runId === runId && (event.type === 'run.finished' || event.type === 'run.failed');
+
+/** A type guard for events of `type`, so tests read `data` typed: `events.filter(ofType('message.delta'))`. */
+export const ofType =
+  <T extends EventType>(type: T) =>
+  (event: AnyEvent): event is AgentEvent<T> =>
+    event.type === type;
+
+/** `data` of a stored event as a plain record (for events read without a type guard). */
+export const dataOf = (event: AnyEvent): Record<string, unknown> =>
+  typeof event.data === 'object' && event.data !== null ? { ...event.data } : {};
