@@ -99,4 +99,4 @@ export const ofType =
 
 /** `data` of a stored event as a plain record (for events read without a type guard). */
 export const dataOf = (event: AnyEvent): Record<string, unknown> =>
-  typeof event.data === 'object' && event.data !== null ? { ...event.data } : {};
+  typeof event.data === 'object' && event.data != null ? { ...event.data } : {};
