@@ -256,6 +256,53 @@ describe('MCP servers that misbehave, seen from runs', () => {
     expect(offered.map((tool) => tool.function.name)).toEqual(['odd__good', 'ask_user']);
   });
 
+  it('an empty first answer fails the run (CORE_PROVIDER_EMPTY_RESPONSE); an empty answer after tools does not', async () => {
+    const noop = defineTool({
+      description: 'does nothing',
+      inputSchema: z.object({}),
+      execute: () => 'ok',
+    });
+    await using t = await startTestAgent(
+      [{ text: '' }, { toolCalls: [{ id: 'c1', name: 'noop', args: {} }] }, { text: '' }],
+      { tools: { noop } },
+    );
+    const session = await t.agent.createSession();
+    const silent = await collect(session.run('anyone?'));
+    expect(silent.result.stopReason).toBe('failed');
+    expect(silent.events.at(-1)).toMatchObject({
+      type: 'run.failed',
+      data: { error: { code: 'CORE_PROVIDER_EMPTY_RESPONSE', hint: expect.any(String) } },
+    });
+    // Nothing empty is kept: the user's message stays, no blank assistant entry.
+    expect(session.transcript.map((entry) => entry.message.role)).toEqual(['user']);
+    const afterTools = await collect(session.run('use the tool'));
+    expect(afterTools.result.stopReason).toBe('completed');
+  });
+
+  it('the user message is stored before a slow tool listing, and a cancel does not wait for the listing', async () => {
+    let release!: () => void;
+    const slow = {
+      name: 'slow',
+      tools: () => new Promise<Record<string, never>>((resolve) => (release = () => resolve({}))),
+    };
+    await using t = await startTestAgent([{ text: 'never asked' }], { toolSources: [slow] });
+    const session = await t.agent.createSession();
+    const run = session.run('deploy it');
+    const seen: AnyEvent[] = [];
+    for await (const event of run) {
+      seen.push(event);
+      // The listing has not answered: the user's words are already an event and in the transcript.
+      if (event.type === 'user.message') {
+        expect(session.transcript.map((entry) => entry.message.role)).toEqual(['user']);
+        run.cancel();
+      }
+    }
+    const result = await run.result;
+    expect(result.stopReason).toBe('cancelled');
+    expect(t.server.requests).toHaveLength(0); // the model was never asked
+    release();
+  });
+
   it('a hung server costs one connect timeout, not one per run', async () => {
     let requests = 0;
     const hung = createServer(() => {

@@ -1,6 +1,7 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
 import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
+import { emptyResponseError } from '../models/provider-errors.js';
 import { loadAttachments } from '../sessions/load-attachments.js';
 import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
@@ -57,34 +58,11 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
   });
   let stop: Stop;
   try {
-    // MCP sources answer from a cache unless their server announced a change.
-    const { failures } = await agent.tools.refresh();
-    for (const failure of failures) {
-      emitter.emit('notice', {
-        severity: 'warning',
-        code: 'CORE_TOOL_SOURCE_FAILED',
-        message: agent.redaction.redactor.text(
-          `Tool source ${failure.source} failed: ${failure.error.message}`,
-        ),
-      });
-    }
     if (input.kind === 'user') acceptUserInput(run, input);
-    await session.checkpoint(); // what the user typed is durable before any model call
-    // The history is built only for a listener: it is the whole conversation.
-    if (agent.hooks.has('pre_llm_call'))
-      await agent.hooks.run('pre_llm_call', {
-        sessionId: session.id,
-        runId: run.runId,
-        turn: run.turn,
-        ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
-        userMessage: run.userMessage,
-        history: session.providerPrompt('').filter((m) => m.role !== 'system'),
-        isFirstTurn: run.turn === 1,
-        model: modelName,
-        platform: agent.options.platform,
-        trigger: run.trigger,
-      });
-    stop = await loop(run, input);
+    // What the user typed is durable first: before any model call, and before
+    // tool sources that may take seconds to answer (an MCP server connecting).
+    await session.checkpoint();
+    stop = (await refreshTools(run)) ?? (await startLoop(run, input));
   } catch (error) {
     const failure =
       error instanceof AgentCoreError
@@ -196,6 +174,10 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     if (step.toolCalls.length === 0) {
       finishStep(run, clock, step);
       await session.checkpoint();
+      // A first answer with nothing in it is a provider failure, not a silent reply
+      // (after tool results, or resuming, an empty closing answer is legitimate).
+      if (run.modelCalls === 1 && input.kind !== 'resume' && !step.text && !step.reasoning)
+        return { stopReason: 'failed', error: emptyResponseError(run.model.id) };
       if (step.finishReason === 'length') return { stopReason: 'max_tokens' };
       if (step.finishReason === 'content-filter') return { stopReason: 'refusal' };
       return { stopReason: 'completed' };
@@ -443,4 +425,61 @@ function finishStep(run: RunState, clock: StepClock, step: ModelStepOutput): voi
 
 function localSpecTools(run: RunState) {
   return run.agent.tools.toSpecTools(run.localTools);
+}
+
+/**
+ * Re-lists the tool sources (MCP sources answer from a cache unless their
+ * server announced a change) and reports the ones that failed. A cancel does
+ * not wait for a slow listing: it stops the run (the listing goes on, shared
+ * by the next run's refresh).
+ */
+async function refreshTools(run: RunState): Promise<Stop | undefined> {
+  const { agent, emitter } = run;
+  const refreshed = await untilAborted(agent.tools.refresh(), run.signal);
+  if (refreshed === undefined) return { stopReason: 'cancelled' };
+  for (const failure of refreshed.failures) {
+    emitter.emit('notice', {
+      severity: 'warning',
+      code: 'CORE_TOOL_SOURCE_FAILED',
+      message: agent.redaction.redactor.text(
+        `Tool source ${failure.source} failed: ${failure.error.message}`,
+      ),
+    });
+  }
+  return undefined;
+}
+
+/** Runs the `pre_llm_call` hooks, then the loop. */
+async function startLoop(run: RunState, input: RunInput): Promise<Stop> {
+  const { agent, session } = run;
+  // The history is built only for a listener: it is the whole conversation.
+  if (agent.hooks.has('pre_llm_call'))
+    await agent.hooks.run('pre_llm_call', {
+      sessionId: session.id,
+      runId: run.runId,
+      turn: run.turn,
+      ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
+      userMessage: run.userMessage,
+      history: session.providerPrompt('').filter((m) => m.role !== 'system'),
+      isFirstTurn: run.turn === 1,
+      model: run.model.id,
+      platform: agent.options.platform,
+      trigger: run.trigger,
+    });
+  return loop(run, input);
+}
+
+/** `promise`'s value, or undefined as soon as `signal` aborts (the promise goes on unobserved). */
+async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return undefined;
+  let onAbort!: () => void;
+  const aborted = new Promise<undefined>((resolve) => {
+    onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([promise, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -20,6 +20,8 @@ export const MODEL_ERROR_CODES = {
   CORE_CONTEXT_LENGTH: 'The prompt exceeds the context window.',
   /** No answer: connection refused or reset, timeout, or a stream that ended early. */
   CORE_PROVIDER_NO_RESPONSE: 'The provider did not answer.',
+  /** The model's first answer to a message had no text, no reasoning and no tool call. */
+  CORE_PROVIDER_EMPTY_RESPONSE: 'The model answered with nothing.',
   /** The provider failed on its side (5xx, overloaded). */
   CORE_PROVIDER_UNAVAILABLE: 'The provider is unavailable.',
   /** Any other provider failure. */

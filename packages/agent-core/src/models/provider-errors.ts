@@ -12,6 +12,8 @@ const HINTS: Partial<Record<CoreErrorCode, string>> = {
   CORE_CONTEXT_LENGTH:
     'Shorten the conversation (reset or compaction) or use a model with a larger context window.',
   CORE_PROVIDER_NO_RESPONSE: 'Check the base URL and the network, and that the server is running.',
+  CORE_PROVIDER_EMPTY_RESPONSE:
+    'Send the message again; if it keeps happening, check the model name and the provider (a proxy or a filter may swallow the answer).',
   CORE_PROVIDER_UNAVAILABLE:
     'The provider is having trouble; retry later or configure a fallback model.',
 };
@@ -157,4 +159,18 @@ function isNetworkFailure(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/**
+ * The failure of a run whose first model answer was empty (no text, no
+ * reasoning, no tool call): shown as an error rather than passed off as a
+ * silent, successful reply.
+ */
+export function emptyResponseError(model: string): AgentCoreError {
+  return new AgentCoreError({
+    code: 'CORE_PROVIDER_EMPTY_RESPONSE',
+    message: `The model ${model} answered with nothing (no text, no tool call).`,
+    hint: HINTS.CORE_PROVIDER_EMPTY_RESPONSE!,
+    retryable: true,
+  });
 }
