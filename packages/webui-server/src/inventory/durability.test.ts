@@ -39,8 +39,7 @@ async function viewItems(s: Listening, sessionId: string): Promise<ViewItem[]> {
 /** Cancels `runId` over HTTP once `ready` holds for a stored event; resolves with its terminal event. */
 async function cancelWhen(
   s: Listening,
-  sessionId: string,
-  runId: string,
+  { sessionId, runId }: { sessionId: string; runId: string },
   ready: Parameters<typeof waitForEvent>[2],
 ) {
   await waitForEvent(s.t.log, sessionId, ready);
@@ -87,8 +86,7 @@ describe('inventory B: durability', () => {
     const runId = await s.startRun(id, 'U');
     const terminal = await cancelWhen(
       s,
-      id,
-      runId,
+      { sessionId: id, runId: runId },
       (e) => e.type === 'message.delta' && dataOf(e).delta === 'is 4',
     );
     expect(terminal.data).toMatchObject({ stopReason: 'cancelled' });
@@ -114,7 +112,11 @@ describe('inventory B: durability', () => {
     );
     const id = await s.newSession();
     const runId = await s.startRun(id, 'think first');
-    await cancelWhen(s, id, runId, (e) => e.type === 'reasoning.delta' && e.runId === runId);
+    await cancelWhen(
+      s,
+      { sessionId: id, runId: runId },
+      (e) => e.type === 'reasoning.delta' && e.runId === runId,
+    );
     const snapshot = await store.load(id);
     const assistant = snapshot!.transcript.find((entry) => entry.message.role === 'assistant');
     expect(assistant?.display.status).toBe('partial');
@@ -134,7 +136,7 @@ describe('inventory B: durability', () => {
       execute: async (_input, { signal }) => {
         started();
         await new Promise((_resolve, reject) =>
-          signal.addEventListener('abort', () => reject(signal.reason)),
+          signal.addEventListener('abort', () => reject(new Error('aborted'))),
         );
       },
     });
@@ -148,7 +150,7 @@ describe('inventory B: durability', () => {
     const id = await s.newSession();
     const runId = await s.startRun(id, 'check');
     await running;
-    await cancelWhen(s, id, runId, (e) => e.type === 'tool_call.running');
+    await cancelWhen(s, { sessionId: id, runId: runId }, (e) => e.type === 'tool_call.running');
     const call = (await viewItems(s, id)).find((item) => item.kind === 'tool_call');
     expect(call).toMatchObject({ status: 'cancelled' });
     const next = await s.startRun(id, 'again');
@@ -173,7 +175,11 @@ describe('inventory B: durability', () => {
     const first = await s.startRun(id, 'ok');
     await waitForEvent(s.t.log, id, runEnded(first));
     const second = await s.startRun(id, 'ok please continue');
-    await cancelWhen(s, id, second, (e) => e.type === 'message.delta' && e.runId === second);
+    await cancelWhen(
+      s,
+      { sessionId: id, runId: second },
+      (e) => e.type === 'message.delta' && e.runId === second,
+    );
     const users = (await transcriptOf(store, id)).filter(([role]) => role === 'user');
     expect(users).toEqual([
       ['user', 'ok', 'complete'],
@@ -188,7 +194,11 @@ describe('inventory B: durability', () => {
     });
     const id = await s.newSession();
     const runId = await s.startRun(id, 'hello?');
-    await cancelWhen(s, id, runId, (e) => e.type === 'generation.started' && e.runId === runId);
+    await cancelWhen(
+      s,
+      { sessionId: id, runId: runId },
+      (e) => e.type === 'generation.started' && e.runId === runId,
+    );
     expect(await transcriptOf(store, id)).toEqual([['user', 'hello?', 'complete']]);
     const messages = (await viewItems(s, id)).filter((item) => item.kind === 'message');
     expect(messages.map((item) => item.role)).toEqual(['user']);
