@@ -15,7 +15,7 @@ const apiError = (statusCode: number, responseBody = '', headers: Record<string,
     responseHeaders: headers,
   });
 
-describe('classifyProviderError', () => {
+describe('classifyProviderError (inventory T20: the error classification table)', () => {
   it.each([
     [apiError(429, '{"error":{"code":"insufficient_quota"}}'), 'CORE_PROVIDER_QUOTA', false],
     [apiError(402), 'CORE_PROVIDER_QUOTA', false],
@@ -61,6 +61,15 @@ describe('classifyProviderError', () => {
       true,
     ],
     [apiError(400, 'bad request'), 'CORE_PROVIDER_ERROR', false],
+    // The seed inventory's T20 table, in our codes.
+    [apiError(429, 'Insufficient credits for this request (429)'), 'CORE_PROVIDER_QUOTA', false],
+    [apiError(403, 'You have reached your plan limit'), 'CORE_PROVIDER_QUOTA', false],
+    [apiError(429, 'You exceeded your current quota'), 'CORE_PROVIDER_QUOTA', false],
+    [apiError(401, 'Unauthorized'), 'CORE_PROVIDER_AUTH', false],
+    [apiError(400, '{"error":{"code":"model_not_found"}}'), 'CORE_MODEL_NOT_FOUND', false],
+    [apiError(429, 'Too Many Requests'), 'CORE_PROVIDER_RATE_LIMIT', true],
+    [new Error('boom'), 'CORE_PROVIDER_ERROR', false],
+    [apiError(404, '<html><h1>404 page not found</h1></html>'), 'CORE_MODEL_NOT_FOUND', false],
   ])('%s → %s', (error, code, retryable) => {
     const classified = classifyProviderError(error);
     expect(classified.code).toBe(code);

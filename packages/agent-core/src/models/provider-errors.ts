@@ -94,12 +94,9 @@ function redactCause(error: unknown, redactor: Redactor, depth = 0): unknown {
 }
 
 function codeFor(status: number | undefined, text: string, error: unknown): CoreErrorCode {
-  if (
-    text.includes('insufficient_quota') ||
-    text.includes('billing') ||
-    text.includes('credit balance') ||
-    status === 402
-  )
+  // Before the 429 check: providers send quota exhaustion as a 429 too, and
+  // waiting and retrying never fixes it.
+  if (status === 402 || QUOTA_PATTERNS.some((pattern) => pattern.test(text)))
     return 'CORE_PROVIDER_QUOTA';
   if (status === 429) return 'CORE_PROVIDER_RATE_LIMIT';
   if (status === 401 || status === 403) return 'CORE_PROVIDER_AUTH';
@@ -124,6 +121,17 @@ function codeFor(status: number | undefined, text: string, error: unknown): Core
   }
   return 'CORE_PROVIDER_ERROR';
 }
+
+/** Wordings of an exhausted quota or credit (lower-cased text), whatever the status. */
+const QUOTA_PATTERNS = [
+  /insufficient[_ ]quota/,
+  /billing/,
+  /credit balance/,
+  /insufficient (?:credits?|funds|balance)/,
+  /out of credits?/,
+  /(?:exceeded|reached) your (?:current )?(?:quota|plan limit|usage limit|spending limit)/,
+  /plan limit/,
+];
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
