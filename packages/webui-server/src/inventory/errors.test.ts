@@ -39,7 +39,7 @@ describe('inventory B: errors', () => {
     expect(everywhere).not.toContain('abcdefghijklmnopqrstuvwxyz');
   });
 
-  it('T21 a GitHub token in a 5xx error body is masked; the user's own words stay as typed', async () => {
+  it('T21 a GitHub token in a 5xx error body is masked; the user words stay as typed', async () => {
     // Source redaction covers errors, tool arguments and tool results by default
     // (agent-core's canary tests cover every kind and place).
     await using s = await startListeningServer([
