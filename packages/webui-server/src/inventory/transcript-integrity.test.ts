@@ -5,7 +5,7 @@
 import { MemorySessionStore } from '@switchboard/agent-core';
 import { describe, expect, it } from 'vitest';
 import { startListeningServer } from '../test-helpers/listening-server.js';
-import { runEnded, waitForEvent } from '../test-helpers/test-server.js';
+import { runEnded, storedEvents, waitForEvent } from '../test-helpers/test-server.js';
 
 type Listening = Awaited<ReturnType<typeof startListeningServer>>;
 type ViewItem = { kind: string; role?: string; text?: string; startedAt: number; status?: string };
@@ -70,7 +70,7 @@ describe('inventory C: transcript and context integrity', () => {
     const id = await s.newSession();
     const inputs = ['one', 'two', 'three', 'four', 'five'];
     for (const input of inputs) await runToEnd(s, id, input);
-    const compacted = (await s.t.log.read(id, 0, 10_000)).filter(
+    const compacted = (await storedEvents(s.t.log, id)).filter(
       (event) => event.type === 'context.compacted',
     );
     expect(compacted.length).toBeGreaterThan(0);
