@@ -65,7 +65,42 @@ async function started(app: WebAppProcess): Promise<[WebAppProcess, string]> {
 }
 
 describe('restarts of the built web app on one SWITCHBOARD_HOME', () => {
-  it('kill -9 mid-run, then a restart: the user message and the partial output stay, the run ends interrupted', async () => {
+  it('T09 kill -9 right after the run started, before any output: the user message stays, the run ends interrupted', async () => {
+    using dir = scratchDir();
+    const home = path.join(dir.path, 'home');
+    // The model accepts the request and stays silent: nothing is produced before the kill.
+    await using model = await startModelServer({
+      script: [{ text: 'never sent', stallAfterChunks: 0 }, { text: 'Deployed.' }],
+    });
+    const env = appEnv(home, model.baseUrl);
+    let sessionId: string;
+    let runId: string;
+    {
+      await using first = spawnWebApp({ cwd: dir.path, env });
+      const url = await first.listening();
+      sessionId = await newSession(url);
+      runId = await startedRun(url, sessionId, 'deploy it'); // 202: the message is durable
+      await readEventsUntil(url, sessionId, {
+        until: (event) => event.type === 'generation.started',
+      });
+      expect(await first.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    }
+    await using second = spawnWebApp({ cwd: dir.path, env });
+    const url = await second.listening();
+    const { view, status } = await sessionView(url, sessionId);
+    expect(status).toBe('idle');
+    const messages = view.items.filter((item) => item.kind === 'message');
+    expect(messages.map(({ role, text }) => ({ role, text }))).toEqual([
+      { role: 'user', text: 'deploy it' },
+    ]);
+    expect(view.run).toMatchObject({ runId, status: 'finished', stopReason: 'interrupted' });
+    const next = await startedRun(url, sessionId, 'try again');
+    await readEventsUntil(url, sessionId, { until: runEnded(next) });
+    expect(JSON.stringify(model.requests[1]!.body)).toContain('deploy it');
+    expect(await second.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it('T10 T32 kill -9 mid-run, then a restart: the user message and the partial output stay, the run ends interrupted', async () => {
     using dir = scratchDir();
     const home = path.join(dir.path, 'home');
     await using model = await startModelServer({

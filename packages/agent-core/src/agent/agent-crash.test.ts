@@ -57,7 +57,7 @@ const textOf = (entry: TranscriptEntry) =>
     .join('');
 
 describe('crash loop: SIGKILL at random points over a SQLite store and event log', () => {
-  it(`loses no user text nor durable output, ends every run once, keeps seq contiguous (${KILLS} kills)`, async () => {
+  it(`T10 loses no user text nor durable output, ends every run once, keeps seq contiguous (${KILLS} kills)`, async () => {
     let calls = 0;
     await using server = await startModelServer({
       // After a tool result the model answers; otherwise it talks, then calls the tool.

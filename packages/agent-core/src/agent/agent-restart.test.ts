@@ -53,7 +53,7 @@ describe('sessions across real processes (SQLite store)', { timeout: 90_000 }, (
     expect(JSON.stringify(server.requests[1]!.body)).toContain('removed /tmp/a');
   });
 
-  it('a process killed mid-tool loses nothing: the next process continues the conversation', async () => {
+  it('T10 a process killed mid-tool loses nothing: the next process continues the conversation', async () => {
     await using server = await startModelServer({
       script: [
         { text: 'Working on it.', toolCalls: [{ id: 'c9', name: 'slow', args: {} }] },
@@ -88,7 +88,7 @@ describe('sessions across real processes (SQLite store)', { timeout: 90_000 }, (
     expect(sent).toContain(MISSING_TOOL_RESULT);
   });
 
-  it('a process killed while the model streams: the next process ends the run as interrupted and keeps the streamed text', async () => {
+  it('T10 a process killed while the model streams: the next process ends the run as interrupted and keeps the streamed text', async () => {
     const answer = Array.from({ length: 120 }, (_, index) => `word${index} `);
     await using server = await startModelServer({
       script: [{ text: answer, delayMs: 40 }, { text: 'Yes, I was cut off.' }],
