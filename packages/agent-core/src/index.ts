@@ -7,9 +7,9 @@ export { agentOptionsSchema } from './agent/agent-options.js';
 export type { AgentOptions, ResolvedAgentOptions } from './agent/agent-options.js';
 export { AgentSession } from './agent/agent-session.js';
 export type { RequestResponse, RunOptions } from './agent/agent-session.js';
-export type { UserInput } from './agent/user-input.js';
+export type { UserInput } from './loop/user-input.js';
 export type { RunHandle, RunResult } from './agent/run-handle.js';
-export type { SubagentTool } from './agent/subagent-tool.js';
+export type { SubagentTool } from './tools/built-in/subagent-tool.js';
 
 export { MemorySessionStore } from './sessions/memory-session-store.js';
 export type { MemorySessionStoreOptions } from './sessions/memory-session-store.js';

@@ -8,7 +8,7 @@ import type { ProviderSettings } from '../models/resolve-model.js';
 import type { SessionStore } from '../sessions/session-snapshot.js';
 import type { AgentTool, ToolSource } from '../tools/agent-tool.js';
 import type { PriceTable } from '../usage/price-table.js';
-import type { HandoffTarget } from './run-state.js';
+import type { HandoffTarget } from '../loop/run-state.js';
 
 const fn = <T>(what: string) =>
   z.custom<T>((value) => typeof value === 'function', { message: `expected ${what} (a function)` });

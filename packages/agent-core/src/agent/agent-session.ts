@@ -10,18 +10,18 @@ import type {
   TranscriptEntry,
   UsageTotals,
 } from '../sessions/session-snapshot.js';
-import { endInterruptedRun, type InterruptedRun } from './interrupted-run.js';
-import { createClarifyTool } from './clarify-tool.js';
-import { createHandoffTool, handoffToolName } from './handoff-tool.js';
+import { endInterruptedRun, type InterruptedRun } from '../loop/interrupted-run.js';
+import { createClarifyTool } from '../tools/built-in/clarify-tool.js';
+import { createHandoffTool, handoffToolName } from '../tools/built-in/handoff-tool.js';
 import { createRunHandle, type RunHandle, type RunResult } from './run-handle.js';
-import { RunEmitter } from './run-emitter.js';
-import { executeRun, type RunInput } from './run-loop.js';
-import type { AgentRuntime, RunState, SessionCore } from './run-state.js';
+import { RunEmitter } from '../loop/run-emitter.js';
+import { executeRun, type RunInput } from '../loop/run-loop.js';
+import type { AgentRuntime, RunState, SessionCore } from '../loop/run-state.js';
 import { ObservedEmitter, SessionWriter, type SessionOwnership } from './session-writer.js';
-import { describeValue, lastUserText, normaliseInput, type UserInput } from './user-input.js';
-import { waitForAnswer, type AnswerWaiters } from './wait-for-answer.js';
+import { describeValue, lastUserText, normaliseInput, type UserInput } from '../loop/user-input.js';
+import { waitForAnswer, type AnswerWaiters } from '../loop/wait-for-answer.js';
 
-export type { UserInput } from './user-input.js';
+export type { UserInput } from '../loop/user-input.js';
 
 /** Options of one run. */
 export interface RunOptions {

@@ -31,10 +31,11 @@ import {
 import { AgentSession, type RunOptions, type SessionFeatures } from './agent-session.js';
 import type { RunResult } from './run-handle.js';
 import { SEQ_RESERVE, type SessionOwnership } from './session-writer.js';
-import { findInterruptedRun } from './interrupted-run.js';
-import type { AgentRuntime } from './run-state.js';
-import { createSubagentTool, type SubagentTool } from './subagent-tool.js';
-import type { UserInput } from './user-input.js';
+import { findInterruptedRun } from '../loop/interrupted-run.js';
+import { executeRun } from '../loop/run-loop.js';
+import type { AgentRuntime } from '../loop/run-state.js';
+import { createSubagentTool, type SubagentTool } from '../tools/built-in/subagent-tool.js';
+import type { UserInput } from '../loop/user-input.js';
 
 /** What {@link Agent.createSession} takes. */
 export interface CreateSessionOptions {
@@ -146,6 +147,7 @@ export class Agent {
       now,
       newId: generateId,
       reportError: (error) => this.#report(error),
+      executeRun,
     };
   }
 

@@ -9,8 +9,8 @@ import type {
   SessionStore,
   TranscriptEntry,
 } from '../sessions/session-snapshot.js';
-import { RunEmitter } from './run-emitter.js';
-import type { AgentRuntime } from './run-state.js';
+import { RunEmitter } from '../loop/run-emitter.js';
+import type { AgentRuntime } from '../loop/run-state.js';
 
 /** While the model streams, its partial answer is checkpointed at least this often (ms). */
 export const PARTIAL_CHECKPOINT_MS = 1000;

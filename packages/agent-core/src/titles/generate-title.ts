@@ -1,8 +1,8 @@
 import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import type { TitleSource } from '@switchboard/events';
-import { runModelStep, type ModelStepOutput } from '../agent/model-step.js';
-import { RunEmitter } from '../agent/run-emitter.js';
-import type { AgentRuntime } from '../agent/run-state.js';
+import { runModelStep, type ModelStepOutput } from '../loop/model-step.js';
+import { RunEmitter } from '../loop/run-emitter.js';
+import type { AgentRuntime } from '../loop/run-state.js';
 import type { SessionSnapshot } from '../sessions/session-snapshot.js';
 import { createCostOf } from '../usage/price-table.js';
 import { addUsage } from '../usage/token-usage.js';

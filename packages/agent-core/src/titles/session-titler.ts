@@ -1,5 +1,5 @@
 import type { TitleSource } from '@switchboard/events';
-import type { AgentRuntime } from '../agent/run-state.js';
+import type { AgentRuntime } from '../loop/run-state.js';
 import type { SessionSnapshot, TranscriptEntry } from '../sessions/session-snapshot.js';
 import { generateTitle } from './generate-title.js';
 import { normaliseUserTitle } from './sanitize-title.js';

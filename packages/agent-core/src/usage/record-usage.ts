@@ -1,6 +1,6 @@
 import type { TokenUsage } from '@switchboard/events';
-import type { GenerationPurpose } from '../agent/model-step.js';
-import type { AgentRuntime, RunState } from '../agent/run-state.js';
+import type { GenerationPurpose } from '../loop/model-step.js';
+import type { AgentRuntime, RunState } from '../loop/run-state.js';
 import { findModelInfo } from '../models/model-info.js';
 import { addUsage } from './token-usage.js';
 import { tokensPerSecond, type LiveUsageInit } from './usage-meter.js';

@@ -1,6 +1,6 @@
 import { EventBus, type AgentEvent } from '@switchboard/events';
 import { describe, expect, it } from 'vitest';
-import { RunEmitter } from '../agent/run-emitter.js';
+import { RunEmitter } from '../loop/run-emitter.js';
 import { createCostOf, createPriceTable } from './price-table.js';
 import { tokensPerSecond, UsageMeter, type UsageMeterInit } from './usage-meter.js';
 

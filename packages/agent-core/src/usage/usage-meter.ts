@@ -1,5 +1,5 @@
 import type { TokenUsage } from '@switchboard/events';
-import type { RunEmitter } from '../agent/run-emitter.js';
+import type { RunEmitter } from '../loop/run-emitter.js';
 import { tokensOfChars } from './estimate-tokens.js';
 import { addUsage } from './token-usage.js';
 

@@ -1,7 +1,7 @@
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toErrorInfo } from '../errors/to-error-info.js';
 import type { StopReason } from '@switchboard/events';
-import type { RunResult } from './run-handle.js';
+import type { RunResult } from '../agent/run-handle.js';
 import type { RunState } from './run-state.js';
 
 /** How a run ended. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AgentTool } from '../tools/agent-tool.js';
-import type { RunState } from './run-state.js';
+import type { AgentTool } from '../agent-tool.js';
+import type { RunState } from '../../loop/run-state.js';
 
 const clarifyInput = z.object({
   question: z.string().min(1).describe('The question, in one or two sentences.'),

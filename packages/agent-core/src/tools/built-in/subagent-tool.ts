@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { AgentCoreError } from '../errors/agent-core-error.js';
-import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
-import type { TranscriptEntry } from '../sessions/session-snapshot.js';
-import { archiveWithSummary, createEmptySnapshot } from '../sessions/transcript.js';
-import type { AgentTool } from '../tools/agent-tool.js';
-import { addChildUsage } from '../usage/record-usage.js';
-import { RunEmitter } from './run-emitter.js';
-import { executeRun } from './run-loop.js';
-import type { HandoffTarget, RunState, SessionCore } from './run-state.js';
+import { AgentCoreError } from '../../errors/agent-core-error.js';
+import { ProviderPromptCache } from '../../sessions/provider-prompt-cache.js';
+import type { TranscriptEntry } from '../../sessions/session-snapshot.js';
+import { archiveWithSummary, createEmptySnapshot } from '../../sessions/transcript.js';
+import type { AgentTool } from '../agent-tool.js';
+import { addChildUsage } from '../../usage/record-usage.js';
+import { RunEmitter } from '../../loop/run-emitter.js';
+import type { HandoffTarget, RunState, SessionCore } from '../../loop/run-state.js';
 
 /** Marks a tool as a sub-agent, so the loop runs it as a nested run. */
 export const SUBAGENT = Symbol.for('switchboard.agent-core.subagent');
@@ -92,7 +91,7 @@ export async function runSubagent(
   // is the tool), its events and hooks get it redacted like any tool input.
   const { redaction } = parent.agent;
   const shownTask = redaction.toolInput ? redaction.redactor.text(call.task) : call.task;
-  const result = await executeRun(
+  const result = await runtime.executeRun(
     {
       agent: runtime,
       session,

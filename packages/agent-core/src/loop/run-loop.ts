@@ -1,17 +1,17 @@
 import type { LanguageModelV3Message } from '@ai-sdk/provider';
-import type { ContentPart } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { emptyResponseError } from '../models/provider-errors.js';
 import { loadAttachments } from '../sessions/load-attachments.js';
-import type { UserContent } from '../sessions/user-content.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
 import { createCostOf } from '../usage/price-table.js';
 import { liveUsageOf, recordUsage } from '../usage/record-usage.js';
 import { maybeCompact } from './compaction.js';
 import { runModelStep, type ModelStepOutput, type ModelToolCall } from './model-step.js';
 import { finishRun, type Stop } from './finish-run.js';
-import type { RunResult } from './run-handle.js';
-import type { RunState } from './run-state.js';
+import type { RunResult } from '../agent/run-handle.js';
+import type { RunInput, RunState } from './run-state.js';
+
+export type { RunInput } from './run-state.js';
 import { StuckDetector } from './stuck-detector.js';
 import {
   finishCall,
@@ -20,20 +20,6 @@ import {
   runToolPhase,
   type ToolPhaseResult,
 } from './tool-phase.js';
-
-/** What starts a run. */
-export type RunInput =
-  | {
-      kind: 'user';
-      messageId: string;
-      parts: ContentPart[];
-      /** The parts as provider content (checked when the run was started). */
-      content: UserContent;
-      text: string;
-      source: 'text' | 'voice';
-    }
-  | { kind: 'resume' }
-  | { kind: 'continue' };
 
 /**
  * One run of the agent loop, from `run.started` to `run.finished` (or

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AgentTool } from '../tools/agent-tool.js';
-import type { HandoffTarget, RunState } from './run-state.js';
+import type { AgentTool } from '../agent-tool.js';
+import type { HandoffTarget, RunState } from '../../loop/run-state.js';
 
 const handoffInput = z.object({
   reason: z

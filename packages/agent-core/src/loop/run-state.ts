@@ -14,8 +14,11 @@ import type { archiveWithSummary } from '../sessions/transcript.js';
 import type { ToolSet } from '../tools/tool-set.js';
 import type { AttachmentLoader } from '../sessions/load-attachments.js';
 import type { PriceTable } from '../usage/price-table.js';
-import type { ResolvedAgentOptions } from './agent-options.js';
+import type { ResolvedAgentOptions } from '../agent/agent-options.js';
 import type { RunEmitter } from './run-emitter.js';
+import type { RunResult } from '../agent/run-handle.js';
+import type { ContentPart } from '@switchboard/events';
+import type { UserContent } from '../sessions/user-content.js';
 
 /** What a run needs from its agent: resolved once per agent. */
 export interface AgentRuntime {
@@ -37,7 +40,26 @@ export interface AgentRuntime {
   now(): number;
   newId(prefix: string): string;
   reportError(error: Error): void;
+  /**
+   * Runs `run` to its end. Injected by the agent so that built-in tools which start
+   * child runs (sub-agents) never import the loop that calls them.
+   */
+  executeRun(run: RunState, input: RunInput): Promise<RunResult>;
 }
+
+/** What starts a run. */
+export type RunInput =
+  | {
+      kind: 'user';
+      messageId: string;
+      parts: ContentPart[];
+      /** The parts as provider content (checked when the run was started). */
+      content: UserContent;
+      text: string;
+      source: 'text' | 'voice';
+    }
+  | { kind: 'resume' }
+  | { kind: 'continue' };
 
 /** What a run needs from its session. */
 export interface SessionCore {

@@ -13,7 +13,7 @@ import {
 } from '../tools/tool-presentation.js';
 import type { ModelToolCall } from './model-step.js';
 import type { RunState } from './run-state.js';
-import { isSubagentTool, runSubagent } from './subagent-tool.js';
+import { isSubagentTool, runSubagent } from '../tools/built-in/subagent-tool.js';
 
 /** The result of running one step's tool calls. */
 export type ToolPhaseResult =
