@@ -255,7 +255,8 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   const calls: ModelToolCall[] = paused.toolCalls.map((call) => ({
     ...call,
     ...presentCall(run, call.toolName, { value: call.input }),
-    rawInput: JSON.stringify(call.input ?? {}),
+    // Stored parsed: the tool gets it as it is, not serialised and parsed again.
+    args: { ok: true, value: call.input ?? {} },
   }));
   const earlier = new Map(Object.entries(paused.results) as Array<[string, ToolCallOutcome]>);
   session.snapshot.pending = session.snapshot.pending.filter(

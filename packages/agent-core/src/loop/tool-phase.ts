@@ -258,7 +258,7 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
   const executed = await executeToolCall({
     tool: tool,
     toolName: call.toolName,
-    rawInput: call.rawInput,
+    args: call.args,
     availableTools: [...Object.keys(run.localTools), ...run.agent.tools.names()],
     context: { ...ids(run), stepIndex, toolCallId: call.toolCallId },
     signal: run.signal,
