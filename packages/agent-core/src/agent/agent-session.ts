@@ -1,50 +1,28 @@
 import type { TitleSource } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
-import { assertLoadable, type AttachmentLoader } from '../sessions/load-attachments.js';
+import { assertLoadable } from '../sessions/load-attachments.js';
 import { SessionTitler } from '../titles/session-titler.js';
-import { ProviderPromptCache } from '../sessions/provider-prompt-cache.js';
-import { archiveWithSummary } from '../sessions/transcript.js';
 import type {
   PendingRequest,
   SessionSnapshot,
   TranscriptEntry,
   UsageTotals,
 } from '../sessions/session-snapshot.js';
+import { SessionState } from '../sessions/session-state.js';
 import { endInterruptedRun, type InterruptedRun } from '../loop/interrupted-run.js';
-import { createClarifyTool } from '../tools/built-in/clarify-tool.js';
-import { createHandoffTool, handoffToolName } from '../tools/built-in/handoff-tool.js';
 import { createRunHandle, type RunHandle, type RunResult } from './run-handle.js';
 import { RunEmitter } from '../loop/run-emitter.js';
 import { executeRun, type RunInput } from '../loop/run-loop.js';
-import type { AgentRuntime, RunState, SessionCore } from '../loop/run-state.js';
+import type { AgentRuntime, SessionCore } from '../loop/run-state.js';
+import { createSessionRun } from './session-run.js';
 import { ObservedEmitter, SessionWriter, type SessionOwnership } from './session-writer.js';
-import { describeValue, lastUserText, normaliseInput, type UserInput } from '../loop/user-input.js';
+import { checkSteerText, normaliseInput, type UserInput } from '../loop/user-input.js';
+import type { RequestResponse, RunOptions, SessionFeatures } from './session-options.js';
 import { waitForAnswer, type AnswerWaiters } from '../loop/wait-for-answer.js';
 
 export type { UserInput } from '../loop/user-input.js';
 
-/** Options of one run. */
-export interface RunOptions {
-  /** Cancels the run when aborted (same as `session.cancel()`). */
-  signal?: AbortSignal;
-  /** Loads `attachment:<id>` parts for the model; required for a message that has one. */
-  attachments?: AttachmentLoader;
-}
-
-/** An answer to a pending request. */
-export type RequestResponse =
-  /** An approval; `always` also approves this tool for the rest of the session. */
-  | { approved: boolean; reason?: string; always?: boolean }
-  /** An answer to an `ask_user` question. */
-  | { answer: string };
-
-/** @internal What a session offers besides the agent's options (`agent.run` turns both off). */
-export interface SessionFeatures {
-  /** Offer the built-in `ask_user` tool (when the agent's `clarify` option allows it). @default true */
-  askUser?: boolean;
-  /** Generate a title after the first exchange (when the agent's `titles` option allows it). @default true */
-  titles?: boolean;
-}
+export type { RequestResponse, RunOptions, SessionFeatures } from './session-options.js';
 
 interface ActiveRun {
   runId: string;
@@ -61,14 +39,13 @@ interface ActiveRun {
  */
 export class AgentSession {
   #runtime: AgentRuntime;
-  #snapshot: SessionSnapshot;
+  /** The snapshot's one owner: every change goes through its intent methods. */
+  readonly #state: SessionState;
   #active: ActiveRun | undefined;
   #steers: Array<{ steerId: string; text: string }> = [];
   readonly #waiters: AnswerWaiters = new Map();
   readonly #writer: SessionWriter;
   readonly #titler: SessionTitler;
-  /** The transcript's provider prompt, kept converted between steps. */
-  readonly #prompts = new ProviderPromptCache();
   readonly #onClosed: (() => void) | undefined;
   readonly #features: SessionFeatures;
 
@@ -79,41 +56,41 @@ export class AgentSession {
     ownership: SessionOwnership & { features?: SessionFeatures },
   ) {
     this.#runtime = runtime;
-    this.#snapshot = snapshot;
+    this.#state = new SessionState(snapshot);
     this.#onClosed = ownership.onClosed;
     this.#features = ownership.features ?? {};
     this.#writer = new SessionWriter({
       ownership,
-      snapshot: () => this.#snapshot,
+      state: this.#state,
       runtime: () => this.#runtime,
       // Another writer has the session: stop the run; the handle refuses further work.
       onLost: (error) => this.#active?.controller.abort(error),
     });
     this.#titler = new SessionTitler({
       runtime: () => this.#runtime,
-      snapshot: () => this.#snapshot,
+      state: this.#state,
       // A title is not activity: it keeps the session's place in lists (updatedAt).
       checkpoint: () => this.#writer.checkpoint({ activity: false }),
     });
   }
 
   get id(): string {
-    return this.#snapshot.sessionId;
+    return this.#state.snapshot.sessionId;
   }
 
   /** `idle`, `running`, `awaiting_input` or `closed`. */
   get status(): SessionSnapshot['status'] {
-    return this.#snapshot.status;
+    return this.#state.snapshot.status;
   }
 
   /** The session's title, once it has one (see `setTitle` and the `titles` agent option). */
   get title(): string | undefined {
-    return this.#snapshot.title;
+    return this.#state.snapshot.title;
   }
 
   /** Who set {@link title}: `user`, `model` or `fallback`. */
   get titleSource(): TitleSource | undefined {
-    return this.#snapshot.titleSource;
+    return this.#state.snapshot.titleSource;
   }
 
   /**
@@ -124,17 +101,13 @@ export class AgentSession {
    */
   async setTitle(title: string): Promise<void> {
     if (this.#writer.lost) throw this.#writer.lost;
-    if (this.#snapshot.status === 'closed')
-      throw new AgentCoreError({
-        code: 'CORE_SESSION_CLOSED',
-        message: `Session ${this.id} is closed; the title was not changed.`,
-      });
+    this.#assertOpen('the title was not changed');
     await this.#titler.set(title);
   }
 
   /** The whole transcript, display metadata included (a copy). */
   get transcript(): TranscriptEntry[] {
-    return structuredClone(this.#snapshot.transcript);
+    return structuredClone(this.#state.snapshot.transcript);
   }
 
   /**
@@ -144,7 +117,7 @@ export class AgentSession {
    * as it here) until another is set.
    */
   get model(): string {
-    return this.#runtime.models.forRun(this.#snapshot.model).id;
+    return this.#runtime.models.forRun(this.#state.snapshot.model).id;
   }
 
   /**
@@ -156,40 +129,30 @@ export class AgentSession {
    */
   async setModel(model: string): Promise<void> {
     if (this.#writer.lost) throw this.#writer.lost;
-    if (this.#snapshot.status === 'closed')
-      throw new AgentCoreError({
-        code: 'CORE_SESSION_CLOSED',
-        message: `Session ${this.id} is closed; its model was not changed.`,
-      });
-    this.#snapshot.model = this.#runtime.models.check(model);
+    this.#assertOpen('its model was not changed');
+    this.#state.setModel(this.#runtime.models.check(model));
     await this.#writer.checkpoint();
   }
 
   /** Token, cost and call totals of the session. */
   get usage(): UsageTotals {
-    return structuredClone(this.#snapshot.totals);
+    return structuredClone(this.#state.snapshot.totals);
   }
 
   /** Requests waiting for `respond()`. */
   pendingRequests(): PendingRequest[] {
-    return structuredClone(this.#snapshot.pending.filter((request) => !request.response));
+    return structuredClone(this.#state.snapshot.pending.filter((request) => !request.response));
   }
 
   /** A JSON-safe copy of everything the store persists. */
   snapshot(): SessionSnapshot {
-    return structuredClone(this.#snapshot);
+    return this.#state.copy();
   }
 
   /** Starts a run for a user message. */
   run(input: UserInput, options: RunOptions = {}): RunHandle {
     this.#assertCanStart();
-    if (this.#snapshot.status === 'awaiting_input') {
-      throw new AgentCoreError({
-        code: 'CORE_SESSION_AWAITING_INPUT',
-        message: `Session ${this.id} is waiting for ${this.pendingRequests().length} answer(s).`,
-        hint: 'Answer with respond(requestId, …) and call resume().',
-      });
-    }
+    this.#state.assertAcceptsMessage();
     const normalised = normaliseInput(
       input,
       () => this.#runtime.newId('msg'),
@@ -208,62 +171,16 @@ export class AgentSession {
   /** Continues a run that paused for approvals, once every request has an answer. */
   resume(options: RunOptions = {}): RunHandle {
     this.#assertCanStart();
-    if (this.#snapshot.status !== 'awaiting_input' || !this.#snapshot.paused) {
-      throw new AgentCoreError({
-        code: 'CORE_NOTHING_TO_RESUME',
-        message: `Session ${this.id} has no paused run.`,
-      });
-    }
-    const unanswered = this.#snapshot.pending.filter((request) => !request.response);
-    if (unanswered.length > 0) {
-      throw new AgentCoreError({
-        code: 'CORE_PENDING_UNANSWERED',
-        message: `${unanswered.length} request(s) still need an answer before resume().`,
-        details: { requestIds: unanswered.map((request) => request.requestId) },
-      });
-    }
+    this.#state.assertResumable();
     return this.#start({ trigger: 'resume', input: { kind: 'resume' }, options });
   }
 
   /** Answers an approval or clarify request. */
   async respond(requestId: string, response: RequestResponse): Promise<void> {
     if (this.#writer.lost) throw this.#writer.lost;
-    const request = this.#snapshot.pending.find(
-      (candidate) => candidate.requestId === requestId && !candidate.response,
-    );
-    if (!request) {
-      throw new AgentCoreError({
-        code: 'CORE_NO_PENDING_REQUEST',
-        message: `No open request ${requestId} in session ${this.id}.`,
-      });
-    }
-    if (request.kind === 'approval') {
-      if (!('approved' in response) || typeof response.approved !== 'boolean') {
-        throw new AgentCoreError({
-          code: 'CORE_INVALID_RESPONSE',
-          message: `Request ${requestId} is an approval: answer { approved: boolean }.`,
-        });
-      }
-      const always = response.approved && response.always === true;
-      request.response = {
-        approved: response.approved,
-        ...(response.reason ? { reason: response.reason } : {}),
-        ...(always ? { always: true } : {}),
-      };
-      // "Always allow": this tool runs without asking for the rest of the session (until reset).
-      if (always && !this.#snapshot.approvedTools?.includes(request.toolName)) {
-        this.#snapshot.approvedTools = [...(this.#snapshot.approvedTools ?? []), request.toolName];
-      }
-    } else {
-      if (!('answer' in response) || typeof response.answer !== 'string') {
-        throw new AgentCoreError({
-          code: 'CORE_INVALID_RESPONSE',
-          message: `Request ${requestId} is a question: answer { answer: string }.`,
-        });
-      }
-      request.response = { answer: response.answer, source: 'user' };
-      this.#waiters.get(requestId)?.({ answer: response.answer, source: 'user' });
-    }
+    const request = this.#state.resolvePending(requestId, response);
+    if (request.kind === 'clarify' && request.response)
+      this.#waiters.get(requestId)?.(request.response);
     await this.#writer.checkpoint();
   }
 
@@ -274,18 +191,8 @@ export class AgentSession {
    */
   steer(text: string): { steerId: string } {
     if (this.#writer.lost) throw this.#writer.lost;
-    if (this.#snapshot.status === 'closed')
-      throw new AgentCoreError({
-        code: 'CORE_SESSION_CLOSED',
-        message: `Session ${this.id} is closed; the steer was not accepted.`,
-      });
-    if (typeof text !== 'string')
-      throw new AgentCoreError({
-        code: 'CORE_INVALID_INPUT',
-        message: `Steer text must be a string, got ${describeValue(text)}.`,
-      });
-    if (text.trim() === '')
-      throw new AgentCoreError({ code: 'CORE_EMPTY_INPUT', message: 'Steer text is empty.' });
+    this.#assertOpen('the steer was not accepted');
+    checkSteerText(text);
     const steerId = this.#runtime.newId('str');
     text = this.#userText(text);
     if (this.#active) {
@@ -295,7 +202,7 @@ export class AgentSession {
         { steerId, text },
       );
     } else {
-      this.#snapshot.queuedSteers.push({ steerId, text });
+      this.#state.queueSteer({ steerId, text });
       void this.#writer.checkpoint();
     }
     return { steerId };
@@ -309,24 +216,12 @@ export class AgentSession {
   /** Clears the conversation (transcript, pending requests, turn counter). */
   async reset(): Promise<void> {
     if (this.#writer.lost) throw this.#writer.lost;
+    this.#assertOpen('it was not reset');
     this.cancel('session reset');
     await this.#active?.done;
     await this.#titler.stop();
-    const { sessionId, agentName, createdAt, userId } = this.#snapshot;
-    this.#snapshot = {
-      ...this.#snapshot,
-      sessionId,
-      agentName,
-      createdAt,
-      ...(userId === undefined ? {} : { userId }),
-      status: 'idle',
-      turn: 0,
-      transcript: [],
-      pending: [],
-      paused: undefined,
-      queuedSteers: [],
-      approvedTools: undefined,
-    };
+    this.#state.reset();
+    const { sessionId, agentName } = this.#state.snapshot;
     this.#runtime.bus.emit({ type: 'session.ended', sessionId, data: { reason: 'reset' } });
     await this.#runtime.hooks.run('on_session_reset', { sessionId });
     this.#runtime.bus.emit({
@@ -349,11 +244,11 @@ export class AgentSession {
    * the stored session stays.
    */
   async close(): Promise<void> {
-    if (this.#snapshot.status === 'closed') return;
+    if (this.#state.snapshot.status === 'closed') return;
     this.cancel('session closed');
     await this.#active?.done;
     await this.#titler.stop(); // a title still being generated is dropped (the next exchange retries)
-    this.#snapshot.status = 'closed';
+    this.#state.close();
     const bus = this.#runtime.bus;
     if (!this.#writer.lost) {
       bus.emit({ type: 'session.ended', sessionId: this.id, data: { reason: 'closed' } });
@@ -397,14 +292,17 @@ export class AgentSession {
     await this.#writer.saving;
   }
 
-  #assertCanStart(): void {
-    if (this.#writer.lost) throw this.#writer.lost;
-    if (this.#snapshot.status === 'closed') {
+  #assertOpen(consequence?: string): void {
+    if (this.#state.snapshot.status === 'closed')
       throw new AgentCoreError({
         code: 'CORE_SESSION_CLOSED',
-        message: `Session ${this.id} is closed.`,
+        message: `Session ${this.id} is closed${consequence ? `; ${consequence}` : ''}.`,
       });
-    }
+  }
+
+  #assertCanStart(): void {
+    if (this.#writer.lost) throw this.#writer.lost;
+    this.#assertOpen();
     if (this.#active) {
       throw new AgentCoreError({
         code: 'CORE_SESSION_BUSY',
@@ -432,43 +330,29 @@ export class AgentSession {
     const signal = options.signal
       ? AbortSignal.any([options.signal, controller.signal])
       : controller.signal;
-    this.#snapshot.turn += 1;
-    this.#snapshot.activeRun = { runId, startedAt: runtime.now() };
-    const emitter = new ObservedEmitter(runtime.bus, { sessionId: this.id, runId }, (event) =>
-      this.#writer.observe(event),
-    );
-    const session = this.#core();
-    const run: RunState = {
-      agent: runtime,
-      session,
+    const turn = this.#state.beginRun(runId, runtime.now());
+    const run = createSessionRun({
+      runtime,
+      session: this.#core(),
+      emitter: new ObservedEmitter(runtime.bus, { sessionId: this.id, runId }, (event) =>
+        this.#writer.observe(event),
+      ),
       runId,
-      turn: this.#snapshot.turn,
+      turn,
       trigger,
-      emitter,
-      model: runtime.models.forRun(this.#snapshot.model),
+      input,
       signal,
       ...(options.attachments ? { attachments: options.attachments } : {}),
       ...(handoffFromRunId === undefined ? {} : { handoffFromRunId }),
-      localTools: {},
-      userMessage: input.kind === 'user' ? input.text : lastUserText(this.#snapshot.transcript),
-      usage: {},
-      costUsd: undefined,
-      modelCalls: 0,
-      lastText: '',
-      nextStepIndex: 0,
-    };
-    const clarify = runtime.options.clarify;
-    if (clarify !== false && this.#features.askUser !== false)
-      run.localTools.ask_user = createClarifyTool(run, clarify);
-    for (const target of runtime.options.handoffs)
-      run.localTools[handoffToolName(target)] = createHandoffTool(run, target);
+      askUser: this.#features.askUser !== false,
+    });
     const done = executeRun(run, input).then((result) => {
       if (this.#active?.runId === runId) this.#active = undefined;
       if (run.handoff && result.stopReason === 'completed') {
         // The conversation continues with the target agent, in the run the handoff event announced.
         // Its events stay on this session's bus, so one stream tells the whole conversation.
         this.#runtime = { ...run.handoff.target.runtime(), bus: runtime.bus };
-        this.#snapshot.agentName = run.handoff.target.name;
+        this.#state.handOff(run.handoff.target.name);
         this.#start({
           trigger: 'handoff',
           input: { kind: 'continue' },
@@ -494,21 +378,14 @@ export class AgentSession {
   #core(): SessionCore {
     return {
       id: this.id,
-      snapshot: this.#snapshot,
+      state: this.#state,
       checkpoint: () => this.#writer.checkpoint(),
       addEntry: (entry) => {
         const full: TranscriptEntry = { ...entry, id: entry.id ?? this.#runtime.newId('msg') };
-        this.#snapshot.transcript.push(full);
-        this.#writer.entryAdded(full);
+        this.#state.addEntry(full);
+        this.#writer.entryAdded();
         return full;
       },
-      compactTranscript: (edit) => {
-        archiveWithSummary(this.#snapshot.transcript, edit);
-        this.#prompts.invalidate();
-      },
-      providerPrompt: (system) => this.#prompts.prompt(system, this.#snapshot.transcript),
-      estimatePromptTokens: (system) =>
-        this.#prompts.estimateTokens(system, this.#snapshot.transcript),
       takeSteers: () => this.#steers.splice(0),
       waitForAnswer: (request, signal) => waitForAnswer(this.#waiters, request, signal),
     };

@@ -9,6 +9,7 @@ import type {
   SessionStore,
   TranscriptEntry,
 } from '../sessions/session-snapshot.js';
+import type { SessionState } from '../sessions/session-state.js';
 import { RunEmitter } from '../loop/run-emitter.js';
 import type { AgentRuntime } from '../loop/run-state.js';
 
@@ -66,7 +67,7 @@ export class ObservedEmitter extends RunEmitter {
  */
 export class SessionWriter {
   readonly #ownership: SessionOwnership;
-  readonly #snapshot: () => SessionSnapshot;
+  readonly #state: SessionState;
   readonly #runtime: () => AgentRuntime;
   readonly #onLost: (error: AgentCoreError) => void;
   #saving: Promise<void> = Promise.resolve();
@@ -86,16 +87,16 @@ export class SessionWriter {
 
   constructor(options: {
     ownership: SessionOwnership;
-    snapshot: () => SessionSnapshot;
+    state: SessionState;
     runtime: () => AgentRuntime;
     onLost: (error: AgentCoreError) => void;
   }) {
     this.#ownership = options.ownership;
-    this.#snapshot = options.snapshot;
+    this.#state = options.state;
     this.#runtime = options.runtime;
     this.#onLost = options.onLost;
     this.#revision = options.ownership.lease.revision;
-    const snapshot = options.snapshot();
+    const snapshot = options.state.snapshot;
     const transcript = snapshot.transcript;
     this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
     this.#lastCheckpointSeq = snapshot.eventHead?.seq ?? 0;
@@ -113,11 +114,8 @@ export class SessionWriter {
   }
 
   /** An entry was added at the end of the transcript. */
-  entryAdded(entry: TranscriptEntry): void {
+  entryAdded(): void {
     this.#appended += 1;
-    // The streamed answer is in the transcript now: the checkpointed partial is done.
-    const active = this.#snapshot().activeRun;
-    if (active?.partial && entry.message.role === 'assistant') active.partial = undefined;
   }
 
   /**
@@ -126,25 +124,22 @@ export class SessionWriter {
    * streams) and how far the event numbering ran since the last checkpoint.
    */
   observe(event: AnyEvent): void {
-    const active = this.#snapshot().activeRun;
+    const active = this.#state.snapshot.activeRun;
     if (!active || event.runId !== active.runId) return;
     if (event.seq - this.#lastCheckpointSeq >= CHECKPOINT_EVERY_EVENTS) void this.checkpoint();
     const data = event.data as { messageId?: string; delta?: string };
     switch (event.type) {
       case 'generation.started':
-        active.partial = undefined;
+        this.#state.clearPartial(active.runId);
         return;
       case 'reasoning.delta':
-        active.partial ??= { text: '' };
-        active.partial.reasoning = (active.partial.reasoning ?? '') + (data.delta ?? '');
+        this.#state.streamPartial(active.runId, { reasoning: data.delta ?? '' });
         break;
       case 'message.started':
-        active.partial ??= { text: '' };
-        active.partial.messageId = data.messageId!;
+        this.#state.streamPartial(active.runId, { messageId: data.messageId! });
         return;
       case 'message.delta':
-        active.partial ??= { text: '' };
-        active.partial.text += data.delta ?? '';
+        this.#state.streamPartial(active.runId, { text: data.delta ?? '' });
         break;
       default:
         return;
@@ -164,12 +159,14 @@ export class SessionWriter {
    */
   checkpoint({ activity = true }: { activity?: boolean } = {}): Promise<void> {
     if (this.#lost) return this.#saving;
-    const snapshot = this.#snapshot();
     const runtime = this.#runtime();
+    const head = runtime.bus.head(this.#state.id);
     // `updatedAt` orders session lists: a rename (activity: false) keeps the session's place.
-    if (activity) snapshot.updatedAt = runtime.now();
-    const head = runtime.bus.head(snapshot.sessionId);
-    if (head) snapshot.eventHead = head;
+    this.#state.stamp({
+      ...(activity ? { updatedAt: runtime.now() } : {}),
+      ...(head ? { eventHead: head } : {}),
+    });
+    const snapshot = this.#state.snapshot;
     this.#lastCheckpointSeq = head?.seq ?? this.#lastCheckpointSeq;
     this.#lastCheckpointAt = Date.now();
     clearTimeout(this.#partialTimer);
@@ -184,7 +181,7 @@ export class SessionWriter {
     this.#stopTimers();
     const { store, owner } = this.#ownership;
     await store
-      .releaseLease(this.#snapshot().sessionId, owner)
+      .releaseLease(this.#state.snapshot.sessionId, owner)
       .catch((error: unknown) => this.#runtime().reportError(toError(error)));
   }
 
@@ -195,7 +192,7 @@ export class SessionWriter {
    * reset replacing it) shows as a length or identity mismatch, and then the
    * whole transcript is written once.
    */
-  #serialize(snapshot: SessionSnapshot): SessionCheckpoint {
+  #serialize(snapshot: Readonly<SessionSnapshot>): SessionCheckpoint {
     const transcript = snapshot.transcript;
     const before = this.#persisted;
     const appendedOnly =
@@ -217,11 +214,11 @@ export class SessionWriter {
     const { store, owner } = this.#ownership;
     const full = this.#needsFull;
     const write = full
-      ? toCheckpoint(this.#snapshot(), {
+      ? toCheckpoint(this.#state.snapshot, {
           baseRevision: this.#revision,
           owner,
           from: 0,
-          model: sessionModel(this.#runtime(), this.#snapshot()),
+          model: sessionModel(this.#runtime(), this.#state.snapshot),
         })
       : { ...checkpoint, baseRevision: this.#revision };
     try {
@@ -260,7 +257,7 @@ export class SessionWriter {
 
   #renew(): void {
     const { store, owner } = this.#ownership;
-    const sessionId = this.#snapshot().sessionId;
+    const sessionId = this.#state.snapshot.sessionId;
     store.acquireLease(sessionId, owner).then(
       (renewed) =>
         renewed
@@ -295,7 +292,7 @@ export class SessionWriter {
  * pick (`snapshot.model`) when the agent it is with offers it, else that
  * agent's default (see `ModelCatalog.forRun`).
  */
-export function sessionModel(runtime: AgentRuntime, snapshot: SessionSnapshot): string {
+export function sessionModel(runtime: AgentRuntime, snapshot: Readonly<SessionSnapshot>): string {
   return runtime.models.forRun(snapshot.model).id;
 }
 

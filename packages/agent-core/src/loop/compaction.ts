@@ -24,12 +24,12 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
   const { session, agent } = run;
   const system = await agent.instructions(session.id);
   // Measured incrementally: a step that does not compact costs the same at any length.
-  const before = session.estimatePromptTokens(system);
+  const before = session.state.estimatePromptTokens(system);
   // The budget never exceeds the window of the model that will read the prompt (the session's).
   const model = run.model.primary;
   const window = contextWindowOf(agent, model.provider, model.modelId) ?? Infinity;
   if (before <= options.threshold * Math.min(options.contextWindow, window)) return false;
-  const live = session.snapshot.transcript.filter(isSentToModel);
+  const live = session.state.snapshot.transcript.filter(isSentToModel);
   let cut = live.length - options.keepRecent;
   // The first kept entry must not be a tool result whose call would be archived.
   while (cut > 0 && live[cut]?.message.role === 'tool') cut -= 1;
@@ -46,8 +46,8 @@ export async function maybeCompact(run: RunState): Promise<boolean> {
     },
     display: { createdAt: agent.now(), status: 'complete', source: 'summary' },
   };
-  session.compactTranscript({ archived, summary: summaryEntry, firstKept: live[cut]! });
-  const after = session.estimatePromptTokens(system);
+  session.state.compact({ archived, summary: summaryEntry, firstKept: live[cut]! });
+  const after = session.state.estimatePromptTokens(system);
   run.emitter.emit('context.compacted', {
     compactionId: agent.newId('cmp'),
     strategy: 'summarise',

@@ -30,12 +30,10 @@ export async function finishRun(
     stop = { stopReason: 'failed', error: reason };
   // Steers that never reached a tool boundary wait for the next user message.
   for (const steer of session.takeSteers()) {
-    session.snapshot.queuedSteers.push(steer);
+    session.state.queueSteer(steer);
     emitter.emit('steer.applied', { steerId: steer.steerId, mode: 'next_message' });
   }
-  const pending =
-    stop.stopReason === 'awaiting_input' ? session.snapshot.pending.filter((r) => !r.response) : [];
-  session.snapshot.status = stop.stopReason === 'awaiting_input' ? 'awaiting_input' : 'idle';
+  const pending = session.state.finish(stop.stopReason);
   // The history is built only for a listener: it is the whole conversation.
   if (stop.stopReason === 'completed' && agent.hooks.has('post_llm_call')) {
     await agent.hooks.run('post_llm_call', {
@@ -45,7 +43,7 @@ export async function finishRun(
       ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
       userMessage: run.userMessage,
       assistantResponse: run.lastText,
-      history: session.providerPrompt('').filter((m) => m.role !== 'system'),
+      history: session.state.providerPrompt('').filter((m) => m.role !== 'system'),
       model: modelName,
       platform: agent.options.platform,
       usage: run.usage,
@@ -64,7 +62,7 @@ export async function finishRun(
     platform: agent.options.platform,
   });
   // Cleared before the terminal event: the checkpoint after it records the run as ended.
-  session.snapshot.activeRun = undefined;
+  session.state.endRun();
   const durationMs = Math.max(0, agent.now() - started);
   const cost = run.costUsd === undefined ? {} : { cost: { amount: run.costUsd, currency: 'USD' } };
   if (stop.stopReason === 'failed') {

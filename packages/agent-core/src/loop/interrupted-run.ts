@@ -121,7 +121,7 @@ export function endInterruptedRun(
   run: InterruptedRun,
   { emitter, session, now }: { emitter: RunEmitter; session: SessionCore; now: () => number },
 ): void {
-  const known = new Set(session.snapshot.transcript.map((entry) => entry.id));
+  const known = new Set(session.state.snapshot.transcript.map((entry) => entry.id));
   for (const message of run.messages) {
     if (message.messageId !== undefined && known.has(message.messageId)) continue;
     const content: Extract<TranscriptEntry['message'], { role: 'assistant' }>['content'] = [];
@@ -135,7 +135,7 @@ export function endInterruptedRun(
       display: { createdAt: now(), status: 'interrupted' },
     });
   }
-  session.snapshot.activeRun = undefined;
+  session.state.endRun();
   if (run.ended) return;
   if (run.openMessageId !== undefined) {
     const open = run.messages.find((message) => message.messageId === run.openMessageId);

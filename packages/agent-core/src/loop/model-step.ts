@@ -15,6 +15,7 @@ import {
   type ToolCallIdentity,
   type ToolPresentation,
 } from '../tools/tool-presentation.js';
+import { parseToolArguments, type ToolArguments } from '../tools/parse-tool-input.js';
 import { estimateTokens } from '../usage/estimate-tokens.js';
 import { toTokenUsage } from '../usage/token-usage.js';
 import { UsageMeter, type LiveUsageInit } from '../usage/usage-meter.js';
@@ -22,9 +23,15 @@ import type { RunEmitter } from './run-emitter.js';
 
 /** A tool call the model asked for in one step (with its title and kind, for events). */
 export interface ModelToolCall extends ToolCallIdentity {
-  /** The argument text exactly as the model sent it. */
-  rawInput: string;
-  /** Parsed arguments, or the raw text when it is not valid JSON. */
+  /**
+   * The arguments, parsed once from the text the model sent: what the tool
+   * runs on (its schema validates them then), never serialised and parsed again.
+   */
+  args: ToolArguments;
+  /**
+   * The arguments as events, hooks and the transcript show them: `args`
+   * (redacted when `redact.toolInput`), or the raw text when it is not valid JSON.
+   */
   input: unknown;
 }
 
@@ -363,9 +370,9 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         streaming.delete(part.toolCallId);
         const rawInput = part.input;
         if (!streamed) meter?.add(rawInput.length, false); // arguments sent whole
-        const parsed = parseJson(rawInput);
-        // The tool runs on `rawInput`; events, hooks and the transcript get `shown`.
-        const given = parsed.ok ? parsed.value : rawInput;
+        const args = parseToolArguments(rawInput);
+        // The tool runs on `args`; events, hooks and the transcript get `shown`.
+        const given = args.ok ? args.value : rawInput;
         const shown = inputRedactor ? inputRedactor.value(given) : given;
         if (inputRedactor && streamed)
           emitter.emit('tool_call.args_delta', {
@@ -377,18 +384,18 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
           toolCallId: part.toolCallId,
           toolName: part.toolName,
           ...present(part.toolName, { value: shown }),
-          rawInput,
+          args,
           input: shown,
         };
         output.toolCalls.push(call);
         content.emit('tool_call.ready', {
           ...toolIdentity(call),
           input: shown,
-          ...(parsed.ok
+          ...(args.ok
             ? {}
             : {
                 inputError: {
-                  message: input.redaction?.redactor.text(parsed.message) ?? parsed.message,
+                  message: input.redaction?.redactor.text(args.message) ?? args.message,
                   code: 'CORE_TOOL_INVALID_INPUT',
                 },
               }),
@@ -447,15 +454,6 @@ function failAbandonedCalls(emitter: RunEmitter, output: ModelStepOutput): void 
   if (!error) return;
   for (const call of output.toolCalls)
     fail(call, `Not run: the model call failed (${error.message}).`, error.code);
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (text.trim() === '') return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, message: `Arguments are not valid JSON: ${(error as Error).message}` };
-  }
 }
 
 function pickParameters(settings: ModelStepInput['settings']) {

@@ -30,14 +30,14 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
   const { agent, session, emitter } = run;
   const started = agent.now();
   const modelName = run.model.id;
-  session.snapshot.status = 'running';
+  session.state.markRunning();
   emitter.emit('run.started', {
     trigger: run.trigger,
     agent: { name: agent.name },
     model: modelName,
     ...(input.kind === 'user' ? { input: { messageId: input.messageId, parts: input.parts } } : {}),
-    ...(input.kind === 'resume' && session.snapshot.paused
-      ? { resumeOfRunId: session.snapshot.paused.runId }
+    ...(input.kind === 'resume' && session.state.snapshot.paused
+      ? { resumeOfRunId: session.state.snapshot.paused.runId }
       : {}),
     ...(run.parentToolCallId ? { parentToolCallId: run.parentToolCallId } : {}),
     ...(run.handoffFromRunId ? { handoffFromRunId: run.handoffFromRunId } : {}),
@@ -69,7 +69,7 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
 function acceptUserInput(run: RunState, input: Extract<RunInput, { kind: 'user' }>): void {
   const { session, emitter } = run;
   // Steers that arrived after the last run ended become part of this user message.
-  const queued = session.snapshot.queuedSteers.splice(0);
+  const queued = session.state.takeQueuedSteers();
   for (const steer of queued) {
     session.addEntry({
       runId: run.runId,
@@ -116,7 +116,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     const system = await agent.instructions(session.id);
     // The converted prompt is the session's (kept between steps); attachments are
     // loaded into a copy for this request only.
-    const prompt = await loadAttachments(session.providerPrompt(system), run.attachments);
+    const prompt = await loadAttachments(session.state.providerPrompt(system), run.attachments);
     const tools = [...agent.tools.toSpecTools(), ...localSpecTools(run)];
     const step = await runModelStep({
       emitter,
@@ -134,7 +134,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       liveUsage: liveUsageOf(run, 'turn'),
       presentTool: (toolName, shown) => presentCall(run, toolName, shown),
       // The same number as estimating `prompt`, without serialising the whole conversation.
-      promptTokens: () => session.estimatePromptTokens(system),
+      promptTokens: () => session.state.estimatePromptTokens(system),
       onFallback: ({ from, to, error }) =>
         emitter.emit('notice', {
           severity: 'warning',
@@ -230,11 +230,11 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
 /** Resumes the step a paused run stopped at, once every request has an answer. */
 async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   const { session, emitter } = run;
-  const paused = session.snapshot.paused;
-  if (!paused) return undefined;
+  if (!session.state.snapshot.paused) return undefined;
+  const { paused, approvals } = session.state.takePausedStep();
   const decisions = new Map<string, { approved: boolean; reason?: string }>();
-  for (const request of session.snapshot.pending) {
-    if (request.kind !== 'approval' || !request.response) continue;
+  for (const request of approvals) {
+    if (!request.response) continue;
     decisions.set(request.toolCallId, request.response);
     emitter.emit('tool_call.approval_resolved', {
       approvalId: request.requestId,
@@ -255,13 +255,10 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   const calls: ModelToolCall[] = paused.toolCalls.map((call) => ({
     ...call,
     ...presentCall(run, call.toolName, { value: call.input }),
-    rawInput: JSON.stringify(call.input ?? {}),
+    // Stored parsed: the tool gets it as it is, not serialised and parsed again.
+    args: { ok: true, value: call.input ?? {} },
   }));
   const earlier = new Map(Object.entries(paused.results) as Array<[string, ToolCallOutcome]>);
-  session.snapshot.pending = session.snapshot.pending.filter(
-    (request) => request.kind !== 'approval',
-  );
-  session.snapshot.paused = undefined;
   const phase = await runApprovedCalls(run, { stepIndex, calls, decisions, earlier });
   appendToolResults(run, phase, calls);
   await session.checkpoint();
@@ -316,7 +313,7 @@ async function afterApiRequest(
     turn: run.turn,
     ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
     stepIndex,
-    apiCallIndex: run.session.snapshot.totals.apiCalls,
+    apiCallIndex: run.session.state.snapshot.totals.apiCalls,
     generationId: step.generationId,
     provider: step.provider,
     model: step.model,
@@ -446,7 +443,7 @@ async function startLoop(run: RunState, input: RunInput): Promise<Stop> {
       turn: run.turn,
       ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
       userMessage: run.userMessage,
-      history: session.providerPrompt('').filter((m) => m.role !== 'system'),
+      history: session.state.providerPrompt('').filter((m) => m.role !== 'system'),
       isFirstTurn: run.turn === 1,
       model: run.model.id,
       platform: agent.options.platform,

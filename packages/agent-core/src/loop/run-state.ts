@@ -1,16 +1,12 @@
-import type { LanguageModelV3, LanguageModelV3Prompt } from '@ai-sdk/provider';
+import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { EventBus, TokenUsage } from '@switchboard/events';
 import type { HookRunner } from '../hooks/hook-runner.js';
 import type { ModelCatalog, RunModels } from '../models/model-catalog.js';
 import type { ModelInfoTable } from '../models/model-info.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
-import type {
-  PendingRequest,
-  SessionSnapshot,
-  TranscriptEntry,
-} from '../sessions/session-snapshot.js';
+import type { PendingRequest, TranscriptEntry } from '../sessions/session-snapshot.js';
+import type { SessionState } from '../sessions/session-state.js';
 import type { AgentTool } from '../tools/agent-tool.js';
-import type { archiveWithSummary } from '../sessions/transcript.js';
 import type { ToolSet } from '../tools/tool-set.js';
 import type { AttachmentLoader } from '../sessions/load-attachments.js';
 import type { PriceTable } from '../usage/price-table.js';
@@ -64,20 +60,12 @@ export type RunInput =
 /** What a run needs from its session. */
 export interface SessionCore {
   readonly id: string;
-  readonly snapshot: SessionSnapshot;
+  /** The session's snapshot: read it through `state.snapshot`, change it through its intent methods. */
+  readonly state: SessionState;
   /** Persists the snapshot (serialised per session; failures are reported, not thrown). */
   checkpoint(): Promise<void>;
+  /** Adds a transcript entry (an id is made when it has none). */
   addEntry(entry: Omit<TranscriptEntry, 'id'> & { id?: string }): TranscriptEntry;
-  /**
-   * Archives entries and inserts a summary (see `archiveWithSummary`): the
-   * one edit of the transcript besides `addEntry`, so the session knows its
-   * converted prompt is stale.
-   */
-  compactTranscript(edit: Parameters<typeof archiveWithSummary>[1]): void;
-  /** The transcript's provider prompt, converted incrementally (see `ProviderPromptCache`). */
-  providerPrompt(system: string): LanguageModelV3Prompt;
-  /** The prompt's rough token count compaction decides on, measured incrementally. */
-  estimatePromptTokens(system: string): number;
   /** Steers that arrived during the active run, in order; taken by the loop at a tool boundary. */
   takeSteers(): Array<{ steerId: string; text: string }>;
   /** Waits for `respond()` on a clarify request, or its timeout, or the signal. */

@@ -143,17 +143,19 @@ export async function runToolPhase(
       },
     }));
     const requests: PendingRequest[] = asked.map(({ request }) => request);
-    run.session.snapshot.paused = {
-      runId: run.runId,
-      stepIndex,
-      toolCalls: calls.map((call) => ({
-        toolCallId: call.toolCallId,
-        toolName: call.toolName,
-        input: call.input,
-      })),
-      results: Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome])),
-    };
-    run.session.snapshot.pending.push(...requests);
+    run.session.state.pauseForApproval(
+      {
+        runId: run.runId,
+        stepIndex,
+        toolCalls: calls.map((call) => ({
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          input: call.input,
+        })),
+        results: Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome])),
+      },
+      asked.map(({ request }) => request),
+    );
     for (const { call, request } of asked) {
       run.emitter.emit('tool_call.approval_requested', {
         approvalId: request.requestId,
@@ -220,7 +222,7 @@ async function requiresApproval(
 ): Promise<boolean> {
   const policy = tool.approval ?? 'never';
   if (policy === 'never') return false;
-  if (run.session.snapshot.approvedTools?.includes(call.toolName)) return false;
+  if (run.session.state.snapshot.approvedTools?.includes(call.toolName)) return false;
   if (policy === 'always') return true;
   try {
     return await policy(call.input, {
@@ -258,7 +260,7 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
   const executed = await executeToolCall({
     tool: tool,
     toolName: call.toolName,
-    rawInput: call.rawInput,
+    args: call.args,
     availableTools: [...Object.keys(run.localTools), ...run.agent.tools.names()],
     context: { ...ids(run), stepIndex, toolCallId: call.toolCallId },
     signal: run.signal,

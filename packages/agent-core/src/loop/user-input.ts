@@ -64,6 +64,17 @@ export function normaliseInput(
 }
 
 /** What a wrong argument was, for an error message (`null`, `a number`). */
+/** Checks a steer's text: a non-empty string (`CORE_INVALID_INPUT`, `CORE_EMPTY_INPUT`). */
+export function checkSteerText(text: unknown): asserts text is string {
+  if (typeof text !== 'string')
+    throw new AgentCoreError({
+      code: 'CORE_INVALID_INPUT',
+      message: `Steer text must be a string, got ${describeValue(text)}.`,
+    });
+  if (text.trim() === '')
+    throw new AgentCoreError({ code: 'CORE_EMPTY_INPUT', message: 'Steer text is empty.' });
+}
+
 export function describeValue(value: unknown): string {
   return value == null ? String(value) : `a value of type ${typeof value}`;
 }

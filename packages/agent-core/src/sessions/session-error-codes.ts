@@ -10,4 +10,10 @@ export const SESSION_ERROR_CODES = {
   CORE_SESSION_CONFLICT: 'The session was changed by another writer.',
   /** `importSession` got events that are not one session's log in order. Nothing was changed. */
   CORE_INVALID_IMPORT: "The events are not one session's log.",
+  /**
+   * A change of a session's snapshot that its current status does not allow
+   * (pausing a run that is not running, finishing twice): a bug in the caller.
+   * Nothing was changed.
+   */
+  CORE_INVALID_TRANSITION: 'The session cannot make that change in its current status.',
 } as const;

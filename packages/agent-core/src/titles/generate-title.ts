@@ -3,9 +3,8 @@ import type { TitleSource } from '@switchboard/events';
 import { runModelStep, type ModelStepOutput } from '../loop/model-step.js';
 import { RunEmitter } from '../loop/run-emitter.js';
 import type { AgentRuntime } from '../loop/run-state.js';
-import type { SessionSnapshot } from '../sessions/session-snapshot.js';
+import type { SessionState } from '../sessions/session-state.js';
 import { createCostOf } from '../usage/price-table.js';
-import { addUsage } from '../usage/token-usage.js';
 import { fallbackTitle, sanitizeTitle } from './sanitize-title.js';
 
 /** The built-in instructions of the title call (`titles.prompt` replaces them). */
@@ -21,8 +20,8 @@ const TITLE_MAX_OUTPUT_TOKENS = 128;
 /** What {@link generateTitle} needs. */
 export interface TitleRequest {
   readonly runtime: AgentRuntime;
-  /** The live snapshot (read when the call ends: a reset may have replaced it). */
-  readonly snapshot: () => SessionSnapshot;
+  /** The session's state: the call counts in its totals. */
+  readonly state: SessionState;
   /** The run whose exchange is named: the title call's events name it as their `parentRunId`. */
   readonly runId: string;
   readonly firstMessage: string;
@@ -50,7 +49,7 @@ export async function generateTitle(
   const { runtime, signal } = request;
   const { maxChars, prompt: instructions } = runtime.options.titles;
   const emitter = new RunEmitter(runtime.bus, {
-    sessionId: request.snapshot().sessionId,
+    sessionId: request.state.id,
     runId: runtime.newId('ttl'),
     parentRunId: request.runId,
   });
@@ -85,7 +84,7 @@ export async function generateTitle(
     redaction: runtime.redaction,
     costOf: createCostOf(runtime.prices),
   });
-  recordSessionCall(request.snapshot(), emitter, step);
+  recordSessionCall(request.state, emitter, step);
   if (step.cancelled || signal.aborted) return undefined;
   // A failed call is not reported to onError: the fallback handles it, and its
   // generation.finished carries the error for whoever watches the events.
@@ -100,15 +99,8 @@ export async function generateTitle(
  * session total equals the sum of its generations), and reports the new
  * total. It belongs to no run: the run it names has already ended.
  */
-function recordSessionCall(
-  snapshot: SessionSnapshot,
-  emitter: RunEmitter,
-  step: ModelStepOutput,
-): void {
-  const totals = snapshot.totals;
-  totals.usage = addUsage(totals.usage, step.usage);
-  totals.apiCalls += 1;
-  if (step.costUsd !== undefined) totals.costUsd = (totals.costUsd ?? 0) + step.costUsd;
+function recordSessionCall(state: SessionState, emitter: RunEmitter, step: ModelStepOutput): void {
+  const totals = state.addUsage(step.usage, step.costUsd);
   emitter.emit('usage.updated', {
     scope: 'session',
     usage: totals.usage,

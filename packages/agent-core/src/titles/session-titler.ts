@@ -1,6 +1,7 @@
 import type { TitleSource } from '@switchboard/events';
 import type { AgentRuntime } from '../loop/run-state.js';
-import type { SessionSnapshot, TranscriptEntry } from '../sessions/session-snapshot.js';
+import type { TranscriptEntry } from '../sessions/session-snapshot.js';
+import type { SessionState } from '../sessions/session-state.js';
 import { generateTitle } from './generate-title.js';
 import { normaliseUserTitle } from './sanitize-title.js';
 
@@ -23,17 +24,17 @@ export interface EndedRun {
  */
 export class SessionTitler {
   readonly #runtime: () => AgentRuntime;
-  readonly #snapshot: () => SessionSnapshot;
+  readonly #state: SessionState;
   readonly #checkpoint: () => Promise<void>;
   #inFlight: { controller: AbortController; done: Promise<void> } | undefined;
 
   constructor(options: {
     runtime: () => AgentRuntime;
-    snapshot: () => SessionSnapshot;
+    state: SessionState;
     checkpoint: () => Promise<void>;
   }) {
     this.#runtime = options.runtime;
-    this.#snapshot = options.snapshot;
+    this.#state = options.state;
     this.#checkpoint = options.checkpoint;
   }
 
@@ -58,7 +59,7 @@ export class SessionTitler {
    */
   afterRun(run: EndedRun): void {
     const options = this.#runtime().options.titles;
-    const snapshot = this.#snapshot();
+    const snapshot = this.#state.snapshot;
     if (
       !options.enabled ||
       snapshot.title !== undefined ||
@@ -90,14 +91,14 @@ export class SessionTitler {
   async #generate(run: EndedRun, signal: AbortSignal): Promise<void> {
     const generated = await generateTitle({
       runtime: this.#runtime(),
-      snapshot: this.#snapshot,
+      state: this.#state,
       runId: run.runId,
-      firstMessage: firstUserText(this.#snapshot().transcript),
+      firstMessage: firstUserText(this.#state.snapshot.transcript),
       answer: run.text,
       signal,
     });
     // Aborted, or named meanwhile: the generated title is dropped; the usage stays counted.
-    if (generated === undefined || signal.aborted || this.#snapshot().title !== undefined) {
+    if (generated === undefined || signal.aborted || this.#state.snapshot.title !== undefined) {
       await this.#checkpoint();
       return;
     }
@@ -106,12 +107,10 @@ export class SessionTitler {
   }
 
   #apply(title: string, source: TitleSource): void {
-    const snapshot = this.#snapshot();
-    snapshot.title = title;
-    snapshot.titleSource = source;
+    this.#state.setTitle(title, source);
     this.#runtime().bus.emit({
       type: 'session.title_updated',
-      sessionId: snapshot.sessionId,
+      sessionId: this.#state.id,
       data: { title, source },
     });
   }

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import type { AgentTool, ToolCallOutcome } from './agent-tool.js';
 import { defineTool } from './define-tool.js';
 import {
   executeToolCall,
   toToolResultOutput,
-  type ExecuteToolCallOptions,
+  type ExecuteToolCallSettings,
 } from './execute-tool-call.js';
 
 const context = { sessionId: 's1', runId: 'r1', turn: 1, stepIndex: 0, toolCallId: 'c1' };
@@ -18,7 +18,7 @@ const add = defineTool({
 function run(
   tool: AgentTool<never, unknown> | undefined,
   rawInput: string,
-  options: Partial<ExecuteToolCallOptions> = {},
+  options: Partial<ExecuteToolCallSettings> = {},
 ) {
   return executeToolCall({ tool, toolName: 'tool', rawInput, context, ...options });
 }
@@ -32,6 +32,46 @@ function returning(value: unknown): AgentTool {
 }
 
 describe('executeToolCall', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('parses raw argument text once, and arguments parsed by the caller not at all', async () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const parsesOf = (text: string) => parse.mock.calls.filter(([arg]) => arg === text).length;
+    expect(await run(add, '{"a":2,"b":3}')).toMatchObject({ output: { sum: 5 } });
+    expect(parsesOf('{"a":2,"b":3}')).toBe(1);
+    const given = await executeToolCall({
+      tool: add,
+      toolName: 'add',
+      args: { ok: true, value: { a: 4, b: 5 } },
+      context,
+    });
+    expect(given).toMatchObject({ status: 'completed', output: { sum: 9 } });
+    expect(
+      parse.mock.calls.filter(([arg]) => typeof arg === 'string' && arg.includes('"a":4')),
+    ).toEqual([]);
+  });
+
+  it('fails arguments the caller could not parse with their message, without running the tool', async () => {
+    let ran = false;
+    const tool = defineTool({
+      description: 'never runs',
+      inputSchema: z.object({}),
+      execute: () => (ran = true),
+    });
+    const outcome = await executeToolCall({
+      tool,
+      toolName: 'tool',
+      args: { ok: false, message: 'Arguments are not valid JSON (x).' },
+      context,
+    });
+    expect(outcome).toEqual({
+      status: 'failed',
+      error: { code: 'CORE_TOOL_INVALID_INPUT', message: 'Arguments are not valid JSON (x).' },
+      executionDurationMs: 0,
+    });
+    expect(ran).toBe(false);
+  });
+
   it('runs the tool with validated input and measures the execution', async () => {
     const outcome = await run(add, '{"a":2,"b":40}');
     expect(outcome).toEqual({

@@ -2,20 +2,28 @@ import type { JSONValue, LanguageModelV3ToolResultOutput } from '@ai-sdk/provide
 import type { AgentTool, ToolCallOutcome, ToolContext } from './agent-tool.js';
 import { normalizeToolOutput, truncateText } from './normalize-tool-output.js';
 import { onAbort } from './on-abort.js';
-import { parseToolInput } from './parse-tool-input.js';
+import { parseToolArguments, validateToolInput, type ToolArguments } from './parse-tool-input.js';
 import type { CoreErrorCode } from '../errors/agent-core-error.js';
 
 /** A progress report of a running tool (→ `tool_call.progress`). */
 export type ToolProgress = Parameters<ToolContext['progress']>[0];
 
+/**
+ * The call's arguments: the text the model sent (`rawInput`, parsed here) or,
+ * when the caller parsed it already, the parsed `args` (never parsed again).
+ */
+export type ToolCallArguments =
+  { rawInput: string; args?: never } | { args: ToolArguments; rawInput?: never };
+
 /** What {@link executeToolCall} needs for one call. */
-export interface ExecuteToolCallOptions {
+export type ExecuteToolCallOptions = ToolCallArguments & ExecuteToolCallSettings;
+
+/** Everything {@link executeToolCall} needs besides the arguments. */
+export interface ExecuteToolCallSettings {
   /** The tool, or `undefined` when the model named a tool that does not exist. */
   tool: AgentTool<never, unknown> | undefined;
   /** The name the model used. */
   toolName: string;
-  /** The model's arguments as it sent them (JSON text). */
-  rawInput: string;
   /** Ids for the tool's context; `signal` and `progress` are added here. */
   context: Omit<ToolContext, 'signal' | 'progress'>;
   /** The run's signal: when it aborts, the call ends `cancelled` at once. */
@@ -56,7 +64,8 @@ export async function executeToolCall(options: ExecuteToolCallOptions): Promise<
     return failed('CORE_UNKNOWN_TOOL', `Unknown tool "${toolName}".${list}`, 0);
   }
   if (signal?.aborted) return { status: 'cancelled', executionDurationMs: 0 };
-  const input = await parseToolInput(tool, options.rawInput);
+  const args = options.args === undefined ? parseToolArguments(options.rawInput) : options.args;
+  const input = await validateToolInput(tool, args);
   if (!input.ok) return failed('CORE_TOOL_INVALID_INPUT', input.message, 0);
   if (signal?.aborted) return { status: 'cancelled', executionDurationMs: 0 }; // aborted while parsing
 

@@ -1,28 +1,56 @@
 import type { AgentTool } from './agent-tool.js';
 
+/**
+ * A tool call's arguments as JSON, parsed once from the model's text (see
+ * {@link parseToolArguments}) and carried with the call from then on: through
+ * events, approval, the paused snapshot and `executeToolCall`.
+ */
+export type ToolArguments = { ok: true; value: unknown } | { ok: false; message: string };
+
 /** The model's arguments, parsed and validated, or a message telling the model what to fix. */
 export type ParsedToolInput = { ok: true; value: unknown } | { ok: false; message: string };
 
 /**
- * Parses a tool call's raw JSON arguments and validates them against the
- * tool's zod schema. Tools with only a JSON Schema (MCP) get the parsed value
- * as is, since their server validates it; it must still be an object when
- * the schema says so. Never throws: every failure is a message for the model.
+ * Parses the argument text of a tool call as the model sent it. The one
+ * place that text is parsed. Never throws: invalid JSON is a message for
+ * the model.
  */
-export async function parseToolInput(
-  tool: AgentTool<never, unknown>,
-  rawInput: string,
-): Promise<ParsedToolInput> {
-  let value: unknown;
+export function parseToolArguments(rawInput: string): ToolArguments {
+  // Some providers send '' for tools without parameters.
+  if (rawInput.trim() === '') return { ok: true, value: {} };
   try {
-    // Some providers send '' for tools without parameters.
-    value = rawInput.trim() === '' ? {} : JSON.parse(rawInput);
+    return { ok: true, value: JSON.parse(rawInput) as unknown };
   } catch (error) {
     return {
       ok: false,
       message: `Arguments are not valid JSON (${(error as Error).message}). Send a JSON object matching the tool's input schema.`,
     };
   }
+}
+
+/**
+ * Parses a tool call's raw JSON arguments and validates them against the
+ * tool's zod schema (see {@link validateToolInput}).
+ */
+export async function parseToolInput(
+  tool: AgentTool<never, unknown>,
+  rawInput: string,
+): Promise<ParsedToolInput> {
+  return validateToolInput(tool, parseToolArguments(rawInput));
+}
+
+/**
+ * Validates parsed arguments against the tool's zod schema. Tools with only
+ * a JSON Schema (MCP) get the value as is, since their server validates it;
+ * it must still be an object when the schema says so. Never throws: every
+ * failure is a message for the model.
+ */
+export async function validateToolInput(
+  tool: AgentTool<never, unknown>,
+  args: ToolArguments,
+): Promise<ParsedToolInput> {
+  if (!args.ok) return args;
+  const { value } = args;
   const schema = tool.inputSchema;
   if (schema === undefined) {
     const wantsObject = tool.jsonSchema?.type === undefined || tool.jsonSchema.type === 'object';

@@ -30,14 +30,9 @@ export interface RecordedCall {
 export function recordUsage(run: RunState, call: RecordedCall): void {
   const { agent, session, emitter } = run;
   run.usage = addUsage(run.usage, call.usage);
-  const totals = session.snapshot.totals;
-  totals.usage = addUsage(totals.usage, call.usage);
-  totals.apiCalls += 1;
+  const totals = session.state.addUsage(call.usage, call.costUsd);
   const cost = call.costUsd;
-  if (cost !== undefined) {
-    run.costUsd = (run.costUsd ?? 0) + cost;
-    totals.costUsd = (totals.costUsd ?? 0) + cost;
-  }
+  if (cost !== undefined) run.costUsd = (run.costUsd ?? 0) + cost;
   const ownContext = isOwnContext(run, call.purpose);
   const context = {
     ...(!ownContext || call.usage.inputTokens === undefined

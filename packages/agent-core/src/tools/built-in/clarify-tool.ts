@@ -39,7 +39,7 @@ export function createClarifyTool(
         fallbackAnswer: options.fallbackAnswer,
         requestedAt: agent.now(),
       };
-      session.snapshot.pending.push(request);
+      session.state.askClarify(request);
       emitter.emit('clarify.requested', {
         clarifyId: request.requestId,
         question,
@@ -62,9 +62,7 @@ export function createClarifyTool(
         });
         throw error;
       } finally {
-        session.snapshot.pending = session.snapshot.pending.filter(
-          (pending) => pending.requestId !== request.requestId,
-        );
+        session.state.withdrawRequest(request.requestId);
       }
     },
   };

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { AgentCoreError } from '../../errors/agent-core-error.js';
-import { ProviderPromptCache } from '../../sessions/provider-prompt-cache.js';
 import type { TranscriptEntry } from '../../sessions/session-snapshot.js';
-import { archiveWithSummary, createEmptySnapshot } from '../../sessions/transcript.js';
+import { SessionState } from '../../sessions/session-state.js';
+import { createEmptySnapshot } from '../../sessions/transcript.js';
 import type { AgentTool } from '../agent-tool.js';
 import { addChildUsage } from '../../usage/record-usage.js';
 import { RunEmitter } from '../../loop/run-emitter.js';
@@ -63,23 +63,16 @@ export async function runSubagent(
     now: runtime.now(),
   });
   // One session, one total: the child's calls count in the parent session's totals.
-  snapshot.totals = parent.session.snapshot.totals;
-  const prompts = new ProviderPromptCache();
+  const state = new SessionState(snapshot, { sharesTotalsWith: parent.session.state });
   const session: SessionCore = {
     id: parent.session.id,
-    snapshot,
+    state,
     checkpoint: () => Promise.resolve(),
     addEntry: (entry) => {
       const full: TranscriptEntry = { ...entry, id: entry.id ?? runtime.newId('msg') };
-      snapshot.transcript.push(full);
+      state.addEntry(full);
       return full;
     },
-    compactTranscript: (edit) => {
-      archiveWithSummary(snapshot.transcript, edit);
-      prompts.invalidate();
-    },
-    providerPrompt: (system) => prompts.prompt(system, snapshot.transcript),
-    estimatePromptTokens: (system) => prompts.estimateTokens(system, snapshot.transcript),
     takeSteers: () => [],
     waitForAnswer: () =>
       Promise.reject(

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { PendingRequest, TranscriptEntry } from './session-snapshot.js';
+import { SessionState, type PausedStep } from './session-state.js';
+import { createEmptySnapshot } from './transcript.js';
+
+function fresh() {
+  return new SessionState(createEmptySnapshot({ sessionId: 'ses_1', agentName: 'a', now: 1 }));
+}
+
+const invalid = expect.objectContaining({
+  code: 'CORE_INVALID_TRANSITION',
+  details: expect.objectContaining({ sessionId: 'ses_1' }),
+});
+
+const approval = (
+  requestId: string,
+  toolName = 'rm',
+): Extract<PendingRequest, { kind: 'approval' }> => ({
+  kind: 'approval',
+  requestId,
+  toolCallId: `call_${requestId}`,
+  toolName,
+  input: { path: '/x' },
+  requestedAt: 2,
+});
+
+const paused: PausedStep = {
+  runId: 'run_1',
+  stepIndex: 0,
+  toolCalls: [{ toolCallId: 'call_a1', toolName: 'rm', input: { path: '/x' } }],
+  results: {},
+};
+
+function running(state = fresh()) {
+  state.beginRun('run_1', 5);
+  state.markRunning();
+  return state;
+}
+
+describe('SessionState', () => {
+  it('walks a run through begin, running, pause, answer, resume and finish', () => {
+    const state = fresh();
+    expect(state.beginRun('run_1', 5)).toBe(1);
+    expect(state.snapshot).toMatchObject({ turn: 1, activeRun: { runId: 'run_1', startedAt: 5 } });
+    state.markRunning();
+    state.pauseForApproval(paused, [approval('a1')]);
+    expect(state.finish('awaiting_input')).toEqual([approval('a1')]);
+    state.endRun();
+    expect(state.snapshot).toMatchObject({ status: 'awaiting_input', paused });
+    expect(state.snapshot.activeRun).toBeUndefined();
+
+    state.resolvePending('a1', { approved: true, always: true });
+    expect(state.snapshot.approvedTools).toEqual(['rm']);
+    expect(state.beginRun('run_2', 6)).toBe(2);
+    state.markRunning();
+    const taken = state.takePausedStep();
+    expect(taken.paused).toEqual(paused);
+    expect(taken.approvals).toEqual([
+      { ...approval('a1'), response: { approved: true, always: true } },
+    ]);
+    expect(state.snapshot.paused).toBeUndefined();
+    expect(state.snapshot.pending).toEqual([]);
+    expect(state.finish('completed')).toEqual([]);
+    expect(state.snapshot.status).toBe('idle');
+  });
+
+  it('refuses transitions its status does not allow, changing nothing', () => {
+    const state = fresh();
+    const before = state.copy();
+    expect(() => state.pauseForApproval(paused, [approval('a1')])).toThrow(invalid);
+    expect(() => state.finish('completed')).toThrow(invalid);
+    expect(() => state.handOff('other')).not.toThrow();
+    state.handOff(before.agentName);
+    expect(state.copy()).toEqual(before);
+
+    running(state);
+    expect(() => state.beginRun('run_2', 6)).toThrow(invalid); // one run at a time
+    expect(() => state.markRunning()).toThrow(invalid);
+    expect(() => state.takePausedStep()).toThrow(invalid); // nothing paused
+    expect(() => state.handOff('other')).toThrow(invalid);
+    state.pauseForApproval(paused, [approval('a1')]);
+    expect(() => state.pauseForApproval(paused, [approval('a2')])).toThrow(invalid);
+    expect(state.snapshot.pending.map((request) => request.requestId)).toEqual(['a1']);
+
+    state.finish('awaiting_input');
+    state.endRun();
+    state.close();
+    for (const change of [
+      () => state.beginRun('run_3', 7),
+      () => state.markRunning(),
+      () => state.queueSteer({ steerId: 'str_1', text: 'hi' }),
+      () => state.setModel('m'),
+      () => state.reset(),
+      () => state.close(),
+    ])
+      expect(change).toThrow(invalid);
+    expect(state.snapshot.status).toBe('closed');
+  });
+
+  it('checks answers: unknown or answered requests and wrong shapes are refused', () => {
+    const state = running();
+    state.askClarify({
+      kind: 'clarify',
+      requestId: 'q1',
+      toolCallId: 'call_q1',
+      question: 'Which?',
+      timeoutMs: 1000,
+      fallbackAnswer: 'any',
+      requestedAt: 3,
+    });
+    expect(() => state.resolvePending('nope', { answer: 'x' })).toThrow(
+      expect.objectContaining({ code: 'CORE_NO_PENDING_REQUEST' }),
+    );
+    expect(() => state.resolvePending('q1', { approved: true })).toThrow(
+      expect.objectContaining({ code: 'CORE_INVALID_RESPONSE' }),
+    );
+    expect(state.resolvePending('q1', { answer: 'that one' })).toMatchObject({
+      response: { answer: 'that one', source: 'user' },
+    });
+    expect(() => state.resolvePending('q1', { answer: 'again' })).toThrow(
+      expect.objectContaining({ code: 'CORE_NO_PENDING_REQUEST' }),
+    );
+    state.withdrawRequest('q1');
+    expect(state.snapshot.pending).toEqual([]);
+  });
+
+  it('keeps the partial answer of the run in flight until it is in the transcript', () => {
+    const state = running();
+    state.streamPartial('run_1', { messageId: 'msg_1' });
+    state.streamPartial('run_1', { text: 'Hel' });
+    state.streamPartial('run_1', { text: 'lo' });
+    state.streamPartial('run_1', { reasoning: 'hmm' });
+    state.streamPartial('run_other', { text: 'ignored' });
+    expect(state.snapshot.activeRun?.partial).toEqual({
+      messageId: 'msg_1',
+      text: 'Hello',
+      reasoning: 'hmm',
+    });
+    const entry: TranscriptEntry = {
+      id: 'msg_1',
+      runId: 'run_1',
+      message: { role: 'assistant', content: [{ type: 'text', text: 'Hello' }] },
+      display: { createdAt: 4, status: 'complete' },
+    };
+    state.addEntry(entry);
+    expect(state.snapshot.activeRun?.partial).toBeUndefined();
+    expect(state.snapshot.transcript).toEqual([entry]);
+  });
+
+  it('moves steers to the next message, counts usage (shared with a sub-agent), and resets', () => {
+    const state = running();
+    state.queueSteer({ steerId: 'str_1', text: 'shorter' });
+    expect(state.takeQueuedSteers()).toEqual([{ steerId: 'str_1', text: 'shorter' }]);
+    expect(state.takeQueuedSteers()).toEqual([]);
+    const child = new SessionState(
+      createEmptySnapshot({ sessionId: 'ses_1', agentName: 'sub', now: 1 }),
+      { sharesTotalsWith: state },
+    );
+    state.addUsage({ inputTokens: 10, outputTokens: 2 }, 0.5);
+    child.addUsage({ inputTokens: 5, outputTokens: 1 }, undefined);
+    expect(state.snapshot.totals).toEqual({
+      usage: expect.objectContaining({ inputTokens: 15, outputTokens: 3 }),
+      costUsd: 0.5,
+      apiCalls: 2,
+    });
+    state.setTitle('Plans', 'user');
+    state.finish('completed');
+    state.endRun();
+    state.reset();
+    expect(state.snapshot).toMatchObject({
+      status: 'idle',
+      turn: 0,
+      transcript: [],
+      pending: [],
+      title: 'Plans',
+      totals: { apiCalls: 2 },
+    });
+  });
+});
