@@ -19,6 +19,8 @@ const ALLOWED_IMPORTS = {
   '@switchboard/voice-session': ['@switchboard/events', '@switchboard/agent-core'],
   '@switchboard/webui-server': ['@switchboard/events', '@switchboard/agent-core'],
   '@switchboard/testkit': ['@switchboard/events'],
+  // PostgreSQL storage for several instances: implements the contract's and agent-core's interfaces.
+  '@switchboard/postgres': ['@switchboard/events', '@switchboard/agent-core'],
   '@switchboard/cli': [
     '@switchboard/events',
     '@switchboard/agent-core',

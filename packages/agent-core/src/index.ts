@@ -90,3 +90,18 @@ export type { HookFailureHandler } from './hooks/hook-runner.js';
 
 export { AgentCoreError, CORE_ERROR_CODES } from './errors/agent-core-error.js';
 export type { AgentCoreErrorInit, CoreErrorCode } from './errors/agent-core-error.js';
+
+// Building blocks of a SessionStore backend (the SQLite and Postgres stores share them).
+export { toCheckpoint } from './sessions/session-checkpoint.js';
+export { parseStoredSnapshot } from './sessions/parse-stored-snapshot.js';
+export type { StoredSessionParts } from './sessions/parse-stored-snapshot.js';
+export { encodeCursor, foldCase, parseListOptions } from './sessions/session-listing.js';
+export type { ListPosition, ParsedListOptions } from './sessions/session-listing.js';
+export {
+  DEFAULT_LEASE_MS,
+  mayTakeLease,
+  newLeaseOwner,
+  sessionConflict,
+  sessionLocked,
+} from './sessions/session-lease.js';
+export type { StoredLease } from './sessions/session-lease.js';

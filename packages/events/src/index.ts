@@ -86,6 +86,9 @@ export { SessionSinkRegistry } from './sinks/session-sink-registry.js';
 export type { EventLog, SubscribeOptions } from './log/event-log.js';
 export { MemoryEventLog } from './log/memory-event-log.js';
 export { replayThenLive } from './log/replay-then-live.js';
+export { LiveListeners } from './log/live-listeners.js';
+export { checkContiguous } from './log/check-contiguous.js';
+export { DEFAULT_READ_LIMIT } from './log/event-log.js';
 export type { LiveListener, ReplaySource } from './log/replay-then-live.js';
 export { EventUpgrader } from './schema/upgrade-event.js';
 

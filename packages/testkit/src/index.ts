@@ -22,3 +22,5 @@ export type {
 } from './langfuse-receiver/start-langfuse-receiver.js';
 export { decodeOtlpTraces } from './langfuse-receiver/decode-otlp.js';
 export type { OtlpValue, ReceivedSpan } from './langfuse-receiver/decode-otlp.js';
+export { findPostgresBin, startPostgresCluster } from './postgres/start-postgres-cluster.js';
+export type { PostgresCluster, PostgresClusterOptions } from './postgres/start-postgres-cluster.js';

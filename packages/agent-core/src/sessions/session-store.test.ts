@@ -1,10 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MemorySessionStore } from './memory-session-store.js';
 import { toCheckpoint } from './session-checkpoint.js';
 import type { SessionSnapshot, SessionStore, TranscriptEntry } from './session-snapshot.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
@@ -15,6 +13,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const dbFile = () => path.join(dir, `store-${++files}.db`);
 
+// The SessionStore contract (memory and SQLite alike) is the shared conformance suite:
+// session-store.conformance.test.ts. This file covers what is SQLite-only.
 const entry = (id: string, text = `text of ${id}`): TranscriptEntry => ({
   id,
   message: { role: 'user', content: [{ type: 'text', text }] },
@@ -31,109 +31,6 @@ const snapshot = (sessionId: string, updatedAt: number): SessionSnapshot => ({
 async function create(store: SessionStore, value: SessionSnapshot, owner = 'me') {
   return (await store.save(toCheckpoint(value, { baseRevision: 0, owner, from: 0 }))).revision;
 }
-
-const backends: Array<[string, (options?: { now?: () => number }) => SessionStore]> = [
-  ['MemorySessionStore', (options) => new MemorySessionStore({ leaseMs: 1000, ...options })],
-  [
-    'SqliteSessionStore',
-    (options) => new SqliteSessionStore({ path: dbFile(), leaseMs: 1000, ...options }),
-  ],
-];
-
-describe.each(backends)('%s', (_name, open) => {
-  it('saves, loads (with the revision), lists (newest first) and deletes', async () => {
-    const store = open();
-    await create(store, snapshot('a', 10));
-    await create(store, snapshot('b', 30));
-    await create(store, snapshot('c', 20));
-    expect(await store.load('b')).toEqual({ ...snapshot('b', 30), revision: 1 });
-    expect(await store.load('missing')).toBeUndefined();
-    expect((await store.list()).sessions.map((row) => row.sessionId)).toEqual(['b', 'c', 'a']);
-    expect((await store.list({ limit: 1 })).sessions).toEqual([
-      {
-        sessionId: 'b',
-        agentName: 'helper',
-        createdAt: 1,
-        updatedAt: 30,
-        messageCount: 1,
-        status: 'idle',
-      },
-    ]);
-    await store.delete('b');
-    expect(await store.load('b')).toBeUndefined();
-    await store.delete('b'); // idempotent
-    await store.close?.();
-  });
-
-  it('appends entries from `from` on and keeps the stored ones', async () => {
-    const store = open();
-    const value = snapshot('a', 1);
-    let revision = await create(store, value);
-    value.transcript.push(entry('m2'), entry('m3'));
-    value.turn = 2;
-    revision = (
-      await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from: 1 }))
-    ).revision;
-    expect(await store.load('a')).toEqual({ ...value, revision });
-    // A rewrite from 0 replaces the whole transcript (compaction, reset).
-    value.transcript = [entry('only')];
-    await store.save(toCheckpoint(value, { baseRevision: revision, owner: 'me', from: 0 }));
-    expect((await store.load('a'))?.transcript.map((e) => e.id)).toEqual(['only']);
-    await store.close?.();
-  });
-
-  it('refuses a create over an existing id, a stale revision and a skipped entry (CORE_SESSION_CONFLICT)', async () => {
-    const store = open();
-    const value = snapshot('a', 1);
-    const revision = await create(store, value);
-    await expect(create(store, snapshot('a', 2))).rejects.toMatchObject({
-      code: 'CORE_SESSION_CONFLICT',
-    });
-    const write = (baseRevision: number, from: number) =>
-      store.save(toCheckpoint({ ...value, turn: 9 }, { baseRevision, owner: 'me', from }));
-    await write(revision, 1);
-    // A second writer still at the first revision loses: nothing is overwritten.
-    await expect(write(revision, 1)).rejects.toMatchObject({ code: 'CORE_SESSION_CONFLICT' });
-    await expect(write(revision + 1, 5)).rejects.toMatchObject({
-      code: 'CORE_SESSION_CONFLICT',
-    });
-    expect((await store.load('a'))?.revision).toBe(revision + 1);
-    await store.close?.();
-  });
-
-  it('one writer: a live lease refuses other owners until it is released or expires', async () => {
-    let now = 1000;
-    const store = open({ now: () => now });
-    const revision = await create(store, snapshot('a', 1), 'first');
-    await expect(store.acquireLease('a', 'second')).rejects.toMatchObject({
-      code: 'CORE_SESSION_LOCKED',
-    });
-    // The holder renews; a save by a non-holder is refused.
-    expect(await store.acquireLease('a', 'first')).toMatchObject({ revision, ttlMs: 1000 });
-    await expect(
-      store.save(
-        toCheckpoint(snapshot('a', 2), { baseRevision: revision, owner: 'second', from: 0 }),
-      ),
-    ).rejects.toMatchObject({ code: 'CORE_SESSION_CONFLICT' });
-    now += 1001; // expired: taken over
-    expect(await store.acquireLease('a', 'second')).toMatchObject({ revision });
-    await expect(store.acquireLease('a', 'first')).rejects.toMatchObject({
-      code: 'CORE_SESSION_LOCKED',
-    });
-    await store.releaseLease('a', 'second');
-    expect(await store.acquireLease('a', 'first')).toMatchObject({ revision });
-    expect(await store.acquireLease('missing', 'first')).toBeUndefined();
-    await store.close?.();
-  });
-
-  it('hands a session over at once when its holder is a dead process of this host', async () => {
-    const store = open();
-    const dead = spawnSync(process.execPath, ['-e', '']).pid;
-    await create(store, snapshot('a', 1), `${os.hostname()}/${dead}/abc`);
-    expect(await store.acquireLease('a', 'me')).toMatchObject({ revision: 1 });
-    await store.close?.();
-  });
-});
 
 describe('SqliteSessionStore', () => {
   it('is durable: a second instance on the same file sees the session', async () => {
