@@ -5,6 +5,7 @@ import { addChatCommand } from './commands/chat-command.js';
 import { addDoctorCommand } from './commands/doctor-command.js';
 import { addEventsCommand } from './commands/events-command.js';
 import { addRunCommand } from './commands/run-command.js';
+import { addServeCommand } from './commands/serve-command.js';
 import { addSessionsCommand } from './commands/sessions-command.js';
 import { addTraceCommand } from './commands/trace-command.js';
 import { examples, lazyAction, type ProgramState } from './program/command-context.js';
@@ -35,6 +36,7 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
   addSessionsCommand(program, lazy);
   addEventsCommand(program, lazy);
   addTraceCommand(program, lazy);
+  addServeCommand(program, lazy);
   addDoctorCommand(program, lazy);
   return program;
 }

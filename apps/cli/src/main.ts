@@ -59,6 +59,8 @@ const CONFIG_CODES = new Set([
   'CORE_UNKNOWN_PROVIDER',
   'CORE_MISSING_API_KEY',
   'CORE_MISSING_BASE_URL',
+  // serve: a non-loopback --host without SWITCHBOARD_TOKEN.
+  'WEBUI_INSECURE_BIND',
 ]);
 
 function exitCodeOf(error: unknown, code: string): number {

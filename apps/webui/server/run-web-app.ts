@@ -1,19 +1,7 @@
 import { SwitchboardError } from '@switchboard/events';
-import { pino, type LoggerOptions } from 'pino';
-import { closeOnSignals } from './close-on-signals.js';
+import { WEB_LOGGER_OPTIONS, closeOnSignals } from '@switchboard/webui-server';
+import { pino } from 'pino';
 import { startWebApp, type StartWebAppOptions } from './start-web-app.js';
-
-/**
- * pino options of every log line: JSON on stdout, request ids from Fastify
- * (`reqId`), credentials redacted wherever a logged object carries them.
- */
-export const LOGGER_OPTIONS = {
-  level: 'info',
-  redact: {
-    paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
-    censor: '[REDACTED]',
-  },
-} satisfies LoggerOptions;
 
 /**
  * A close may take the server's shutdown grace twice (runs finishing, then
@@ -27,18 +15,16 @@ const SHUTDOWN_TIMEOUT_MS = 40_000;
  * it cannot start. `main.ts` calls it; an app that embeds the web app with
  * its own tools can too.
  */
-export async function runWebApp(
-  options: Omit<StartWebAppOptions, 'log' | 'loggerOptions'> = {},
-): Promise<void> {
-  const log = pino(LOGGER_OPTIONS);
+export async function runWebApp(options: StartWebAppOptions = {}): Promise<void> {
   try {
-    const app = await startWebApp({ ...options, log, loggerOptions: LOGGER_OPTIONS });
+    const app = await startWebApp(options);
     closeOnSignals(app, {
-      log,
+      log: app.log,
       timeoutMs: SHUTDOWN_TIMEOUT_MS,
       exit: (code) => process.exit(code),
     });
   } catch (error) {
+    const log = pino(WEB_LOGGER_OPTIONS);
     if (SwitchboardError.isInstance(error)) {
       const hint = 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
       log.fatal({ code: error.code, hint }, `Cannot start: ${error.message}`);

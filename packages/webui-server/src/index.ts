@@ -27,3 +27,14 @@ export { isLoopbackAddress } from './security/host-names.js';
 export type { SessionMeta, SessionPage } from './sessions/agent-features.js';
 export type { SessionViewJson } from './sessions/read-session-view.js';
 export { VERSION } from './version.js';
+export { startWebServer, startWebServerOptionsSchema } from './app/start-web-server.js';
+export type {
+  LogDestination,
+  RunningWebServer,
+  StartWebServerOptions,
+  WebAppAgentOptions,
+} from './app/start-web-server.js';
+export type { TracingFactory } from './app/tracing-factory.js';
+export { STOP_SIGNALS, closeOnSignals } from './app/close-on-signals.js';
+export type { CloseOnSignalsOptions } from './app/close-on-signals.js';
+export { WEB_LOGGER_OPTIONS } from './app/web-logger.js';

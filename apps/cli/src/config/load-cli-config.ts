@@ -5,6 +5,9 @@ import type { CommandContext } from '../program/command-context.js';
 export interface CliConfigFlags {
   model?: string;
   baseUrl?: string;
+  /** `serve`: where the web server listens. */
+  host?: string;
+  port?: string;
 }
 
 /**
@@ -22,6 +25,8 @@ export async function loadCliConfig(
     flags: {
       ...(flags.model === undefined ? {} : { model: flags.model }),
       ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
+      ...(flags.host === undefined ? {} : { host: flags.host }),
+      ...(flags.port === undefined ? {} : { port: flags.port }),
       ...(context.globals.home === undefined ? {} : { home: context.globals.home }),
     },
     env: context.io.env,

@@ -10,7 +10,8 @@ import { OpenEventStream } from '../sse/open-event-stream.js';
  * start) and then live. Each connection reads the log on its own, so every
  * tab gets every event, a slow client only delays itself (it is pulled at
  * its own pace, with no per-client queue on the server), and a client that
- * goes away ends only its stream, never the run.
+ * goes away ends only its stream, never the run. Deleting the session ends
+ * its streams with a last `: session deleted` comment.
  */
 export function registerEventStreamRoute(api: ApiInstance, context: ApiContext): void {
   api.get(
@@ -22,20 +23,21 @@ export function registerEventStreamRoute(api: ApiInstance, context: ApiContext):
       const header = request.headers['last-event-id'];
       const lastEventId = Array.isArray(header) ? header[0] : header;
       const afterSeq = parseLastEventId(request.query.after);
-      const stream = await createResumableEventStream(log, session.id, {
-        lastEventId,
-        afterSeq,
-        keepAliveMs: context.options.heartbeatMs,
-        retryMs: context.options.sseRetryMs,
-        signal: context.streams.signal,
-      });
-      reply.headers(SSE_HEADERS);
       const done = new Promise<void>((resolve) => reply.raw.once('close', resolve));
       const open = new OpenEventStream({
         sessionId: session.id,
         afterSeq: parseLastEventId(lastEventId) ?? afterSeq ?? 0,
         done,
       });
+      const stream = await createResumableEventStream(log, session.id, {
+        lastEventId,
+        afterSeq,
+        keepAliveMs: context.options.heartbeatMs,
+        retryMs: context.options.sseRetryMs,
+        // The server closing ends every stream; deleting the session ends its own.
+        signal: AbortSignal.any([context.streams.signal, open.signal]),
+      });
+      reply.headers(SSE_HEADERS);
       context.openStreams.add(open);
       void done.then(() => context.openStreams.delete(open));
       const body = stream.pipeThrough(open.track()).pipeThrough(new TextEncoderStream());

@@ -9,7 +9,7 @@ import { readSessionView } from '../sessions/read-session-view.js';
 import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
 import { z } from 'zod';
 
-/** Sessions: create, list, read (the shared view model), rename, delete. */
+/** Sessions: create, list, read (the shared view model), rename, delete (which ends the session's open streams). */
 export function registerSessionRoutes(api: ApiInstance, context: ApiContext): void {
   api.post(
     '/sessions',
@@ -78,6 +78,10 @@ export function registerSessionRoutes(api: ApiInstance, context: ApiContext): vo
       const { sessions } = requireAgent(context);
       await sessions.get(request.params.id); // 404 for an unknown id
       await sessions.delete(request.params.id);
+      // Watchers would otherwise wait forever for events that can no longer come;
+      // a reconnect then gets 404 CORE_SESSION_NOT_FOUND.
+      for (const stream of context.openStreams)
+        if (stream.sessionId === request.params.id) stream.end('session deleted');
       return reply.status(204).send(null);
     },
   );

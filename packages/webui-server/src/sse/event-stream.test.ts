@@ -165,6 +165,36 @@ describe('GET /api/sessions/:id/events over a real port', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('DELETE of the session ends its open streams with a final comment; a reconnect gets 404', async () => {
+    await using s = await listening([]);
+    const id = await s.newSession();
+    const url = `${s.base}/api/sessions/${id}/events`;
+    const open = async () => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes('id: 1\n')) text += (await reader.read()).value ?? '';
+      return { reader, read: () => text };
+    };
+    const tabs = [await open(), await open()]; // both have the session's first event
+    const deleted = await fetch(`${s.base}/api/sessions/${id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    for (const tab of tabs) {
+      let text = tab.read();
+      for (;;) {
+        const { value, done } = await tab.reader.read(); // ends, or the timeout fails the test
+        if (done) break;
+        text += value;
+      }
+      expect(text.endsWith(': session deleted\n\n')).toBe(true);
+    }
+    const again = await fetch(url);
+    expect(again.status).toBe(404);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe(
+      'CORE_SESSION_NOT_FOUND',
+    );
+  });
+
   it('with a token the stream needs the bearer header too', async () => {
     const token = 'stream-token-0123456789';
     await using s = await listening([], { server: { token } });

@@ -1,3 +1,5 @@
+import { encodeSseComment } from '@switchboard/events';
+
 /** Matches the `id:` line of each SSE frame (the event's seq). */
 const FRAME_ID = /(?:^|\n)id: (\d+)\n/g;
 
@@ -12,6 +14,8 @@ export class OpenEventStream {
   /** Settles when the response's connection is closed. */
   readonly done: Promise<void>;
   #lastSeq: number;
+  readonly #ended = new AbortController();
+  #farewell: string | undefined;
   #waiters: Array<{ seq: number; resolve: () => void }> = [];
 
   constructor(init: { sessionId: string; afterSeq: number; done: Promise<void> }) {
@@ -26,12 +30,35 @@ export class OpenEventStream {
     return this.#lastSeq;
   }
 
-  /** Passes the SSE text through unchanged, noting the seq of every frame written. */
+  /** Aborted by {@link end}: the stream's source stops and its body closes cleanly. */
+  get signal(): AbortSignal {
+    return this.#ended.signal;
+  }
+
+  /**
+   * Ends this stream for a reason of its own (its session was deleted): the
+   * source stops, `comment` is written as the last frame (an SSE comment, so
+   * parsers ignore it while a person reading the wire sees why), and the
+   * response ends.
+   */
+  end(comment: string): void {
+    if (this.#ended.signal.aborted) return;
+    this.#farewell = comment;
+    this.#ended.abort();
+  }
+
+  /**
+   * Passes the SSE text through unchanged, noting the seq of every frame
+   * written, and adds the comment of {@link end} once the source has closed.
+   */
   track(): TransformStream<string, string> {
     return new TransformStream({
       transform: (chunk, controller) => {
         controller.enqueue(chunk);
         for (const match of chunk.matchAll(FRAME_ID)) this.#release(Number(match[1]));
+      },
+      flush: (controller) => {
+        if (this.#farewell !== undefined) controller.enqueue(encodeSseComment(this.#farewell));
       },
     });
   }

@@ -7,6 +7,7 @@ import { EXIT } from '../../program/exit-codes.js';
 import { openCliAgent } from '../../runtime/open-cli-agent.js';
 import { newSessionId, openSession } from '../../runtime/open-session.js';
 import { ChatController } from './chat-controller.js';
+import { MutableTerminalOutput } from './mutable-terminal-output.js';
 
 interface ChatFlags {
   model?: string;
@@ -39,17 +40,23 @@ export async function chatAction(context: CommandContext, command: Command): Pro
       await session.setModel(flags.model);
     const { io } = context;
     const terminal = io.stdin.isTTY === true && io.stdout.isTTY;
-    const output = terminal
-      ? process.stdout
-      : new Writable({
-          write(chunk: Buffer | string, _encoding, callback) {
-            io.stdout.write(String(chunk));
-            callback();
-          },
-        });
+    // On a terminal readline's echo is muted while an answer streams (see MutableTerminalOutput).
+    const echo = terminal ? new MutableTerminalOutput(process.stdout) : undefined;
+    const output =
+      echo ??
+      new Writable({
+        write(chunk: Buffer | string, _encoding, callback) {
+          io.stdout.write(String(chunk));
+          callback();
+        },
+      });
     const rl = createInterface({ input: io.stdin, output, terminal, historySize: 200 });
-    const chat = new ChatController({ context, cli, rl, terminal });
-    await chat.run(session, flags.session !== undefined);
+    const chat = new ChatController({ context, cli, rl, terminal, ...(echo ? { echo } : {}) });
+    try {
+      await chat.run(session, flags.session !== undefined);
+    } finally {
+      echo?.destroy();
+    }
     return EXIT.OK;
   } finally {
     await cli.close();

@@ -91,6 +91,26 @@ describe('switchboard chat in a terminal (tmux)', () => {
     await tmux.waitFor(/\[exit 0\]/);
   });
 
+  it('keys typed while an answer streams are not echoed into it, and wait at the next prompt', async () => {
+    const context = setup();
+    await using tmux = await TmuxSession.start(['chat'], context);
+    await tmux.waitFor(/› $/m);
+    await tmux.type('slow please');
+    await tmux.waitFor(/part2 /);
+    await tmux.type('hello', false); // typed mid-stream, no Enter yet
+    await tmux.waitFor(/part6 /); // the answer goes on streaming after the keys
+    const streaming = await tmux.screen();
+    expect(streaming).toMatch(/part0 part1 part2 part3 part4 part5 part6 /);
+    expect(streaming).not.toContain('hello');
+    await tmux.keys('C-c');
+    // The run ends; the keys typed during it are on the prompt, ready to send.
+    await tmux.waitFor(/⊘ message cancelled\n› hello$/m);
+    await tmux.keys('Enter');
+    await tmux.waitFor(/Hello there!\n› $/m);
+    await tmux.type('/quit');
+    await tmux.waitFor(/\[exit 0\]/);
+  });
+
   it('shows a spinner while waiting for the first token, in colour unless NO_COLOR', async () => {
     const context = setup({ NO_COLOR: '' });
     await using tmux = await TmuxSession.start(['chat'], context);

@@ -23,6 +23,12 @@ export interface ChatControllerOptions {
   rl: ReadLine;
   /** stdin and stdout are a terminal: prompts, live line, Ctrl-C through readline. */
   terminal: boolean;
+  /**
+   * readline's echo of typed keys (terminal only): muted while an answer
+   * streams, so keys never land inside it, and on again at every prompt,
+   * which shows what was typed meanwhile.
+   */
+  echo?: { mute(): void; unmute(): void };
 }
 
 /**
@@ -230,7 +236,7 @@ export class ChatController {
    */
   #drive(start: (() => RunHandle) | undefined): void {
     this.#state = 'running';
-    this.#startTicker();
+    this.#streaming();
     this.#work = (async () => {
       try {
         let handle = start?.();
@@ -274,7 +280,7 @@ export class ChatController {
         this.#approvalDone = undefined;
         const done = this.#approvals.length === 0;
         this.#approvals = [];
-        if (done) this.#startTicker();
+        if (done) this.#streaming();
         resolve(done);
       };
       this.#askApproval();
@@ -331,7 +337,7 @@ export class ChatController {
     } catch (error) {
       this.#report(error);
     }
-    this.#startTicker();
+    this.#streaming();
   }
 
   /** Each new view: print it, and notice a question the agent asks. */
@@ -353,7 +359,7 @@ export class ChatController {
       this.#clarify = undefined;
       clearInterval(this.#countdown);
       this.#options.rl.setPrompt('');
-      this.#startTicker();
+      this.#streaming();
     }
   }
 
@@ -391,6 +397,12 @@ export class ChatController {
     this.#prompt();
   }
 
+  /** A run streams (again): typed keys stay off the screen, the live line ticks. */
+  #streaming(): void {
+    this.#options.echo?.mute();
+    this.#startTicker();
+  }
+
   #startTicker(): void {
     if (!this.#options.context.output.live || this.#ticker) return;
     this.#ticker = setInterval(() => this.#printer.tick(), 100);
@@ -406,7 +418,8 @@ export class ChatController {
   #prompt(): void {
     if (this.#state !== 'idle' || this.#clarify || this.#approvals.length > 0) return;
     const { style } = this.#options.context.output;
-    this.#setPrompt(style.bold(style.cyan('› ')));
+    // keepInput: keys typed while the last answer streamed are shown after the prompt, cursor at their end.
+    this.#setPrompt(style.bold(style.cyan('› ')), { keepInput: true });
   }
 
   /**
@@ -417,6 +430,7 @@ export class ChatController {
     const { rl, terminal, context } = this.#options;
     rl.setPrompt(text);
     if (terminal) {
+      this.#options.echo?.unmute();
       rl.prompt(options.keepInput);
       this.#promptShown = true;
     } else if (options.shown) context.output.line(text.trimEnd());

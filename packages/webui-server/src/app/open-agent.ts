@@ -23,6 +23,8 @@ export interface OpenAgentOptions {
   onError: (error: Error) => void;
   /** More agent options (tools, instructions), for an app that embeds the web app. */
   agent?: Pick<AgentOptions, 'name' | 'instructions' | 'tools' | 'toolSources'>;
+  /** The agent's `platform`. @default 'webui' */
+  platform?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function openAgent(
   try {
     agent = createAgent({
       name: 'switchboard',
-      platform: 'webui',
+      platform: options.platform ?? 'webui',
       ...config.agent,
       store,
       bus,

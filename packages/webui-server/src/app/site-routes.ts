@@ -15,11 +15,11 @@ const HASHED_ASSETS = `${path.sep}assets${path.sep}`;
  * load so a new build shows at once, and hashed assets are immutable.
  */
 export function siteRoutes(options: {
-  clientDir: string;
+  clientDir?: string;
   status: StatusPageInfo;
 }): FastifyPluginAsync {
   const { clientDir } = options;
-  if (!hasClientBuild(clientDir)) {
+  if (clientDir === undefined || !hasClientBuild(clientDir)) {
     const page = renderStatusPage(options.status);
     return (app) => {
       app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(page));

@@ -1,11 +1,11 @@
-import type { Logger } from 'pino';
+import type { FastifyBaseLogger } from 'fastify';
 
 /** The signals that stop the web app gracefully. */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /** Options of {@link closeOnSignals}. */
 export interface CloseOnSignalsOptions {
-  log: Logger;
+  log: FastifyBaseLogger;
   /** Ends the process (`process.exit`). */
   exit: (code: number) => void;
   /**
