@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { startLangfuseReceiver, startModelServer } from '@switchboard/testkit';
@@ -7,6 +7,7 @@ import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-eve
 import { FIXTURE_ENTRY, api, scratchDir, spawnWebApp } from './test-helpers/web-app-process.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 1, 2, 3]);
 
 describe('node dist-server/main.js', () => {
   it('starts on PORT=0 without a model: says what to set, /api/config model null, / serves the built chat UI', async () => {
@@ -223,7 +224,19 @@ describe('node dist-server/main.js', () => {
       },
     });
     const url = await app.listening();
-    expect((await api(url, '/api/config')).json.model).toMatch(/test-model$/);
+    const config = (await api(url, '/api/config')).json;
+    expect(config.model).toMatch(/test-model$/);
+    expect(config.features).toMatchObject({ attachments: true });
+
+    // Uploads are on by default and land under SWITCHBOARD_HOME/attachments.
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'dot.png');
+    const uploaded = await fetch(`${url}/api/attachments`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(201);
+    const attachment = (await uploaded.json()) as { id: string; mediaType: string };
+    expect(attachment.mediaType).toBe('image/png');
+    const stored = path.join(dir.path, 'home', 'attachments', attachment.id.slice(0, 2));
+    expect(readFileSync(path.join(stored, attachment.id))).toEqual(Buffer.from(PNG));
 
     const created = await api(url, '/api/sessions', { body: { title: 'First chat' } });
     expect(created.status).toBe(201);

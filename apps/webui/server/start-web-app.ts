@@ -100,7 +100,9 @@ export async function startWebApp(input: StartWebAppOptions): Promise<WebApp> {
   let server: WebuiServer;
   try {
     server = await createServer({
-      ...(opened ? { agent: opened.agent } : {}),
+      // Uploads live beside the other stores (stores.attachmentsDir), so attachments are on
+      // whenever chats can run.
+      ...(opened ? { agent: opened.agent, attachmentsDir: config.stores.attachmentsDir } : {}),
       ...(token === undefined ? {} : { token }),
       host,
       port,

@@ -76,6 +76,7 @@ export const configFileSchema = z.strictObject({
       sessionsDb: path.optional(),
       eventsDb: path.optional(),
       jsonlDir: path.optional(),
+      attachmentsDir: path.optional(),
     })
     .optional(),
   /** Langfuse tracing. */
@@ -154,6 +155,10 @@ export const CONFIG_VALUE_RULES: {
   'stores.sessionsDb': { fromText: path, expected: 'must be a file path like "sessions.db"' },
   'stores.eventsDb': { fromText: path, expected: 'must be a file path like "events.db"' },
   'stores.jsonlDir': { fromText: path, expected: 'must be a directory path like "events"' },
+  'stores.attachmentsDir': {
+    fromText: path,
+    expected: 'must be a directory path like "attachments"',
+  },
   'tracing.langfuse.publicKey': { fromText: secret, expected: 'must be a non-empty string' },
   'tracing.langfuse.secretKey': { fromText: secret, expected: 'must be a non-empty string' },
   'tracing.langfuse.baseUrl': {

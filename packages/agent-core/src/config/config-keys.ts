@@ -40,6 +40,7 @@ export const CONFIG_KEYS = [
   { key: 'stores.sessionsDb', env: [], default: '<home>/sessions.db', path: true },
   { key: 'stores.eventsDb', env: [], default: '<home>/events.db', path: true },
   { key: 'stores.jsonlDir', env: [], default: '<home>/events', path: true },
+  { key: 'stores.attachmentsDir', env: [], default: '<home>/attachments', path: true },
   { key: 'tracing.langfuse.publicKey', env: ['LANGFUSE_PUBLIC_KEY'] },
   { key: 'tracing.langfuse.secretKey', env: ['LANGFUSE_SECRET_KEY'], secret: true },
   { key: 'tracing.langfuse.baseUrl', env: ['LANGFUSE_BASE_URL', 'LANGFUSE_HOST'] },

@@ -108,13 +108,14 @@ describe('paths', () => {
       sessionsDb: path.join(dirs.repo, 'state', 'sessions.db'),
       eventsDb: path.join(dirs.switchboardHome, 'events', 'all.db'),
       jsonlDir: path.join(dirs.root, 'work', 'logs'),
+      attachmentsDir: path.join(dirs.switchboardHome, 'attachments'),
     });
   });
 
   it('~ is the home directory, in files, variables and flags', async () => {
     dirs = makeConfigDirs();
     dirs.write(path.join(dirs.repo, 'switchboard.config.json'), {
-      stores: { sessionsDb: '~/db/sessions.db', jsonlDir: '~' },
+      stores: { sessionsDb: '~/db/sessions.db', jsonlDir: '~', attachmentsDir: '~/uploads' },
     });
     const config = await loadConfig({
       flags: { home: '~/sb' },
@@ -127,6 +128,7 @@ describe('paths', () => {
       sessionsDb: path.join(dirs.homeDir, 'db', 'sessions.db'),
       eventsDb: path.join(dirs.homeDir, 'sb', 'events.db'),
       jsonlDir: dirs.homeDir,
+      attachmentsDir: path.join(dirs.homeDir, 'uploads'),
     });
     const fromEnv = await loadConfig({
       env: { SWITCHBOARD_HOME: '~/from-env' },
@@ -146,6 +148,8 @@ describe('paths', () => {
     expect(config.home).toBe(path.join(dirs.cwd, '.sb'));
     expect(config.stores.sessionsDb).toBe(path.join(dirs.cwd, '.sb', 'sessions.db'));
     expect(config.settings['stores.sessionsDb'].source).toEqual({ kind: 'default' });
+    expect(config.stores.attachmentsDir).toBe(path.join(dirs.cwd, '.sb', 'attachments'));
+    expect(config.settings['stores.attachmentsDir'].source).toEqual({ kind: 'default' });
   });
 });
 

@@ -153,6 +153,7 @@ describe('loadConfig precedence: flag > env > project file > home file > default
         sessionsDb: path.join(dirs.switchboardHome, 'sessions.db'),
         eventsDb: path.join(dirs.switchboardHome, 'events.db'),
         jsonlDir: path.join(dirs.switchboardHome, 'events'),
+        attachmentsDir: path.join(dirs.switchboardHome, 'attachments'),
       },
       tracing: {},
       server: { host: '127.0.0.1', port: 8420, allowedHosts: [], allowedOrigins: [] },

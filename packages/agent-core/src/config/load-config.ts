@@ -192,6 +192,11 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     (data) => data.stores?.jsonlDir,
     path.join(home.value, 'events'),
   );
+  const attachmentsDir = pickPath(
+    'stores.attachmentsDir',
+    (data) => data.stores?.attachmentsDir,
+    path.join(home.value, 'attachments'),
+  );
   const langfusePublic = pickText(
     'tracing.langfuse.publicKey',
     (data) => data.tracing?.langfuse?.publicKey,
@@ -231,6 +236,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'stores.sessionsDb': sessionsDb,
     'stores.eventsDb': eventsDb,
     'stores.jsonlDir': jsonlDir,
+    'stores.attachmentsDir': attachmentsDir,
     'tracing.langfuse.publicKey': langfusePublic,
     'tracing.langfuse.secretKey': langfuseSecret,
     'tracing.langfuse.baseUrl': langfuseUrl,
@@ -258,7 +264,12 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       env,
     },
     home: home.value,
-    stores: { sessionsDb: sessionsDb.value, eventsDb: eventsDb.value, jsonlDir: jsonlDir.value },
+    stores: {
+      sessionsDb: sessionsDb.value,
+      eventsDb: eventsDb.value,
+      jsonlDir: jsonlDir.value,
+      attachmentsDir: attachmentsDir.value,
+    },
     tracing:
       langfusePublic.value !== undefined && langfuseSecret.value !== undefined
         ? {

@@ -66,6 +66,8 @@ export interface SwitchboardConfig {
     eventsDb: string;
     /** Directory for JSONL event logs (`JsonlSink.open(path.join(jsonlDir, 'events.jsonl'))`). */
     jsonlDir: string;
+    /** Directory of uploaded attachments (content-addressed files; the web server's uploads). */
+    attachmentsDir: string;
   };
   tracing: {
     /** Present only when both Langfuse keys are set. */
