@@ -10,10 +10,12 @@ import { LiveAnnouncer } from './components/live-announcer.js';
 import { MessageList } from './components/message-list.js';
 import { RunStatusLine } from './components/run-status-line.js';
 import { Sidebar, sessionLabel } from './components/sidebar.js';
+import { UndoToasts } from './components/undo-toast.js';
 import { UsageMeter } from './components/usage-meter.js';
 import { randomId } from './lib/format.js';
 import { SessionStreamStore, type ConnectionState } from './state/session-stream-store.js';
 import { useAttachments } from './state/use-attachments.js';
+import { usePendingDeletes } from './state/use-pending-deletes.js';
 import { useShortcuts } from './state/use-shortcuts.js';
 import { useSessions } from './state/use-sessions.js';
 import { useUrlSession } from './state/use-url-session.js';
@@ -48,6 +50,23 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
     setErrors((current) => [...current.filter((entry) => entry.key !== key), banner]);
   }, []);
   const sessions = useSessions({ enabled: true, onError: (error) => report('sessions', error) });
+  const deletes = usePendingDeletes({
+    commit: (id, keepalive) => {
+      sessions.remove(id);
+      store.forget(id);
+      api.deleteSession(id, { keepalive }).then(undefined, (error: unknown) => {
+        report('delete', error);
+        sessions.refresh(); // it may still be there: show it again
+      });
+    },
+  });
+  const listed = useMemo(
+    () =>
+      sessions.sessions.filter(
+        (session) => !deletes.pending.some((entry) => entry.session.id === session.id),
+      ),
+    [sessions.sessions, deletes.pending],
+  );
 
   useEffect(() => {
     store.open(activeId);
@@ -139,13 +158,13 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
 
   const selectRelative = useCallback(
     (step: number) => {
-      const list = sessions.sessions;
+      const list = listed;
       if (list.length === 0) return;
       const index = list.findIndex((session) => session.id === activeId);
       const next = list[Math.min(list.length - 1, Math.max(0, index + step))];
       if (next) navigate(next.id);
     },
-    [sessions.sessions, activeId, navigate],
+    [listed, activeId, navigate],
   );
 
   useShortcuts({
@@ -257,7 +276,7 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
         </header>
         <Sidebar
           ref={search}
-          sessions={sessions.sessions}
+          sessions={listed}
           activeId={activeId}
           query={sessions.query}
           onQuery={sessions.setQuery}
@@ -272,15 +291,9 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
               .updateSession(id, { title: next })
               .then(sessions.upsert, (error: unknown) => report('rename', error));
           }}
-          onDelete={(id) => {
-            api.deleteSession(id).then(
-              () => {
-                sessions.remove(id);
-                store.forget(id);
-                if (id === activeId) navigate(undefined);
-              },
-              (error: unknown) => report('delete', error),
-            );
+          onDelete={(session) => {
+            deletes.schedule(session, session.id === activeId);
+            if (session.id === activeId) navigate(undefined);
           }}
         />
         <main className="chat" data-last-seq={view?.lastSeq ?? 0} data-run-status={run?.status}>
@@ -319,6 +332,13 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
             />
           </div>
         </main>
+        <UndoToasts
+          pending={deletes.pending}
+          onUndo={(id) => {
+            if (deletes.undo(id)?.wasActive) navigate(id);
+          }}
+          onDismiss={(id) => deletes.commit(id)}
+        />
         <HelpDialog open={help} onClose={() => setHelp(false)} />
       </div>
     </ChatActionsContext.Provider>

@@ -63,6 +63,8 @@ export function isSettled(item: ViewItem): boolean {
     case 'steer':
     case 'notice':
     case 'error':
+    case 'compaction':
+    case 'handoff':
       return true;
   }
 }

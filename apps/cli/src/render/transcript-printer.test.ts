@@ -92,13 +92,15 @@ describe('TranscriptPrinter (golden corpus)', () => {
     `);
   });
 
-  it('prints sub-agent runs, notices and run errors', () => {
+  it('prints sub-agent runs, compaction and handoff markers, notices and run errors', () => {
     const delegation = print('delegation', { user: false });
     expect({ text: delegation.text, notes: delegation.notes }).toMatchInlineSnapshot(`
       {
-        "notes": "✓ researcher  {"task":"Find the duplicate charge"}  300 ms
+        "notes": "── Context compacted (summarise): 12 messages, 104,000 → 9,000 tokens (estimated)
+      ✓ researcher  {"task":"Find the duplicate charge"}  300 ms
         ↳ Two charges on 3 May; one is a hold.
       ✓ transfer_to_billing  {"reason":"refund request"}  5 ms
+      ⇢ Handed off from triage to billing: refund request
       ",
         "text": "One charge is a hold; it drops in 3 days.
       ",

@@ -1,4 +1,4 @@
-import type { SessionView, ViewItem } from '@switchboard/events';
+import { compactionLine, handoffLine, type SessionView, type ViewItem } from '@switchboard/events';
 import type { Style } from '../output/style.js';
 import {
   CLARIFY_TOOL,
@@ -214,6 +214,10 @@ export class TranscriptPrinter {
             `✗ ${item.error.code ? `${item.error.code}: ` : ''}${oneLine(item.error.message, 400)}`,
           ),
         );
+      case 'compaction':
+        return this.#note(style.dim(`── ${compactionLine(item)}`));
+      case 'handoff':
+        return this.#note(style.cyan(`⇢ ${handoffLine(item)}`));
       case 'message':
       case 'reasoning':
         return; // streamed by #printItem

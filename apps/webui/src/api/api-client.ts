@@ -21,6 +21,8 @@ interface RequestOptions {
   method?: string;
   body?: unknown;
   signal?: AbortSignal;
+  /** Let the request outlive the page (a delete sent on `pagehide`). */
+  keepalive?: boolean;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     ...(signal === undefined ? {} : { signal }),
+    ...(options.keepalive ? { keepalive: true } : {}),
   };
   return send<T>(path, init);
 }
@@ -91,8 +94,11 @@ export const api = {
     request<SessionMeta>('/api/sessions', { body }),
   updateSession: (id: string, body: { title?: string; model?: string }) =>
     request<SessionMeta>(`/api/sessions/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
-  deleteSession: (id: string) =>
-    request<undefined>(`/api/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  deleteSession: (id: string, options: { keepalive?: boolean } = {}) =>
+    request<undefined>(`/api/sessions/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      keepalive: options.keepalive === true,
+    }),
   startRun: (id: string, body: { input: string; messageId: string; attachments?: string[] }) =>
     request<{ runId: string }>(`/api/sessions/${encodeURIComponent(id)}/runs`, { body }),
   cancelRun: (id: string, runId: string) =>

@@ -2,14 +2,13 @@ import { forwardRef, useId, useState } from 'react';
 import { PencilIcon, TrashIcon } from './icons.js';
 import type { SessionMeta } from '../api/api-types.js';
 import { formatWhen } from '../lib/format.js';
-import { ConfirmDialog } from './confirm-dialog.js';
 
 /** A session's name in lists: its title, else a neutral fallback. */
 export function sessionLabel(session: Pick<SessionMeta, 'title'>): string {
   return session.title ?? 'New chat';
 }
 
-/** The sessions: newest first, searchable, paged; new, rename, delete. */
+/** The sessions: newest first, searchable, paged; new, rename, delete (undone by the caller). */
 export const Sidebar = forwardRef<
   HTMLInputElement,
   {
@@ -23,13 +22,13 @@ export const Sidebar = forwardRef<
     onSelect: (id: string) => void;
     onNew: () => void;
     onRename: (id: string, title: string) => void;
-    onDelete: (id: string) => void;
+    /** Deletes at once; the caller offers the undo. */
+    onDelete: (session: SessionMeta) => void;
     canCreate: boolean;
   }
 >(function Sidebar(props, searchRef) {
   const [editing, setEditing] = useState<string>();
   const [draft, setDraft] = useState('');
-  const [deleting, setDeleting] = useState<SessionMeta>();
   const searchId = useId();
   return (
     <nav className="sidebar" aria-label="Sessions">
@@ -121,7 +120,7 @@ export const Sidebar = forwardRef<
                   className="btn btn--ghost btn--small"
                   aria-label={`Delete ${sessionLabel(session)}`}
                   title="Delete"
-                  onClick={() => setDeleting(session)}
+                  onClick={() => props.onDelete(session)}
                 >
                   <TrashIcon />
                 </button>
@@ -143,17 +142,6 @@ export const Sidebar = forwardRef<
           {props.loading ? 'Loading…' : 'Load more'}
         </button>
       ) : null}
-      <ConfirmDialog
-        open={deleting !== undefined}
-        title="Delete this session?"
-        message={`“${deleting ? sessionLabel(deleting) : ''}” and its whole history will be deleted. This cannot be undone.`}
-        confirmLabel="Delete"
-        onCancel={() => setDeleting(undefined)}
-        onConfirm={() => {
-          if (deleting) props.onDelete(deleting.id);
-          setDeleting(undefined);
-        }}
-      />
     </nav>
   );
 });

@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { PendingApproval, PendingClarify, ViewItem } from '@switchboard/events/client';
 import { withoutHint } from '../lib/format.js';
 import { ClarifyCard } from './clarify-card.js';
+import { CompactionMarker, HandoffMarker } from './marker-row.js';
 import { MessageView } from './message-view.js';
 import { ReasoningView } from './reasoning-view.js';
 import { ToolCard } from './tool-card.js';
@@ -59,6 +60,10 @@ export const TimelineItem = memo(function TimelineItem(props: {
           {item.error.hint ? <p className="hint">{item.error.hint}</p> : null}
         </div>
       );
+    case 'compaction':
+      return <CompactionMarker item={item} />;
+    case 'handoff':
+      return <HandoffMarker item={item} />;
     default:
       return null;
   }

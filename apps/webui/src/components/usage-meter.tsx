@@ -1,5 +1,6 @@
 import type { SessionView, UsageView } from '@switchboard/events/client';
 import { formatCost, formatTokens } from '../lib/format.js';
+import { TurnUsageChart } from './turn-usage-chart.js';
 
 /**
  * The turn so far: its finished calls plus the live estimate of the one still
@@ -23,7 +24,10 @@ function tokensLine(usage: UsageView): string {
   return parts.join(' · ');
 }
 
-/** Tokens per second while streaming, this turn's and the session's tokens and cost, the context gauge. */
+/**
+ * Tokens per second while streaming, this turn's and the session's tokens and
+ * cost, the context gauge, and the per-turn chart.
+ */
 export function UsageMeter({ view }: { view: SessionView }) {
   const run = view.run;
   const live = view.meter;
@@ -65,6 +69,7 @@ export function UsageMeter({ view }: { view: SessionView }) {
           {Math.round(fill * 100)} %
         </span>
       ) : null}
+      {view.turns.size > 0 ? <TurnUsageChart turns={view.turns} /> : null}
     </div>
   );
 }

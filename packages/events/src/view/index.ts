@@ -7,7 +7,9 @@ export type { SessionViewInput, StreamOpenedInput } from './reduce-session.js';
 export type {
   ApprovalRecord,
   ClarifyItem,
+  CompactionItem,
   ErrorItem,
+  HandoffItem,
   MessageItem,
   NoticeItem,
   PendingApproval,
@@ -20,11 +22,13 @@ export type {
   StreamStatus,
   ToolCallItem,
   ToolCallViewStatus,
+  TurnUsage,
   UsageMeterView,
   UsageView,
   ViewItem,
 } from './session-view.js';
 export { toMarkdown } from './to-markdown.js';
+export { compactionLine, handoffLine } from './marker-items.js';
 export type { ToMarkdownOptions } from './to-markdown.js';
 export { percentiles, summarize } from './summarize.js';
 export type { Percentiles, SessionSummary } from './summarize.js';

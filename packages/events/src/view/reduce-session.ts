@@ -36,6 +36,8 @@ import {
   withoutUndefined,
 } from './view-helpers.js';
 import { applyUsageUpdate, finishMeter } from './usage-meter.js';
+import { compactionItem, handoffItem } from './marker-items.js';
+import { countTurnUsage, finishTurn, startTurn } from './turn-usage.js';
 import { ViewList } from './view-list.js';
 
 /**
@@ -62,6 +64,7 @@ export function initialSessionView(): SessionView {
     approvals: [],
     clarifications: [],
     runCount: 0,
+    turns: ViewList.empty(),
     usage: ZERO_USAGE,
   };
 }
@@ -135,7 +138,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     case 'run.started':
       if (event.parentRunId !== undefined || event.runId === undefined) return state;
       return {
-        ...state,
+        ...startTurn(state, event),
         runCount: state.runCount + 1,
         run: withoutUndefined<RunView>({
           runId: event.runId,
@@ -164,7 +167,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
           : state.run.usage,
         retry: undefined,
       });
-      const next = { ...closed, run };
+      const next = { ...finishTurn(closed, event), run };
       return failed
         ? push(next, at({ kind: 'error', error: event.data.error, startedAt: 0 }))
         : next;
@@ -178,7 +181,7 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     case 'generation.finished': {
       const { usage, cost } = event.data;
       const next = { ...state, usage: addUsage(state.usage, usage, cost) };
-      const counted = updateRun(next, event.runId, (run) => ({
+      const counted = updateRun(countTurnUsage(next, event), event.runId, (run) => ({
         ...run,
         usage: addUsage(run.usage, usage, cost),
       }));
@@ -414,10 +417,12 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
           }),
         ),
       );
+    case 'context.compacted':
+      return upsert(state, at(compactionItem(event)), false);
+    case 'agent.handoff':
+      return push(state, at(handoffItem(event)));
     // Known, but nothing a surface renders from them yet.
     case 'step.finished':
-    case 'context.compacted':
-    case 'agent.handoff':
     case 'loop.budget_exhausted':
     case 'loop.stuck':
     case 'feedback.injected':

@@ -132,9 +132,60 @@ export interface ErrorItem extends ItemBase {
   readonly error: ErrorInfo;
 }
 
+/** Older turns were summarised to fit the context window (`context.compacted`). */
+export interface CompactionItem extends ItemBase {
+  readonly kind: 'compaction';
+  readonly id: string;
+  /** How the context was shrunk (`summarise`, `truncate`, …). */
+  readonly strategy: string;
+  /** Messages moved out of the prompt. */
+  readonly archivedMessages: number;
+  readonly tokensBefore: number;
+  readonly tokensAfter: number;
+  /** The token counts are estimates, not provider counts. */
+  readonly estimated?: boolean;
+}
+
+/** Control passed to another agent (`agent.handoff`). */
+export interface HandoffItem extends ItemBase {
+  readonly kind: 'handoff';
+  readonly fromAgent: string;
+  readonly toAgent: string;
+  readonly reason?: string;
+  readonly summary?: string;
+  /** The run the target agent continues in. */
+  readonly toRunId?: string;
+}
+
 /** One entry of the session's timeline, in the order the events came. */
 export type ViewItem =
-  MessageItem | ReasoningItem | ToolCallItem | ClarifyItem | SteerItem | NoticeItem | ErrorItem;
+  | MessageItem
+  | ReasoningItem
+  | ToolCallItem
+  | ClarifyItem
+  | SteerItem
+  | NoticeItem
+  | ErrorItem
+  | CompactionItem
+  | HandoffItem;
+
+/**
+ * Usage of one turn: a top-level run (a user's message, a resume, a handoff
+ * target), for a per-turn chart. Sums the turn's model calls and its
+ * sub-agents' while it runs; the run's own totals once it ended.
+ */
+export interface TurnUsage {
+  readonly runId: string;
+  readonly status: 'running' | 'finished' | 'failed';
+  /** What started the run (`user`, `handoff`, `resume`, …). */
+  readonly trigger?: string;
+  readonly agent?: string;
+  readonly model?: string;
+  readonly startedAt: number;
+  /** Wall time of the run, once it ended. */
+  readonly durationMs?: number;
+  readonly usage: UsageView;
+}
 
 /** A tool call waiting for a human decision. */
 export interface PendingApproval {
@@ -260,7 +311,10 @@ export interface SessionView {
   readonly headSeq?: number;
   /** True once every event stored when the stream opened has been applied. */
   readonly caughtUp: boolean;
-  /** The timeline: messages, reasoning, tool calls, questions, steer notes, notices, run errors. */
+  /**
+   * The timeline: messages, reasoning, tool calls, questions, steer notes,
+   * notices, run errors, compaction and handoff markers.
+   */
   readonly items: ViewList<ViewItem>;
   /** Lookup of items by id (internal; shared between states). */
   readonly itemIndex: ItemIndex;
@@ -271,6 +325,8 @@ export interface SessionView {
   readonly run?: RunView;
   /** Number of top-level runs seen. */
   readonly runCount: number;
+  /** Usage per top-level run, oldest first (one entry per run, `runCount` in all). */
+  readonly turns: ViewList<TurnUsage>;
   /** Session totals: summed over model calls, or the last session `usage.updated`. */
   readonly usage: UsageView;
   /**

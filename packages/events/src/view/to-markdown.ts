@@ -1,5 +1,6 @@
 import type { AnyEvent } from '../schema/agent-event.js';
 import { reduceEvents } from './reduce-session.js';
+import { compactionLine, handoffLine } from './marker-items.js';
 import type { ToolCallItem, ViewItem } from './session-view.js';
 
 /** Options of {@link toMarkdown}. */
@@ -16,8 +17,8 @@ export interface ToMarkdownOptions {
 /**
  * A readable Markdown transcript of a session: user and assistant messages,
  * reasoning, tool calls with their arguments and results in fenced blocks
- * (cut to `maxValueChars`), approvals, questions, steer notes, notices and
- * errors. Built on {@link reduceEvents}, so it shows what a UI would.
+ * (cut to `maxValueChars`), approvals, questions, steer notes, notices,
+ * errors, and compaction and handoff markers. Built on {@link reduceEvents}, so it shows what a UI would.
  */
 export function toMarkdown(events: Iterable<AnyEvent>, options: ToMarkdownOptions = {}): string {
   const maxChars = options.maxValueChars ?? 2000;
@@ -59,6 +60,10 @@ function renderItem(item: ViewItem, maxChars: number, reasoning: boolean): strin
       return quote(`**${item.severity}${item.code ? ` ${item.code}` : ''}:** ${item.message}`);
     case 'error':
       return `**Error${item.error.code ? ` \`${item.error.code}\`` : ''}:** ${item.error.message}`;
+    case 'compaction':
+      return `--- _${compactionLine(item)}_ ---`;
+    case 'handoff':
+      return `--- _${handoffLine(item)}_ ---${item.summary ? `\n\n${quote(item.summary)}` : ''}`;
   }
 }
 
