@@ -332,7 +332,7 @@ export class VoiceSession {
       speech.runId,
     );
     const text = interrupted ? speech.spokenText() : speech.modelText;
-    if (speech.spokenMs > 0 || (!interrupted && text))
+    if (speech.spokenMs > 0)
       this.history.push({
         role: 'assistant',
         text,
