@@ -55,6 +55,8 @@ export {
 export { toolCallStatusSchema, toolKindSchema } from './schema/tool-events.js';
 export { titleSourceSchema } from './schema/session-events.js';
 export type { TitleSource } from './schema/session-events.js';
+export { voiceAgentStateSchema, voiceUserStateSchema } from './schema/voice-events.js';
+export type { VoiceAgentState, VoiceUserState } from './schema/voice-events.js';
 export type { ToolCallStatus } from './schema/tool-events.js';
 
 export { SwitchboardError, toSwitchboardError } from './errors/switchboard-error.js';

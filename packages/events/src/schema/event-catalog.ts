@@ -4,6 +4,7 @@ import * as message from './message-events.js';
 import * as run from './run-events.js';
 import * as session from './session-events.js';
 import * as tool from './tool-events.js';
+import * as voice from './voice-events.js';
 
 /**
  * Every event type of contract v1 and the schema of its `data`. Adding a type
@@ -51,6 +52,19 @@ export const eventDataSchemas = {
   'skill.deactivated': loop.skillDeactivatedData,
   notice: loop.noticeData,
   custom: loop.customData,
+  'voice.agent_state': voice.voiceAgentStateData,
+  'voice.user_state': voice.voiceUserStateData,
+  'voice.transcript': voice.voiceTranscriptData,
+  'voice.speech_created': voice.voiceSpeechCreatedData,
+  'voice.speech_paused': voice.voiceSpeechPausedData,
+  'voice.speech_resumed': voice.voiceSpeechResumedData,
+  'voice.speech_interrupted': voice.voiceSpeechInterruptedData,
+  'voice.speech_finished': voice.voiceSpeechFinishedData,
+  'voice.false_interruption': voice.voiceFalseInterruptionData,
+  'voice.user_turn_skipped': voice.voiceUserTurnSkippedData,
+  'voice.metrics': voice.voiceMetricsData,
+  'voice.error': voice.voiceErrorData,
+  'voice.closed': voice.voiceClosedData,
 } as const;
 
 type DataSchemas = typeof eventDataSchemas;
@@ -64,11 +78,27 @@ export type EventData<T extends EventType> = z.output<DataSchemas[T]>;
 /** All known event type names, in catalogue order. */
 export const EVENT_TYPES = Object.keys(eventDataSchemas) as EventType[];
 
-/** Types that are never tied to a run. Every other type needs a `runId`. */
+/**
+ * Types that need no run: valid without a `runId` (a voice event tied to a
+ * reply may still carry one). Every other type needs a `runId`.
+ */
 export const SESSION_SCOPED_TYPES: ReadonlySet<string> = new Set<EventType>([
   'session.started',
   'session.ended',
   'session.title_updated',
+  'voice.agent_state',
+  'voice.user_state',
+  'voice.transcript',
+  'voice.speech_created',
+  'voice.speech_paused',
+  'voice.speech_resumed',
+  'voice.speech_interrupted',
+  'voice.speech_finished',
+  'voice.false_interruption',
+  'voice.user_turn_skipped',
+  'voice.metrics',
+  'voice.error',
+  'voice.closed',
 ]);
 
 /** Types that end a run (and close a run-scoped stream). */

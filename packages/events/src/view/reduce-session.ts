@@ -135,6 +135,10 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
       return { ...state, title: event.data.title, titleSource: event.data.source };
     case 'session.ended':
       return { ...state, endedReason: event.data.reason };
+    case 'voice.agent_state':
+      return { ...state, voice: { ...state.voice, agentState: event.data.state } };
+    case 'voice.user_state':
+      return { ...state, voice: { ...state.voice, userState: event.data.state } };
     case 'run.started':
       if (event.parentRunId !== undefined || event.runId === undefined) return state;
       return {
@@ -429,6 +433,17 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
     case 'skill.activated':
     case 'skill.deactivated':
     case 'custom':
+    case 'voice.transcript':
+    case 'voice.speech_created':
+    case 'voice.speech_paused':
+    case 'voice.speech_resumed':
+    case 'voice.speech_interrupted':
+    case 'voice.speech_finished':
+    case 'voice.false_interruption':
+    case 'voice.user_turn_skipped':
+    case 'voice.metrics':
+    case 'voice.error':
+    case 'voice.closed':
       return state;
     default:
       // A type this version does not know (forward compatibility).

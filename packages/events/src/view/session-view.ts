@@ -1,6 +1,7 @@
 import type { ContentPart, Cost, ErrorInfo } from '../schema/shared-schemas.js';
 import type { StopReason } from '../schema/run-events.js';
 import type { TitleSource } from '../schema/session-events.js';
+import type { VoiceAgentState, VoiceUserState } from '../schema/voice-events.js';
 import type { ItemIndex } from './item-index.js';
 import type { ViewList } from './view-list.js';
 
@@ -346,4 +347,6 @@ export interface SessionView {
   };
   /** Set by `session.ended`. */
   readonly endedReason?: string;
+  /** Voice sessions: the last `voice.agent_state` / `voice.user_state` (transcripts are user messages). */
+  readonly voice?: { readonly agentState?: VoiceAgentState; readonly userState?: VoiceUserState };
 }

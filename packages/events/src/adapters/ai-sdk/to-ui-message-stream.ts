@@ -224,6 +224,19 @@ export function createUiMessageStreamAdapter(): UiMessageStreamAdapter {
       case 'feedback.injected':
       case 'skill.activated':
       case 'skill.deactivated':
+      case 'voice.agent_state':
+      case 'voice.user_state':
+      case 'voice.transcript':
+      case 'voice.speech_created':
+      case 'voice.speech_paused':
+      case 'voice.speech_resumed':
+      case 'voice.speech_interrupted':
+      case 'voice.speech_finished':
+      case 'voice.false_interruption':
+      case 'voice.user_turn_skipped':
+      case 'voice.metrics':
+      case 'voice.error':
+      case 'voice.closed':
       case 'notice':
       case 'custom':
         return [dataPart(event)];

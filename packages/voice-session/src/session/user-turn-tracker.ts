@@ -1,0 +1,205 @@
+import { FRAME_MS } from '../audio/pcm.js';
+import type { Clock, TimerId } from '../clock/clock.js';
+import { stripFillers } from '../stt/jsgf-grammar.js';
+import type { Stt, SttStream } from '../stt/stt.js';
+import type { Vad, VadStream } from '../vad/vad.js';
+import type { VoiceEmitter } from './voice-emitter.js';
+import type { ResolvedVoiceSessionOptions } from './voice-session-options.js';
+
+/** Session times of one user turn, for `voice.metrics`. */
+export interface TurnTiming {
+  /** End of the user's last speech (VAD end minus its silence hangover). */
+  speechEndMs?: number;
+  /** When the final transcript arrived. */
+  finalMs?: number;
+  /** When the turn was decided. */
+  decidedMs: number;
+}
+
+/** What the tracker asks of the session it serves. */
+export interface TurnHost {
+  readonly clock: Clock;
+  readonly options: ResolvedVoiceSessionOptions;
+  readonly emitter: VoiceEmitter;
+  setUserState(state: 'listening' | 'speaking'): void;
+  /** True while uninterruptible speech plays and overlapping user audio is discarded. */
+  discardingInput(): boolean;
+  onUserSpeechStarted(): void;
+  /** The user is speaking: `speechMs` so far and the interim words. */
+  onSpeechActivity(speechMs: number, interim: string): void;
+  onFinalTranscript(text: string): void;
+  /** The VAD closed the segment; `text` is its final transcript (fillers stripped). */
+  onUserSpeechEnded(text: string): void;
+  onEndOfTurn(text: string, timing: TurnTiming): void;
+  onTurnSkipped(text: string, reason: 'uninterruptible' | 'cleared'): void;
+}
+
+/**
+ * The input side of turn taking: runs the VAD over every frame, feeds the
+ * recogniser the VAD's speech segments (with prefix padding), publishes
+ * transcripts, and decides when the user's turn ended (endpointing, the turn
+ * detector, or a manual commit).
+ */
+export class UserTurnTracker {
+  readonly #host: TurnHost;
+  readonly #vad: VadStream;
+  readonly #stt: Stt;
+  readonly #prefix: Int16Array[] = [];
+  #utterance: SttStream | undefined;
+  #discarding = false;
+  #sinceInterim = 0;
+  #lastInterim = '';
+  #turnText = '';
+  #speechEndMs: number | undefined;
+  #finalMs: number | undefined;
+  #endOfTurnTimer: TimerId | undefined;
+  #decision = 0; // bumps to drop a turn-detector answer that arrives too late
+
+  constructor(host: TurnHost, vad: Vad, stt: Stt) {
+    this.#host = host;
+    this.#vad = vad.createStream();
+    this.#stt = stt;
+  }
+
+  /** Processes one 20 ms frame taken at the clock's current time. */
+  async push(frame: Int16Array): Promise<void> {
+    const { options } = this.#host;
+    this.#prefix.push(frame);
+    if (this.#prefix.length * FRAME_MS > options.prefixPaddingMs) this.#prefix.shift();
+    if (this.#utterance) this.#feed(frame);
+    const update = await this.#vad.push(frame);
+    for (const event of update.events) {
+      if (event.type === 'start') this.#onStart();
+      else this.#onEnd(event.silenceMs);
+    }
+    if (update.speaking && !this.#discarding)
+      this.#host.onSpeechActivity(update.speechMs, stripFillers(this.#lastInterim));
+  }
+
+  /** Ends the turn now (manual mode, or to force it): finalises any open utterance. */
+  commit(): void {
+    if (this.#utterance) this.#finalise();
+    this.#decide();
+  }
+
+  /** Drops what the user said so far in this turn. */
+  clear(): void {
+    this.#utterance?.cancel();
+    this.#utterance = undefined;
+    this.#cancelTimer();
+    if (this.#turnText) this.#host.onTurnSkipped(this.#turnText, 'cleared');
+    this.#turnText = '';
+  }
+
+  /** Stops timers (the session closed). */
+  close(): void {
+    this.#utterance?.cancel();
+    this.#utterance = undefined;
+    this.#cancelTimer();
+  }
+
+  #feed(frame: Int16Array): void {
+    this.#utterance!.push(frame);
+    this.#sinceInterim += FRAME_MS;
+    if (this.#sinceInterim < this.#host.options.interimEveryMs) return;
+    this.#sinceInterim = 0;
+    const interim = stripFillers(this.#utterance!.interim());
+    if (!interim || interim === this.#lastInterim) return;
+    this.#lastInterim = interim;
+    if (!this.#discarding) this.#transcript(interim, false);
+  }
+
+  #onStart(): void {
+    const host = this.#host;
+    this.#cancelTimer();
+    this.#discarding = host.discardingInput();
+    host.setUserState('speaking');
+    host.onUserSpeechStarted();
+    this.#utterance = this.#stt.createStream();
+    this.#sinceInterim = 0;
+    this.#lastInterim = '';
+    for (const frame of this.#prefix) this.#utterance.push(frame);
+  }
+
+  #onEnd(silenceMs: number): void {
+    const host = this.#host;
+    const endMs = host.clock.now() + FRAME_MS - silenceMs;
+    host.setUserState('listening');
+    if (!this.#utterance) return;
+    const text = this.#finalise();
+    if (this.#discarding) {
+      this.#discarding = false;
+      if (text) host.onTurnSkipped(text, 'uninterruptible');
+      return;
+    }
+    this.#speechEndMs = endMs;
+    if (text) {
+      this.#turnText = `${this.#turnText} ${text}`.trim();
+      host.onFinalTranscript(text);
+    }
+    host.onUserSpeechEnded(text);
+    if (this.#turnText) this.#schedule();
+  }
+
+  /** Closes the open utterance, publishes its final transcript, returns its text. */
+  #finalise(): string {
+    const result = this.#utterance!.finish();
+    this.#utterance = undefined;
+    const text = stripFillers(result.text);
+    this.#finalMs = this.#host.clock.now();
+    if (!this.#discarding)
+      this.#transcript(text, true, { language: result.language, confidence: result.confidence });
+    return text;
+  }
+
+  #transcript(
+    text: string,
+    final: boolean,
+    { language, confidence }: { language?: string; confidence?: number } = {},
+  ): void {
+    this.#host.emitter.emit('voice.transcript', {
+      text,
+      final,
+      ...(language === undefined ? {} : { language }),
+      ...(confidence === undefined ? {} : { confidence }),
+    });
+  }
+
+  /** Waits out the endpointing delay (stretched by a doubtful turn detector), then decides. */
+  #schedule(): void {
+    const { options, clock } = this.#host;
+    const mode = options.turnDetection;
+    if (mode === 'manual') return;
+    const arm = (delayMs: number) => {
+      this.#cancelTimer();
+      const elapsed = clock.now() - (this.#speechEndMs ?? clock.now());
+      this.#endOfTurnTimer = clock.setTimeout(() => this.#decide(), Math.max(0, delayMs - elapsed));
+    };
+    if (typeof mode === 'string') return arm(options.minEndpointingMs);
+    const decision = ++this.#decision;
+    void Promise.resolve(mode.predictEndOfTurn(this.#turnText)).then((probability) => {
+      if (decision !== this.#decision) return;
+      arm(
+        probability < mode.unlikelyThreshold ? options.maxEndpointingMs : options.minEndpointingMs,
+      );
+    });
+  }
+
+  #decide(): void {
+    this.#cancelTimer();
+    const text = this.#turnText;
+    this.#turnText = '';
+    if (!text) return;
+    this.#host.onEndOfTurn(text, {
+      ...(this.#speechEndMs === undefined ? {} : { speechEndMs: this.#speechEndMs }),
+      ...(this.#finalMs === undefined ? {} : { finalMs: this.#finalMs }),
+      decidedMs: this.#host.clock.now(),
+    });
+  }
+
+  #cancelTimer(): void {
+    this.#decision++;
+    if (this.#endOfTurnTimer !== undefined) this.#host.clock.clearTimeout(this.#endOfTurnTimer);
+    this.#endOfTurnTimer = undefined;
+  }
+}

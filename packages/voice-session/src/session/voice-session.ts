@@ -1,0 +1,396 @@
+import type { AgentSession } from '@switchboard/agent-core';
+import type { EventBus, VoiceAgentState, VoiceUserState } from '@switchboard/events';
+import { FRAME_MS, FRAME_SAMPLES } from '../audio/pcm.js';
+import { ManualClock, type Clock, type TimerId } from '../clock/clock.js';
+import { parseVoiceOptions } from '../errors/parse-voice-options.js';
+import { VoiceError } from '../errors/voice-error.js';
+import type { Stt } from '../stt/stt.js';
+import type { Tts } from '../tts/tts.js';
+import type { Vad } from '../vad/vad.js';
+import { runReply } from './reply-runner.js';
+import { SpeechHandle, type SpeechSource } from './speech-handle.js';
+import { SpeechSynthesis } from './speech-synthesis.js';
+import { TurnTaking } from './turn-taking.js';
+import { UserTurnTracker, type TurnTiming } from './user-turn-tracker.js';
+import { VoiceEmitter } from './voice-emitter.js';
+import {
+  voiceSessionOptionsSchema,
+  type ResolvedVoiceSessionOptions,
+  type VoiceSessionOptions,
+} from './voice-session-options.js';
+
+/** Where the agent's audio goes: one 20 ms frame per tick (silence while it is quiet). */
+export interface AudioSink {
+  write(frame: Int16Array): void;
+}
+
+/** A turn of the voice conversation as spoken (the agent session keeps the model's text). */
+export interface VoiceHistoryItem {
+  role: 'user' | 'assistant';
+  text: string;
+  /** Assistant: cut short by the user; `text` is what was spoken. */
+  interrupted?: boolean;
+  spokenMs?: number;
+  speechId?: string;
+}
+
+/** What a {@link VoiceSession} is built from. */
+export interface VoiceSessionInit {
+  /** The agent's bus (`agent.bus`): voice events share the session's `seq`. */
+  bus: EventBus;
+  /** The agent-core session that answers each user turn. */
+  agentSession: AgentSession;
+  vad: Vad;
+  stt: Stt;
+  tts: Tts;
+  /** Session time; a {@link ManualClock} (the default) is advanced 20 ms per pushed frame. */
+  clock?: Clock;
+  output?: AudioSink;
+  options?: VoiceSessionOptions;
+}
+
+/**
+ * A real-time voice conversation over an agent-core session, with the
+ * semantics of LiveKit's AgentSession: VAD-gated recognition, endpointing,
+ * barge-in with pause and resume after a false interruption, user-away,
+ * uninterruptible speech, text transforms for speech. Audio goes in with
+ * {@link pushFrame} (16 kHz mono PCM16, 20 ms); every state change is a
+ * `voice.*` event on the agent's bus.
+ */
+export class VoiceSession {
+  readonly clock: Clock;
+  readonly options: ResolvedVoiceSessionOptions;
+  readonly emitter: VoiceEmitter;
+  readonly agentSession: AgentSession;
+  readonly tts: Tts;
+  readonly history: VoiceHistoryItem[] = [];
+  readonly #output: AudioSink | undefined;
+  readonly #tracker: UserTurnTracker;
+  readonly #turns: TurnTaking;
+  readonly #speeches: SpeechHandle[] = [];
+  readonly #synthesis = new Map<SpeechHandle, SpeechSynthesis>();
+  readonly #pending = new Set<Promise<void>>();
+  #agentState: VoiceAgentState = 'initializing';
+  #userState: VoiceUserState = 'listening';
+  #awayTimer: TimerId | undefined;
+  #nextSpeech = 1;
+  #errors = 0;
+  #closed = false;
+  #turnTiming: TurnTiming | undefined;
+  #wallTimes = new Map<SpeechHandle, { llmFirstTokenMs?: number; ttsFirstAudioMs?: number }>();
+
+  constructor(init: VoiceSessionInit) {
+    this.options = parseVoiceOptions(voiceSessionOptionsSchema, init.options ?? {}, 'VoiceSession');
+    this.clock = init.clock ?? new ManualClock();
+    this.agentSession = init.agentSession;
+    this.tts = init.tts;
+    this.#output = init.output;
+    this.emitter = new VoiceEmitter(init.bus, init.agentSession.id, this.clock);
+    this.#turns = new TurnTaking(this);
+    this.#tracker = new UserTurnTracker(this.#turns, init.vad, init.stt);
+    this.emitter.emit('voice.agent_state', { state: 'initializing' });
+  }
+
+  get agentState(): VoiceAgentState {
+    return this.#agentState;
+  }
+
+  get userState(): VoiceUserState {
+    return this.#userState;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The speech playing (or next to play). */
+  get currentSpeech(): SpeechHandle | undefined {
+    return this.#speeches[0];
+  }
+
+  /** Starts listening. */
+  start(): void {
+    this.setAgentState('listening');
+  }
+
+  /**
+   * Processes one 20 ms input frame: VAD, recognition, turn decisions, one
+   * frame of agent audio out, then (on a {@link ManualClock}) 20 ms of time.
+   */
+  async pushFrame(frame: Int16Array): Promise<void> {
+    if (this.#closed) return;
+    if (frame.length !== FRAME_SAMPLES)
+      throw new VoiceError({
+        code: 'VOICE_INVALID_AUDIO',
+        message: `Frames are ${FRAME_SAMPLES} samples (20 ms at 16 kHz), got ${frame.length}.`,
+      });
+    await this.#tracker.push(frame);
+    this.#playout();
+    if (this.clock instanceof ManualClock) this.clock.advance(FRAME_MS);
+  }
+
+  /** Resolves once no reply or synthesis is in flight (file input waits on it each frame). */
+  async settled(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /** Speaks `text` without a model call. */
+  say(text: string, options: { allowInterruptions?: boolean } = {}): SpeechHandle {
+    const speech = this.#newSpeech('say', options.allowInterruptions ?? true);
+    speech.modelText = text;
+    this.emitter.emit('voice.speech_created', {
+      speechId: speech.id,
+      source: 'say',
+      allowInterruptions: speech.allowInterruptions,
+      text,
+    });
+    const synthesis = this.#synthesisFor(speech);
+    synthesis.push(text);
+    this.#track(synthesis.end().then(() => this.#complete(speech)));
+    return speech;
+  }
+
+  /**
+   * Asks the model for a reply: `userInput` becomes the run's user message.
+   * agent-core has no run without user input yet, so `instructions` alone are
+   * sent as that message.
+   */
+  generateReply(options: { userInput?: string; instructions?: string } = {}): SpeechHandle {
+    const text = options.userInput ?? options.instructions;
+    if (!text)
+      throw new VoiceError({
+        code: 'VOICE_INVALID_OPTIONS',
+        message: 'generateReply() needs userInput or instructions.',
+      });
+    return this.startReply(text);
+  }
+
+  /** Stops the current speech (not uninterruptible speech unless `force`). */
+  interrupt(options: { force?: boolean } = {}): void {
+    const speech = this.#speeches[0];
+    if (speech && (speech.allowInterruptions || options.force)) this.interruptSpeech(speech, 'api');
+  }
+
+  /** Ends the user's turn now (manual turn detection). */
+  commitUserTurn(): void {
+    this.#tracker.commit();
+  }
+
+  /** Forgets what the user said in the current turn. */
+  clearUserTurn(): void {
+    this.#tracker.clear();
+  }
+
+  /** Stops the voice session; the agent session stays open. */
+  close(reason: 'user_initiated' | 'input_ended' | 'error' = 'user_initiated'): void {
+    if (this.#closed) return;
+    for (const speech of [...this.#speeches]) this.interruptSpeech(speech, 'closed');
+    this.#closed = true;
+    this.#tracker.close();
+    this.#turns.close();
+    if (this.#awayTimer !== undefined) this.clock.clearTimeout(this.#awayTimer);
+    this.emitter.emit('voice.closed', { reason });
+  }
+
+  // ---- used by TurnTaking and the engines' callbacks ----
+
+  /** Starts a model reply to a finished user turn. */
+  startReply(text: string, timing?: TurnTiming): SpeechHandle {
+    this.#turnTiming = timing;
+    const speech = this.#newSpeech('generate_reply', true);
+    this.setAgentState('thinking');
+    const synthesis = this.#synthesisFor(speech);
+    const host = {
+      agentSession: this.agentSession,
+      onRunStarted: (handle: SpeechHandle, runId: string) => {
+        handle.runId = runId;
+        this.emitter.emit(
+          'voice.speech_created',
+          { speechId: handle.id, source: 'generate_reply', allowInterruptions: true },
+          runId,
+        );
+      },
+      onFirstToken: (handle: SpeechHandle, wallMs: number) =>
+        this.#wall(handle, { llmFirstTokenMs: wallMs }),
+      onReplyError: (handle: SpeechHandle, message: string, cause?: unknown) =>
+        this.reportError(new VoiceError({ code: 'VOICE_LLM_FAILED', message, cause }), handle),
+    };
+    this.#track(
+      runReply(host, speech, { text, synthesis })
+        .then(() => synthesis.end())
+        .then(() => this.#complete(speech)),
+    );
+    return speech;
+  }
+
+  setAgentState(state: VoiceAgentState): void {
+    if (this.#closed || this.#agentState === state) return;
+    this.emitter.emit('voice.agent_state', { state, previous: this.#agentState });
+    this.#agentState = state;
+    this.#armAway();
+  }
+
+  setUserState(state: VoiceUserState): void {
+    if (this.#closed || this.#userState === state) return;
+    this.emitter.emit('voice.user_state', { state, previous: this.#userState });
+    this.#userState = state;
+    this.#armAway();
+  }
+
+  /** Cuts a speech short for good; the history keeps what was spoken. */
+  interruptSpeech(
+    speech: SpeechHandle,
+    reason: 'user_speech' | 'user_turn' | 'api' | 'closed' | 'error',
+  ): void {
+    if (speech.interrupted || speech.finished) return;
+    speech.interrupted = true;
+    speech.paused = false;
+    this.#synthesis.get(speech)?.abort();
+    this.emitter.emit(
+      'voice.speech_interrupted',
+      { speechId: speech.id, reason, spokenMs: speech.spokenMs, text: speech.spokenText() },
+      speech.runId,
+    );
+    this.#finish(speech, true);
+  }
+
+  /** A failed engine: `voice.error`; more unrecoverable ones in a row than allowed close the session. */
+  reportError(error: VoiceError, speech?: SpeechHandle): void {
+    this.#errors++;
+    this.emitter.emit('voice.error', {
+      code: error.code,
+      message: error.message,
+      recoverable: false,
+      consecutive: this.#errors,
+    });
+    if (speech && !speech.finished) this.#complete(speech);
+    if (this.#errors > this.options.maxUnrecoverableErrors) this.close('error');
+  }
+
+  /** Records a user turn in the voice history. */
+  addUserTurn(text: string): void {
+    this.history.push({ role: 'user', text });
+  }
+
+  // ---- playout ----
+
+  #playout(): void {
+    let frame: Int16Array | undefined;
+    const speech = this.#speeches[0];
+    if (speech && !speech.paused) {
+      frame = speech.takeFrame();
+      if (frame && !speech.started) this.#onFirstPlayed(speech);
+      if (speech.playedOut) this.#finish(speech, false);
+    }
+    this.#output?.write(frame ?? new Int16Array(FRAME_SAMPLES));
+  }
+
+  #onFirstPlayed(speech: SpeechHandle): void {
+    speech.started = true;
+    this.#errors = 0; // speaking again: the errors were not consecutive
+    this.setAgentState('speaking');
+    const timing = this.#turnTiming;
+    if (speech.source !== 'generate_reply' || !timing) return;
+    this.#turnTiming = undefined;
+    const end = timing.speechEndMs;
+    const wall = this.#wallTimes.get(speech) ?? {};
+    const since = (ms: number | undefined) =>
+      end === undefined || ms === undefined ? undefined : Math.max(0, Math.round(ms - end));
+    const metrics = {
+      endOfUtteranceDelayMs: since(timing.decidedMs),
+      transcriptionDelayMs: since(timing.finalMs),
+      timeToFirstAudioMs: since(this.clock.now()),
+      llmFirstTokenMs:
+        wall.llmFirstTokenMs === undefined ? undefined : Math.round(wall.llmFirstTokenMs),
+      ttsFirstAudioMs:
+        wall.ttsFirstAudioMs === undefined ? undefined : Math.round(wall.ttsFirstAudioMs),
+    };
+    this.emitter.emit(
+      'voice.metrics',
+      Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== undefined)),
+      speech.runId,
+    );
+  }
+
+  #complete(speech: SpeechHandle): void {
+    speech.complete = true;
+    // Nothing to play (empty text, or failed before any audio): it ends now.
+    if (!speech.started && speech.bufferedSamples === 0 && !speech.finished)
+      this.#finish(speech, speech.interrupted);
+  }
+
+  #finish(speech: SpeechHandle, interrupted: boolean): void {
+    if (speech.finished) return;
+    speech.finished = true;
+    const index = this.#speeches.indexOf(speech);
+    if (index >= 0) this.#speeches.splice(index, 1);
+    this.#synthesis.delete(speech);
+    this.#wallTimes.delete(speech);
+    this.emitter.emit(
+      'voice.speech_finished',
+      { speechId: speech.id, spokenMs: speech.spokenMs, interrupted },
+      speech.runId,
+    );
+    const text = interrupted ? speech.spokenText() : speech.modelText;
+    if (speech.spokenMs > 0)
+      this.history.push({
+        role: 'assistant',
+        text,
+        speechId: speech.id,
+        spokenMs: speech.spokenMs,
+        ...(interrupted ? { interrupted: true } : {}),
+      });
+    this.#turns.onSpeechFinished(speech);
+    const next = this.#speeches[0];
+    this.setAgentState(next === undefined ? 'listening' : next.started ? 'speaking' : 'thinking');
+  }
+
+  #newSpeech(source: SpeechSource, allowInterruptions: boolean): SpeechHandle {
+    const speech = new SpeechHandle(`speech_${this.#nextSpeech++}`, source, allowInterruptions);
+    this.#speeches.push(speech);
+    return speech;
+  }
+
+  #synthesisFor(speech: SpeechHandle): SpeechSynthesis {
+    const synthesis = new SpeechSynthesis(
+      {
+        tts: this.tts,
+        transforms: this.options.ttsTextTransforms ?? [],
+        onFirstAudio: (handle, wallMs) => this.#wall(handle, { ttsFirstAudioMs: wallMs }),
+        onTtsError: (handle, error) =>
+          this.reportError(
+            error instanceof VoiceError
+              ? error
+              : new VoiceError({ code: 'VOICE_TTS_FAILED', message: String(error), cause: error }),
+            handle,
+          ),
+      },
+      speech,
+    );
+    this.#synthesis.set(speech, synthesis);
+    return synthesis;
+  }
+
+  #wall(speech: SpeechHandle, times: { llmFirstTokenMs?: number; ttsFirstAudioMs?: number }): void {
+    this.#wallTimes.set(speech, { ...this.#wallTimes.get(speech), ...times });
+  }
+
+  #track(task: Promise<void>): void {
+    const tracked = task.catch((error: unknown) =>
+      this.reportError(
+        new VoiceError({ code: 'VOICE_LLM_FAILED', message: String(error), cause: error }),
+      ),
+    );
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  #armAway(): void {
+    if (this.#awayTimer !== undefined) this.clock.clearTimeout(this.#awayTimer);
+    this.#awayTimer = undefined;
+    const timeout = this.options.userAwayTimeoutMs;
+    if (timeout == null || this.#agentState !== 'listening' || this.#userState !== 'listening')
+      return;
+    this.#awayTimer = this.clock.setTimeout(() => this.setUserState('away'), timeout);
+  }
+}
