@@ -38,11 +38,7 @@ export type {
 } from './sessions/session-snapshot.js';
 export { loadAttachments } from './sessions/load-attachments.js';
 export type { AttachmentLoader } from './sessions/load-attachments.js';
-export {
-  createEmptySnapshot,
-  MISSING_TOOL_RESULT,
-  toProviderPrompt,
-} from './sessions/transcript.js';
+export { createEmptySnapshot, MISSING_TOOL_RESULT } from './sessions/transcript.js';
 
 export { resolveModel } from './models/resolve-model.js';
 export type { ProviderSettings } from './models/resolve-model.js';
@@ -65,8 +61,6 @@ export { defineTool } from './tools/define-tool.js';
 export type { ToolDefinition } from './tools/define-tool.js';
 export { ToolSet } from './tools/tool-set.js';
 export type { ToolSetOptions, ToolSetRefreshResult } from './tools/tool-set.js';
-export { executeToolCall, toToolResultOutput } from './tools/execute-tool-call.js';
-export type { ExecuteToolCallOptions, ToolProgress } from './tools/execute-tool-call.js';
 export { mcpToolSource } from './tools/mcp-tool-source.js';
 export { mcpToolSourceOptionsSchema } from './tools/mcp-tool-source-options.js';
 export type {
@@ -85,8 +79,6 @@ export type {
 
 export { HOOK_NAMES } from './hooks/agent-hooks.js';
 export type { AgentHooks, HookHandlers, HookName, RunIds } from './hooks/agent-hooks.js';
-export { HookRunner } from './hooks/hook-runner.js';
-export type { HookFailureHandler } from './hooks/hook-runner.js';
 
 export { AgentCoreError, CORE_ERROR_CODES } from './errors/agent-core-error.js';
 export type { AgentCoreErrorInit, CoreErrorCode } from './errors/agent-core-error.js';

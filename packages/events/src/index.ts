@@ -75,6 +75,8 @@ export { maskSecret } from './redaction/mask-secret.js';
 
 export { SessionSequencer } from './sequencer/session-sequencer.js';
 export type { SequenceHead } from './sequencer/session-sequencer.js';
+export { sessionSequencerOptionsSchema } from './sequencer/session-sequencer-options.js';
+export type { SessionSequencerOptions } from './sequencer/session-sequencer-options.js';
 export { EventBus } from './bus/event-bus.js';
 export type { EventBusOptions } from './bus/event-bus-options.js';
 export type { OverflowPolicy } from './bus/sink-queue.js';
@@ -83,6 +85,8 @@ export { DEFAULT_MAX_EVENT_BYTES, TRUNCATION_META_KEY } from './bus/fit-event-si
 export type { EventSink } from './sinks/event-sink.js';
 export { MultiSink } from './sinks/multi-sink.js';
 export type { SinkErrorHandler } from './sinks/multi-sink.js';
+export { multiSinkOptionsSchema } from './sinks/multi-sink-options.js';
+export type { MultiSinkOptions } from './sinks/multi-sink-options.js';
 export { SessionSinkRegistry } from './sinks/session-sink-registry.js';
 
 export type { EventLog, SubscribeOptions } from './log/event-log.js';

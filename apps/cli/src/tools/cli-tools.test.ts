@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { executeToolCall } from '@switchboard/agent-core';
+import { executeToolCall } from '@switchboard/agent-core/internal';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-helpers/cli-process.js';
 import { createCliTools } from './cli-tools.js';

@@ -99,7 +99,7 @@ export class EventBus {
       const fit = fitEventSize(draft, this.#maxEventBytes);
       if (fit.kind === 'too-large') this.#report(tooLarge(draft, fit.bytes, this.#maxEventBytes));
       // Stamped by a copy, so the number is not used up: the next event takes it.
-      return new SessionSequencer(draft.sessionId, undefined, this.#now).stamp(draft);
+      return new SessionSequencer({ sessionId: draft.sessionId, now: this.#now }).stamp(draft);
     }
     const stamped = stampWithinLimit(
       draft,
@@ -108,7 +108,11 @@ export class EventBus {
     );
     if (stamped.kind === 'too-large') {
       this.#report(tooLarge(draft, stamped.bytes, this.#maxEventBytes));
-      return new SessionSequencer(draft.sessionId, sequencer.head, this.#now).stamp(draft);
+      return new SessionSequencer({
+        sessionId: draft.sessionId,
+        head: sequencer.head,
+        now: this.#now,
+      }).stamp(draft);
     }
     if (stamped.truncated) this.#report(truncated(draft, stamped.truncated, this.#maxEventBytes));
     this.#pending.push(stamped.event);
@@ -153,7 +157,7 @@ export class EventBus {
    */
   restoreSession(sessionId: string, head: SequenceHead): void {
     this.#forgotten.delete(sessionId);
-    this.#sequencers.set(sessionId, new SessionSequencer(sessionId, head, this.#now));
+    this.#sequencers.set(sessionId, new SessionSequencer({ sessionId, head, now: this.#now }));
   }
 
   /**
@@ -313,7 +317,7 @@ export class EventBus {
         message: `The log answers head() asynchronously; call bus.restoreSession('${sessionId}', await log.head('${sessionId}')) before emitting.`,
       });
     }
-    sequencer = new SessionSequencer(sessionId, head, this.#now);
+    sequencer = new SessionSequencer({ sessionId, head, now: this.#now });
     this.#sequencers.set(sessionId, sequencer);
     return sequencer;
   }
@@ -375,7 +379,7 @@ export class EventBus {
       const first = firstBySession.get(sessionId)!;
       const head = heads[index] ?? { seq: first.seq - 1, ts: first.ts };
       resumedAt[sessionId] = head.seq;
-      this.#sequencers.set(sessionId, new SessionSequencer(sessionId, head, this.#now));
+      this.#sequencers.set(sessionId, new SessionSequencer({ sessionId, head, now: this.#now }));
     });
     const cause = toSwitchboardError(error, 'EVENTS_LOG_APPEND_FAILED');
     const count = batch.length + discardedLater;

@@ -1,6 +1,11 @@
 import type { AgentEvent, EventDraft } from '../schema/agent-event.js';
 import { CONTRACT_VERSION } from '../schema/envelope-schema.js';
 import type { EventType } from '../schema/event-catalog.js';
+import { parseEventsOptions } from '../errors/events-error.js';
+import {
+  sessionSequencerOptionsSchema,
+  type SessionSequencerOptions,
+} from './session-sequencer-options.js';
 
 /** Where a session's sequence stands: the last stamped `seq` and `ts` (0 when empty). */
 export interface SequenceHead {
@@ -20,11 +25,21 @@ export class SessionSequencer {
   #ts: number;
   readonly #now: () => number;
 
-  constructor(sessionId: string, head: SequenceHead = { seq: 0, ts: 0 }, now = Date.now) {
-    this.sessionId = sessionId;
-    this.#seq = head.seq;
-    this.#ts = head.ts;
-    this.#now = now;
+  /** A sequencer for `options.sessionId`, continuing from `options.head` when given. */
+  constructor(options: SessionSequencerOptions);
+  /** @deprecated Pass an options object: `new SessionSequencer({ sessionId, head, now })`. */
+  constructor(sessionId: string, head?: SequenceHead, now?: () => number);
+  constructor(options: SessionSequencerOptions | string, head?: SequenceHead, now?: () => number) {
+    const resolved = parseEventsOptions(
+      sessionSequencerOptionsSchema,
+      typeof options === 'string'
+        ? { sessionId: options, ...(head ? { head } : {}), ...(now ? { now } : {}) }
+        : options,
+    );
+    this.sessionId = resolved.sessionId;
+    this.#seq = resolved.head.seq;
+    this.#ts = resolved.head.ts;
+    this.#now = resolved.now ?? Date.now;
   }
 
   /** The last stamped position. */

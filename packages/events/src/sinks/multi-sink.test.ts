@@ -19,7 +19,7 @@ const recorder = (log: string[], name: string, delayMs = 0): EventSink => ({
 describe('MultiSink', () => {
   it('fans out in the given order, synchronously when every sink is synchronous', () => {
     const log: string[] = [];
-    const multi = new MultiSink([recorder(log, 'a'), recorder(log, 'b')]);
+    const multi = new MultiSink({ sinks: [recorder(log, 'a'), recorder(log, 'b')] });
     expect(multi.write(event(1))).toBeUndefined();
     expect(log).toEqual(['a:1', 'b:1']);
     expect(multi.size).toBe(2);
@@ -27,7 +27,7 @@ describe('MultiSink', () => {
 
   it('awaits asynchronous sinks one after the other, keeping order', async () => {
     const log: string[] = [];
-    const multi = new MultiSink([recorder(log, 'slow', 10), recorder(log, 'fast')]);
+    const multi = new MultiSink({ sinks: [recorder(log, 'slow', 10), recorder(log, 'fast')] });
     await multi.write(event(1));
     expect(log).toEqual(['slow:1', 'fast:1']);
   });
@@ -35,8 +35,8 @@ describe('MultiSink', () => {
   it('reports a throwing or rejecting sink and still serves the others', async () => {
     const log: string[] = [];
     const errors: EventsError[] = [];
-    const multi = new MultiSink(
-      [
+    const multi = new MultiSink({
+      sinks: [
         {
           write: () => {
             throw new Error('disk full');
@@ -45,8 +45,8 @@ describe('MultiSink', () => {
         { write: () => Promise.reject(new Error('network')) },
         recorder(log, 'ok'),
       ],
-      (error) => errors.push(error),
-    );
+      onError: (error) => errors.push(error),
+    });
     await multi.write(event(3));
     expect(log).toEqual(['ok:3']);
     expect(errors.map((e) => [e.code, e.details?.sinkIndex, e.details?.seq])).toEqual([
@@ -66,7 +66,7 @@ describe('MultiSink', () => {
       },
       close: () => void calls.push(`close:${name}`),
     });
-    const multi = new MultiSink([child('a'), child('b'), { write: () => {} }]);
+    const multi = new MultiSink({ sinks: [child('a'), child('b'), { write: () => {} }] });
     await multi.flush();
     await multi.close();
     expect(calls).toEqual(['flush:a', 'flush:b', 'close:a', 'close:b']);
@@ -84,5 +84,21 @@ describe('MultiSink', () => {
     const multi = new MultiSink([keep, later, keep]);
     await multi.write(event(1), '{"seq":1}');
     expect(seen).toEqual(['{"seq":1}', '{"seq":1}', '{"seq":1}']);
+  });
+
+  it('takes an options object; bad options throw EVENTS_INVALID_OPTIONS', () => {
+    expect(new MultiSink({ sinks: [] }).size).toBe(0);
+    expect(() => new MultiSink({ sinks: [{ write: () => {} }], onError: 'log' } as never)).toThrow(
+      expect.objectContaining({
+        code: 'EVENTS_INVALID_OPTIONS',
+        message: expect.stringContaining('onError'),
+      }),
+    );
+    expect(() => new MultiSink({} as never)).toThrow(
+      expect.objectContaining({
+        code: 'EVENTS_INVALID_OPTIONS',
+        message: expect.stringContaining('sinks'),
+      }),
+    );
   });
 });

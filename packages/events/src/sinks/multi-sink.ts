@@ -1,7 +1,8 @@
-import { EventsError } from '../errors/events-error.js';
+import { EventsError, parseEventsOptions } from '../errors/events-error.js';
 import { toSwitchboardError } from '../errors/switchboard-error.js';
 import type { AnyEvent } from '../schema/agent-event.js';
 import type { EventSink } from './event-sink.js';
+import { multiSinkOptionsSchema, type MultiSinkOptions } from './multi-sink-options.js';
 
 type SinkAction = (sink: EventSink) => void | Promise<void>;
 interface SinkCall {
@@ -23,9 +24,17 @@ export class MultiSink implements EventSink {
   readonly #sinks: readonly EventSink[];
   readonly #onError: SinkErrorHandler;
 
-  constructor(sinks: readonly EventSink[], onError: SinkErrorHandler = () => {}) {
-    this.#sinks = [...sinks];
-    this.#onError = onError;
+  /** Fans out to `options.sinks`, reporting their failures to `options.onError`. */
+  constructor(options: MultiSinkOptions);
+  /** @deprecated Pass an options object: `new MultiSink({ sinks, onError })`. */
+  constructor(sinks: readonly EventSink[], onError?: SinkErrorHandler);
+  constructor(options: MultiSinkOptions | readonly EventSink[], onError?: SinkErrorHandler) {
+    const resolved = parseEventsOptions(
+      multiSinkOptionsSchema,
+      isSinkList(options) ? { sinks: [...options], ...(onError ? { onError } : {}) } : options,
+    );
+    this.#sinks = resolved.sinks;
+    this.#onError = resolved.onError ?? (() => {});
   }
 
   /** How many sinks this fans out to. */
@@ -81,4 +90,8 @@ export class MultiSink implements EventSink {
       }),
     );
   }
+}
+
+function isSinkList(value: MultiSinkOptions | readonly EventSink[]): value is readonly EventSink[] {
+  return Array.isArray(value);
 }
