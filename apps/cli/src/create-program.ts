@@ -7,6 +7,7 @@ import { addEventsCommand } from './commands/events-command.js';
 import { addRunCommand } from './commands/run-command.js';
 import { addSessionsCommand } from './commands/sessions-command.js';
 import { addTraceCommand } from './commands/trace-command.js';
+import { addVoiceCommand } from './commands/voice-command.js';
 import { examples, lazyAction, type ProgramState } from './program/command-context.js';
 
 // Only commander and the command definitions load here: each command imports
@@ -36,5 +37,6 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
   addEventsCommand(program, lazy);
   addTraceCommand(program, lazy);
   addDoctorCommand(program, lazy);
+  addVoiceCommand(program, lazy);
   return program;
 }
