@@ -8,6 +8,7 @@ import { addRunCommand } from './commands/run-command.js';
 import { addServeCommand } from './commands/serve-command.js';
 import { addSessionsCommand } from './commands/sessions-command.js';
 import { addTraceCommand } from './commands/trace-command.js';
+import { addVoiceCommand } from './commands/voice-command.js';
 import { examples, lazyAction, type ProgramState } from './program/command-context.js';
 
 // Only commander and the command definitions load here: each command imports
@@ -38,5 +39,6 @@ export function createProgram(io: CliIo, state: ProgramState): Command {
   addTraceCommand(program, lazy);
   addServeCommand(program, lazy);
   addDoctorCommand(program, lazy);
+  addVoiceCommand(program, lazy);
   return program;
 }

@@ -1,4 +1,4 @@
-import { FRAME_SAMPLES, concatPcm, msToSamples, samplesToMs } from '../audio/pcm.js';
+import { FRAME_SAMPLES, concatPcm, samplesToMs } from '../audio/pcm.js';
 import type { TtsWord } from '../tts/tts.js';
 
 /** Why the agent speaks. */
@@ -89,10 +89,5 @@ export class SpeechHandle {
       out.push(spoken >= segment.words.length ? segment.text : words.slice(0, spoken).join(' '));
     }
     return out.join(' ').trim();
-  }
-
-  /** Skips played position to `ms` (tests; not used by playout). */
-  seek(ms: number): void {
-    this.#played = Math.min(this.#audio.length, msToSamples(ms));
   }
 }
