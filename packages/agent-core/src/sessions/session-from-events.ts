@@ -266,6 +266,8 @@ export function sessionFromEvents(
         flushResults();
         break;
       // Nothing the model is sent: lifecycle, streaming details, display-only events.
+      // Nothing to rebuild from these. Voice events describe the audio around a turn; what was
+      // said reaches the transcript as `user.message{source:'voice'}` and the run's own messages.
       case 'session.started':
       case 'session.ended':
       case 'step.finished':
@@ -289,6 +291,19 @@ export function sessionFromEvents(
       case 'skill.deactivated':
       case 'notice':
       case 'custom':
+      case 'voice.agent_state':
+      case 'voice.user_state':
+      case 'voice.transcript':
+      case 'voice.speech_created':
+      case 'voice.speech_paused':
+      case 'voice.speech_resumed':
+      case 'voice.speech_interrupted':
+      case 'voice.speech_finished':
+      case 'voice.false_interruption':
+      case 'voice.user_turn_skipped':
+      case 'voice.metrics':
+      case 'voice.error':
+      case 'voice.closed':
         break;
     }
   }
