@@ -96,6 +96,11 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
   }, [runKey, run, refreshList]);
 
   const active = sessions.sessions.find((session) => session.id === activeId);
+  // The picker shows the open session's model (a reload, a link, another session).
+  const activeModel = active?.model;
+  useEffect(() => {
+    if (activeModel) setModel(activeModel);
+  }, [activeId, activeModel]);
   useEffect(() => {
     document.title = active ? `${sessionLabel(active)} · Switchboard` : 'Switchboard';
   }, [active]);
