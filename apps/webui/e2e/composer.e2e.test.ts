@@ -112,7 +112,7 @@ describe('the composer in Chromium: attachments and the model picker, against th
     );
     await tab.locator('.chip--ready').nth(2).waitFor();
     expect(await seriousViolations(tab)).toEqual([]);
-    await screenshot(tab, 'attachments-desktop-light');
+    await screenshot(tab, 'attachments-desktop-light', { docs: true });
 
     // Removing one drops it from the message.
     await tab.getByRole('button', { name: 'Remove green.png' }).click();

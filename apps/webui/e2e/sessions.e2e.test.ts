@@ -76,7 +76,7 @@ describe('sessions in Chromium: live titles, rename, search, delete with undo', 
     expect(await toast.innerText()).toContain('Deleted “A test chat”.');
     expect(await status(id)).toBe(200);
     expect(await seriousViolations(tab)).toEqual([]);
-    await screenshot(tab, 'delete-undo-desktop-light');
+    await screenshot(tab, 'delete-undo-desktop-light', { docs: true });
 
     // Undo: back in the list, opened again, with its messages.
     await toast.getByRole('button', { name: 'Undo' }).click();
