@@ -144,7 +144,7 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
     await screenshot(tab, 'approval-desktop-light');
     await approval.getByRole('button', { name: 'Allow once' }).click();
     await tab.locator('.tool[data-tool-call-id="call_deploy"][data-status="completed"]').waitFor();
-    await tab.getByText('Done: the tool answered.').waitFor();
+    await tab.getByTestId('timeline').getByText('Done: the tool answered.').waitFor();
     await runEnded(tab);
     expect(await tab.locator('.tool__decision').innerText()).toBe('Approved');
   });
@@ -170,7 +170,7 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
     expect(await question.getByRole('timer').innerText()).toMatch(/left/);
     await question.getByRole('button', { name: 'blue' }).click();
     await question.getByText('You answered: blue').waitFor();
-    await tab.getByText('Done: the tool answered.').waitFor();
+    await tab.getByTestId('timeline').getByText('Done: the tool answered.').waitFor();
     await runEnded(tab);
   });
 

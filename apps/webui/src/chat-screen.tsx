@@ -323,7 +323,7 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
           {view ? <RunStatusLine view={view} connection={connection} /> : null}
           {view ? <LiveAnnouncer view={view} /> : null}
           <div className="chat__bottom" id="composer">
-            {view ? <UsageMeter view={view} /> : null}
+            {activeId && view ? <UsageMeter view={view} /> : null}
             <Composer
               ref={composer}
               mode={mode}
