@@ -96,6 +96,11 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
   }, [runKey, run, refreshList]);
 
   const active = sessions.sessions.find((session) => session.id === activeId);
+  // The picker shows the open session's model (a reload, a link, another session).
+  const activeModel = active?.model;
+  useEffect(() => {
+    if (activeModel) setModel(activeModel);
+  }, [activeId, activeModel]);
   useEffect(() => {
     document.title = active ? `${sessionLabel(active)} · Switchboard` : 'Switchboard';
   }, [active]);
@@ -318,7 +323,7 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
           {view ? <RunStatusLine view={view} connection={connection} /> : null}
           {view ? <LiveAnnouncer view={view} /> : null}
           <div className="chat__bottom" id="composer">
-            {view ? <UsageMeter view={view} /> : null}
+            {activeId && view ? <UsageMeter view={view} /> : null}
             <Composer
               ref={composer}
               mode={mode}

@@ -36,10 +36,17 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
 /** A page of a fresh context (its own sessionStorage), desktop or phone, light or dark. */
 export async function openPage(
   browser: Browser,
-  options: { phone?: boolean; dark?: boolean } = {},
+  options: {
+    phone?: boolean;
+    dark?: boolean;
+    /** Overrides the phone or desktop size (e.g. 360 px wide, the narrowest supported). */
+    viewport?: { width: number; height: number };
+  } = {},
 ): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({
-    viewport: options.phone ? { width: 390, height: 844 } : { width: 1280, height: 800 },
+    viewport:
+      options.viewport ??
+      (options.phone ? { width: 390, height: 844 } : { width: 1280, height: 800 }),
     colorScheme: options.dark ? 'dark' : 'light',
     reducedMotion: 'reduce',
     ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),

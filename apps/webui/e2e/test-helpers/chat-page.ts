@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { SCREENSHOTS } from './web-app.js';
 
@@ -26,8 +27,24 @@ export async function lastAnswer(page: Page): Promise<string> {
   return page.locator('.msg--assistant .msg__body').last().innerText();
 }
 
-/** Saves a screenshot under test-results/screenshots. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Where the README's screenshots live (committed; refreshed with `WEBUI_DOCS_SCREENSHOTS=1`). */
+export const DOCS_SCREENSHOTS = fileURLToPath(new URL('../../docs', import.meta.url));
+
+/**
+ * Saves a screenshot under test-results/screenshots; with `docs`, and when
+ * `WEBUI_DOCS_SCREENSHOTS=1`, also as the README's picture in `docs/` (a
+ * normal run never touches the committed files).
+ */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { docs?: boolean } = {},
+): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  if (options.docs && process.env.WEBUI_DOCS_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    copyFileSync(file, path.join(DOCS_SCREENSHOTS, `${name}.png`));
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,17 @@ export interface E2eApp extends AsyncDisposable {
  * (`dist-server`) as a child process serving the built UI.
  */
 export async function startE2eApp(
-  options: { script?: ModelScript; env?: Record<string, string>; noModel?: boolean } = {},
+  options: {
+    script?: ModelScript;
+    env?: Record<string, string>;
+    noModel?: boolean;
+    /** Written as the project's `switchboard.config.json` (the server's working directory). */
+    configFile?: Record<string, unknown>;
+  } = {},
 ): Promise<E2eApp> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-e2e-'));
+  if (options.configFile)
+    writeFileSync(path.join(dir, 'switchboard.config.json'), JSON.stringify(options.configFile));
   const home = path.join(dir, 'home');
   const model = options.noModel
     ? undefined

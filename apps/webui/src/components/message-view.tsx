@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { ClipIcon } from './icons.js';
-import type { MessageItem } from '@switchboard/events/client';
+import { attachmentIdOf, type MessageItem } from '@switchboard/events/client';
 import { Markdown } from '../markdown/markdown.js';
 import { CopyButton } from './copy-button.js';
 import { StatusBadge } from './status-badge.js';
@@ -59,7 +59,7 @@ function Attachments({ parts }: { parts: MessageItem['parts'] }) {
   return (
     <ul className="msg__attachments" aria-label="Attachments">
       {media.map((part, index) => {
-        const url = typeof part.url === 'string' && isSafeMediaUrl(part.url) ? part.url : undefined;
+        const url = mediaUrl(part.url);
         const name =
           (typeof part.filename === 'string' && part.filename) ||
           (typeof part.name === 'string' && part.name) ||
@@ -81,7 +81,15 @@ function Attachments({ parts }: { parts: MessageItem['parts'] }) {
   );
 }
 
-/** Images the app shows: its own API's files and local previews, not third-party hosts. */
-function isSafeMediaUrl(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('blob:') || url.startsWith('data:image/');
+/**
+ * Where the app loads a part's file from: an `attachment:<id>` reference is
+ * served by this server (`/api/attachments/<id>`); otherwise only its own API's
+ * files and local previews, never third-party hosts.
+ */
+export function mediaUrl(url: unknown): string | undefined {
+  const id = attachmentIdOf(url);
+  if (id !== undefined) return `/api/attachments/${encodeURIComponent(id)}`;
+  if (typeof url !== 'string') return undefined;
+  const safe = url.startsWith('/api/') || url.startsWith('blob:') || url.startsWith('data:image/');
+  return safe ? url : undefined;
 }

@@ -111,3 +111,29 @@ describe('the timeline, rendered from the golden corpus through reduceSession', 
     expect(second!.querySelector('.typing')).not.toBeNull();
   });
 });
+
+describe('attachments of a user message', () => {
+  it('an attachment:<id> image is loaded from this server; a third-party URL is never fetched', () => {
+    const id = 'a'.repeat(64);
+    const { container } = renderTimeline(
+      viewOf([
+        event(1, 'run.started', { trigger: 'user' }),
+        event(2, 'user.message', {
+          messageId: 'u1',
+          source: 'text',
+          parts: [
+            { type: 'text', text: 'look' },
+            { type: 'image', mediaType: 'image/png', url: `attachment:${id}` },
+            { type: 'image', mediaType: 'image/png', url: 'https://tracker.example/pixel.png' },
+            { type: 'file', mediaType: 'text/plain', url: 'attachment:b', filename: 'notes.txt' },
+          ],
+        }),
+      ]),
+    );
+    const images = [...container.querySelectorAll('.msg__attachments img')];
+    expect(images.map((img) => img.getAttribute('src'))).toEqual([`/api/attachments/${id}`]);
+    expect(
+      [...container.querySelectorAll('.attachment__file')].map((file) => file.textContent.trim()),
+    ).toEqual(['image/png', 'notes.txt']);
+  });
+});

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { api } from '../api/api-client.js';
 import { randomId } from '../lib/format.js';
 
@@ -6,12 +6,29 @@ import { randomId } from '../lib/format.js';
 export interface PendingAttachment {
   readonly localId: string;
   readonly file: File;
-  /** A local preview of an image (an object URL, revoked on removal). */
+  /**
+   * A local preview of an image: a `data:` URL, because the server's
+   * Content-Security-Policy (helmet's default `img-src 'self' data:`) blocks
+   * `blob:` URLs, which would show as broken images.
+   */
   readonly previewUrl?: string;
   readonly state: 'uploading' | 'ready' | 'failed';
   /** The server's id once uploaded: what the run refers to. */
   readonly id?: string;
   readonly error?: string;
+}
+
+/** Images up to this size get a preview (a data URL holds the whole file in memory). */
+const MAX_PREVIEW_BYTES = 10 * 1024 * 1024;
+
+function readDataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () =>
+      typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error('no data URL'));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable file'));
+    reader.readAsDataURL(file);
+  });
 }
 
 /**
@@ -20,26 +37,21 @@ export interface PendingAttachment {
  */
 export function useAttachments(enabled: boolean) {
   const [items, setItems] = useState<readonly PendingAttachment[]>([]);
-  const urls = useRef(new Set<string>());
-
-  useEffect(
-    () => () => {
-      for (const url of urls.current) URL.revokeObjectURL(url);
-    },
-    [],
-  );
 
   const add = useCallback(
     (files: readonly File[]) => {
       if (!enabled) return;
       for (const file of files) {
         const localId = randomId('att');
-        const previewUrl = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
-        if (previewUrl) urls.current.add(previewUrl);
-        setItems((current) => [
-          ...current,
-          { localId, file, state: 'uploading', ...(previewUrl ? { previewUrl } : {}) },
-        ]);
+        setItems((current) => [...current, { localId, file, state: 'uploading' }]);
+        if (file.type.startsWith('image/') && file.size <= MAX_PREVIEW_BYTES)
+          readDataUrl(file).then(
+            (previewUrl) =>
+              setItems((current) =>
+                current.map((item) => (item.localId === localId ? { ...item, previewUrl } : item)),
+              ),
+            () => undefined, // no preview: the chip shows a paperclip instead
+          );
         api.upload(file).then(
           (uploaded) =>
             setItems((current) =>
@@ -66,14 +78,7 @@ export function useAttachments(enabled: boolean) {
   );
 
   const remove = useCallback((localId: string) => {
-    setItems((current) => {
-      const gone = current.find((item) => item.localId === localId);
-      if (gone?.previewUrl) {
-        URL.revokeObjectURL(gone.previewUrl);
-        urls.current.delete(gone.previewUrl);
-      }
-      return current.filter((item) => item.localId !== localId);
-    });
+    setItems((current) => current.filter((item) => item.localId !== localId));
   }, []);
 
   /** Ids of the uploaded files, and a reset for after the message was sent. */
