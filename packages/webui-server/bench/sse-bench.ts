@@ -35,6 +35,10 @@ interface Sample {
 }
 
 const machine = describeMachine();
+const verbose = process.env.BENCH_VERBOSE === '1';
+const progress = (text: string) => {
+  if (verbose) process.stderr.write(`${new Date().toISOString()} ${text}\n`);
+};
 const models = await startBenchServers();
 await models.setScript('three-tool-calls', { paceMs: 5 });
 const subject = await forkBenchChild(new URL('./subject-server.ts', import.meta.url), {
@@ -78,6 +82,9 @@ async function subjectRound(): Promise<Sample> {
     sessions.map((id) => post(`/api/sessions/${id}/runs`, { input: 'Add 1+2, 3+4 and 5+6.' })),
   );
   const result = await watchers.done;
+  const failed = result.events.filter((event) => event.type === 'run.failed');
+  if (failed.length > 0) throw new Error(`the watched run failed: ${JSON.stringify(failed[0])}`);
+  progress('subject: watched run ended, waiting for the others');
   await subject.ask({ type: 'idle', ids: sessions });
   recorded = result.events.map((event, index, all) => ({
     event,

@@ -12,7 +12,8 @@ export interface WatchResult {
   events: Array<Record<string, unknown>>;
 }
 
-const END = '"type":"run.finished"';
+/** A run's terminal event: finished, or failed (the round still ends; the driver counts it). */
+const END = /"type":"run\.(finished|failed)"/;
 const TS = /"ts":(\d+)/;
 
 /**
@@ -54,7 +55,7 @@ export function startWatchers(
               firstTs = Math.min(firstTs, at);
               lastAt = Math.max(lastAt, now);
               if (index === 0) events.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
-              if (frame.includes(END)) {
+              if (END.test(frame)) {
                 response.destroy();
                 return resolve();
               }
