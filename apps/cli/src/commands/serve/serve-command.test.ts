@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { decodeSseStream } from '@switchboard/events';
 import { startModelServer, type ModelServer } from '@switchboard/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli, startCli, tempDir } from '../../test-helpers/cli-process.js';
 import { cliModelScript } from '../../test-helpers/model-script.js';
 
@@ -37,6 +37,8 @@ describe('switchboard serve (the built binary)', () => {
   it('serves the API on a free port: health, a session and a run streamed to its end; SIGTERM stops it cleanly', async () => {
     const context = setup();
     const cli = startCli(['serve', '--port', '0'], context);
+    // A failed assertion must not leave the server running.
+    onTestFinished(() => void cli.child.kill('SIGKILL'));
     await cli.waitFor(/Serving Switchboard on (http:\/\/127\.0\.0\.1:\d+)/);
     const url = /Serving Switchboard on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.stdout())![1]!;
     expect(url).not.toMatch(/:(0|8420)$/);

@@ -1,0 +1,87 @@
+import http from 'node:http';
+
+/** What the watchers of one round saw. */
+export interface WatchResult {
+  /** Delivery latency of every event at every watcher: arrival − the event's `ts` (ms). */
+  latencies: number[];
+  /** Events delivered, all watchers together. */
+  deliveries: number;
+  /** From the first event's `ts` to the last delivery (ms). */
+  spanMs: number;
+  /** The events of the first watcher, in order (to replay them in the baseline). */
+  events: Array<Record<string, unknown>>;
+}
+
+/** A run's terminal event: finished, or failed (the round still ends; the driver counts it). */
+const END = /"type":"run\.(finished|failed)"/;
+const TS = /"ts":(\d+)/;
+
+/**
+ * Opens `count` SSE connections to `url` (one socket each, like tabs), and
+ * reads each until its first `run.finished`. `opened` resolves once every
+ * connection has its first bytes; `done` with what they saw.
+ */
+export function startWatchers(
+  url: string,
+  count: number,
+): { opened: Promise<void>; done: Promise<WatchResult> } {
+  const latencies: number[] = [];
+  const events: Array<Record<string, unknown>> = [];
+  let firstTs = Number.POSITIVE_INFINITY;
+  let lastAt = 0;
+  let deliveries = 0;
+  const opened: Promise<void>[] = [];
+  const done: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    let open!: () => void;
+    opened.push(new Promise((resolve) => (open = resolve)));
+    done.push(
+      new Promise((resolve, reject) => {
+        const request = http.get(url, { agent: false }, (response) => {
+          response.setEncoding('utf8');
+          let buffer = '';
+          response.on('data', (chunk: string) => {
+            open();
+            const now = Date.now();
+            buffer += chunk;
+            const frames = buffer.split('\n\n');
+            buffer = frames.pop()!;
+            for (const frame of frames) {
+              const ts = TS.exec(frame);
+              if (!frame.includes('"seq":') || !ts) continue;
+              const at = Number(ts[1]);
+              latencies.push(now - at);
+              deliveries++;
+              firstTs = Math.min(firstTs, at);
+              lastAt = Math.max(lastAt, now);
+              if (index === 0) events.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
+              if (END.test(frame)) {
+                response.destroy();
+                return resolve();
+              }
+            }
+          });
+          response.on('error', () => resolve());
+        });
+        request.on('error', reject);
+      }),
+    );
+  }
+  return {
+    opened: Promise.all(opened).then(() => undefined),
+    done: Promise.all(done).then(() => ({
+      latencies,
+      deliveries,
+      spanMs: lastAt - firstTs,
+      events,
+    })),
+  };
+}
+
+/** The `p`th percentile (0–100) of `values` (nearest rank). */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
+}
