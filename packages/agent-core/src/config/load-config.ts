@@ -192,6 +192,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     (data) => data.stores?.jsonlDir,
     path.join(home.value, 'events'),
   );
+  const databaseUrl = pickText('stores.databaseUrl', (data) => data.stores?.databaseUrl);
   const langfusePublic = pickText(
     'tracing.langfuse.publicKey',
     (data) => data.tracing?.langfuse?.publicKey,
@@ -231,6 +232,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'stores.sessionsDb': sessionsDb,
     'stores.eventsDb': eventsDb,
     'stores.jsonlDir': jsonlDir,
+    'stores.databaseUrl': databaseUrl,
     'tracing.langfuse.publicKey': langfusePublic,
     'tracing.langfuse.secretKey': langfuseSecret,
     'tracing.langfuse.baseUrl': langfuseUrl,
@@ -258,7 +260,12 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       env,
     },
     home: home.value,
-    stores: { sessionsDb: sessionsDb.value, eventsDb: eventsDb.value, jsonlDir: jsonlDir.value },
+    stores: {
+      sessionsDb: sessionsDb.value,
+      eventsDb: eventsDb.value,
+      jsonlDir: jsonlDir.value,
+      ...(databaseUrl.value === undefined ? {} : { databaseUrl: databaseUrl.value }),
+    },
     tracing:
       langfusePublic.value !== undefined && langfuseSecret.value !== undefined
         ? {

@@ -66,6 +66,12 @@ export interface SwitchboardConfig {
     eventsDb: string;
     /** Directory for JSONL event logs (`JsonlSink.open(path.join(jsonlDir, 'events.jsonl'))`). */
     jsonlDir: string;
+    /**
+     * PostgreSQL URL (`SWITCHBOARD_DATABASE_URL`): when set, the server and
+     * the CLI keep sessions and events there (`@switchboard/postgres`)
+     * instead of `sessionsDb` and `eventsDb`. A secret: it may hold a password.
+     */
+    databaseUrl?: string;
   };
   tracing: {
     /** Present only when both Langfuse keys are set. */
