@@ -47,7 +47,9 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
       env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
     });
     const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
-    const sessionId = await newSession(urlA);
+    // The session is created and run through B (the instance that opened it holds its lease);
+    // A serves its stream from the shared log.
+    const sessionId = await newSession(urlB);
     // A's client is connected before the run starts on B: what it gets is live fan-out.
     const onA = readEventsUntil(urlA, sessionId, {
       until: (event) => event.type === 'message.delta',
@@ -58,7 +60,7 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     const runId = run.json.runId as string;
     const first = await onA;
     expect(first.at(-1)?.runId).toBe(runId);
-    // The tab moves to instance B and resumes after the last event it saw on A.
+    // The tab moves back to instance B and resumes after the last event it saw on A.
     const rest = await readEventsUntil(urlB, sessionId, {
       after: first.at(-1)!.seq,
       until: runEnded(runId),
@@ -94,9 +96,13 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     expect(refused.json.error.code).toMatch(
       /^(CORE_SESSION_LOCKED|WEBUI_RUN_ACTIVE|CORE_SESSION_BUSY|WEBUI_)/,
     );
-    const started = answers.find((answer) => answer.status === 202)!;
-    await readEventsUntil(urlA, sessionId, { until: runEnded(started.json.runId as string) });
-    const view = await api(urlB, `/api/sessions/${sessionId}`);
+    const winner = answers.findIndex((answer) => answer.status === 202);
+    const started = answers[winner]!;
+    // Followed from the other instance: its stream is served from the shared log.
+    await readEventsUntil(winner === 0 ? urlB : urlA, sessionId, {
+      until: runEnded(started.json.runId as string),
+    });
+    const view = await api(winner === 0 ? urlA : urlB, `/api/sessions/${sessionId}`);
     const runs = (view.json.view.items as Array<{ kind: string; role?: string }>).filter(
       (item) => item.kind === 'message' && item.role === 'user',
     );
