@@ -109,4 +109,60 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     expect(runs).toHaveLength(1);
     expect(model.requests).toHaveLength(1);
   });
+
+  it('instance A killed (SIGKILL) mid-run: instance B ends the run interrupted with its partial text and accepts a new run', async () => {
+    using dir = scratchDir();
+    await using model = await startModelServer({
+      script: [
+        { text: ['Partial ', 'answer ', 'so far', ' never sent'], stallAfterChunks: 4 },
+        { text: 'Back on B.' },
+      ],
+    });
+    const a = spawnWebApp({ cwd: dir.path, env: appEnv(path.join(dir.path, 'a'), model.baseUrl) });
+    await using b = spawnWebApp({
+      cwd: dir.path,
+      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
+    });
+    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const sessionId = await newSession(urlA);
+    const run = await api(urlA, `/api/sessions/${sessionId}/runs`, { body: { input: 'long one' } });
+    expect(run.status).toBe(202);
+    // Followed on B until the partial text is durable in the shared log.
+    const seen = await readEventsUntil(urlB, sessionId, {
+      until: (event) =>
+        event.type === 'message.delta' && (event.data as { delta: string }).delta === 'so far',
+    });
+    expect(streamedText(seen)).toBe('Partial answer so far');
+    expect(await a.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    // A dead holder on this host is taken over at once; on another host, after the lease (30 s).
+    const started = Date.now();
+    // Loading the session on B ends the cut-off run; its events reach the shared log right after.
+    let view: Awaited<ReturnType<typeof api>> | undefined;
+    await expect
+      .poll(
+        async () => {
+          view = await api(urlB, `/api/sessions/${sessionId}`);
+          return view.json.view?.run;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toMatchObject({ runId: run.json.runId, status: 'finished', stopReason: 'interrupted' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const texts = (view!.json.view.items as Array<{ kind: string; role?: string; text?: string }>)
+      .filter((item) => item.kind === 'message')
+      .map(({ role, text }) => ({ role, text }));
+    expect(texts).toEqual([
+      { role: 'user', text: 'long one' },
+      { role: 'assistant', text: 'Partial answer so far' },
+    ]);
+    const next = await api(urlB, `/api/sessions/${sessionId}/runs`, { body: { input: 'again' } });
+    expect(next.status).toBe(202);
+    const after = await readEventsUntil(urlB, sessionId, {
+      until: runEnded(next.json.runId as string),
+    });
+    expect(after.map((event) => event.seq)).toEqual(after.map((_, index) => index + 1));
+    expect(streamedText(after.filter((event) => event.runId === next.json.runId))).toBe(
+      'Back on B.',
+    );
+  });
 });
