@@ -142,7 +142,7 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
       .poll(
         async () => {
           view = await api(urlB, `/api/sessions/${sessionId}`);
-          return view.json.view?.run;
+          return view.json.view?.run as unknown;
         },
         { timeout: 30_000, interval: 250 },
       )
