@@ -27,6 +27,7 @@ const ALLOWED_IMPORTS = {
     '@switchboard/tracing-plugin',
     '@switchboard/voice-session',
     '@switchboard/webui-server',
+    '@switchboard/postgres',
   ],
   // The browser app may use only browser-safe entries (checked below); its
   // Node server (apps/webui/server) composes the rest (SERVER_PARTS).
@@ -47,6 +48,7 @@ const SERVER_PARTS = {
       '@switchboard/tracing-plugin',
       '@switchboard/voice-session',
       '@switchboard/webui-server',
+      '@switchboard/postgres',
     ],
   },
 };

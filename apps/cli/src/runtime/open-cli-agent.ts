@@ -1,16 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import {
   createAgent,
-  SqliteSessionStore,
   type Agent,
   type AgentOptions,
+  type SessionStore,
 } from '@switchboard/agent-core';
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
-import { EventBus } from '@switchboard/events';
-import { SqliteEventLog } from '@switchboard/events/node';
+import { EventBus, type EventLog } from '@switchboard/events';
 import { noModelError } from '../errors/cli-error.js';
 import { createCliTools } from '../tools/cli-tools.js';
+import { openAgentStores } from './open-stores.js';
 
 /** The agent's name: the same as the web app's, so a session reads the same in both. */
 export const AGENT_NAME = 'switchboard';
@@ -34,8 +32,8 @@ export interface OpenCliAgentOptions {
 export interface CliAgent {
   agent: Agent;
   bus: EventBus;
-  log: SqliteEventLog;
-  store: SqliteSessionStore;
+  log: EventLog;
+  store: SessionStore;
   close(): Promise<void>;
 }
 
@@ -44,7 +42,9 @@ export interface CliAgent {
  * (`loadConfig`), sessions in `SqliteSessionStore` at `stores.sessionsDb`
  * and every event in `SqliteEventLog` at `stores.eventsDb`, both under
  * SWITCHBOARD_HOME, so a session started here continues in the browser and
- * back (the session lease keeps one writer at a time). Langfuse tracing is
+ * back (the session lease keeps one writer at a time); with
+ * `SWITCHBOARD_DATABASE_URL` set, both live in PostgreSQL instead (shared by
+ * every instance). Langfuse tracing is
  * attached when both keys are configured.
  *
  * Sessions are never `close()`d here: that ends a session for good. A
@@ -57,11 +57,9 @@ export async function openCliAgent(
 ): Promise<CliAgent> {
   // Before anything is opened or created: say how to set one, in the CLI's words.
   if (config.agent.model === undefined) throw noModelError();
-  const { sessionsDb, eventsDb } = config.stores;
-  for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
-  const log = new SqliteEventLog({ path: eventsDb });
+  const stores = await openAgentStores(config, options.onError);
+  const { log, store } = stores;
   const bus = new EventBus({ log, onError: options.onError });
-  const store = new SqliteSessionStore({ path: sessionsDb });
   const agentOptions: AgentOptions = {
     name: AGENT_NAME,
     platform: 'cli',
@@ -81,8 +79,7 @@ export async function openCliAgent(
   } catch (error) {
     // A model the configuration cannot resolve (no model, no key): nothing stays open.
     await bus.close();
-    log.close();
-    await store.close();
+    await stores.close();
     throw error;
   }
   let tracing: { shutdown(): Promise<void> } | undefined;
@@ -109,8 +106,7 @@ export async function openCliAgent(
       await agent.close();
       await tracing?.shutdown();
       await bus.close();
-      log.close();
-      await store.close();
+      await stores.close();
     },
   };
 }

@@ -1,22 +1,55 @@
-import { existsSync } from 'node:fs';
-import { SqliteSessionStore } from '@switchboard/agent-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { SqliteSessionStore, type SessionStore } from '@switchboard/agent-core';
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
+import type { EventLog } from '@switchboard/events';
 import { SqliteEventLog } from '@switchboard/events/node';
 
 /** The session store and the event log, without an agent (no model needed). */
 export interface CliStores {
-  store: SqliteSessionStore;
+  store: SessionStore;
   /** Undefined when no event log file exists yet. */
-  log: SqliteEventLog | undefined;
+  log: EventLog | undefined;
   close(): Promise<void>;
 }
 
 /**
- * Opens the stores the web app and `run`/`chat` write (`stores.sessionsDb`,
- * `stores.eventsDb`), for reading and deleting. Undefined when there is no
- * session store yet: nothing is created just to find it empty.
+ * The stores an agent writes: PostgreSQL when `stores.databaseUrl`
+ * (`SWITCHBOARD_DATABASE_URL`) is set (the schema is migrated first; an
+ * unreachable server fails here, after the retries), else the SQLite files
+ * `stores.sessionsDb` and `stores.eventsDb` under SWITCHBOARD_HOME.
  */
-export function openStores(config: SwitchboardConfig): CliStores | undefined {
+export async function openAgentStores(
+  config: SwitchboardConfig,
+  onError: (error: Error) => void,
+): Promise<{ store: SessionStore; log: EventLog; close(): Promise<void> }> {
+  const { databaseUrl, sessionsDb, eventsDb } = config.stores;
+  if (databaseUrl !== undefined) {
+    // Loaded only when configured: SQLite users never load the PostgreSQL client.
+    const { openPostgresStores } = await import('@switchboard/postgres');
+    const stores = await openPostgresStores({ connectionString: databaseUrl, onError });
+    return { store: stores.sessionStore, log: stores.eventLog, close: () => stores.close() };
+  }
+  for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
+  const log = new SqliteEventLog({ path: eventsDb });
+  const store = new SqliteSessionStore({ path: sessionsDb });
+  return {
+    store,
+    log,
+    async close() {
+      log.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * Opens the stores the web app and `run`/`chat` write, for reading and
+ * deleting. Undefined when there is no SQLite session store yet: nothing is
+ * created just to find it empty.
+ */
+export async function openStores(config: SwitchboardConfig): Promise<CliStores | undefined> {
+  if (config.stores.databaseUrl !== undefined) return openAgentStores(config, () => {});
   if (!existsSync(config.stores.sessionsDb)) return undefined;
   const store = new SqliteSessionStore({ path: config.stores.sessionsDb });
   const log = existsSync(config.stores.eventsDb)

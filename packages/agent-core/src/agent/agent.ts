@@ -209,6 +209,7 @@ export class Agent {
     const owner = newLeaseOwner();
     const lease = await this.#saveNew(snapshot, owner, model);
     snapshot.revision = lease.revision;
+    await this.#followLog(sessionId);
     const session = this.#handle(snapshot, { owner, lease }, features);
     this.#emitStarted(snapshot, false);
     await this.#runtime.hooks.run('on_session_start', {
@@ -299,6 +300,7 @@ export class Agent {
         await this.#store.delete(sessionId); // the session does not exist without its events
         throw error;
       }
+      await this.#followLog(sessionId);
     } else {
       this.bus.restoreSession(sessionId, snapshot.eventHead!);
     }
@@ -336,6 +338,7 @@ export class Agent {
       });
     const interrupted = await findInterruptedRun(snapshot, this.bus.log);
     this.#continueNumbering(snapshot, interrupted !== undefined);
+    await this.#followLog(sessionId);
     const wasRunning = snapshot.status === 'running';
     if (wasRunning) {
       snapshot.status = 'idle';
@@ -426,6 +429,19 @@ export class Agent {
     const seq = snapshot.eventHead.seq + (crashed ? SEQ_RESERVE : 0);
     if ((this.bus.head(snapshot.sessionId)?.seq ?? 0) < seq)
       this.bus.restoreSession(snapshot.sessionId, { seq, ts: snapshot.eventHead.ts });
+  }
+
+  /**
+   * With a log whose `head` is asynchronous (a database shared by several
+   * instances), the bus cannot read where a session stands when it first
+   * emits for it: tell it now. Called once this handle holds the session's
+   * lease, so no other instance appends meanwhile; it also replaces a
+   * numbering this bus remembers from before another instance wrote the
+   * session. A synchronous log is read by the bus itself.
+   */
+  async #followLog(sessionId: string): Promise<void> {
+    const head = this.bus.log?.head(sessionId);
+    if (head instanceof Promise) this.bus.restoreSession(sessionId, await head);
   }
 
   #handle(

@@ -20,6 +20,8 @@ const model = z.string().regex(MODEL_PATTERN);
 const url = z.string().refine(isHttpUrl);
 const secret = z.string().min(1);
 const path = z.string().min(1);
+/** A libpq URL; it may hold a password, so it is treated as a secret. */
+const databaseUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/);
 const host = z.string().min(1);
 // 0 asks the OS for a free port (tests, several servers on one machine).
 const port = z.number().int().min(0).max(65_535);
@@ -77,6 +79,8 @@ export const configFileSchema = z.strictObject({
       eventsDb: path.optional(),
       jsonlDir: path.optional(),
       attachmentsDir: path.optional(),
+      /** PostgreSQL instead of the SQLite files (several server instances share it). */
+      databaseUrl: databaseUrl.optional(),
     })
     .optional(),
   /** Langfuse tracing. */
@@ -158,6 +162,11 @@ export const CONFIG_VALUE_RULES: {
   'stores.attachmentsDir': {
     fromText: path,
     expected: 'must be a directory path like "attachments"',
+  },
+  'stores.databaseUrl': {
+    fromText: databaseUrl,
+    expected:
+      'must be a PostgreSQL URL like "postgres://user:password@db.example:5432/switchboard"',
   },
   'tracing.langfuse.publicKey': { fromText: secret, expected: 'must be a non-empty string' },
   'tracing.langfuse.secretKey': { fromText: secret, expected: 'must be a non-empty string' },

@@ -41,6 +41,8 @@ export const CONFIG_KEYS = [
   { key: 'stores.eventsDb', env: [], default: '<home>/events.db', path: true },
   { key: 'stores.jsonlDir', env: [], default: '<home>/events', path: true },
   { key: 'stores.attachmentsDir', env: [], default: '<home>/attachments', path: true },
+  // Set: the server and the CLI keep sessions and events in PostgreSQL instead of the SQLite files.
+  { key: 'stores.databaseUrl', env: ['SWITCHBOARD_DATABASE_URL'], secret: true },
   { key: 'tracing.langfuse.publicKey', env: ['LANGFUSE_PUBLIC_KEY'] },
   { key: 'tracing.langfuse.secretKey', env: ['LANGFUSE_SECRET_KEY'], secret: true },
   { key: 'tracing.langfuse.baseUrl', env: ['LANGFUSE_BASE_URL', 'LANGFUSE_HOST'] },

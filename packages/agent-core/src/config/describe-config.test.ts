@@ -9,6 +9,31 @@ let dirs: ConfigDirs;
 afterEach(() => dirs?.[Symbol.dispose]());
 
 describe('describeConfig: the doctor report', () => {
+  it('reports SWITCHBOARD_DATABASE_URL with its source, password never shown', async () => {
+    dirs = makeConfigDirs();
+    const url = 'postgres://app:hunter2-very-secret@db.example:5432/switchboard';
+    const config = await loadConfig({
+      env: { SWITCHBOARD_DATABASE_URL: url },
+      cwd: dirs.cwd,
+      homeDir: dirs.homeDir,
+    });
+    expect(config.stores.databaseUrl).toBe(url);
+    const row = describeConfig(config).find((entry) => entry.key === 'stores.databaseUrl');
+    expect(row?.source).toBe('env SWITCHBOARD_DATABASE_URL');
+    expect(row?.value).toBeDefined();
+    expect(row?.value).not.toContain('hunter2');
+    await expect(
+      loadConfig({
+        env: { SWITCHBOARD_DATABASE_URL: 'mysql://x' },
+        cwd: dirs.cwd,
+        homeDir: dirs.homeDir,
+      }),
+    ).rejects.toMatchObject({
+      code: 'CORE_CONFIG_INVALID',
+      message: expect.not.stringContaining('mysql://x') as string,
+    });
+  });
+
   it('lists every key with its value and source, secrets redacted', async () => {
     dirs = makeConfigDirs();
     const project = dirs.write(path.join(dirs.repo, 'switchboard.config.json'), {

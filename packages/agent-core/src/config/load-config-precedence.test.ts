@@ -13,6 +13,7 @@ afterEach(() => dirs?.[Symbol.dispose]());
 /** A valid value of `key` that says which layer it came from, as JSON (files) and as text (flags, env). */
 function sample(key: ConfigKey, layer: Layer): unknown {
   const index = LAYERS.indexOf(layer);
+  if (key === 'stores.databaseUrl') return `postgres://${layer}@db.test/switchboard`;
   if (key === 'model') return `openai:${layer}`;
   if (key === 'fallbackModels' || key === 'models') return [`anthropic:${layer}`];
   if (key.endsWith('baseUrl')) return `http://${layer}.test/v1`;

@@ -197,6 +197,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     (data) => data.stores?.attachmentsDir,
     path.join(home.value, 'attachments'),
   );
+  const databaseUrl = pickText('stores.databaseUrl', (data) => data.stores?.databaseUrl);
   const langfusePublic = pickText(
     'tracing.langfuse.publicKey',
     (data) => data.tracing?.langfuse?.publicKey,
@@ -237,6 +238,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'stores.eventsDb': eventsDb,
     'stores.jsonlDir': jsonlDir,
     'stores.attachmentsDir': attachmentsDir,
+    'stores.databaseUrl': databaseUrl,
     'tracing.langfuse.publicKey': langfusePublic,
     'tracing.langfuse.secretKey': langfuseSecret,
     'tracing.langfuse.baseUrl': langfuseUrl,
@@ -269,6 +271,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       eventsDb: eventsDb.value,
       jsonlDir: jsonlDir.value,
       attachmentsDir: attachmentsDir.value,
+      ...(databaseUrl.value === undefined ? {} : { databaseUrl: databaseUrl.value }),
     },
     tracing:
       langfusePublic.value !== undefined && langfuseSecret.value !== undefined

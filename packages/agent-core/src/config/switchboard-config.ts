@@ -68,6 +68,12 @@ export interface SwitchboardConfig {
     jsonlDir: string;
     /** Directory of uploaded attachments (content-addressed files; the web server's uploads). */
     attachmentsDir: string;
+    /**
+     * PostgreSQL URL (`SWITCHBOARD_DATABASE_URL`): when set, the server and
+     * the CLI keep sessions and events there (`@switchboard/postgres`)
+     * instead of `sessionsDb` and `eventsDb`. A secret: it may hold a password.
+     */
+    databaseUrl?: string;
   };
   tracing: {
     /** Present only when both Langfuse keys are set. */

@@ -5,9 +5,10 @@ import {
   SqliteSessionStore,
   type Agent,
   type AgentOptions,
+  type SessionStore,
 } from '@switchboard/agent-core';
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
-import { EventBus } from '@switchboard/events';
+import { EventBus, type EventLog } from '@switchboard/events';
 import { SqliteEventLog } from '@switchboard/events/node';
 
 /** The agent and the stores it was opened with; `close()` after the server has closed. */
@@ -32,7 +33,10 @@ export interface OpenAgentOptions {
  * under `SWITCHBOARD_HOME`: sessions in `SqliteSessionStore`
  * (`stores.sessionsDb`) and every event in `SqliteEventLog`
  * (`stores.eventsDb`), so streams resume across restarts and a run cut off
- * by a crash comes back `interrupted` with what it streamed.
+ * by a crash comes back `interrupted` with what it streamed. With
+ * `stores.databaseUrl` (`SWITCHBOARD_DATABASE_URL`) both live in PostgreSQL
+ * instead, shared by every instance behind a load balancer (see the root
+ * README's "Scaling out"); the web server itself does not know which.
  *
  * `undefined` when no model is configured: the server then runs without
  * an agent and nothing is created on disk.
@@ -42,11 +46,9 @@ export async function openAgent(
   options: OpenAgentOptions,
 ): Promise<OpenedAgent | undefined> {
   if (config.agent.model === undefined) return undefined;
-  const { sessionsDb, eventsDb } = config.stores;
-  for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
-  const log = new SqliteEventLog({ path: eventsDb });
+  const stores = await openStores(config, options.onError);
+  const { log, store } = stores;
   const bus = new EventBus({ log, onError: options.onError });
-  const store = new SqliteSessionStore({ path: sessionsDb });
   let agent: Agent;
   try {
     agent = createAgent({
@@ -60,8 +62,7 @@ export async function openAgent(
     });
   } catch (error) {
     // A model the configuration cannot resolve (no key, no base URL): nothing stays open.
-    log.close();
-    await store.close();
+    await stores.close();
     throw error;
   }
   return {
@@ -69,6 +70,34 @@ export async function openAgent(
     async close() {
       await agent.close();
       await bus.close();
+      await stores.close();
+    },
+  };
+}
+
+/**
+ * PostgreSQL when `stores.databaseUrl` is set (schema migrated first; an
+ * unreachable server fails the start, after the retries), else the SQLite
+ * files under SWITCHBOARD_HOME.
+ */
+async function openStores(
+  config: SwitchboardConfig,
+  onError: (error: Error) => void,
+): Promise<{ log: EventLog; store: SessionStore; close(): Promise<void> }> {
+  const { databaseUrl, sessionsDb, eventsDb } = config.stores;
+  if (databaseUrl !== undefined) {
+    // Loaded only when configured: a SQLite deployment never loads the PostgreSQL client.
+    const { openPostgresStores } = await import('@switchboard/postgres');
+    const stores = await openPostgresStores({ connectionString: databaseUrl, onError });
+    return { log: stores.eventLog, store: stores.sessionStore, close: () => stores.close() };
+  }
+  for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
+  const log = new SqliteEventLog({ path: eventsDb });
+  const store = new SqliteSessionStore({ path: sessionsDb });
+  return {
+    log,
+    store,
+    async close() {
       log.close();
       await store.close();
     },

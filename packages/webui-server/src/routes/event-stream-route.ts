@@ -19,17 +19,18 @@ export function registerEventStreamRoute(api: ApiInstance, context: ApiContext):
     { schema: { params: sessionParamsSchema, querystring: eventsQuerySchema } },
     async (request, reply) => {
       const { sessions, log } = requireAgent(context);
-      const session = await sessions.get(request.params.id);
+      // Held by another instance is fine: the stream is read from the shared log.
+      const sessionId = await sessions.streamable(request.params.id);
       const header = request.headers['last-event-id'];
       const lastEventId = Array.isArray(header) ? header[0] : header;
       const afterSeq = parseLastEventId(request.query.after);
       const done = new Promise<void>((resolve) => reply.raw.once('close', resolve));
       const open = new OpenEventStream({
-        sessionId: session.id,
+        sessionId,
         afterSeq: parseLastEventId(lastEventId) ?? afterSeq ?? 0,
         done,
       });
-      const stream = await createResumableEventStream(log, session.id, {
+      const stream = await createResumableEventStream(log, sessionId, {
         lastEventId,
         afterSeq,
         keepAliveMs: context.options.heartbeatMs,

@@ -64,6 +64,22 @@ export class SessionRegistry {
     return loading;
   }
 
+  /**
+   * The id of a session whose events may be streamed from here: one this
+   * server holds (or can load), or one another instance holds
+   * (`CORE_SESSION_LOCKED`): with a shared event log every instance reads
+   * and follows it, so a client may stream from any instance while another
+   * one runs the session. Unknown ids still reject.
+   */
+  async streamable(sessionId: string): Promise<string> {
+    try {
+      return (await this.get(sessionId)).id;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'CORE_SESSION_LOCKED') return sessionId;
+      throw error;
+    }
+  }
+
   /** Deletes a session for good: its handle, stored snapshot and logged events. */
   async delete(sessionId: string): Promise<void> {
     await this.#loading.get(sessionId)?.catch(() => undefined);

@@ -16,7 +16,7 @@ async function withStores<T>(
   use: (stores: CliStores) => Promise<T>,
   empty: () => T,
 ): Promise<T> {
-  const stores = openStores(await loadCliConfig(context));
+  const stores = await openStores(await loadCliConfig(context));
   if (!stores) return empty();
   try {
     return await use(stores);
@@ -116,7 +116,7 @@ export async function removeSessions(context: CommandContext, command: Command):
         const owner = `${os.hostname()}/${process.pid}/cli-rm`;
         if (!(await store.acquireLease(sessionId, owner))) throw notFound(sessionId);
         await store.delete(sessionId);
-        const events = log?.deleteSession(sessionId) ?? 0;
+        const events = (await log?.deleteSession(sessionId)) ?? 0;
         context.output.info(`Deleted ${sessionId} (${events} events).`);
       }
     },
