@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { createLangfuseTracingPlugin } from '@switchboard/tracing-plugin';
 import {
   startWebServer,
+  type DatabaseStores,
+  type DatabaseStoresFactory,
   type RunningWebServer,
   type WebAppAgentOptions,
 } from '@switchboard/webui-server';
@@ -47,6 +49,18 @@ export async function startWebApp(input: StartWebAppOptions = {}): Promise<Runni
     config,
     clientDir: options.clientDir,
     tracing: createLangfuseTracingPlugin,
+    databaseStores: openDatabaseStores,
     ...(options.agent === undefined ? {} : { agent: options.agent }),
   });
+}
+
+/**
+ * PostgreSQL's stores for `SWITCHBOARD_DATABASE_URL`, loaded only when
+ * configured: a SQLite deployment never loads the database client.
+ */
+async function openDatabaseStores(
+  options: Parameters<DatabaseStoresFactory>[0],
+): Promise<DatabaseStores> {
+  const { openPostgresStores } = await import('@switchboard/postgres');
+  return openPostgresStores(options);
 }

@@ -35,6 +35,7 @@ export type {
   WebAppAgentOptions,
 } from './app/start-web-server.js';
 export type { TracingFactory } from './app/tracing-factory.js';
+export type { DatabaseStores, DatabaseStoresFactory } from './app/open-agent.js';
 export { STOP_SIGNALS, closeOnSignals } from './app/close-on-signals.js';
 export type { CloseOnSignalsOptions } from './app/close-on-signals.js';
 export { WEB_LOGGER_OPTIONS } from './app/web-logger.js';

@@ -10,6 +10,7 @@ import {
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
 import { EventBus, type EventLog } from '@switchboard/events';
 import { SqliteEventLog } from '@switchboard/events/node';
+import { WebuiServerError } from '../errors/webui-server-error.js';
 
 /** The agent and the stores it was opened with; `close()` after the server has closed. */
 export interface OpenedAgent {
@@ -18,10 +19,29 @@ export interface OpenedAgent {
   close(): Promise<void>;
 }
 
+/** Shared-database stores, as `openPostgresStores` of `@switchboard/postgres` opens them. */
+export interface DatabaseStores {
+  eventLog: EventLog;
+  sessionStore: SessionStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the stores of `stores.databaseUrl`: `openPostgresStores` of
+ * `@switchboard/postgres`, injected by the apps (this package never imports
+ * it, so a SQLite deployment never loads a database client).
+ */
+export type DatabaseStoresFactory = (options: {
+  connectionString: string;
+  onError: (error: Error) => void;
+}) => Promise<DatabaseStores>;
+
 /** What {@link openAgent} needs besides the configuration. */
 export interface OpenAgentOptions {
   /** Errors the agent and the bus report rather than throw (hooks, sinks). */
   onError: (error: Error) => void;
+  /** Opens the shared database's stores when `stores.databaseUrl` is set. */
+  databaseStores?: DatabaseStoresFactory;
   /** More agent options (tools, instructions), for an app that embeds the web app. */
   agent?: Pick<AgentOptions, 'name' | 'instructions' | 'tools' | 'toolSources'>;
   /** The agent's `platform`. @default 'webui' */
@@ -46,7 +66,7 @@ export async function openAgent(
   options: OpenAgentOptions,
 ): Promise<OpenedAgent | undefined> {
   if (config.agent.model === undefined) return undefined;
-  const stores = await openStores(config, options.onError);
+  const stores = await openStores(config, options);
   const { log, store } = stores;
   const bus = new EventBus({ log, onError: options.onError });
   let agent: Agent;
@@ -82,13 +102,19 @@ export async function openAgent(
  */
 async function openStores(
   config: SwitchboardConfig,
-  onError: (error: Error) => void,
+  { onError, databaseStores }: OpenAgentOptions,
 ): Promise<{ log: EventLog; store: SessionStore; close(): Promise<void> }> {
   const { databaseUrl, sessionsDb, eventsDb } = config.stores;
   if (databaseUrl !== undefined) {
-    // Loaded only when configured: a SQLite deployment never loads the PostgreSQL client.
-    const { openPostgresStores } = await import('@switchboard/postgres');
-    const stores = await openPostgresStores({ connectionString: databaseUrl, onError });
+    if (databaseStores === undefined) {
+      throw new WebuiServerError({
+        code: 'WEBUI_NO_DATABASE_SUPPORT',
+        message:
+          'SWITCHBOARD_DATABASE_URL is set, but this server was started without a database driver.',
+        hint: 'Pass databaseStores (openPostgresStores of @switchboard/postgres) to startWebServer, or unset SWITCHBOARD_DATABASE_URL to use SQLite.',
+      });
+    }
+    const stores = await databaseStores({ connectionString: databaseUrl, onError });
     return { log: stores.eventLog, store: stores.sessionStore, close: () => stores.close() };
   }
   for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });

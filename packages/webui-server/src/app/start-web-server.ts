@@ -8,7 +8,7 @@ import { isLoopbackAddress } from '../security/host-names.js';
 import { createServer, type WebuiServer } from '../server/create-server.js';
 import { webuiPluginSchema, type WebuiPlugin } from '../server/webui-plugin.js';
 import { VERSION } from '../version.js';
-import { openAgent, type OpenedAgent } from './open-agent.js';
+import { openAgent, type DatabaseStoresFactory, type OpenedAgent } from './open-agent.js';
 import { hasClientBuild, siteRoutes } from './site-routes.js';
 import { NO_MODEL_ADVICE } from './status-page.js';
 import { tracingPlugin, type TracingFactory } from './tracing-factory.js';
@@ -58,6 +58,14 @@ export const startWebServerOptionsSchema = z.object({
    * when the configuration has both Langfuse keys.
    */
   tracing: fn<TracingFactory>('createLangfuseTracingPlugin').optional(),
+  /**
+   * Opens the shared database's stores when `stores.databaseUrl`
+   * (`SWITCHBOARD_DATABASE_URL`) is set, injected (this package never imports
+   * a database driver): `openPostgresStores` of `@switchboard/postgres`, best
+   * loaded lazily. Without it such a configuration is refused
+   * (`WEBUI_NO_DATABASE_SUPPORT`).
+   */
+  databaseStores: fn<DatabaseStoresFactory>('openPostgresStores').optional(),
   /** More injected plugins (voice, …). */
   plugins: z.array(webuiPluginSchema).default([]),
 });
@@ -116,6 +124,7 @@ export async function startWebServer(input: StartWebServerOptions): Promise<Runn
     onError: (error) => log.error({ err: error }, error.message),
     platform: options.platform,
     ...(options.agent === undefined ? {} : { agent: options.agent }),
+    ...(options.databaseStores === undefined ? {} : { databaseStores: options.databaseStores }),
   });
   const tracing = options.tracing && tracingPlugin(options.tracing, config, log);
   const plugins: WebuiPlugin[] = [...(tracing ? [tracing] : []), ...options.plugins];

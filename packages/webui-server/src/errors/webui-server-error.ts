@@ -48,6 +48,8 @@ export const WEBUI_ERROR_CODES = {
     status: 0,
     meaning: 'Refusing to listen beyond loopback without a token.',
   },
+  /** `stores.databaseUrl` is set but no `databaseStores` factory was injected. */
+  WEBUI_NO_DATABASE_SUPPORT: { status: 0, meaning: 'No database driver for stores.databaseUrl.' },
   /** The agent's bus has no event log, so streams could not be resumed. */
   WEBUI_NO_EVENT_LOG: { status: 0, meaning: 'The agent has no event log.' },
 } as const;

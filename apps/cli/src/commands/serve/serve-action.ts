@@ -42,6 +42,9 @@ export async function serveAction(context: CommandContext, command: Command): Pr
     },
     platform: 'cli',
     tracing: createLangfuseTracingPlugin,
+    // Loaded only when SWITCHBOARD_DATABASE_URL is set.
+    databaseStores: async (options) =>
+      (await import('@switchboard/postgres')).openPostgresStores(options),
   });
   output.line(`Serving Switchboard on ${web.url} (Ctrl-C stops it)`);
   return new Promise<number>((resolve) =>
