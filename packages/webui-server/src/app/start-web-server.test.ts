@@ -45,11 +45,13 @@ describe('startWebServer with stores.databaseUrl', () => {
   it('opens the injected stores with the URL and closes them on close', async () => {
     const { config } = await databaseConfig();
     const close = vi.fn(async () => {});
-    const databaseStores = vi.fn(async () => ({
-      eventLog: new MemoryEventLog(),
-      sessionStore: new MemorySessionStore(),
-      close,
-    }));
+    const databaseStores = vi.fn(() =>
+      Promise.resolve({
+        eventLog: new MemoryEventLog(),
+        sessionStore: new MemorySessionStore(),
+        close,
+      }),
+    );
     const web = await startWebServer({ config, destination: quiet, databaseStores });
     try {
       expect(databaseStores).toHaveBeenCalledTimes(1);
