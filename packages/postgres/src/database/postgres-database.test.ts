@@ -78,6 +78,31 @@ describe('PostgresDatabase', () => {
     expect(reports.every((report) => report.code === 'PG_CONNECTION_LOST')).toBe(true);
   });
 
+  it('a connection the server ends between two statements of a transaction is retried, never an uncaught error', async () => {
+    const connectionString = await freshDatabase();
+    const reports: string[] = [];
+    await using database = new PostgresDatabase({
+      connectionString,
+      retry: { initialDelayMs: 10, maxDelayMs: 100, maxElapsedMs: 20_000 },
+      onError: (error: Error) => reports.push((error as { code?: string }).code ?? ''),
+    });
+    let attempts = 0;
+    const one = await database.transaction('test', async (client) => {
+      attempts++;
+      if (attempts === 1) {
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await sql(connectionString, `SELECT pg_terminate_backend(${rows[0]?.pid ?? 0})`);
+        // The server's FATAL message arrives while no statement is running: the driver emits
+        // `error` on the checked-out connection (before the fix: an uncaught exception).
+        await expect.poll(() => reports.length, { timeout: 10_000 }).toBeGreaterThan(0);
+      }
+      return (await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one;
+    });
+    expect(one).toBe(1);
+    expect(attempts).toBe(2);
+    expect(reports[0]).toBe('PG_CONNECTION_LOST');
+  });
+
   it('survives a database restart mid-stream: nothing acknowledged is lost, subscribers continue', async () => {
     const connectionString = await freshDatabase();
     const reports: string[] = [];

@@ -67,7 +67,7 @@ export class PostgresDatabase {
   /** Creates or upgrades the schema once (every statement waits for it). `PG_MIGRATION_FAILED` on failure. */
   ready(): Promise<void> {
     this.#ready ??= this.#retry('migrate the schema', async () => {
-      const client = await this.#pool.connect();
+      const { client, release } = await this.#checkout('migrate the schema');
       try {
         await migrate(client);
       } catch (error) {
@@ -78,7 +78,7 @@ export class PostgresDatabase {
           cause: error,
         });
       } finally {
-        client.release();
+        release(false);
       }
     }).catch((error: unknown) => {
       this.#ready = undefined; // a later call tries again
@@ -113,7 +113,7 @@ export class PostgresDatabase {
   async transaction<T>(action: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     await this.ready();
     return this.#retry(action, async () => {
-      const client = await this.#pool.connect();
+      const { client, release } = await this.#checkout(action);
       let broken = false;
       try {
         await client.query('BEGIN');
@@ -125,9 +125,36 @@ export class PostgresDatabase {
         if (!broken) await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release(broken);
+        release(broken);
       }
     });
+  }
+
+  /**
+   * A pooled connection with its own `error` listener while checked out: the
+   * pool only listens to idle ones, and a connection the server ends between
+   * two statements (a restart) emits `error`, which without a listener
+   * crashes the process. The broken connection is dropped on release; the
+   * statement that uses it next fails and is retried.
+   */
+  async #checkout(action: string): Promise<{
+    client: pg.PoolClient;
+    release: (broken: boolean) => void;
+  }> {
+    const client = await this.#pool.connect();
+    let lost = false;
+    const onError = (error: Error) => {
+      lost = true;
+      this.#report(toPostgresError(error, action));
+    };
+    client.on('error', onError);
+    return {
+      client,
+      release: (broken) => {
+        client.off('error', onError);
+        client.release(broken || lost);
+      },
+    };
   }
 
   /**

@@ -5,6 +5,7 @@ import { MemorySessionStore } from '@switchboard/agent-core';
 import { loadConfig } from '@switchboard/agent-core/config';
 import { MemoryEventLog } from '@switchboard/events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { DatabaseStoresFactory } from './open-agent.js';
 import { startWebServer } from './start-web-server.js';
 
 const dirs: string[] = [];
@@ -45,7 +46,7 @@ describe('startWebServer with stores.databaseUrl', () => {
   it('opens the injected stores with the URL and closes them on close', async () => {
     const { config } = await databaseConfig();
     const close = vi.fn(async () => {});
-    const databaseStores = vi.fn(() =>
+    const databaseStores = vi.fn<DatabaseStoresFactory>(() =>
       Promise.resolve({
         eventLog: new MemoryEventLog(),
         sessionStore: new MemorySessionStore(),
