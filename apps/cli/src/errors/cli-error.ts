@@ -15,6 +15,8 @@ export const CLI_ERROR_CODES = {
   CLI_RUN_STOPPED: 'The run stopped without an answer.',
   /** No such session in the store. */
   CLI_SESSION_NOT_FOUND: 'No such session.',
+  /** The command needs an optional package that is not installed (`voice`). Exit 2. */
+  CLI_MISSING_PACKAGE: 'An optional package is not installed.',
 } as const;
 
 /** A stable CLI error code. */
@@ -24,9 +26,16 @@ export type CliErrorCode = keyof typeof CLI_ERROR_CODES;
 export interface CliErrorInit extends SwitchboardErrorInit<CliErrorCode> {
   /** What to do about it, printed on its own line. */
   hint?: string;
-  /** The process exit code. @default 1 (2 for `CLI_USAGE` and `CLI_NO_MODEL`) */
+  /** The process exit code. @default 1 (2 for `CLI_USAGE`, `CLI_NO_MODEL` and `CLI_MISSING_PACKAGE`) */
   exitCode?: number;
 }
+
+/** Codes that mean the command cannot run as set up (exit 2), not that it failed. */
+const EXIT_2_CODES: ReadonlySet<CliErrorCode> = new Set([
+  'CLI_USAGE',
+  'CLI_NO_MODEL',
+  'CLI_MISSING_PACKAGE',
+]);
 
 /** An error raised by the CLI; `main` prints it as `switchboard: CODE: message` plus its hint. */
 export class CliError extends SwitchboardError<CliErrorCode> {
@@ -37,7 +46,7 @@ export class CliError extends SwitchboardError<CliErrorCode> {
     super(init);
     this.name = 'CliError';
     this.hint = hint;
-    this.exitCode = exitCode ?? (init.code === 'CLI_USAGE' || init.code === 'CLI_NO_MODEL' ? 2 : 1);
+    this.exitCode = exitCode ?? (EXIT_2_CODES.has(init.code) ? 2 : 1);
   }
 }
 

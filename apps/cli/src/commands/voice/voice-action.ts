@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { loadCliConfig } from '../../config/load-cli-config.js';
 import type { CommandContext } from '../../program/command-context.js';
+import { importOptional } from '../../runtime/import-optional.js';
 import { openCliAgent } from '../../runtime/open-cli-agent.js';
 import { newSessionId, openSession } from '../../runtime/open-session.js';
 
@@ -23,7 +24,11 @@ const TAIL_MS = 12_000;
  */
 export async function voiceAction(context: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<VoiceFlags>();
-  const voice = await import('@switchboard/voice-session');
+  const voice = await importOptional(
+    '@switchboard/voice-session',
+    () => import('@switchboard/voice-session'),
+    'voice',
+  );
   const input = voice.readWav(flags.in);
   if (input.sampleRate !== voice.SAMPLE_RATE)
     throw new voice.VoiceError({
