@@ -203,7 +203,7 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
   it('two tabs on one session both stay live and see the same answer', async () => {
     const first = await page();
     await first.goto(app.url);
-    await send(first, 'slow twins');
+    await send(first, 'patient twins');
     const id = await sessionIdOf(first);
     const second = await page();
     await second.goto(`${app.url}/?session=${id}`);

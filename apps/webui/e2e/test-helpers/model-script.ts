@@ -48,7 +48,7 @@ export const MARKDOWN_ANSWER = [
 
 /**
  * The e2e model: the user's words pick the turn, so one server serves every
- * test of a file. `slow …` streams slowly; `tool …` calls `lookup`; `deploy …`
+ * test of a file. `slow …` streams slowly (`patient …` slower still); `tool …` calls `lookup`; `deploy …`
  * calls the approval-gated `deploy`; `ask …` asks a question; anything else
  * answers with markdown.
  */
@@ -57,6 +57,9 @@ export const e2eScript: ModelScript = (request): ScriptedTurn => {
   const text = lastUserText(request);
   if (afterTool(request)) return { text: ['Done: ', 'the tool answered.'], delayMs: 20 };
   if (text.startsWith('slow')) return { text: slowChunks(SLOW_WORDS), delayMs: 40 };
+  // Same text, ~20 s: for tests that must open another page while it streams,
+  // which can take longer than a `slow` answer on a loaded machine.
+  if (text.startsWith('patient')) return { text: slowChunks(SLOW_WORDS), delayMs: 140 };
   if (text.startsWith('fail')) return { error: { status: 429, retryAfterSeconds: 0 } };
   if (text.startsWith('tool'))
     return { toolCalls: [{ id: 'call_lookup', name: 'lookup', args: { word: 'switchboard' } }] };
