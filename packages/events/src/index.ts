@@ -115,7 +115,11 @@ export { createSseStream } from './sse/create-sse-stream.js';
 export type { CreateSseStreamOptions } from './sse/create-sse-stream.js';
 export { DEFAULT_MAX_SSE_BLOCK_CHARS, SseParser, decodeSseStream } from './sse/decode-sse.js';
 export type { SseFrame } from './sse/decode-sse.js';
-export { createResumableEventStream, parseLastEventId } from './sse/resume-sse.js';
+export {
+  createResumableEventStream,
+  parseLastEventId,
+  resolveResumeCursor,
+} from './sse/resume-sse.js';
 export type { ResumableEventStreamOptions } from './sse/resume-sse.js';
 export { connectEventStream } from './sse/connect-event-stream.js';
 export type {

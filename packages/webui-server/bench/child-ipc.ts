@@ -10,16 +10,18 @@ export interface BenchChild {
 }
 
 /**
- * Forks `file` (with this process's flags, so tsx loads TypeScript) with
- * `env`, waits for its `{ type: 'ready', url }` and returns a handle.
+ * Forks `file` (with this process's flags, so tsx loads TypeScript, plus
+ * `extraExecArgv`, e.g. `--cpu-prof`) with `env`, waits for its `{ type: 'ready', url }` and returns a handle.
  * Answers are matched to requests by id.
  */
 export async function forkBenchChild(
   file: URL,
   env: Record<string, string> = {},
+  extraExecArgv: readonly string[] = [],
 ): Promise<BenchChild> {
   const child: ChildProcess = fork(file, [], {
     env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -41,9 +41,13 @@ const progress = (text: string) => {
 };
 const models = await startBenchServers();
 await models.setScript('three-tool-calls', { paceMs: 5 });
-const subject = await forkBenchChild(new URL('./subject-server.ts', import.meta.url), {
-  MODEL_URL: models.modelBaseUrl,
-});
+// BENCH_CPU_PROF=<dir>: the subject server writes a V8 CPU profile there when it exits.
+const profileDir = process.env.BENCH_CPU_PROF;
+const subject = await forkBenchChild(
+  new URL('./subject-server.ts', import.meta.url),
+  { MODEL_URL: models.modelBaseUrl },
+  profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+);
 const baseline = await forkBenchChild(new URL('./baseline-server.ts', import.meta.url));
 
 const post = async (path: string, body: unknown) => {

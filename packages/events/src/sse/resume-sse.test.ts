@@ -4,7 +4,7 @@ import { EventBus } from '../bus/event-bus.js';
 import type { EventLog, SubscribeOptions } from '../log/event-log.js';
 import { MemoryEventLog } from '../log/memory-event-log.js';
 import { SseParser } from './decode-sse.js';
-import { createResumableEventStream, parseLastEventId } from './resume-sse.js';
+import { createResumableEventStream, parseLastEventId, resolveResumeCursor } from './resume-sse.js';
 
 const sessionId = 's1';
 
@@ -125,6 +125,29 @@ describe('createResumableEventStream', () => {
     await expect(
       createResumableEventStream(log, sessionId, { lastEventId: '3' }),
     ).resolves.toBeInstanceOf(ReadableStream);
+    log.close();
+  });
+
+  it('resolveResumeCursor: Last-Event-ID wins over afterSeq, the head comes back, and the same rejections', async () => {
+    const { log, bus } = setup(3);
+    await bus.flush();
+    expect(await resolveResumeCursor(log, sessionId, { lastEventId: '2', afterSeq: 1 })).toEqual({
+      cursor: 2,
+      headSeq: 3,
+    });
+    expect(await resolveResumeCursor(log, sessionId, { lastEventId: '', afterSeq: 1 })).toEqual({
+      cursor: 1,
+      headSeq: 3,
+    });
+    expect(await resolveResumeCursor(log, 'empty', {})).toEqual({ cursor: 0, headSeq: 0 });
+    await expect(resolveResumeCursor(log, sessionId, { lastEventId: 'x' })).rejects.toMatchObject({
+      code: 'EVENTS_INVALID_CURSOR',
+      details: { reason: 'malformed' },
+    });
+    await expect(resolveResumeCursor(log, sessionId, { afterSeq: 4 })).rejects.toMatchObject({
+      code: 'EVENTS_INVALID_CURSOR',
+      details: { reason: 'beyond-head', cursor: 4, headSeq: 3, sessionId },
+    });
     log.close();
   });
 

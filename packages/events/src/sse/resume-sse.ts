@@ -74,6 +74,32 @@ export async function createResumableEventStream(
     resumableEventStreamOptionsSchema,
     options,
   );
+  const { cursor, headSeq } = await resolveResumeCursor(log, sessionId, {
+    lastEventId,
+    ...(afterSeq === undefined ? {} : { afterSeq }),
+  });
+  return createSseStream(subscribeUntilReturned(log, sessionId, cursor), {
+    ...(keepAliveMs === undefined ? {} : { keepAliveMs }),
+    ...(retryMs === undefined ? {} : { retryMs }),
+    ...(signal === undefined ? {} : { signal }),
+    headSeq,
+    sessionId,
+  });
+}
+
+/**
+ * The cursor rules of a resumable stream, for a server that writes the
+ * frames itself: the cursor is `lastEventId` (a raw `Last-Event-ID` header)
+ * when present, else `afterSeq`, else 0, and it may not be beyond the
+ * session's last stored event. Returns the cursor and that head (for the
+ * `stream.opened` frame). Rejects with `EVENTS_INVALID_CURSOR`: `details.reason`
+ * `'malformed'` (answer 400) or `'beyond-head'` (answer 409).
+ */
+export async function resolveResumeCursor(
+  log: Pick<EventLog, 'head'>,
+  sessionId: string,
+  { lastEventId, afterSeq }: { lastEventId?: string | null; afterSeq?: number },
+): Promise<{ cursor: number; headSeq: number }> {
   const cursor = parseLastEventId(lastEventId) ?? afterSeq ?? 0;
   const head = await log.head(sessionId);
   if (cursor > head.seq) {
@@ -83,13 +109,7 @@ export async function createResumableEventStream(
       details: { reason: 'beyond-head', cursor, headSeq: head.seq, sessionId },
     });
   }
-  return createSseStream(subscribeUntilReturned(log, sessionId, cursor), {
-    ...(keepAliveMs === undefined ? {} : { keepAliveMs }),
-    ...(retryMs === undefined ? {} : { retryMs }),
-    ...(signal === undefined ? {} : { signal }),
-    headSeq: head.seq,
-    sessionId,
-  });
+  return { cursor, headSeq: head.seq };
 }
 
 /**

@@ -8,6 +8,7 @@ import { WebuiServerError } from '../errors/webui-server-error.js';
 import type { RunService } from '../runs/run-service.js';
 import type { AgentFeatures } from '../sessions/agent-features.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
+import type { FanOutHubs } from '../sse/fan-out-hubs.js';
 import type { OpenEventStream } from '../sse/open-event-stream.js';
 import type { ResolvedApiOptions } from './server-options.js';
 
@@ -25,6 +26,8 @@ export interface AgentServices {
   agent: Agent;
   /** The agent bus's event log: streams and views are read from it. */
   log: EventLog;
+  /** The live fan-out of each watched session's events (one log subscription per session). */
+  hubs: FanOutHubs;
   features: AgentFeatures;
   sessions: SessionRegistry;
   runs: RunService;

@@ -23,6 +23,7 @@ import { createHostCheck } from '../security/host-check.js';
 import { applyCors, createOriginCheck } from '../security/origin-check.js';
 import { AgentFeatures } from '../sessions/agent-features.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
+import { FanOutHubs } from '../sse/fan-out-hubs.js';
 import type { AgentServices, ApiContext } from './api-context.js';
 import { registerOpenApi } from './register-openapi.js';
 import { shutDownApi } from './shut-down-api.js';
@@ -169,6 +170,7 @@ function createServices(
   return {
     agent,
     log,
+    hubs: new FanOutHubs(log),
     features,
     sessions: new SessionRegistry({ agent, features }),
     runs: new RunService({

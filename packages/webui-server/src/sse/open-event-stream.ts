@@ -1,8 +1,3 @@
-import { encodeSseComment } from '@switchboard/events';
-
-/** Matches the `id:` line of each SSE frame (the event's seq). */
-const FRAME_ID = /(?:^|\n)id: (\d+)\n/g;
-
 /**
  * One event stream being written to a client: its session, the last seq
  * it has written, and when its connection is done. Shutdown uses it to let
@@ -22,7 +17,7 @@ export class OpenEventStream {
     this.sessionId = init.sessionId;
     this.#lastSeq = init.afterSeq;
     this.done = init.done;
-    void init.done.then(() => this.#release(Number.POSITIVE_INFINITY));
+    void init.done.then(() => this.advance(Number.POSITIVE_INFINITY));
   }
 
   /** The highest seq written to the client so far. */
@@ -33,6 +28,11 @@ export class OpenEventStream {
   /** Aborted by {@link end}: the stream's source stops and its body closes cleanly. */
   get signal(): AbortSignal {
     return this.#ended.signal;
+  }
+
+  /** The comment {@link end} was given: the stream's last frame. */
+  get farewell(): string | undefined {
+    return this.#farewell;
   }
 
   /**
@@ -47,33 +47,20 @@ export class OpenEventStream {
     this.#ended.abort();
   }
 
-  /**
-   * Passes the SSE text through unchanged, noting the seq of every frame
-   * written, and adds the comment of {@link end} once the source has closed.
-   */
-  track(): TransformStream<string, string> {
-    return new TransformStream({
-      transform: (chunk, controller) => {
-        controller.enqueue(chunk);
-        for (const match of chunk.matchAll(FRAME_ID)) this.#release(Number(match[1]));
-      },
-      flush: (controller) => {
-        if (this.#farewell !== undefined) controller.enqueue(encodeSseComment(this.#farewell));
-      },
-    });
+  /** Notes that the event `seq` has been written to the client. */
+  advance(seq: number): void {
+    if (seq > this.#lastSeq) this.#lastSeq = seq;
+    // Called for every event of every watcher: nothing to allocate when nobody waits.
+    if (this.#waiters.length === 0) return;
+    const ready = this.#waiters.filter((waiter) => waiter.seq <= this.#lastSeq);
+    if (ready.length === 0) return;
+    this.#waiters = this.#waiters.filter((waiter) => waiter.seq > this.#lastSeq);
+    for (const waiter of ready) waiter.resolve();
   }
 
   /** Resolves once the stream has written `seq`, or its connection is gone. */
   reached(seq: number): Promise<void> {
     if (this.#lastSeq >= seq) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ seq, resolve }));
-  }
-
-  #release(seq: number): void {
-    if (seq > this.#lastSeq) this.#lastSeq = seq;
-    const ready = this.#waiters.filter((waiter) => waiter.seq <= this.#lastSeq);
-    if (ready.length === 0) return;
-    this.#waiters = this.#waiters.filter((waiter) => waiter.seq > this.#lastSeq);
-    for (const waiter of ready) waiter.resolve();
   }
 }
