@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import type { AgentSession } from '@switchboard/agent-core';
+import type { Agent, AgentSession } from '@switchboard/agent-core';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import { sessionParamsSchema } from '../schemas/api-schemas.js';
 import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
@@ -32,7 +32,10 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
     });
   }
   const connected = new Set<string>();
-  const loaded = new WeakMap<object, { session: AgentSession; endpoint: VoiceEndpoint }>();
+  const loaded = new WeakMap<
+    object,
+    { agent: Agent; session: AgentSession; endpoint: VoiceEndpoint }
+  >();
 
   api.route({
     method: 'GET',
@@ -47,7 +50,7 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
           hint: 'Start the web app with voice enabled (SWITCHBOARD_VOICE=offline).',
         });
       }
-      const { sessions } = requireAgent(context);
+      const { sessions, agent } = requireAgent(context);
       const session = await sessions.get(request.params.id);
       if (!request.ws) {
         throw new WebuiServerError({
@@ -62,7 +65,7 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
           hint: 'Close the other voice connection (another tab?) first.',
         });
       }
-      loaded.set(request, { session, endpoint });
+      loaded.set(request, { agent, session, endpoint });
     },
     handler: () => {
       // Only reached without a handshake, which preHandler refuses.
@@ -71,11 +74,11 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
     wsHandler: async (socket, request) => {
       const found = loaded.get(request);
       if (!found) return socket.close(1011, 'not prepared');
-      const { session, endpoint } = found;
+      const { agent, session, endpoint } = found;
       connected.add(session.id);
       socket.on('close', () => connected.delete(session.id));
       try {
-        await endpoint.connect({ session, socket, log: request.log });
+        await endpoint.connect({ agent, session, socket, log: request.log });
       } catch (error) {
         request.log.error({ err: error }, 'voice connection failed');
         socket.close(1011, 'voice endpoint failed');

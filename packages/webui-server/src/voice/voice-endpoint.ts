@@ -1,4 +1,4 @@
-import type { AgentSession } from '@switchboard/agent-core';
+import type { Agent, AgentSession } from '@switchboard/agent-core';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 
@@ -36,6 +36,8 @@ export interface VoiceSocket {
 
 /** What {@link VoiceEndpoint.connect} gets for each accepted connection. */
 export interface VoiceConnection {
+  /** The server's agent: publish voice events on `agent.bus` so the session's streams show them. */
+  agent: Agent;
   /** The agent-core session the voice turns are sent to (its events stream on `/events`). */
   session: AgentSession;
   socket: VoiceSocket;
