@@ -15,6 +15,14 @@ export { VOICE_TIME_META } from './session/voice-emitter.js';
 
 export { pumpAudio, TimelineRecorder } from './io/audio-pump.js';
 export type { PumpOptions } from './io/audio-pump.js';
+export { WebSocketAudioInput, messageBytes } from './io/websocket-audio-input.js';
+export type { AudioInputOptions } from './io/websocket-audio-input.js';
+export { WebSocketAudioOutput } from './io/websocket-audio-output.js';
+export type { AudioOutputOptions } from './io/websocket-audio-output.js';
+export { serveVoiceSocket } from './io/serve-voice-socket.js';
+export type { ServeVoiceSocketOptions, ServedVoiceSocket } from './io/serve-voice-socket.js';
+export { MAX_CONTROL_CHARS, clientControlSchema } from './io/voice-socket-protocol.js';
+export type { AudioSocket, ClientControl, ServerControl } from './io/voice-socket-protocol.js';
 export {
   FRAME_MS,
   FRAME_SAMPLES,

@@ -39,3 +39,10 @@ export type { DatabaseStores, DatabaseStoresFactory } from './app/open-agent.js'
 export { STOP_SIGNALS, closeOnSignals } from './app/close-on-signals.js';
 export type { CloseOnSignalsOptions } from './app/close-on-signals.js';
 export { WEB_LOGGER_OPTIONS } from './app/web-logger.js';
+export {
+  BEARER_SUBPROTOCOL_PREFIX,
+  VOICE_MAX_MESSAGE_BYTES,
+  VOICE_SUBPROTOCOL,
+  voiceEndpointSchema,
+} from './voice/voice-endpoint.js';
+export type { VoiceConnection, VoiceEndpoint, VoiceSocket } from './voice/voice-endpoint.js';

@@ -8,6 +8,7 @@ import { isLoopbackAddress } from '../security/host-names.js';
 import { createServer, type WebuiServer } from '../server/create-server.js';
 import { webuiPluginSchema, type WebuiPlugin } from '../server/webui-plugin.js';
 import { VERSION } from '../version.js';
+import { voiceEndpointSchema } from '../voice/voice-endpoint.js';
 import { openAgent, type DatabaseStoresFactory, type OpenedAgent } from './open-agent.js';
 import { hasClientBuild, siteRoutes } from './site-routes.js';
 import { NO_MODEL_ADVICE } from './status-page.js';
@@ -66,8 +67,13 @@ export const startWebServerOptionsSchema = z.object({
    * (`WEBUI_NO_DATABASE_SUPPORT`).
    */
   databaseStores: fn<DatabaseStoresFactory>('openPostgresStores').optional(),
-  /** More injected plugins (voice, …). */
+  /** More injected plugins. */
   plugins: z.array(webuiPluginSchema).default([]),
+  /**
+   * The voice endpoint (`GET /api/sessions/:id/voice`), injected: the web app
+   * builds it on `@switchboard/voice-session`. Without it, voice is off.
+   */
+  voice: voiceEndpointSchema.optional(),
 });
 
 /** What you pass to {@link startWebServer}. */
@@ -142,6 +148,7 @@ export async function startWebServer(input: StartWebServerOptions): Promise<Runn
       allowedOrigins: config.server.allowedOrigins,
       logger: { ...options.loggerOptions, stream: destination },
       plugins,
+      ...(options.voice === undefined ? {} : { voice: options.voice }),
       routes: siteRoutes({
         ...(clientDir === undefined ? {} : { clientDir }),
         status: { version: VERSION, model, tracing: tracing !== undefined, tokenRequired: !!token },

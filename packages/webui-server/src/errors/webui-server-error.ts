@@ -39,6 +39,10 @@ export const WEBUI_ERROR_CODES = {
   WEBUI_NO_MODEL: { status: 503, meaning: 'No model configured.' },
   /** The server was started without an attachments directory. */
   WEBUI_NO_ATTACHMENTS: { status: 503, meaning: 'Attachments are not configured.' },
+  /** `GET /sessions/:id/voice`: the server was composed without a voice endpoint. */
+  WEBUI_VOICE_DISABLED: { status: 503, meaning: 'Voice is not configured.' },
+  /** `GET /sessions/:id/voice`: the session already has a voice connection. */
+  WEBUI_VOICE_BUSY: { status: 409, meaning: 'The session already has a voice connection.' },
   /** The server is shutting down and accepts no new work. */
   WEBUI_SHUTTING_DOWN: { status: 503, meaning: 'The server is shutting down.' },
   /** Server options failed their schema (every issue listed). */

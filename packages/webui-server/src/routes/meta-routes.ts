@@ -13,7 +13,7 @@ export function registerMetaRoutes(api: ApiInstance, context: ApiContext): void 
     const models = context.services?.features.models() ?? [];
     const features: Record<string, boolean> = {
       approvals: context.services !== undefined,
-      voice: false,
+      voice: context.options.voice !== undefined,
       tracing: false,
       attachments: context.attachments !== undefined,
     };

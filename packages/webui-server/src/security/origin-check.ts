@@ -17,6 +17,8 @@ export function applyCors(reply: FastifyReply, origin: string): void {
  * (same host as the `Host` header) or one of `allowedOrigins`. Requests
  * without `Origin` (curl, server-to-server) are not from a browser page and
  * pass. Allowed foreign origins get CORS headers; without any, CORS is off.
+ * A WebSocket handshake is a GET that opens a two-way channel, so it is
+ * checked like a state-changing request (cross-site WebSocket hijacking).
  */
 export function createOriginCheck(allowedOrigins: readonly string[]): onRequestHookHandler {
   const allowed = new Set(allowedOrigins.map((origin) => origin.toLowerCase()));
@@ -27,7 +29,8 @@ export function createOriginCheck(allowedOrigins: readonly string[]): onRequestH
       applyCors(reply, origin);
       return done();
     }
-    if (SAFE_METHODS.has(request.method) || isSameOrigin(request, origin)) return done();
+    const safe = SAFE_METHODS.has(request.method) && request.headers.upgrade === undefined;
+    if (safe || isSameOrigin(request, origin)) return done();
     done(
       new WebuiServerError({
         code: 'WEBUI_FORBIDDEN_ORIGIN',

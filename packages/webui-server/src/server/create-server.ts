@@ -113,6 +113,13 @@ function loggerOptions(logger: ResolvedServerOptions['logger']): FastifyServerOp
   return {
     level: 'info',
     ...base,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[REDACTED]' },
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["sec-websocket-protocol"]',
+      ],
+      censor: '[REDACTED]',
+    },
   };
 }

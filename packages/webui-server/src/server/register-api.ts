@@ -17,6 +17,7 @@ import { registerMetaRoutes } from '../routes/meta-routes.js';
 import { registerRunRoutes } from '../routes/run-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { registerTransferRoutes } from '../routes/transfer-routes.js';
+import { registerVoiceRoute } from '../routes/voice-route.js';
 import { RunService } from '../runs/run-service.js';
 import { createBearerAuth } from '../security/bearer-auth.js';
 import { createHostCheck } from '../security/host-check.js';
@@ -131,6 +132,7 @@ export async function registerApi(
   registerAgUiRoute(api, context);
   registerTransferRoutes(api, context);
   await registerAttachmentRoutes(api, context);
+  await registerVoiceRoute(api, context);
 
   const detaches: Detach[] = [];
   for (const plugin of options.plugins) {
@@ -149,6 +151,7 @@ export async function registerApi(
     context.services?.runs.dispose();
     for (const detach of detaches.reverse()) await detach();
     for (const plugin of options.plugins) await plugin.close?.();
+    await options.voice?.close?.();
   });
   return context;
 }

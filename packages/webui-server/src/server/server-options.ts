@@ -1,6 +1,7 @@
 import type { Agent } from '@switchboard/agent-core';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { voiceEndpointSchema } from '../voice/voice-endpoint.js';
 import { webuiPluginSchema } from './webui-plugin.js';
 
 /** One MiB: the default limit of a JSON body. */
@@ -95,6 +96,13 @@ export const apiOptionsSchema = z.object({
   shutdownGraceMs: z.number().int().nonnegative().default(10_000),
   /** Injected parts (tracing, voice, …); see {@link WebuiPlugin}. */
   plugins: z.array(webuiPluginSchema).default([]),
+  /**
+   * The voice endpoint behind the WebSocket `GET /sessions/:id/voice`,
+   * injected (e.g. built on `@switchboard/voice-session`). Without it that
+   * route answers `503 WEBUI_VOICE_DISABLED` and `GET /config` reports
+   * `features.voice: false`.
+   */
+  voice: voiceEndpointSchema.optional(),
 });
 
 /** What you pass to {@link webuiServerPlugin}. */

@@ -1,0 +1,88 @@
+import websocket from '@fastify/websocket';
+import type { Agent, AgentSession } from '@switchboard/agent-core';
+import { WebuiServerError } from '../errors/webui-server-error.js';
+import { sessionParamsSchema } from '../schemas/api-schemas.js';
+import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
+import {
+  VOICE_MAX_MESSAGE_BYTES,
+  VOICE_SUBPROTOCOL,
+  type VoiceEndpoint,
+} from '../voice/voice-endpoint.js';
+
+/**
+ * `GET /sessions/:id/voice`: a WebSocket to the injected voice endpoint
+ * (binary frames are 16 kHz mono PCM16 both ways, text frames are JSON
+ * control messages; the endpoint defines them). The handshake passes the
+ * API's checks first (token, also as a `switchboard.bearer.*` subprotocol;
+ * Host; Origin, since a handshake is treated as state-changing), then the
+ * route's own: voice configured (`503 WEBUI_VOICE_DISABLED`), the session
+ * exists (`404`), no other voice connection on it (`409 WEBUI_VOICE_BUSY`),
+ * and it must be an actual WebSocket handshake (plain GET: `400`).
+ * Messages above {@link VOICE_MAX_MESSAGE_BYTES} close the socket (1009).
+ */
+export async function registerVoiceRoute(api: ApiInstance, context: ApiContext): Promise<void> {
+  if (!api.hasDecorator('websocketServer')) {
+    await api.register(websocket, {
+      options: {
+        maxPayload: VOICE_MAX_MESSAGE_BYTES,
+        // Select our protocol; never echo another one (the bearer one carries the token).
+        handleProtocols: (protocols) =>
+          protocols.has(VOICE_SUBPROTOCOL) ? VOICE_SUBPROTOCOL : false,
+      },
+    });
+  }
+  const connected = new Set<string>();
+  const loaded = new WeakMap<
+    object,
+    { agent: Agent; session: AgentSession; endpoint: VoiceEndpoint }
+  >();
+
+  api.route({
+    method: 'GET',
+    url: '/sessions/:id/voice',
+    schema: { params: sessionParamsSchema, hide: true },
+    preHandler: async (request) => {
+      const endpoint = context.options.voice;
+      if (!endpoint) {
+        throw new WebuiServerError({
+          code: 'WEBUI_VOICE_DISABLED',
+          message: 'This server has no voice endpoint.',
+          hint: 'Start the web app with voice enabled (SWITCHBOARD_VOICE=offline).',
+        });
+      }
+      const { sessions, agent } = requireAgent(context);
+      const session = await sessions.get(request.params.id);
+      if (!request.ws) {
+        throw new WebuiServerError({
+          code: 'WEBUI_INVALID_REQUEST',
+          message: 'This route is a WebSocket: send an Upgrade: websocket handshake.',
+        });
+      }
+      if (connected.has(session.id)) {
+        throw new WebuiServerError({
+          code: 'WEBUI_VOICE_BUSY',
+          message: 'This session already has a voice connection.',
+          hint: 'Close the other voice connection (another tab?) first.',
+        });
+      }
+      loaded.set(request, { agent, session, endpoint });
+    },
+    handler: () => {
+      // Only reached without a handshake, which preHandler refuses.
+      throw new WebuiServerError({ code: 'WEBUI_INVALID_REQUEST', message: 'Not a WebSocket.' });
+    },
+    wsHandler: async (socket, request) => {
+      const found = loaded.get(request);
+      if (!found) return socket.close(1011, 'not prepared');
+      const { agent, session, endpoint } = found;
+      connected.add(session.id);
+      socket.on('close', () => connected.delete(session.id));
+      try {
+        await endpoint.connect({ agent, session, socket, log: request.log });
+      } catch (error) {
+        request.log.error({ err: error }, 'voice connection failed');
+        socket.close(1011, 'voice endpoint failed');
+      }
+    },
+  });
+}
