@@ -30,6 +30,14 @@ interface ActiveRun {
   done: Promise<RunResult>;
 }
 
+/** What was spoken of a voice reply before the user cut in (see `truncateReply`). */
+export interface SpokenReply {
+  /** The reply's words as far as they were spoken (only their count matters). */
+  spokenText: string;
+  /** Audio played before the cut. */
+  spokenMs: number;
+}
+
 /**
  * One conversation with an agent. At most one run is active at a time;
  * `steer`, `respond` and `cancel` may be called from anywhere while it runs.
@@ -160,6 +168,72 @@ export class AgentSession {
     );
     assertLoadable(normalised.parts, options.attachments);
     return this.#start({ trigger: 'user', input: normalised, options });
+  }
+
+  /**
+   * Adds `text` as an assistant message without a model call (a greeting, a
+   * scripted line): a run with `trigger: 'say'` whose one message streams as
+   * the model's would (`message.started`, `.delta`, `.completed`), so every
+   * surface shows it and the next model call sees it.
+   */
+  say(text: string, options: Pick<RunOptions, 'signal'> = {}): RunHandle {
+    this.#assertCanStart();
+    this.#state.assertAcceptsMessage();
+    checkSteerText(text);
+    return this.#start({
+      trigger: 'say',
+      input: { kind: 'say', messageId: this.#runtime.newId('msg'), text },
+      options,
+    });
+  }
+
+  /**
+   * Asks the model for a reply without new user input (`trigger: 'reply'`):
+   * after a `say()`, a handoff, a silence. `instructions` guide this reply
+   * only and are not kept in the transcript.
+   */
+  generateReply(options: RunOptions = {}): RunHandle {
+    this.#assertCanStart();
+    this.#state.assertAcceptsMessage();
+    return this.#start({ trigger: 'reply', input: { kind: 'continue' }, options });
+  }
+
+  /**
+   * The user spoke over run `runId`'s reply: the transcript keeps only what
+   * was spoken (as many words as `spokenText` has, see `SessionState`), the
+   * cut message marked `interrupted` with `spokenMs`, so the next model call
+   * sees what the user heard. A run still going is stopped first
+   * (`stopReason: 'interrupted'`). Each message changed completes again:
+   * `message.completed { status: 'interrupted', text, spokenMs }`.
+   */
+  async truncateReply(runId: string, spoken: SpokenReply): Promise<void> {
+    if (this.#writer.lost) throw this.#writer.lost;
+    this.#assertOpen('the reply was not truncated');
+    if (!Number.isFinite(spoken.spokenMs) || spoken.spokenMs < 0)
+      throw new AgentCoreError({
+        code: 'CORE_INVALID_INPUT',
+        message: `spokenMs must be a non-negative number, got ${String(spoken.spokenMs)}.`,
+      });
+    const active = this.#active;
+    if (active?.runId === runId) {
+      active.controller.abort(
+        new AgentCoreError({ code: 'CORE_INTERRUPTED', message: 'The user spoke over the reply.' }),
+      );
+      await active.done;
+    }
+    const words = spoken.spokenText.match(/\S+/g)?.length ?? 0;
+    const spokenMs = Math.round(spoken.spokenMs);
+    const changed = this.#state.truncateReply(runId, words, spokenMs);
+    const emitter = new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId });
+    changed.forEach((entry, index) =>
+      emitter.emit('message.completed', {
+        messageId: entry.id,
+        text: entry.text,
+        status: 'interrupted',
+        ...(index === 0 ? { spokenMs } : {}),
+      }),
+    );
+    await this.#writer.checkpoint();
   }
 
   /** User text as it may be emitted and stored: redacted when `redact.userText` is on. */
@@ -319,7 +393,7 @@ export class AgentSession {
     runId = this.#runtime.newId('run'),
     handoffFromRunId,
   }: {
-    trigger: 'user' | 'resume' | 'handoff';
+    trigger: 'user' | 'resume' | 'handoff' | 'say' | 'reply';
     input: RunInput;
     options: RunOptions;
     runId?: string;
@@ -331,6 +405,10 @@ export class AgentSession {
       ? AbortSignal.any([options.signal, controller.signal])
       : controller.signal;
     const turn = this.#state.beginRun(runId, runtime.now());
+    let confirm = () => {};
+    const confirmed = options.preemptive
+      ? new Promise<void>((resolve) => (confirm = resolve))
+      : undefined;
     const run = createSessionRun({
       runtime,
       session: this.#core(),
@@ -345,6 +423,9 @@ export class AgentSession {
       ...(options.attachments ? { attachments: options.attachments } : {}),
       ...(handoffFromRunId === undefined ? {} : { handoffFromRunId }),
       askUser: this.#features.askUser !== false,
+      ...(options.instructions ? { instructions: options.instructions } : {}),
+      ...(options.maxToolSteps === undefined ? {} : { maxToolSteps: options.maxToolSteps }),
+      ...(confirmed ? { confirmed } : {}),
     });
     const done = executeRun(run, input).then((result) => {
       if (this.#active?.runId === runId) this.#active = undefined;
@@ -360,7 +441,7 @@ export class AgentSession {
           runId: run.handoff.toRunId,
           handoffFromRunId: runId,
         });
-      } else if (!this.#writer.lost) {
+      } else if (!this.#writer.lost && trigger !== 'say') {
         // In the background, after the terminal event: neither this run nor the next waits for it.
         if (this.#features.titles !== false) this.#titler.afterRun(result);
       }
@@ -372,6 +453,16 @@ export class AgentSession {
       runId,
       result: done,
       cancel: (reason) => controller.abort(reason),
+      confirm,
+      withdraw: () => {
+        if (this.#active?.runId !== runId) return false;
+        run.withdrawn = true;
+        confirm();
+        controller.abort(
+          new AgentCoreError({ code: 'CORE_WITHDRAWN', message: 'The run was withdrawn.' }),
+        );
+        return true;
+      },
     });
   }
 

@@ -28,6 +28,18 @@ export interface RunHandle extends AsyncIterable<AnyEvent> {
   readonly result: Promise<RunResult>;
   /** Cancels this run (same as `session.cancel()` while it is the active run). */
   cancel(reason?: string): void;
+  /**
+   * Lets a preemptive run (`RunOptions.preemptive`) run its tools and finish;
+   * a no-op for any other run.
+   */
+  confirm(): void;
+  /**
+   * Ends the run leaving nothing in the transcript, its user message included
+   * (`run.finished { stopReason: 'cancelled', withdrawn: true }`): a voice
+   * preemptive generation the user spoke past. False when the run already
+   * ended (a preemptive run cannot end before it is confirmed).
+   */
+  withdraw(): boolean;
 }
 
 /**
@@ -40,6 +52,8 @@ export function createRunHandle(options: {
   runId: string;
   result: Promise<RunResult>;
   cancel: (reason?: string) => void;
+  confirm?: () => void;
+  withdraw?: () => boolean;
 }): RunHandle {
   const { bus, runId } = options;
   const runs = new Set([runId]);
@@ -80,6 +94,8 @@ export function createRunHandle(options: {
     runId,
     result: options.result,
     cancel: options.cancel,
+    confirm: options.confirm ?? (() => {}),
+    withdraw: options.withdraw ?? (() => false),
     async *[Symbol.asyncIterator]() {
       let index = 0;
       for (;;) {

@@ -7,6 +7,26 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Loads `attachment:<id>` parts for the model; required for a message that has one. */
   attachments?: AttachmentLoader;
+  /**
+   * Extra system instructions for this run only (appended to the agent's);
+   * not kept in the transcript. `generateReply({ instructions })` uses it.
+   */
+  instructions?: string;
+  /**
+   * At most this many rounds of tool calls in this run (LiveKit's
+   * `max_tool_steps`; a voice session passes its own). The calls of a round
+   * over the limit are not run (`loop.budget_exhausted {limit: 'tool_steps'}`,
+   * `stopReason: 'max_steps'`). The agent's `maxTurns` (model calls per run)
+   * still applies.
+   */
+  maxToolSteps?: number;
+  /**
+   * A speculative run (voice preemptive generation): it streams the model's
+   * answer at once, but runs no tool and does not finish until
+   * `handle.confirm()`; `handle.withdraw()` ends it leaving nothing in the
+   * transcript.
+   */
+  preemptive?: boolean;
 }
 
 /**

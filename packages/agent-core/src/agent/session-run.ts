@@ -14,13 +14,17 @@ export interface SessionRunInit {
   runId: string;
   /** The session's run number (from `SessionState.beginRun`). */
   turn: number;
-  trigger: 'user' | 'resume' | 'handoff';
+  trigger: 'user' | 'resume' | 'handoff' | 'say' | 'reply';
   input: RunInput;
   signal: AbortSignal;
   attachments?: AttachmentLoader;
   handoffFromRunId?: string;
   /** Offer `ask_user` (when the agent's `clarify` option allows it). */
   askUser: boolean;
+  instructions?: string;
+  maxToolSteps?: number;
+  /** A preemptive run's go-ahead (see `RunOptions.preemptive`). */
+  confirmed?: Promise<void>;
 }
 
 /**
@@ -48,6 +52,10 @@ export function createSessionRun(init: SessionRunInit): RunState {
     modelCalls: 0,
     lastText: '',
     nextStepIndex: 0,
+    toolSteps: 0,
+    ...(init.instructions ? { instructions: init.instructions } : {}),
+    ...(init.maxToolSteps === undefined ? {} : { maxToolSteps: init.maxToolSteps }),
+    ...(init.confirmed ? { confirmed: init.confirmed } : {}),
   };
   const clarify = runtime.options.clarify;
   if (clarify !== false && init.askUser) run.localTools.ask_user = createClarifyTool(run, clarify);

@@ -32,4 +32,12 @@ export const LOOP_ERROR_CODES = {
   CORE_NO_PENDING_REQUEST: 'No such open request.',
   /** respond() with the wrong shape for the request (approval vs answer). */
   CORE_INVALID_RESPONSE: 'The answer does not fit the request.',
+  /** The run was cut short by the user speaking over its reply (`truncateReply()`). */
+  CORE_INTERRUPTED: 'The run was interrupted.',
+  /** The run was withdrawn (`handle.withdraw()`): it leaves nothing in the transcript. */
+  CORE_WITHDRAWN: 'The run was withdrawn.',
+  /** The tool calls of a round over the run's `maxToolSteps` were not run. */
+  CORE_MAX_TOOL_STEPS: "The run's tool-step limit was reached.",
+  /** truncateReply() for a run that added no assistant text to the transcript. */
+  CORE_RUN_NOT_FOUND: 'No reply of that run in the transcript.',
 } as const;

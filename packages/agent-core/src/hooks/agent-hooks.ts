@@ -38,7 +38,7 @@ export interface AgentHooks {
       isFirstTurn: boolean;
       model: string;
       platform: string;
-      trigger: 'user' | 'resume' | 'steer' | 'subagent' | 'handoff';
+      trigger: 'user' | 'resume' | 'steer' | 'subagent' | 'handoff' | 'say' | 'reply';
     },
   ): void | Promise<void>;
   /** One model API call finished (one per generation, after retries). */

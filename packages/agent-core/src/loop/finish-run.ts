@@ -28,6 +28,18 @@ export async function finishRun(
     reason.code === 'CORE_SESSION_CONFLICT'
   )
     stop = { stopReason: 'failed', error: reason };
+  // A voice barge-in (truncateReply on a live run) is an interruption, not a cancel.
+  if (
+    stop.stopReason === 'cancelled' &&
+    reason instanceof AgentCoreError &&
+    reason.code === 'CORE_INTERRUPTED'
+  )
+    stop = { stopReason: 'interrupted' };
+  // A withdrawn run leaves nothing in the transcript, however far it got.
+  if (run.withdrawn) {
+    stop = { stopReason: 'cancelled' };
+    session.state.withdrawRun(run.runId);
+  }
   // Steers that never reached a tool boundary wait for the next user message.
   for (const steer of session.takeSteers()) {
     session.state.queueSteer(steer);
@@ -87,6 +99,7 @@ export async function finishRun(
       usage: run.usage,
       ...cost,
       durationMs,
+      ...(run.withdrawn ? { withdrawn: true as const } : {}),
     });
   }
   await session.checkpoint();

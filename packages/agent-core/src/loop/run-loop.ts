@@ -48,7 +48,10 @@ export async function executeRun(run: RunState, input: RunInput): Promise<RunRes
     // What the user typed is durable first: before any model call, and before
     // tool sources that may take seconds to answer (an MCP server connecting).
     await session.checkpoint();
-    stop = (await refreshTools(run)) ?? (await startLoop(run, input));
+    stop =
+      input.kind === 'say'
+        ? say(run, input)
+        : ((await refreshTools(run)) ?? (await startLoop(run, input)));
   } catch (error) {
     const failure =
       error instanceof AgentCoreError
@@ -93,6 +96,64 @@ function acceptUserInput(run: RunState, input: Extract<RunInput, { kind: 'user' 
   });
 }
 
+/** `session.say()`: the text becomes the run's one assistant message, as if the model had said it. */
+function say(run: RunState, input: Extract<RunInput, { kind: 'say' }>): Stop {
+  const { emitter, session } = run;
+  const { messageId, text } = input;
+  emitter.emit('message.started', { messageId, role: 'assistant' });
+  emitter.emit('message.delta', { messageId, delta: text });
+  emitter.emit('message.completed', { messageId, text, status: 'completed' });
+  session.addEntry({
+    id: messageId,
+    runId: run.runId,
+    message: { role: 'assistant', content: [{ type: 'text', text }] },
+    display: { createdAt: run.agent.now(), status: 'complete' },
+  });
+  run.lastText = text;
+  return { stopReason: 'completed' };
+}
+
+/**
+ * A preemptive run waits here (before any tool runs, and before it finishes)
+ * until it is confirmed; false when it was cancelled or withdrawn meanwhile.
+ */
+async function awaitConfirmation(run: RunState): Promise<boolean> {
+  if (!run.confirmed) return true;
+  const confirmed = await untilAborted(
+    run.confirmed.then(() => true),
+    run.signal,
+  );
+  return confirmed === true && !run.signal.aborted;
+}
+
+/** Ends calls the model asked for without running them (a limit was hit), keeping the prompt valid. */
+function skipToolCalls(run: RunState, calls: readonly ModelToolCall[], message: string): void {
+  const error = { message, code: 'CORE_MAX_TOOL_STEPS' };
+  for (const call of calls)
+    finishCall({ run, startedAt: new Map() }, call, {
+      status: 'cancelled',
+      error,
+      executionDurationMs: 0,
+    });
+  run.session.addEntry({
+    runId: run.runId,
+    message: {
+      role: 'tool',
+      content: calls.map((call) => ({
+        type: 'tool-result' as const,
+        toolCallId: call.toolCallId,
+        toolName: call.toolName,
+        output: { type: 'error-text' as const, value: message },
+      })),
+    },
+    display: {
+      createdAt: run.agent.now(),
+      status: 'complete',
+      toolStatus: Object.fromEntries(calls.map((call) => [call.toolCallId, 'cancelled' as const])),
+    },
+  });
+}
+
 async function loop(run: RunState, input: RunInput): Promise<Stop> {
   const { agent, session, emitter } = run;
   const stuckOptions = agent.options.stuck;
@@ -113,7 +174,9 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     const clock: StepClock = { index: stepIndex, startedAt: agent.now() };
     emitter.emit('step.started', { stepIndex });
     await maybeCompact(run);
-    const system = await agent.instructions(session.id);
+    const base = await agent.instructions(session.id);
+    // Instructions for this run only (generateReply): never part of the transcript.
+    const system = run.instructions ? `${base}\n\n${run.instructions}` : base;
     // The converted prompt is the session's (kept between steps); attachments are
     // loaded into a copy for this request only.
     const prompt = await loadAttachments(session.state.providerPrompt(system), run.attachments);
@@ -159,6 +222,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
     }
     if (step.toolCalls.length === 0) {
       finishStep(run, clock, step);
+      if (!(await awaitConfirmation(run))) return { stopReason: 'cancelled' };
       await session.checkpoint();
       // A first answer with nothing in it is a provider failure, not a silent reply
       // (after tool results, or resuming, an empty closing answer is legitimate).
@@ -168,6 +232,22 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       if (step.finishReason === 'content-filter') return { stopReason: 'refusal' };
       return { stopReason: 'completed' };
     }
+    if (!(await awaitConfirmation(run))) {
+      cancelUnfinished(run, step);
+      finishStep(run, clock, step);
+      return { stopReason: 'cancelled' };
+    }
+    if (run.maxToolSteps !== undefined && run.toolSteps >= run.maxToolSteps) {
+      emitter.emit('loop.budget_exhausted', { maxSteps: run.maxToolSteps, limit: 'tool_steps' });
+      skipToolCalls(
+        run,
+        step.toolCalls,
+        `Not run: this reply may make at most ${run.maxToolSteps} round(s) of tool calls.`,
+      );
+      finishStep(run, clock, step);
+      return { stopReason: 'max_steps' };
+    }
+    run.toolSteps += 1;
     const phase = await runToolPhase(run, stepIndex, step.toolCalls);
     if (phase.kind === 'awaiting_input') {
       finishStep(run, clock, step);

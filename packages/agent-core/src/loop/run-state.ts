@@ -55,7 +55,9 @@ export type RunInput =
       source: 'text' | 'voice';
     }
   | { kind: 'resume' }
-  | { kind: 'continue' };
+  | { kind: 'continue' }
+  /** `session.say()`: one assistant message, no model call. */
+  | { kind: 'say'; messageId: string; text: string };
 
 /** What a run needs from its session. */
 export interface SessionCore {
@@ -81,7 +83,7 @@ export interface RunState {
   readonly session: SessionCore;
   readonly runId: string;
   readonly turn: number;
-  readonly trigger: 'user' | 'resume' | 'steer' | 'subagent' | 'handoff';
+  readonly trigger: 'user' | 'resume' | 'steer' | 'subagent' | 'handoff' | 'say' | 'reply';
   readonly emitter: RunEmitter;
   /** Fixed when the run starts: a model changed meanwhile applies from the next run. */
   readonly model: RunModels;
@@ -105,6 +107,19 @@ export interface RunState {
   lastText: string;
   /** Index of the next step. */
   nextStepIndex: number;
+  /** Extra system instructions for this run only (`RunOptions.instructions`). */
+  readonly instructions?: string;
+  /** Rounds of tool calls this run may make (`RunOptions.maxToolSteps`). */
+  readonly maxToolSteps?: number;
+  /** Rounds of tool calls made so far. */
+  toolSteps: number;
+  /**
+   * A preemptive run's go-ahead: it resolves when the run is confirmed;
+   * until then the run runs no tool and does not finish.
+   */
+  readonly confirmed?: Promise<void>;
+  /** Set by `withdraw()`: the run ends leaving nothing in the transcript. */
+  withdrawn?: boolean;
   /** Set by a transfer tool: the run ends and the session continues with another agent. */
   handoff?: { target: HandoffTarget; toRunId: string; reason?: string };
 }

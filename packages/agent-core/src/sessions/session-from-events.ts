@@ -169,6 +169,13 @@ export function sessionFromEvents(
         stepOf(inRun).text += event.data.delta;
         break;
       case 'message.completed': {
+        // A voice reply cut after it was written: it completes again with what was spoken.
+        const written = step?.messageId === event.data.messageId ? undefined : transcript;
+        const entry = written?.find((candidate) => candidate.id === event.data.messageId);
+        if (entry) {
+          truncateEntry(transcript, entry, event.data);
+          break;
+        }
         const current = stepOf(inRun);
         current.text = event.data.text ?? current.text;
         if (event.data.status !== undefined) current.textStatus = event.data.status;
@@ -254,6 +261,16 @@ export function sessionFromEvents(
         break;
       case 'run.finished':
         flushStep();
+        if (event.data.withdrawn === true) {
+          // A withdrawn run (a voice preemptive generation) left nothing behind.
+          results = undefined;
+          transcript.splice(
+            0,
+            transcript.length,
+            ...transcript.filter((entry) => entry.runId !== event.runId),
+          );
+          break;
+        }
         if (event.data.stopReason === 'awaiting_input' && run) {
           // The step's results wait in the paused step; the resume writes them with the rest.
           pausedResults = results;
@@ -357,6 +374,30 @@ function userContent(parts: readonly ContentPart[]): UserContent {
       return [{ type: 'text', text: `[${part.type} part]` }];
     }
   });
+}
+
+/** Cuts an assistant entry's text to what a later `message.completed` says was spoken. */
+function truncateEntry(
+  transcript: TranscriptEntry[],
+  entry: TranscriptEntry,
+  data: { text?: string; status?: string; spokenMs?: number },
+): void {
+  const message = entry.message;
+  if (message.role !== 'assistant' || data.text === undefined) return;
+  const reasoning = message.content.filter((part) => part.type === 'reasoning');
+  const rest = message.content.filter((part) => part.type !== 'reasoning' && part.type !== 'text');
+  const text = data.text ? [{ type: 'text' as const, text: data.text }] : [];
+  const content = [...reasoning, ...text, ...rest];
+  if (content.every((part) => part.type === 'reasoning')) {
+    transcript.splice(transcript.indexOf(entry), 1);
+    return;
+  }
+  entry.message = { ...message, content };
+  entry.display = {
+    ...entry.display,
+    status: entryStatus(data.status),
+    ...(data.spokenMs === undefined ? {} : { spokenMs: data.spokenMs }),
+  };
 }
 
 /** The display status of a step whose message ended with `status`. */

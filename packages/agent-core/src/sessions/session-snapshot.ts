@@ -28,7 +28,8 @@ export const entryDisplaySchema = z.looseObject({
   /**
    * `partial`: cut short by cancel (kept in context); `interrupted`: cut short
    * because the process died mid-run (what reached a checkpoint or the event
-   * log, kept in context); `error`: shown but never sent.
+   * log, kept in context), or by the user speaking over a voice reply (only
+   * what was spoken is kept, see `spokenMs`); `error`: shown but never sent.
    */
   status: z.enum(['complete', 'partial', 'interrupted', 'error']).default('complete'),
   /** Where a user entry came from. */
@@ -37,6 +38,8 @@ export const entryDisplaySchema = z.looseObject({
   archived: z.boolean().optional(),
   /** Error shown to the user for `status: error` entries. */
   error: z.looseObject({ code: z.string(), message: z.string() }).optional(),
+  /** Voice: audio of this assistant entry played before a barge-in cut it (`status: interrupted`). */
+  spokenMs: z.number().nonnegative().optional(),
   /** Per tool call (by id) that was cancelled, denied or failed, for display. */
   toolStatus: z
     .record(z.string(), z.enum(['completed', 'failed', 'denied', 'cancelled']))

@@ -126,6 +126,83 @@ export class SessionState {
     if (active?.partial && entry.message.role === 'assistant') active.partial = undefined;
   }
 
+  /** Drops every entry run `runId` added (a withdrawn run leaves nothing). */
+  withdrawRun(runId: string): void {
+    this.#snapshot.transcript = this.#snapshot.transcript.filter((entry) => entry.runId !== runId);
+    const active = this.#snapshot.activeRun;
+    if (active?.runId === runId) active.partial = undefined;
+    this.#prompts.invalidate();
+  }
+
+  /**
+   * Cuts run `runId`'s reply to what was spoken: its assistant text keeps as
+   * many words as `spokenWords` (word-aligned, so a markdown marker filtered
+   * out before speech does not shift the cut), in order across the run's
+   * messages; the rest of the text is dropped (tool calls stay: they ran).
+   * The entry where the cut falls (the last one when all was spoken) is
+   * marked `interrupted` with `spokenMs`. Returns the entries changed, with
+   * their new text; `CORE_RUN_NOT_FOUND` when the run has no reply text.
+   */
+  truncateReply(
+    runId: string,
+    spokenWords: number,
+    spokenMs: number,
+  ): Array<{ id: string; text: string }> {
+    const replies = this.#snapshot.transcript.filter(
+      (entry) =>
+        entry.runId === runId &&
+        entry.message.role === 'assistant' &&
+        entry.display.status !== 'error' &&
+        entry.message.content.some((part) => part.type === 'text'),
+    );
+    if (replies.length === 0)
+      throw new AgentCoreError({
+        code: 'CORE_RUN_NOT_FOUND',
+        message: `Session ${this.id} has no reply of run ${runId} to truncate.`,
+      });
+    let left = spokenWords;
+    const changed: Array<{ id: string; text: string }> = [];
+    const dropped = new Set<TranscriptEntry>();
+    replies.forEach((entry, index) => {
+      const message = entry.message;
+      if (message.role !== 'assistant') return;
+      const text = message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+      const words = [...text.matchAll(/\S+/g)];
+      const last = index === replies.length - 1;
+      if (left >= words.length && !(last && changed.length === 0)) {
+        left -= words.length;
+        return;
+      }
+      const keep = Math.min(left, words.length);
+      const cut =
+        keep === 0 ? '' : text.slice(0, words[keep - 1]!.index + words[keep - 1]![0].length);
+      left = 0;
+      // The text goes where it was: after any reasoning, before the tool calls.
+      const reasoning = message.content.filter((part) => part.type === 'reasoning');
+      const rest = message.content.filter(
+        (part) => part.type !== 'reasoning' && part.type !== 'text',
+      );
+      const content = [
+        ...reasoning,
+        ...(cut ? [{ type: 'text' as const, text: cut }] : []),
+        ...rest,
+      ];
+      if (content.length === 0 || content.every((part) => part.type === 'reasoning'))
+        dropped.add(entry);
+      entry.message = { ...message, content };
+      entry.display = {
+        ...entry.display,
+        status: 'interrupted',
+        ...(changed.length === 0 ? { spokenMs } : {}),
+      };
+      changed.push({ id: entry.id, text: cut });
+    });
+    if (dropped.size > 0)
+      this.#snapshot.transcript = this.#snapshot.transcript.filter((entry) => !dropped.has(entry));
+    this.#prompts.invalidate();
+    return changed;
+  }
+
   /** Archives entries behind a summary: the one edit of the transcript besides {@link addEntry}. */
   compact(edit: Parameters<typeof archiveWithSummary>[1]): void {
     archiveWithSummary(this.#snapshot.transcript, edit);

@@ -83,6 +83,12 @@ export const agentHandoffData = z.looseObject({
 /** `loop.budget_exhausted`: the run hit its step limit; `run.finished{max_steps}` follows. */
 export const loopBudgetExhaustedData = z.looseObject({
   maxSteps: z.number().int().positive(),
+  /**
+   * Which limit: `steps` (model calls, the default when absent) or
+   * `tool_steps` (the run's `maxToolSteps`: rounds of tool calls; the calls of
+   * the round over the limit are not run).
+   */
+  limit: z.enum(['steps', 'tool_steps']).optional(),
 });
 
 /** `loop.stuck`: the loop repeats itself without progress. */

@@ -19,6 +19,12 @@ export const messageDeltaData = z.looseObject({
 /**
  * `message.completed`: the message ended. `text` is the full text as kept in
  * the transcript, also when the message was cut short (`status` says so).
+ *
+ * Voice: a reply is spoken after the model wrote it, so a barge-in may cut it
+ * after its first `message.completed` (even after its `run.finished`). The
+ * message then completes again, with `status: 'interrupted'`, `spokenMs` and
+ * `text` cut to what was spoken; the transcript keeps that text, so the next
+ * model call sees only what the user heard. The later event wins.
  */
 export const messageCompletedData = z.looseObject({
   messageId: z.string(),

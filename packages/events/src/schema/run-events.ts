@@ -30,9 +30,14 @@ export const stopReasonSchema = z.enum([
 ]);
 export type StopReason = z.infer<typeof stopReasonSchema>;
 
-/** `run.started`: the agent starts working on one input (a user message, a resume, a sub-task). */
+/**
+ * `run.started`: the agent starts working on one input (a user message, a resume, a sub-task).
+ * `say`: the host put words in the agent's mouth (`session.say()`: one assistant message, no
+ * model call); `reply`: the host asked for a reply without new user input
+ * (`session.generateReply()`).
+ */
 export const runStartedData = z.looseObject({
-  trigger: z.enum(['user', 'resume', 'steer', 'subagent', 'handoff', 'schedule']),
+  trigger: z.enum(['user', 'resume', 'steer', 'subagent', 'handoff', 'schedule', 'say', 'reply']),
   agent: agentRefSchema.optional(),
   /** The input that started the run, when there is one. */
   input: z.looseObject({ messageId: z.string(), parts: z.array(contentPartSchema) }).optional(),
@@ -58,6 +63,12 @@ export const runFinishedData = z.looseObject({
   usage: tokenUsageSchema.optional(),
   cost: costSchema.optional(),
   durationMs: durationMsSchema,
+  /**
+   * The run was withdrawn (a voice preemptive generation the user spoke past):
+   * nothing it added stays in the transcript, its user message included, and
+   * views drop its items. `stopReason` is `cancelled`.
+   */
+  withdrawn: z.literal(true).optional(),
 });
 
 /** `run.failed`: the run ended on an error it could not recover from. */

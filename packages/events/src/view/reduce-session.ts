@@ -23,6 +23,7 @@ import {
   updateRun,
   upsert,
   close,
+  dropRunItems,
   type ItemScope,
   type ToolIdentity,
 } from './timeline.js';
@@ -172,6 +173,9 @@ function apply(state: SessionView, event: AgentEvent): SessionView {
         retry: undefined,
       });
       const next = { ...finishTurn(closed, event), run };
+      // A withdrawn run (a voice preemptive generation) leaves nothing in the timeline.
+      if (!failed && event.data.withdrawn === true && event.runId !== undefined)
+        return dropRunItems(next, event.runId);
       return failed
         ? push(next, at({ kind: 'error', error: event.data.error, startedAt: 0 }))
         : next;

@@ -43,6 +43,8 @@ export interface MessageItem extends ItemBase {
   readonly parts?: readonly ContentPart[];
   /** How a user message arrived (`text`, `voice`, `steer`). */
   readonly source?: string;
+  /** Voice: an assistant message cut by a barge-in; `text` is what was spoken. */
+  readonly spokenMs?: number;
 }
 
 /** A reasoning (thinking) block. */

@@ -1,4 +1,5 @@
-import { itemKey } from './item-index.js';
+import { ItemIndex, itemKey } from './item-index.js';
+import { ViewList } from './view-list.js';
 import type {
   ReasoningItem,
   RunView,
@@ -53,7 +54,7 @@ export function endText(
   end: {
     kind: 'message' | 'reasoning';
     id: string;
-    data: { text?: string; status?: StreamStatus; redacted?: boolean };
+    data: { text?: string; status?: StreamStatus; redacted?: boolean; spokenMs?: number };
   },
   scope: ItemScope,
 ): SessionView {
@@ -64,7 +65,10 @@ export function endText(
     if (item.kind !== 'message' && item.kind !== 'reasoning') return item;
     const text = data.text ?? item.text;
     const status = data.status ?? 'completed';
-    if (item.kind === 'message') return { ...item, text, status };
+    if (item.kind === 'message')
+      return data.spokenMs === undefined
+        ? { ...item, text, status }
+        : { ...item, text, status, spokenMs: data.spokenMs };
     // How long the model thought: from the block's first event to its end.
     const durationMs = Math.max(0, scope.startedAt - item.startedAt);
     const ended: ReasoningItem = { ...item, text, status, durationMs };
@@ -213,4 +217,25 @@ export function closeOpen(state: SessionView, how: string): SessionView {
     }
   }
   return { ...state, items, open };
+}
+
+/**
+ * Drops every item of run `runId` (a withdrawn run leaves nothing behind).
+ * Positions move, so the list and its index are rebuilt: O(n), once per
+ * withdrawn run.
+ */
+export function dropRunItems(state: SessionView, runId: string): SessionView {
+  const kept: ViewItem[] = [];
+  const open: number[] = [];
+  const itemIndex = new ItemIndex();
+  let position = 0;
+  for (const item of state.items) {
+    const was = position++;
+    if (item.runId === runId || item.parentRunId === runId) continue;
+    if (state.open.includes(was)) open.push(kept.length);
+    const key = itemKey(item);
+    if (key !== undefined) itemIndex.remember(key, kept.length);
+    kept.push(item);
+  }
+  return { ...state, items: ViewList.from(kept), itemIndex, open };
 }

@@ -108,6 +108,7 @@ export async function runSubagent(
       modelCalls: 0,
       lastText: '',
       nextStepIndex: 0,
+      toolSteps: 0,
     },
     {
       kind: 'user',
