@@ -32,7 +32,11 @@ export function LiveAnnouncer({ view }: { view: SessionView }) {
     // Only what happens from now on: a session opened mid-history is not read out.
     const seen = history.current;
     if (!view.caughtUp || !seen.caughtUp || seen.sessionId !== view.sessionId) {
-      history.current = { sessionId: view.sessionId, end: view.items.size, caughtUp: view.caughtUp };
+      history.current = {
+        sessionId: view.sessionId,
+        end: view.items.size,
+        caughtUp: view.caughtUp,
+      };
       if (!view.caughtUp) return;
     }
     const lastIsNew = view.items.size > history.current.end;
