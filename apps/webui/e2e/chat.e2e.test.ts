@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './test-helpers/axe.js';
-import { launchBrowser, openPage } from './test-helpers/browser.js';
+import { openPage } from './test-helpers/browser.js';
+import { startE2eSetup } from './test-helpers/e2e-setup.js';
 import { lastAnswer, runEnded, screenshot, send, sessionIdOf } from './test-helpers/chat-page.js';
 import { SLOW_WORDS, e2eScript, slowChunks } from './test-helpers/model-script.js';
-import { startE2eApp, type E2eApp } from './test-helpers/web-app.js';
+import type { E2eApp } from './test-helpers/web-app.js';
 
 /** The full text of a `slow` answer, as the model streams it. */
 const SLOW_TEXT = slowChunks(SLOW_WORDS).join('').trim();
@@ -15,7 +16,7 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startE2eApp({ script: e2eScript }), launchBrowser()]);
+    ({ app, browser } = await startE2eSetup({ app: { script: e2eScript } }));
   });
   afterAll(async () => {
     await browser?.[Symbol.asyncDispose]();

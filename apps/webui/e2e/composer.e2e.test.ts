@@ -1,11 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './test-helpers/axe.js';
-import { launchBrowser, openPage } from './test-helpers/browser.js';
+import { openPage } from './test-helpers/browser.js';
+import { startE2eSetup } from './test-helpers/e2e-setup.js';
 import { runEnded, screenshot, send, sessionIdOf } from './test-helpers/chat-page.js';
 import { e2eScript, lastUserText } from './test-helpers/model-script.js';
 import { solidPng } from './test-helpers/png.js';
-import { startE2eApp, type E2eApp } from './test-helpers/web-app.js';
+import type { E2eApp } from './test-helpers/web-app.js';
 
 const RED = solidPng([220, 40, 40]);
 const GREEN = solidPng([40, 180, 60]);
@@ -52,14 +53,13 @@ describe('the composer in Chromium: attachments and the model picker, against th
   let browser: Browser & AsyncDisposable;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      startE2eApp({
+    ({ app, browser } = await startE2eSetup({
+      app: {
         script: e2eScript,
         // A second model sessions may pick (same test server, another name).
         configFile: { models: ['openai-compatible:other-model'] },
-      }),
-      launchBrowser(),
-    ]);
+      },
+    }));
   });
   afterAll(async () => {
     await browser?.[Symbol.asyncDispose]();

@@ -4,6 +4,7 @@ import { seriousViolations } from './test-helpers/axe.js';
 import { launchBrowser, openPage } from './test-helpers/browser.js';
 import { lastAnswer, runEnded, screenshot, send, sessionIdOf } from './test-helpers/chat-page.js';
 import { e2eScript } from './test-helpers/model-script.js';
+import { solidPng } from './test-helpers/png.js';
 import { startE2eApp } from './test-helpers/web-app.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef';
@@ -70,8 +71,27 @@ describe('the chat UI when the server restarts, has no model, or needs a token',
     await dialog.getByLabel('Access token').fill(TOKEN);
     await dialog.getByRole('button', { name: 'Sign in' }).click();
     await dialog.waitFor({ state: 'hidden' });
+    // An attachment uploads with the token, and its image loads back with it too
+    // (an <img src> alone sends no header: the server would answer 401).
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'red.png',
+      mimeType: 'image/png',
+      buffer: solidPng([220, 40, 40]),
+    });
+    await page.locator('.chip--ready').waitFor();
     await send(page, 'hello with a token');
     await page.locator('.msg--assistant[data-status="completed"]').waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLImageElement>('.msg--user .msg__attachments img')].some(
+        (img) => img.complete && img.naturalWidth === 16 && img.src.startsWith('data:image/png'),
+      ),
+    );
+    // What a plain <img src> would get: the same route without the header is refused.
+    const plain = await page.evaluate(
+      async (id) => (await fetch(`/api/attachments/${id}`)).status,
+      '0'.repeat(64),
+    );
+    expect(plain).toBe(401);
     expect(await page.evaluate(() => sessionStorage.getItem('switchboard.token'))).toBe(TOKEN);
     // A reload keeps the token for the tab; a new tab (context) asks again.
     await page.reload();

@@ -1,10 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './test-helpers/axe.js';
-import { launchBrowser, openPage } from './test-helpers/browser.js';
+import { openPage } from './test-helpers/browser.js';
+import { startE2eSetup } from './test-helpers/e2e-setup.js';
 import { runEnded, screenshot, send, sessionIdOf } from './test-helpers/chat-page.js';
 import { e2eScript } from './test-helpers/model-script.js';
-import { startE2eApp, type E2eApp } from './test-helpers/web-app.js';
+import type { E2eApp } from './test-helpers/web-app.js';
 
 /** The narrowest width the app supports. */
 const NARROW = { width: 360, height: 740 };
@@ -19,7 +20,7 @@ describe('the main screens (README pictures), down to 360 px', () => {
   let sessionId: string;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startE2eApp({ script: e2eScript }), launchBrowser()]);
+    ({ app, browser } = await startE2eSetup({ app: { script: e2eScript } }));
     // A session with a tool call, a markdown answer with reasoning and code, and two turns.
     const { page } = await openPage(browser);
     await page.goto(app.url);

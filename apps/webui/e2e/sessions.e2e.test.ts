@@ -1,17 +1,18 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from './test-helpers/axe.js';
-import { launchBrowser, openPage } from './test-helpers/browser.js';
+import { openPage } from './test-helpers/browser.js';
+import { startE2eSetup } from './test-helpers/e2e-setup.js';
 import { runEnded, screenshot, send, sessionIdOf } from './test-helpers/chat-page.js';
 import { e2eScript } from './test-helpers/model-script.js';
-import { startE2eApp, type E2eApp } from './test-helpers/web-app.js';
+import type { E2eApp } from './test-helpers/web-app.js';
 
 describe('sessions in Chromium: live titles, rename, search, delete with undo', () => {
   let app: E2eApp;
   let browser: Browser & AsyncDisposable;
 
   beforeAll(async () => {
-    [app, browser] = await Promise.all([startE2eApp({ script: e2eScript }), launchBrowser()]);
+    ({ app, browser } = await startE2eSetup({ app: { script: e2eScript } }));
   });
   afterAll(async () => {
     await browser?.[Symbol.asyncDispose]();

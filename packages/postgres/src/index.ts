@@ -7,6 +7,8 @@ export type {
   ResolvedPostgresDatabaseOptions,
 } from './database/postgres-options.js';
 export { MIGRATIONS, SCHEMA_VERSION, migrate } from './database/migrations.js';
+export { readSchemaStatus } from './database/schema-status.js';
+export type { SchemaStatus } from './database/schema-status.js';
 export { EVENTS_CHANNEL, PostgresEventLog } from './event-log/postgres-event-log.js';
 export type { PostgresEventLogOptions } from './event-log/postgres-event-log.js';
 export { PostgresSessionStore } from './session-store/postgres-session-store.js';

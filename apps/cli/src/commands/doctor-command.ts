@@ -7,7 +7,7 @@ export function addDoctorCommand(program: Command, lazy: LazyAction): void {
   program
     .command('doctor')
     .description(
-      'Check the configuration (with the source of each value), keys, the model, the data directory, SQLite and Langfuse; each problem with its fix (exit 1 when something needed is broken).',
+      "Check the configuration (with the source of each value), keys, the model, the data directory, SQLite and Langfuse, and when relevant PostgreSQL (SWITCHBOARD_DATABASE_URL set), the voice engines (@switchboard/voice-session installed) and Chromium (information only: the web app's browser tests); each problem with its fix (exit 1 when something needed is broken).",
     )
     .option(
       '-m, --model <provider:model>',

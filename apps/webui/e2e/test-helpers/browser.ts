@@ -6,11 +6,29 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** One headless Chromium per test file, with a profile in a scratch directory. */
-export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
+/**
+ * One headless Chromium per test file, with a profile in a scratch directory
+ * (removed again when the launch fails).
+ */
+export async function launchBrowser(
+  options: { executablePath?: string } = {},
+): Promise<Browser & AsyncDisposable> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-chromium-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
+  const browser = await launch(home, options.executablePath ?? CHROMIUM).catch((error: unknown) => {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  });
+  return Object.assign(browser, {
+    async [Symbol.asyncDispose]() {
+      await browser.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  });
+}
+
+function launch(home: string, executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
     headless: true,
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_CACHE_HOME: home },
     args: [
@@ -24,12 +42,6 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
       // No DNS at all: the tests use 127.0.0.1 only.
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
     ],
-  });
-  return Object.assign(browser, {
-    async [Symbol.asyncDispose]() {
-      await browser.close();
-      rmSync(home, { recursive: true, force: true });
-    },
   });
 }
 

@@ -45,7 +45,10 @@ export async function startE2eApp(
   const home = path.join(dir, 'home');
   const model = options.noModel
     ? undefined
-    : await startModelServer({ script: options.script ?? [] });
+    : await startModelServer({ script: options.script ?? [] }).catch((error: unknown) => {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+      });
   const env = (port: string): Record<string, string> => ({
     SWITCHBOARD_HOME: home,
     PORT: port,
@@ -56,7 +59,13 @@ export async function startE2eApp(
     ...options.env,
   });
   let app = spawnWebApp({ cwd: dir, entry: FIXTURE_ENTRY, env: env('0') });
-  const url = await app.listening();
+  // A server that never listens is still a process (and a model server): end both.
+  const url = await app.listening().catch(async (error: unknown) => {
+    await app.stop('SIGKILL');
+    await model?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   const port = new URL(url).port;
   const handle: E2eApp = {
     url,

@@ -12,6 +12,15 @@ const MAX_CHARS = 400;
 export function LiveAnnouncer({ view }: { view: SessionView }) {
   const [message, setMessage] = useState('');
   const said = useRef(new Set<string>());
+  // Items before this position are history (the session was opened mid-way):
+  // they are never read out. A position, not a set of their ids, so a
+  // 2,000-message backlog costs nothing per render while it streams in.
+  // Per session (a cached session opened again is history up to where it was),
+  // and up to the render that caught up (the backlog's tail arrives with it).
+  const history = useRef<{ sessionId?: string | undefined; end: number; caughtUp: boolean }>({
+    end: 0,
+    caughtUp: false,
+  });
   const run = view.run;
   const last = view.items.last();
   useEffect(() => {
@@ -21,11 +30,22 @@ export function LiveAnnouncer({ view }: { view: SessionView }) {
       setMessage(text.length > MAX_CHARS ? `${text.slice(0, MAX_CHARS)}…` : text);
     };
     // Only what happens from now on: a session opened mid-history is not read out.
-    if (!view.caughtUp) {
-      for (const item of view.items) if ('id' in item) said.current.add(`${item.kind}:${item.id}`);
-      return;
+    const seen = history.current;
+    if (!view.caughtUp || !seen.caughtUp || seen.sessionId !== view.sessionId) {
+      history.current = {
+        sessionId: view.sessionId,
+        end: view.items.size,
+        caughtUp: view.caughtUp,
+      };
+      if (!view.caughtUp) return;
     }
-    if (last?.kind === 'message' && last.role === 'assistant' && last.status !== 'streaming')
+    const lastIsNew = view.items.size > history.current.end;
+    if (
+      lastIsNew &&
+      last?.kind === 'message' &&
+      last.role === 'assistant' &&
+      last.status !== 'streaming'
+    )
       say(`message:${last.id}`, `Answer: ${last.text}`);
     for (const approval of view.approvals)
       say(

@@ -1,4 +1,5 @@
 import { memo } from 'react';
+import { AuthorizedImage } from './authorized-image.js';
 import { ClipIcon } from './icons.js';
 import { attachmentIdOf, type MessageItem } from '@switchboard/events/client';
 import { Markdown } from '../markdown/markdown.js';
@@ -68,7 +69,7 @@ function Attachments({ parts }: { parts: MessageItem['parts'] }) {
         return (
           <li key={index} className="attachment">
             {part.type === 'image' && url ? (
-              <img src={url} alt={name} className="attachment__image" loading="lazy" />
+              <AuthorizedImage src={url} alt={name} className="attachment__image" />
             ) : (
               <span className="attachment__file">
                 <ClipIcon /> {name}

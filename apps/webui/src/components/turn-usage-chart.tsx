@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import type { SessionView, TurnUsage } from '@switchboard/events/client';
 import { formatCost, formatDuration, formatTokens } from '../lib/format.js';
 
@@ -25,7 +26,12 @@ export function turnSummary(turn: TurnUsage, number: number): string {
  * SVG: no chart library for two dozen rectangles. Opening it lists each turn's
  * tokens, cost and duration.
  */
-export function TurnUsageChart({ turns }: { turns: SessionView['turns'] }) {
+// memo: `view.turns` changes when a turn starts, counts a model call or ends, not per delta.
+export const TurnUsageChart = memo(function TurnUsageChart({
+  turns,
+}: {
+  turns: SessionView['turns'];
+}) {
   const first = Math.max(0, turns.size - CHART_TURNS);
   const shown: { turn: TurnUsage; number: number }[] = [];
   for (let index = first; index < turns.size; index++)
@@ -112,4 +118,4 @@ export function TurnUsageChart({ turns }: { turns: SessionView['turns'] }) {
       </div>
     </details>
   );
-}
+});

@@ -21,13 +21,22 @@ export function formatCost(cost: { amount: number; currency: string }): string {
   return cost.currency === 'USD' ? `$${amount}` : `${amount} ${cost.currency}`;
 }
 
+// Built once: `toLocaleTimeString(locale, options)` builds a formatter per call,
+// which the sidebar paid for every row on every render (the render bench
+// profile showed it among the top self times while a long session streamed in).
+let timeOfDay: Intl.DateTimeFormat | undefined;
+let dayOfYear: Intl.DateTimeFormat | undefined;
+
 /** A short, local time of day or date for a list entry. */
 export function formatWhen(ts: number, now = Date.now()): string {
   const date = new Date(ts);
   const sameDay = new Date(now).toDateString() === date.toDateString();
-  return sameDay
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  if (sameDay) {
+    timeOfDay ??= new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+    return timeOfDay.format(date);
+  }
+  dayOfYear ??= new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+  return dayOfYear.format(date);
 }
 
 /** JSON for people: pretty, and strings as they are. */

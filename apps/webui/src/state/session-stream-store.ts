@@ -28,6 +28,15 @@ const EMPTY: StreamSnapshot = {
   connection: 'idle',
 };
 
+/**
+ * While a stream replays what was stored before it opened (the view is not
+ * caught up), the chat renders at most this often instead of every frame:
+ * nobody reads a backlog's intermediate states, and each render of a long
+ * timeline costs (markdown of the rows on screen, measuring them). The view
+ * renders at once when it catches up.
+ */
+export const CATCH_UP_RENDER_MS = 250;
+
 /** Bounds of the reconnect backoff: a restarted server is found within seconds. */
 const MAX_RETRY_MS = 8_000;
 
@@ -125,9 +134,10 @@ export class SessionStreamStore {
           },
         },
       )) {
+        const wasCaughtUp = view.caughtUp;
         view = reduceSession(view, event);
         this.#views.set(sessionId, view);
-        update({});
+        update({}, view.caughtUp && !wasCaughtUp);
       }
     } catch (error) {
       if (signal.aborted) return;
@@ -178,6 +188,10 @@ export class SessionStreamStore {
     }
     if (this.#scheduled) return;
     this.#scheduled = true;
+    if (!next.view.caughtUp && next.view.headSeq !== undefined) {
+      setTimeout(() => this.#flush(), CATCH_UP_RENDER_MS);
+      return;
+    }
     // One render per frame; the timer covers hidden tabs, where frames pause.
     const timer = setTimeout(() => this.#flush(), 100);
     if (typeof requestAnimationFrame === 'function')

@@ -11,6 +11,7 @@ import {
   checkSqlite,
   type CheckResult,
 } from './doctor-checks.js';
+import { checkChromium, checkPostgres, checkVoice } from './doctor-environment-checks.js';
 
 interface DoctorOptions {
   model?: string;
@@ -61,6 +62,11 @@ export async function doctorAction(context: CommandContext, command: Command): P
   checks.push(dataDir);
   if (dataDir.status === 'ok') checks.push(await checkSqlite(config));
   checks.push(await checkLangfuse(config, options.timeout));
+  // What only some setups use, each when relevant (see doctor-environment-checks.ts).
+  const postgres = await checkPostgres(config, options.timeout);
+  if (postgres) checks.push(postgres);
+  checks.push(...(await checkVoice(options.timeout)));
+  checks.push(await checkChromium(context.io.env, options.timeout));
   print(
     context,
     { rows: describeConfig(config), files: config.files, warnings: config.warnings, checks },

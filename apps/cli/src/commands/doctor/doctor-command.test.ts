@@ -1,7 +1,13 @@
 import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLangfuseReceiver, startModelServer, type ModelServer } from '@switchboard/testkit';
+import {
+  startLangfuseReceiver,
+  startModelServer,
+  startPostgresCluster,
+  type ModelServer,
+  type PostgresCluster,
+} from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../../test-helpers/cli-process.js';
 
@@ -134,5 +140,74 @@ describe('switchboard doctor (built binary)', () => {
       status: 'problem',
       fix: expect.stringContaining('LANGFUSE_SECRET_KEY'),
     });
+  });
+});
+
+describe('switchboard doctor: PostgreSQL, voice and Chromium when relevant (built binary)', () => {
+  let cluster: PostgresCluster;
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+  }, 120_000);
+  afterAll(() => cluster?.[Symbol.asyncDispose]());
+
+  const base = (home: string) => ({
+    SWITCHBOARD_HOME: home,
+    SWITCHBOARD_MODEL: 'openai-compatible:test-model',
+    SWITCHBOARD_BASE_URL: server.baseUrl,
+    SWITCHBOARD_API_KEY: 'sk-doctor-0123456789abcdef',
+  });
+
+  it('a reachable PostgreSQL: its schema state (migrations pending, nothing migrated), never the password', async () => {
+    const home = tempDir();
+    const url = new URL(cluster.url);
+    url.password = 'pg-secret-0123456789';
+    const result = await runCli(['doctor'], {
+      cwd: home,
+      env: { ...base(home), SWITCHBOARD_DATABASE_URL: url.toString() },
+    });
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `✓ PostgreSQL: postgres://postgres@127\\.0\\.0\\.1:${cluster.port}/postgres reachable; schema v0, \\d+ migration\\(s\\) pending`,
+      ),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain('pg-secret-0123456789');
+    // The voice engines of this machine (voice-session is installed here) and Chromium, as information.
+    expect(result.stdout).toMatch(/✓ voice: espeak-ng: eSpeak NG/);
+    expect(result.stdout).toContain('✓ voice: pocketsphinx: libpocketsphinx.so.3 loads');
+    expect(result.stdout).toMatch(/✓ voice: Silero VAD: .*\.onnx/);
+    expect(result.stdout).toMatch(/– Chromium: .*only the web app's browser tests use it/);
+  });
+
+  it('an unreachable PostgreSQL exits 1 with the fix and without the password', async () => {
+    const home = tempDir();
+    const url = `postgres://someone:pg-secret-0123456789@127.0.0.1:${await closedPort()}/switchboard`;
+    const result = await runCli(['doctor'], {
+      cwd: home,
+      env: { ...base(home), SWITCHBOARD_DATABASE_URL: url },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /✗ PostgreSQL: postgres:\/\/someone@127\.0\.0\.1:\d+\/switchboard: PG_CONNECTION_LOST: /,
+    );
+    expect(result.stdout).toContain('fix: Start PostgreSQL or fix the host and port');
+    expect(result.stdout + result.stderr).not.toContain('pg-secret-0123456789');
+  });
+
+  it('a CHROMIUM_PATH that does not run is a problem; without one Chromium is only information', async () => {
+    const home = tempDir();
+    const result = await runCli(['doctor', '--json'], {
+      cwd: home,
+      env: { ...base(home), CHROMIUM_PATH: path.join(home, 'no-chromium') },
+    });
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      checks: { name: string; status: string; fix?: string }[];
+    };
+    expect(report.checks.find((check) => check.name === 'Chromium')).toMatchObject({
+      status: 'problem',
+      fix: expect.stringContaining('CHROMIUM_PATH'),
+    });
+    expect(report.checks.filter((check) => check.status === 'problem')).toHaveLength(1);
   });
 });
