@@ -24,3 +24,12 @@ export { decodeOtlpTraces } from './langfuse-receiver/decode-otlp.js';
 export type { OtlpValue, ReceivedSpan } from './langfuse-receiver/decode-otlp.js';
 export { findPostgresBin, startPostgresCluster } from './postgres/start-postgres-cluster.js';
 export type { PostgresCluster, PostgresClusterOptions } from './postgres/start-postgres-cluster.js';
+export { startSpeechServer } from './speech-server/start-speech-server.js';
+export type { SpeechServer, SpeechServerOptions } from './speech-server/start-speech-server.js';
+export type {
+  ScriptedSpeech,
+  ScriptedTranscript,
+  SpeechRequest,
+  SpeechScript,
+  SpeechVendor,
+} from './speech-server/speech-script.js';

@@ -64,3 +64,23 @@ export type { TextTransform, TextTransformName } from './tts/text-transforms.js'
 
 export { VOICE_ERROR_CODES, VoiceError } from './errors/voice-error.js';
 export type { VoiceErrorCode } from './errors/voice-error.js';
+
+export { AiSdkStt, aiSdkSttOptionsSchema } from './stt/ai-sdk-stt.js';
+export type { AiSdkSttOptions } from './stt/ai-sdk-stt.js';
+export { AiSdkTts, aiSdkTtsOptionsSchema } from './tts/ai-sdk-tts.js';
+export type { AiSdkTtsOptions } from './tts/ai-sdk-tts.js';
+export { decodeSpeechAudio } from './tts/decode-speech-audio.js';
+export {
+  CLOUD_VOICE_DEFAULTS,
+  CLOUD_VOICE_PROVIDERS,
+  cloudVoiceOptionsSchema,
+  createCloudStt,
+  createCloudTts,
+} from './cloud/cloud-voice-providers.js';
+export type {
+  CloudVoiceExtras,
+  CloudVoiceOptions,
+  CloudVoiceProvider,
+} from './cloud/cloud-voice-providers.js';
+export { cloudRetrySchema } from './cloud/cloud-call.js';
+export type { CloudRetryOptions } from './cloud/cloud-call.js';

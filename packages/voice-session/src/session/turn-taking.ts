@@ -1,4 +1,5 @@
 import type { TimerId } from '../clock/clock.js';
+import { VoiceError } from '../errors/voice-error.js';
 import type { SpeechHandle } from './speech-handle.js';
 import type { TurnHost, TurnTiming } from './user-turn-tracker.js';
 import type { VoiceSession } from './voice-session.js';
@@ -118,6 +119,14 @@ export class TurnTaking implements TurnHost {
 
   onTurnSkipped(text: string, reason: 'uninterruptible' | 'cleared'): void {
     this.emitter.emit('voice.user_turn_skipped', { transcript: text, reason });
+  }
+
+  onSttError(error: unknown): void {
+    this.#session.reportError(
+      error instanceof VoiceError
+        ? error
+        : new VoiceError({ code: 'VOICE_STT_FAILED', message: String(error), cause: error }),
+    );
   }
 
   /** A speech ended: forget it if it was waiting on a false-interruption decision. */

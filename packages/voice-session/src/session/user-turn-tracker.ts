@@ -1,7 +1,7 @@
 import { FRAME_MS } from '../audio/pcm.js';
 import type { Clock, TimerId } from '../clock/clock.js';
 import { stripFillers } from '../stt/jsgf-grammar.js';
-import type { Stt, SttStream } from '../stt/stt.js';
+import type { Stt, SttResult, SttStream } from '../stt/stt.js';
 import type { Vad, VadStream } from '../vad/vad.js';
 import type { VoiceEmitter } from './voice-emitter.js';
 import type { ResolvedVoiceSessionOptions } from './voice-session-options.js';
@@ -32,6 +32,8 @@ export interface TurnHost {
   onUserSpeechEnded(text: string): void;
   onEndOfTurn(text: string, timing: TurnTiming): void;
   onTurnSkipped(text: string, reason: 'uninterruptible' | 'cleared'): void;
+  /** The recogniser failed on an utterance (a cloud STT's HTTP error); the utterance is dropped. */
+  onSttError(error: unknown): void;
 }
 
 /**
@@ -70,15 +72,15 @@ export class UserTurnTracker {
     const update = await this.#vad.push(frame);
     for (const event of update.events) {
       if (event.type === 'start') this.#onStart();
-      else this.#onEnd(event.silenceMs);
+      else await this.#onEnd(event.silenceMs);
     }
     if (update.speaking && !this.#discarding)
       this.#host.onSpeechActivity(update.speechMs, stripFillers(this.#lastInterim));
   }
 
   /** Ends the turn now (manual mode, or to force it): finalises any open utterance. */
-  commit(): void {
-    if (this.#utterance) this.#finalise();
+  async commit(): Promise<void> {
+    if (this.#utterance) await this.#finalise();
     this.#decide();
   }
 
@@ -121,12 +123,12 @@ export class UserTurnTracker {
     for (const frame of this.#prefix) this.#utterance.push(frame);
   }
 
-  #onEnd(silenceMs: number): void {
+  async #onEnd(silenceMs: number): Promise<void> {
     const host = this.#host;
     const endMs = host.clock.now() + FRAME_MS - silenceMs;
     host.setUserState('listening');
     if (!this.#utterance) return;
-    const text = this.#finalise();
+    const text = await this.#finalise();
     if (this.#discarding) {
       this.#discarding = false;
       if (text) host.onTurnSkipped(text, 'uninterruptible');
@@ -141,10 +143,21 @@ export class UserTurnTracker {
     if (this.#turnText) this.#schedule();
   }
 
-  /** Closes the open utterance, publishes its final transcript, returns its text. */
-  #finalise(): string {
-    const result = this.#utterance!.finish();
+  /**
+   * Closes the open utterance, publishes its final transcript, returns its
+   * text. A batch (cloud) recogniser answers asynchronously; a failure is
+   * reported to the host and the utterance counts as silence.
+   */
+  async #finalise(): Promise<string> {
+    const utterance = this.#utterance!;
     this.#utterance = undefined;
+    let result: SttResult;
+    try {
+      result = await utterance.finish();
+    } catch (error) {
+      this.#host.onSttError(error);
+      return '';
+    }
     const text = stripFillers(result.text);
     this.#finalMs = this.#host.clock.now();
     if (!this.#discarding)

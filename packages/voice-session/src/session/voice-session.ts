@@ -173,7 +173,7 @@ export class VoiceSession {
 
   /** Ends the user's turn now (manual turn detection). */
   commitUserTurn(): void {
-    this.#tracker.commit();
+    this.#track(this.#tracker.commit());
   }
 
   /** Forgets what the user said in the current turn. */

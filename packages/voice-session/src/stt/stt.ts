@@ -18,8 +18,12 @@ export interface SttStream {
   push(pcm: Int16Array): void;
   /** The best hypothesis so far ('' when none). */
   interim(): string;
-  /** Ends the utterance and returns the final result. */
-  finish(): SttResult;
+  /**
+   * Ends the utterance and returns the final result: at once for a local
+   * recogniser, as a promise for a batch (cloud) one, which sees the audio
+   * only now. A rejection drops the utterance and counts as an engine error.
+   */
+  finish(): SttResult | Promise<SttResult>;
   /** Drops the utterance. */
   cancel(): void;
 }
