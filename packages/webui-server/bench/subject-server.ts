@@ -1,11 +1,13 @@
 // The subject of the SSE bench, in its own process: the webui server around
 // an agent that talks to the bench model server (MODEL_URL) and has the `add`
-// tool the three-tool-calls script asks for.
+// tool the three-tool-calls script asks for; and, on a port of its own, the
+// same-process baseline (a bare SSE endpoint fed by the same agent's bus).
 import { createAgent, defineTool } from '@switchboard/agent-core';
 import { EventBus, MemoryEventLog } from '@switchboard/events';
 import { z } from 'zod';
 import { createServer } from '../src/index.js';
 import { serveRequests } from './child-ipc.js';
+import { startSameProcessBaseline } from './same-process-baseline.js';
 
 const add = defineTool({
   description: 'Adds two numbers.',
@@ -28,9 +30,11 @@ const server = await createServer({
   rateLimit: { runs: { max: 1_000_000, timeWindowMs: 60_000 } },
 });
 const url = await server.listen();
+const sameProcess = await startSameProcessBaseline(agent);
 
 serveRequests(async (request) => {
   if (request.type === 'rss') return process.memoryUsage().rss;
+  if (request.type === 'same-process-url') return sameProcess.url;
   if (request.type === 'idle') {
     // Every session idle again before the next round (the runs of other sessions may trail).
     for (const id of request.ids as string[]) {
@@ -45,6 +49,6 @@ serveRequests(async (request) => {
   throw new Error(`unknown request ${request.type}`);
 });
 process.once('SIGTERM', () => {
-  void server.close().then(() => process.exit(0));
+  void Promise.all([sameProcess.close(), server.close()]).then(() => process.exit(0));
 });
 process.send!({ type: 'ready', url });

@@ -17,14 +17,22 @@ const END = /"type":"run\.(finished|failed)"/;
 const TS = /"ts":(\d+)/;
 
 /**
- * Opens `count` SSE connections to `url` (one socket each, like tabs), and
- * reads each until its first `run.finished`. `opened` resolves once every
- * connection has its first bytes; `done` with what they saw.
+ * Opens `count` SSE connections to `url` (one socket each, like tabs, with
+ * no shared agent: no pool limit), and reads each until its first terminal
+ * event. `opened` resolves once every connection has its first bytes; `done`
+ * with what they saw. A connection that fails, answers other than 200 or
+ * ends early rejects both.
  */
 export function startWatchers(
   url: string,
   count: number,
-): { opened: Promise<void>; done: Promise<WatchResult> } {
+): {
+  opened: Promise<void>;
+  done: Promise<WatchResult>;
+  /** How many connections have their first bytes, have seen the terminal event, or failed. */
+  progress(): { opened: number; finished: number; failed: number };
+} {
+  const counts = { opened: 0, finished: 0, failed: 0 };
   const latencies: number[] = [];
   const events: Array<Record<string, unknown>> = [];
   let firstTs = Number.POSITIVE_INFINITY;
@@ -34,10 +42,41 @@ export function startWatchers(
   const done: Promise<void>[] = [];
   for (let index = 0; index < count; index++) {
     let open!: () => void;
-    opened.push(new Promise((resolve) => (open = resolve)));
+    let refuse!: (error: Error) => void;
+    let isOpen = false;
+    opened.push(
+      new Promise((resolve, reject) => {
+        open = () => {
+          if (isOpen) return;
+          isOpen = true;
+          counts.opened++;
+          resolve();
+        };
+        refuse = reject;
+      }),
+    );
     done.push(
       new Promise((resolve, reject) => {
+        // Every way a watcher can end settles it: the round fails loudly rather than waiting.
+        let settled = false;
+        const finish = () => {
+          if (settled) return;
+          settled = true;
+          counts.finished++;
+          resolve();
+        };
+        const fail = (error: Error) => {
+          if (settled) return;
+          settled = true;
+          counts.failed++;
+          refuse(error);
+          reject(error);
+        };
         const request = http.get(url, { agent: false }, (response) => {
+          if (response.statusCode !== 200) {
+            response.resume();
+            return fail(new Error(`watcher ${index}: HTTP ${response.statusCode}`));
+          }
           response.setEncoding('utf8');
           let buffer = '';
           response.on('data', (chunk: string) => {
@@ -56,25 +95,33 @@ export function startWatchers(
               lastAt = Math.max(lastAt, now);
               if (index === 0) events.push(JSON.parse(frame.slice(frame.indexOf('data: ') + 6)));
               if (END.test(frame)) {
+                finish();
                 response.destroy();
-                return resolve();
+                return;
               }
             }
           });
-          response.on('error', () => resolve());
+          response.on('end', () =>
+            fail(new Error(`watcher ${index}: the stream ended before the run's terminal event`)),
+          );
+          response.on('error', fail);
         });
-        request.on('error', reject);
+        request.on('error', fail);
       }),
     );
   }
+  const all = Promise.all(done).then(() => ({
+    latencies,
+    deliveries,
+    spanMs: lastAt - firstTs,
+    events,
+  }));
+  // Awaited after `opened`; a failure before then is reported through `opened`.
+  all.catch(() => {});
   return {
+    progress: () => ({ ...counts }),
     opened: Promise.all(opened).then(() => undefined),
-    done: Promise.all(done).then(() => ({
-      latencies,
-      deliveries,
-      spanMs: lastAt - firstTs,
-      events,
-    })),
+    done: all,
   };
 }
 
