@@ -7,7 +7,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** One headless Chromium per test file, with a profile in a scratch directory. */
-export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
+export async function launchBrowser(
+  options: { args?: string[] } = {},
+): Promise<Browser & AsyncDisposable> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -23,6 +25,7 @@ export async function launchBrowser(): Promise<Browser & AsyncDisposable> {
       '--no-first-run',
       // No DNS at all: the tests use 127.0.0.1 only.
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      ...(options.args ?? []),
     ],
   });
   return Object.assign(browser, {
