@@ -4,33 +4,12 @@
 // flushes. The protocol is the one of @switchboard/voice-session
 // (voice-socket-protocol.ts): binary = 16 kHz mono PCM16 LE, text = JSON control.
 import { readToken } from '../api/token-store.js';
+// A same-origin file (the CSP allows no blob: scripts): floats in, 20 ms PCM16 frames out.
+import workletUrl from './pcm-framer.worklet.js?url';
 
 const SAMPLE_RATE = 16_000;
-const FRAME_SAMPLES = 320;
 const SUBPROTOCOL = 'switchboard.voice.v1';
 const BEARER_PREFIX = 'switchboard.bearer.';
-
-// Runs on the audio thread: floats in (already at the context's 16 kHz), PCM16 frames out.
-const WORKLET = `
-class PcmFramer extends AudioWorkletProcessor {
-  constructor() { super(); this.frame = new Int16Array(${FRAME_SAMPLES}); this.fill = 0; }
-  process(inputs) {
-    const channel = inputs[0] && inputs[0][0];
-    if (!channel) return true;
-    for (let i = 0; i < channel.length; i++) {
-      const s = Math.max(-1, Math.min(1, channel[i]));
-      this.frame[this.fill++] = s < 0 ? s * 0x8000 : s * 0x7fff;
-      if (this.fill === this.frame.length) {
-        this.port.postMessage(this.frame.buffer, [this.frame.buffer]);
-        this.frame = new Int16Array(${FRAME_SAMPLES});
-        this.fill = 0;
-      }
-    }
-    return true;
-  }
-}
-registerProcessor('pcm-framer', PcmFramer);
-`;
 
 /** Server → client control messages. */
 type ServerControl =
@@ -85,9 +64,7 @@ export async function startVoice(
   });
   const context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
   await context.resume();
-  const module = URL.createObjectURL(new Blob([WORKLET], { type: 'text/javascript' }));
-  await context.audioWorklet.addModule(module);
-  URL.revokeObjectURL(module);
+  await context.audioWorklet.addModule(workletUrl);
   const source = context.createMediaStreamSource(stream);
   const framer = new AudioWorkletNode(context, 'pcm-framer');
   // The worklet must be pulled to run; a muted gain keeps the mic out of the speakers.
