@@ -19,6 +19,7 @@ import { usePendingDeletes } from './state/use-pending-deletes.js';
 import { useShortcuts } from './state/use-shortcuts.js';
 import { useSessions } from './state/use-sessions.js';
 import { useUrlSession } from './state/use-url-session.js';
+import { VoiceButton } from './voice/voice-button.js';
 
 const CONNECTION_LABEL: Record<ConnectionState, string> = {
   idle: '',
@@ -324,6 +325,9 @@ export function ChatScreen(props: { config: ServerConfig; attachmentsEnabled: bo
           {view ? <LiveAnnouncer view={view} /> : null}
           <div className="chat__bottom" id="composer">
             {activeId && view ? <UsageMeter view={view} /> : null}
+            {activeId && view && config.features.voice ? (
+              <VoiceButton sessionId={activeId} agentState={view.voice?.agentState} />
+            ) : null}
             <Composer
               ref={composer}
               mode={mode}

@@ -8,13 +8,14 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * One headless Chromium per test file, with a profile in a scratch directory
- * (removed again when the launch fails).
+ * (removed again when the launch fails); `args` adds Chromium flags (the fake
+ * microphone of the voice test).
  */
 export async function launchBrowser(
-  options: { executablePath?: string } = {},
+  options: { executablePath?: string; args?: string[] } = {},
 ): Promise<Browser & AsyncDisposable> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-chromium-'));
-  const browser = await launch(home, options.executablePath ?? CHROMIUM).catch((error: unknown) => {
+  const browser = await launch(home, options.executablePath ?? CHROMIUM, options.args ?? []).catch((error: unknown) => {
     rmSync(home, { recursive: true, force: true });
     throw error;
   });
@@ -26,7 +27,7 @@ export async function launchBrowser(
   });
 }
 
-function launch(home: string, executablePath: string): Promise<Browser> {
+function launch(home: string, executablePath: string, extraArgs: string[]): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
@@ -41,6 +42,7 @@ function launch(home: string, executablePath: string): Promise<Browser> {
       '--no-first-run',
       // No DNS at all: the tests use 127.0.0.1 only.
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
+      ...extraArgs,
     ],
   });
 }

@@ -40,7 +40,12 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
   api.route({
     method: 'GET',
     url: '/sessions/:id/voice',
-    schema: { params: sessionParamsSchema, hide: true },
+    schema: {
+      params: sessionParamsSchema,
+      summary: 'Voice over a WebSocket',
+      description:
+        'A WebSocket handshake (101): binary frames are 16 kHz mono PCM16 audio both ways, text frames JSON control messages. The token may be sent as the subprotocol switchboard.bearer.<base64url(token)>.',
+    },
     preHandler: async (request) => {
       const endpoint = context.options.voice;
       if (!endpoint) {

@@ -1,0 +1,79 @@
+import { useEffect, useRef, useState } from 'react';
+import type { VoiceHandle } from './voice-client.js';
+
+const STATE_LABEL: Record<string, string> = {
+  initializing: 'Starting…',
+  listening: 'Listening',
+  thinking: 'Thinking',
+  speaking: 'Speaking',
+};
+
+/**
+ * The voice mode toggle of a session and its live state. The voice client
+ * (microphone, WebSocket, playback) is loaded only when the user turns it on,
+ * so it costs the initial bundle nothing. The state shown is the session's
+ * `voice.agent_state`, from the same event stream and view as the chat.
+ */
+export function VoiceButton(props: { sessionId: string; agentState: string | undefined }) {
+  const [on, setOn] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  const handle = useRef<VoiceHandle | undefined>(undefined);
+
+  useEffect(
+    () => () => {
+      handle.current?.stop();
+      handle.current = undefined;
+    },
+    [props.sessionId],
+  );
+
+  const toggle = async () => {
+    if (on) {
+      handle.current?.stop();
+      handle.current = undefined;
+      setOn(false);
+      return;
+    }
+    setError(undefined);
+    setOn(true);
+    try {
+      const { startVoice } = await import('./voice-client.js');
+      handle.current = await startVoice(props.sessionId, {
+        onState: () => undefined,
+        onError: (message) => setError(message),
+        onClosed: () => {
+          handle.current = undefined;
+          setOn(false);
+        },
+      });
+    } catch (caught) {
+      setOn(false);
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  };
+
+  const label = on ? (STATE_LABEL[props.agentState ?? 'initializing'] ?? props.agentState) : '';
+  return (
+    <div className="voice">
+      <button
+        type="button"
+        className="voice__button"
+        aria-pressed={on}
+        aria-label={on ? 'Stop voice mode' : 'Start voice mode'}
+        title={on ? 'Stop voice mode' : 'Talk to the agent'}
+        onClick={() => void toggle()}
+      >
+        <span aria-hidden="true">{on ? '■' : '🎤'}</span>
+      </button>
+      <span
+        className="voice__state"
+        role="status"
+        aria-live="polite"
+        data-voice-state={on ? (props.agentState ?? 'initializing') : 'off'}
+      >
+        {label}
+        {error ? <span className="voice__error"> {error}</span> : null}
+      </span>
+    </div>
+  );
+}
