@@ -30,6 +30,12 @@ export class SpeechHandle {
   #played = 0;
   paused = false;
   interrupted = false;
+  /** A preemptive reply not yet confirmed by the end of the user's turn: it does not play. */
+  held = false;
+  /** A preemptive reply the user spoke past: it never plays and leaves nothing behind. */
+  withdrawn = false;
+  /** The agent-core run of a reply (to confirm or withdraw a preemptive one). */
+  run: { confirm(): void; withdraw(): boolean } | undefined;
   /** No more audio will come (the text is complete and synthesised, or it failed). */
   complete = false;
   started = false;

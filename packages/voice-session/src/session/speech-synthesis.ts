@@ -49,11 +49,16 @@ export class SpeechSynthesis {
     this.#buffer = this.#buffer.slice(cut);
   }
 
-  /** No more text: synthesises the rest and resolves once every sentence has audio. */
-  async end(): Promise<void> {
+  /** Synthesises the text so far, sentence or not; resolves once it has audio. */
+  flush(): Promise<void> {
     if (this.#buffer.trim()) this.#queue(this.#buffer);
     this.#buffer = '';
-    await this.#chain;
+    return this.#chain;
+  }
+
+  /** No more text: synthesises the rest and resolves once every sentence has audio. */
+  async end(): Promise<void> {
+    await this.flush();
   }
 
   /** Stops synthesis (an interrupted speech). */

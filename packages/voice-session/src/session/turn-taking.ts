@@ -118,6 +118,7 @@ export class TurnTaking implements TurnHost {
   }
 
   onTurnSkipped(text: string, reason: 'uninterruptible' | 'cleared'): void {
+    if (reason === 'cleared') this.#session.withdrawPreemptive();
     this.emitter.emit('voice.user_turn_skipped', { transcript: text, reason });
   }
 
@@ -127,6 +128,14 @@ export class TurnTaking implements TurnHost {
         ? error
         : new VoiceError({ code: 'VOICE_STT_FAILED', message: String(error), cause: error }),
     );
+  }
+
+  onTurnText(text: string): void {
+    if (!this.options.preemptiveGeneration || this.options.turnDetection === 'manual') return;
+    // Only while the agent is quiet: over its speech the words decide an interruption first.
+    const current = this.#session.currentSpeech;
+    if (current && !current.interrupted) return;
+    this.#session.preemptReply(text);
   }
 
   /** A speech ended: forget it if it was waiting on a false-interruption decision. */

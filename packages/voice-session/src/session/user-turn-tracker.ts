@@ -31,6 +31,8 @@ export interface TurnHost {
   /** The VAD closed the segment; `text` is its final transcript (fillers stripped). */
   onUserSpeechEnded(text: string): void;
   onEndOfTurn(text: string, timing: TurnTiming): void;
+  /** The turn's words so far changed (a final transcript), before the end of turn is decided. */
+  onTurnText(text: string): void;
   onTurnSkipped(text: string, reason: 'uninterruptible' | 'cleared'): void;
   /** The recogniser failed on an utterance (a cloud STT's HTTP error); the utterance is dropped. */
   onSttError(error: unknown): void;
@@ -140,6 +142,7 @@ export class UserTurnTracker {
       host.onFinalTranscript(text);
     }
     host.onUserSpeechEnded(text);
+    if (text) host.onTurnText(this.#turnText);
     if (this.#turnText) this.#schedule();
   }
 

@@ -54,6 +54,14 @@ export const voiceSessionOptionsSchema = z.strictObject({
     .array(transformSchema)
     .nullable()
     .default(['filter_markdown', 'filter_emoji']),
+  /**
+   * Start the reply on each final transcript, before the end of the turn is
+   * decided; use it if the turn ends with the same words, withdraw it if the
+   * user goes on (LiveKit's `preemptive_generation`).
+   */
+  preemptiveGeneration: z.boolean().default(false),
+  /** Rounds of tool calls one reply may make (each reply's agent-core run). */
+  maxToolSteps: z.number().int().nonnegative().default(3),
   /** Drop what the user says over uninterruptible speech (it makes no turn). */
   discardAudioIfUninterruptible: z.boolean().default(true),
   /** Audio before the VAD's start fed to the recogniser, so the first phoneme is not lost. */

@@ -1,4 +1,4 @@
-import type { AgentSession } from '@switchboard/agent-core';
+import type { AgentSession, RunHandle } from '@switchboard/agent-core';
 import type { EventBus, VoiceAgentState, VoiceUserState } from '@switchboard/events';
 import { FRAME_MS, FRAME_SAMPLES } from '../audio/pcm.js';
 import { ManualClock, type Clock, type TimerId } from '../clock/clock.js';
@@ -7,9 +7,10 @@ import { VoiceError } from '../errors/voice-error.js';
 import type { Stt } from '../stt/stt.js';
 import type { Tts } from '../tts/tts.js';
 import type { Vad } from '../vad/vad.js';
-import { runReply } from './reply-runner.js';
+import { runReply, truncateToSpoken, whenIdle, type Reply } from './reply-runner.js';
 import { SpeechHandle, type SpeechSource } from './speech-handle.js';
 import { SpeechSynthesis } from './speech-synthesis.js';
+import { turnMetrics, type WallTimes } from './turn-metrics.js';
 import { TurnTaking } from './turn-taking.js';
 import { UserTurnTracker, type TurnTiming } from './user-turn-tracker.js';
 import { VoiceEmitter } from './voice-emitter.js';
@@ -77,7 +78,14 @@ export class VoiceSession {
   #errors = 0;
   #closed = false;
   #turnTiming: TurnTiming | undefined;
-  #wallTimes = new Map<SpeechHandle, { llmFirstTokenMs?: number; ttsFirstAudioMs?: number }>();
+  /** Instructions of the agent the voice speaks for now (see {@link updateAgent}). */
+  #instructions: string | undefined;
+  /** A reply started before the end of the user's turn, on these words. */
+  #preemptive: { text: string; speech: SpeechHandle; task: Promise<void> } | undefined;
+  #wallTimes = new Map<SpeechHandle, WallTimes>();
+  /** Held preemptive speeches: called when their model step ended (their audio is then ready). */
+  readonly #heldReady = new Map<SpeechHandle, () => void>();
+  readonly #truncated = new WeakSet<SpeechHandle>();
 
   constructor(init: VoiceSessionInit) {
     this.options = parseVoiceOptions(voiceSessionOptionsSchema, init.options ?? {}, 'VoiceSession');
@@ -134,7 +142,11 @@ export class VoiceSession {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  /** Speaks `text` without a model call. */
+  /**
+   * Speaks `text` without a model call. It is also the agent's message in the
+   * agent-core transcript (`session.say()`, once no run is active), so the
+   * model and every surface see it.
+   */
   say(text: string, options: { allowInterruptions?: boolean } = {}): SpeechHandle {
     const speech = this.#newSpeech('say', options.allowInterruptions ?? true);
     speech.modelText = text;
@@ -147,22 +159,38 @@ export class VoiceSession {
     const synthesis = this.#synthesisFor(speech);
     synthesis.push(text);
     this.#track(synthesis.end().then(() => this.#complete(speech)));
+    this.#track(
+      whenIdle(this.agentSession, (session) => session.say(text)).then(async (handle) => {
+        speech.runId = handle.runId;
+        await handle.result;
+        // Cut before its entry existed: cut it now.
+        if (speech.interrupted) await this.#truncate(speech);
+      }),
+    );
     return speech;
   }
 
   /**
-   * Asks the model for a reply: `userInput` becomes the run's user message.
-   * agent-core has no run without user input yet, so `instructions` alone are
-   * sent as that message.
+   * Asks the model for a reply: with `userInput`, that becomes the run's user
+   * message; without, the run has no new user input (agent-core's
+   * `generateReply`), and `instructions` guide this reply only.
    */
   generateReply(options: { userInput?: string; instructions?: string } = {}): SpeechHandle {
-    const text = options.userInput ?? options.instructions;
-    if (!text)
-      throw new VoiceError({
-        code: 'VOICE_INVALID_OPTIONS',
-        message: 'generateReply() needs userInput or instructions.',
-      });
-    return this.startReply(text);
+    if (options.userInput !== undefined) return this.startReply(options.userInput);
+    return this.#reply(undefined, (session) =>
+      session.generateReply(this.#runOptions(options.instructions)),
+    ).speech;
+  }
+
+  /**
+   * Hands the conversation to another agent persona mid-session (LiveKit's
+   * `updateAgent`): from the next reply on, its runs carry these
+   * instructions (on top of the agent-core agent's own), and `maxToolSteps`
+   * when given. The transcript goes on unchanged.
+   */
+  updateAgent(agent: { instructions?: string; maxToolSteps?: number }): void {
+    this.#instructions = agent.instructions;
+    if (agent.maxToolSteps !== undefined) this.options.maxToolSteps = agent.maxToolSteps;
   }
 
   /** Stops the current speech (not uninterruptible speech unless `force`). */
@@ -184,6 +212,7 @@ export class VoiceSession {
   /** Stops the voice session; the agent session stays open. */
   close(reason: 'user_initiated' | 'input_ended' | 'error' = 'user_initiated'): void {
     if (this.#closed) return;
+    this.withdrawPreemptive();
     for (const speech of [...this.#speeches]) this.interruptSpeech(speech, 'closed');
     this.#closed = true;
     this.#tracker.close();
@@ -194,33 +223,59 @@ export class VoiceSession {
 
   // ---- used by TurnTaking and the engines' callbacks ----
 
-  /** Starts a model reply to a finished user turn. */
+  /**
+   * Starts a model reply to a finished user turn; a preemptive reply started
+   * on the same words is used (it may already have audio), one on other
+   * words is withdrawn.
+   */
   startReply(text: string, timing?: TurnTiming): SpeechHandle {
+    const early = this.#preemptive;
+    this.#preemptive = undefined;
+    if (early && early.text === text && !early.speech.interrupted) {
+      const speech = early.speech;
+      this.#turnTiming = timing;
+      speech.held = false;
+      this.#speeches.push(speech);
+      this.setAgentState('thinking');
+      if (speech.runId !== undefined) this.#speechCreated(speech);
+      speech.run?.confirm();
+      this.#track(early.task);
+      return speech;
+    }
+    if (early) this.#withdraw(early);
     this.#turnTiming = timing;
-    const speech = this.#newSpeech('generate_reply', true);
-    this.setAgentState('thinking');
+    return this.#reply(undefined, (session) =>
+      session.run({ text, source: 'voice' }, this.#runOptions()),
+    ).speech;
+  }
+
+  /**
+   * Preemptive generation: starts the reply to `text` (the user's words so
+   * far) before the end of the turn is decided. It streams and synthesises
+   * but does not play, run tools or finish until {@link startReply} confirms
+   * it; the previous one is withdrawn.
+   */
+  preemptReply(text: string): void {
+    this.withdrawPreemptive();
+    const speech = new SpeechHandle(`speech_${this.#nextSpeech++}`, 'generate_reply', true);
+    speech.held = true;
+    let ready!: () => void;
+    const held = new Promise<void>((resolve) => (ready = resolve));
     const synthesis = this.#synthesisFor(speech);
-    const host = {
-      agentSession: this.agentSession,
-      onRunStarted: (handle: SpeechHandle, runId: string) => {
-        handle.runId = runId;
-        this.emitter.emit(
-          'voice.speech_created',
-          { speechId: handle.id, source: 'generate_reply', allowInterruptions: true },
-          runId,
-        );
-      },
-      onFirstToken: (handle: SpeechHandle, wallMs: number) =>
-        this.#wall(handle, { llmFirstTokenMs: wallMs }),
-      onReplyError: (handle: SpeechHandle, message: string, cause?: unknown) =>
-        this.reportError(new VoiceError({ code: 'VOICE_LLM_FAILED', message, cause }), handle),
-    };
-    this.#track(
-      runReply(host, speech, { text, synthesis })
-        .then(() => synthesis.end())
-        .then(() => this.#complete(speech)),
+    const { task } = this.#reply(speech, (session) =>
+      session.run({ text, source: 'voice' }, { ...this.#runOptions(), preemptive: true }),
     );
-    return speech;
+    // File input waits for the audio of the held reply, not for a confirmation that needs more input.
+    this.#track(held);
+    this.#preemptive = { text, speech, task: task.finally(ready) };
+    this.#heldReady.set(speech, () => void synthesis.flush().then(ready, ready));
+  }
+
+  /** Withdraws the preemptive reply, if any (the user went on, or the turn was cleared). */
+  withdrawPreemptive(): void {
+    const early = this.#preemptive;
+    this.#preemptive = undefined;
+    if (early) this.#withdraw(early);
   }
 
   setAgentState(state: VoiceAgentState): void {
@@ -252,6 +307,8 @@ export class VoiceSession {
       speech.runId,
     );
     this.#finish(speech, true);
+    // The agent-core transcript keeps what was spoken (the model's next call sees only that).
+    if (speech.runId !== undefined) this.#track(this.#truncate(speech));
   }
 
   /** A failed engine: `voice.error`; more unrecoverable ones in a row than allowed close the session. */
@@ -292,28 +349,13 @@ export class VoiceSession {
     const timing = this.#turnTiming;
     if (speech.source !== 'generate_reply' || !timing) return;
     this.#turnTiming = undefined;
-    const end = timing.speechEndMs;
     const wall = this.#wallTimes.get(speech) ?? {};
-    const since = (ms: number | undefined) =>
-      end === undefined || ms === undefined ? undefined : Math.max(0, Math.round(ms - end));
-    const metrics = {
-      endOfUtteranceDelayMs: since(timing.decidedMs),
-      transcriptionDelayMs: since(timing.finalMs),
-      timeToFirstAudioMs: since(this.clock.now()),
-      llmFirstTokenMs:
-        wall.llmFirstTokenMs === undefined ? undefined : Math.round(wall.llmFirstTokenMs),
-      ttsFirstAudioMs:
-        wall.ttsFirstAudioMs === undefined ? undefined : Math.round(wall.ttsFirstAudioMs),
-    };
-    this.emitter.emit(
-      'voice.metrics',
-      Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== undefined)),
-      speech.runId,
-    );
+    this.emitter.emit('voice.metrics', turnMetrics(timing, wall, this.clock.now()), speech.runId);
   }
 
   #complete(speech: SpeechHandle): void {
     speech.complete = true;
+    if (speech.held || speech.withdrawn) return;
     // Nothing to play (empty text, or failed before any audio): it ends now.
     if (!speech.started && speech.bufferedSamples === 0 && !speech.finished)
       this.#finish(speech, speech.interrupted);
@@ -345,6 +387,76 @@ export class VoiceSession {
     this.setAgentState(next === undefined ? 'listening' : next.started ? 'speaking' : 'thinking');
   }
 
+  /** Starts a reply run into `speech` (a new one unless given), speaking its text as it streams. */
+  #reply(
+    given: SpeechHandle | undefined,
+    start: Reply['start'],
+  ): { speech: SpeechHandle; task: Promise<void> } {
+    const speech = given ?? this.#newSpeech('generate_reply', true);
+    if (!given) this.setAgentState('thinking');
+    const synthesis = this.#synthesis.get(speech) ?? this.#synthesisFor(speech);
+    const host = {
+      agentSession: this.agentSession,
+      onRunStarted: (handle: SpeechHandle, run: RunHandle) => {
+        handle.runId = run.runId;
+        handle.run = run;
+        if (!handle.held) {
+          run.confirm();
+          this.#speechCreated(handle);
+        }
+      },
+      onFirstToken: (handle: SpeechHandle, wallMs: number) =>
+        this.#wall(handle, { llmFirstTokenMs: wallMs }),
+      onReplyError: (handle: SpeechHandle, message: string, cause?: unknown) =>
+        this.reportError(new VoiceError({ code: 'VOICE_LLM_FAILED', message, cause }), handle),
+    };
+    const task = runReply(host, speech, {
+      start,
+      synthesis,
+      onStepFinished: () => {
+        if (speech.held) this.#heldReady.get(speech)?.();
+      },
+    })
+      .then(() => synthesis.end())
+      .then(() => this.#complete(speech))
+      .finally(() => this.#heldReady.delete(speech));
+    // A preemptive reply is tracked once it is confirmed (until then it waits for more input).
+    if (!given) this.#track(task);
+    return { speech, task };
+  }
+
+  #speechCreated(speech: SpeechHandle): void {
+    this.emitter.emit(
+      'voice.speech_created',
+      { speechId: speech.id, source: 'generate_reply', allowInterruptions: true },
+      speech.runId,
+    );
+  }
+
+  /** Options of each reply run: the current agent's instructions and tool-step limit. */
+  #runOptions(extra?: string): { instructions?: string; maxToolSteps: number } {
+    const instructions = [this.#instructions, extra].filter(Boolean).join('\n\n');
+    return { ...(instructions ? { instructions } : {}), maxToolSteps: this.options.maxToolSteps };
+  }
+
+  /** A preemptive speech the user spoke past: it never plays, its run leaves nothing. */
+  #withdraw({ speech, task }: { speech: SpeechHandle; task: Promise<void> }): void {
+    this.#track(task); // it ends now (withdrawn); a failure is still reported
+    speech.interrupted = true;
+    speech.withdrawn = true;
+    this.#synthesis.get(speech)?.abort();
+    this.#synthesis.delete(speech);
+    this.#wallTimes.delete(speech);
+    speech.run?.withdraw();
+  }
+
+  /** Cuts the speech's run in the agent-core transcript to what was spoken (once). */
+  async #truncate(speech: SpeechHandle): Promise<void> {
+    if (speech.runId === undefined || speech.withdrawn || this.#truncated.has(speech)) return;
+    this.#truncated.add(speech);
+    await truncateToSpoken(this.agentSession, speech);
+  }
+
   #newSpeech(source: SpeechSource, allowInterruptions: boolean): SpeechHandle {
     const speech = new SpeechHandle(`speech_${this.#nextSpeech++}`, source, allowInterruptions);
     this.#speeches.push(speech);
@@ -371,7 +483,7 @@ export class VoiceSession {
     return synthesis;
   }
 
-  #wall(speech: SpeechHandle, times: { llmFirstTokenMs?: number; ttsFirstAudioMs?: number }): void {
+  #wall(speech: SpeechHandle, times: WallTimes): void {
     this.#wallTimes.set(speech, { ...this.#wallTimes.get(speech), ...times });
   }
 
