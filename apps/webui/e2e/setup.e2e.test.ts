@@ -28,7 +28,7 @@ describe('e2e setup: a failure to start one part closes the other', () => {
     // The app did start (in parallel with the browser), and was ended again.
     expect(started).toBeDefined();
     const exit = await started!.app.exited;
-    expect(exit.code !== null || exit.signal !== null).toBe(true);
+    expect(exit.code != null || exit.signal != null).toBe(true);
     expect(await answers(started!.url)).toBe(false);
     expect(await answers(started!.model!.baseUrl)).toBe(false);
     expect(existsSync(started!.home)).toBe(false);

@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
+// Types only (erased): the package itself is imported when the check runs.
+import type * as VoiceSession from '@switchboard/voice-session';
 import { CliError } from '../../errors/cli-error.js';
 import { importOptional } from '../../runtime/import-optional.js';
 import type { CheckResult } from './doctor-checks.js';
@@ -89,13 +92,9 @@ export async function checkPostgres(
 }
 
 /** Runs `file args` and resolves with its first output line; rejects when it cannot start or fails. */
-function firstLine(file: string, args: string[], timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(stdout.trim().split('\n')[0] ?? '');
-    });
-  });
+async function firstLine(file: string, args: string[], timeoutMs: number): Promise<string> {
+  const { stdout } = await promisify(execFile)(file, args, { timeout: timeoutMs });
+  return stdout.trim().split('\n')[0] ?? '';
 }
 
 function why(error: unknown): string {
@@ -109,7 +108,7 @@ function why(error: unknown): string {
  * is there. Not installed is information: voice is optional.
  */
 export async function checkVoice(timeoutMs: number): Promise<CheckResult[]> {
-  let voice: typeof import('@switchboard/voice-session');
+  let voice: typeof VoiceSession;
   try {
     voice = await importOptional(
       '@switchboard/voice-session',
