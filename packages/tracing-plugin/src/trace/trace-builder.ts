@@ -37,16 +37,11 @@ import { VoiceSpans } from './voice-spans.js';
 export class TraceBuilder {
   readonly #options: TraceBuilderOptions;
   readonly #sessions: SessionTable;
-  readonly #voice: VoiceSpans;
+  readonly #voice = new VoiceSpans(() => this.#options, this.#payload.bind(this));
 
   constructor(options: TraceBuilderOptions) {
     this.#options = options;
     this.#sessions = new SessionTable(options);
-    this.#voice = new VoiceSpans({
-      tracer: () => options.tracer(),
-      payload: (value) => this.#payload(value, 'output'),
-      metadata: (details) => this.#metadata(details),
-    });
   }
 
   /** Sessions remembered. */
@@ -91,11 +86,7 @@ export class TraceBuilder {
       this.#runEnded(event, levelOfStop(event.data.stopReason), event.data.stopReason),
     'run.failed': (event) =>
       this.#runEnded(event, { level: 'ERROR', message: event.data.error.message }, 'failed'),
-    'voice.agent_state': (event) => this.#voice.seen(event.sessionId),
-    'voice.transcript': (event) => this.#voice.transcript(event),
-    'voice.speech_created': (event) => this.#voice.speechCreated(event),
-    'voice.speech_finished': (event) => this.#voice.speechFinished(event),
-    'voice.metrics': (event) => this.#voice.metrics(event),
+    ...this.#voice.handlers,
   };
 
   /** Ends every open turn (as WARNING) — used on shutdown so nothing is left unexported. */
@@ -194,7 +185,7 @@ export class TraceBuilder {
       event.runId,
       newRun({ runId: event.runId, root, traceAttributes, topLevel: true }),
     );
-    this.#voice.turnStarted(event.sessionId, event.runId, root, traceAttributes);
+    this.#voice.turnStarted(event, root, traceAttributes);
     // The trace header (name, input, session, user, tags) as an event that ends
     // now, so it is exported while the turn is still running.
     const header = startObservation(tracer, {

@@ -22,7 +22,7 @@ describe('voice turns in Langfuse (from the voice.* events)', () => {
       expect(found, name).toHaveLength(1);
       return found[0]!;
     };
-    const roots = spans.filter((span) => span.parentSpanId === null);
+    const roots = spans.filter((span) => span.parentSpanId == null);
     expect(roots).toHaveLength(2); // two turns, two traces
     const turn1 = roots.find((root) => root.name.endsWith('Turn 1'))!;
 

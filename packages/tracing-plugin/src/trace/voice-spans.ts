@@ -1,7 +1,9 @@
 import type { Attributes, Span, Tracer } from '@opentelemetry/api';
 import { createObservationAttributes } from '@langfuse/tracing';
-import type { AgentEvent } from '@switchboard/events';
+import type { AgentEvent, EventType } from '@switchboard/events';
+import type { RedactField } from '../payload/redactor.js';
 import { startObservation } from './start-observation.js';
+import type { TraceBuilderOptions } from './trace-builder-options.js';
 
 /** What a voice turn's spans need of the turn: its root and the trace attributes. */
 interface VoiceTurn {
@@ -17,12 +19,8 @@ const TURNS_KEPT = 4;
 /** Voice sessions remembered; past it the oldest is dropped (its open speech spans end). */
 const SESSIONS_KEPT = 1_000;
 
-/** How the voice spans get their payloads and metadata (the trace builder's redaction). */
-export interface VoiceSpanHelpers {
-  tracer: () => Tracer | undefined;
-  payload: (value: unknown) => string;
-  metadata: (details: Record<string, unknown>) => Record<string, unknown>;
-}
+/** The trace builder's payload serialiser (redacted, cut to size). */
+type Serialize = (value: unknown, field: RedactField) => string;
 
 /**
  * Voice turns in Langfuse, from the `voice.*` events alone: under the turn's
@@ -38,15 +36,34 @@ export interface VoiceSpanHelpers {
  * metrics event's time: their durations are exact, their offsets as measured.
  */
 export class VoiceSpans {
-  readonly #helpers: VoiceSpanHelpers;
+  readonly #options: () => TraceBuilderOptions;
+  readonly #serialize: Serialize;
   readonly #sessions = new Map<
     string,
     { transcript: string | undefined; turns: Map<string, VoiceTurn> }
   >();
 
-  constructor(helpers: VoiceSpanHelpers) {
-    this.#helpers = helpers;
+  constructor(options: () => TraceBuilderOptions, serialize: Serialize) {
+    this.#options = options;
+    this.#serialize = serialize;
   }
+
+  readonly #helpers = {
+    tracer: (): Tracer | undefined => this.#options().tracer(),
+    payload: (value: unknown) => this.#serialize(value, 'output'),
+    metadata: (details: Record<string, unknown>) => ({
+      [this.#options().metadataKey]: this.#serialize(details, 'metadata'),
+    }),
+  };
+
+  /** The trace builder's handlers for the voice events. */
+  readonly handlers: { [T in EventType]?: (event: AgentEvent<T>) => void } = {
+    'voice.agent_state': (event) => this.seen(event.sessionId),
+    'voice.transcript': (event) => this.transcript(event),
+    'voice.speech_created': (event) => this.speechCreated(event),
+    'voice.speech_finished': (event) => this.speechFinished(event),
+    'voice.metrics': (event) => this.metrics(event),
+  };
 
   /** Any voice event: the session is a voice session (only those keep turns). */
   seen(sessionId: string): void {
@@ -54,9 +71,13 @@ export class VoiceSpans {
   }
 
   /** A top-level run started: in a voice session, it is a voice turn (its transcript came just before). */
-  turnStarted(sessionId: string, runId: string, root: Span, traceAttributes: Attributes): void {
+  turnStarted(
+    { sessionId, runId }: { sessionId: string; runId?: string | undefined },
+    root: Span,
+    traceAttributes: Attributes,
+  ): void {
     const session = this.#sessions.get(sessionId);
-    if (!session) return;
+    if (!session || !runId) return;
     session.turns.set(runId, {
       root,
       traceAttributes,
@@ -94,7 +115,11 @@ export class VoiceSpans {
       traceAttributes: turn.traceAttributes,
       attributes: { metadata: this.#helpers.metadata({ ...data }) },
     });
-    const stage = (name: string, from: number | undefined, ms: number | undefined, extra = {}) => {
+    const stage = (
+      name: string,
+      [from, ms]: [number | undefined, number | undefined],
+      extra: { output?: string } = {},
+    ) => {
       if (from === undefined || ms === undefined) return;
       startObservation(tracer, {
         name,
@@ -107,11 +132,11 @@ export class VoiceSpans {
     };
     const transcript =
       turn.transcript === undefined ? {} : { output: this.#helpers.payload(turn.transcript) };
-    stage('stt', speechEnd, data.transcriptionDelayMs, transcript);
-    stage('endpointing', speechEnd, data.endOfUtteranceDelayMs);
-    stage('llm first token', decided, data.llmFirstTokenMs);
+    stage('stt', [speechEnd, data.transcriptionDelayMs], transcript);
+    stage('endpointing', [speechEnd, data.endOfUtteranceDelayMs]);
+    stage('llm first token', [decided, data.llmFirstTokenMs]);
     const ttsMs = data.ttsFirstAudioMs;
-    stage('tts first audio', ttsMs === undefined ? undefined : firstAudio - ttsMs, ttsMs);
+    stage('tts first audio', [ttsMs === undefined ? undefined : firstAudio - ttsMs, ttsMs]);
     voice.end(new Date(firstAudio));
   }
 
