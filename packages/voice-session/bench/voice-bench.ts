@@ -86,7 +86,7 @@ async function engineRtf(vad: SileroVad, stt: PocketsphinxStt, tts: EspeakTts) {
     started = performance.now();
     const stream = stt.createStream();
     stream.push(pcm);
-    stream.finish();
+    await stream.finish();
     sttMs += performance.now() - started;
     started = performance.now();
     const audio = await tts.synthesize('It is sunny in Paris. Enjoy your day!');

@@ -20,6 +20,7 @@ import { SessionTable, type SessionTrace } from './session-table.js';
 import { startObservation } from './start-observation.js';
 import { toolMetadata, toolOutcome } from './tool-outcome.js';
 import type { TraceBuilderOptions } from './trace-builder-options.js';
+import { VoiceSpans } from './voice-spans.js';
 
 /**
  * Turns the `@switchboard/events` stream of one or many sessions into
@@ -36,6 +37,7 @@ import type { TraceBuilderOptions } from './trace-builder-options.js';
 export class TraceBuilder {
   readonly #options: TraceBuilderOptions;
   readonly #sessions: SessionTable;
+  readonly #voice = new VoiceSpans(() => this.#options, this.#payload.bind(this));
 
   constructor(options: TraceBuilderOptions) {
     this.#options = options;
@@ -84,11 +86,13 @@ export class TraceBuilder {
       this.#runEnded(event, levelOfStop(event.data.stopReason), event.data.stopReason),
     'run.failed': (event) =>
       this.#runEnded(event, { level: 'ERROR', message: event.data.error.message }, 'failed'),
+    ...this.#voice.handlers,
   };
 
   /** Ends every open turn (as WARNING) — used on shutdown so nothing is left unexported. */
   closeAll(reason: string, at = Date.now()): void {
     for (const session of this.#sessions.all()) this.#closeRuns(session, reason, at);
+    this.#voice.closeAll(at);
   }
 
   #sessionStarted(event: AgentEvent<'session.started'>): void {
@@ -99,6 +103,7 @@ export class TraceBuilder {
 
   #sessionEnded(event: AgentEvent<'session.ended'>): void {
     const session = this.#sessions.find(event.sessionId);
+    this.#voice.sessionEnded(event.sessionId, event.ts);
     if (!session) return;
     this.#closeRuns(session, `session ${event.data.reason}`, event.ts);
     if (event.data.reason === 'reset') {
@@ -180,6 +185,7 @@ export class TraceBuilder {
       event.runId,
       newRun({ runId: event.runId, root, traceAttributes, topLevel: true }),
     );
+    this.#voice.turnStarted(event, root, traceAttributes);
     // The trace header (name, input, session, user, tags) as an event that ends
     // now, so it is exported while the turn is still running.
     const header = startObservation(tracer, {
