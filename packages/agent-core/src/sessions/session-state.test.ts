@@ -37,6 +37,15 @@ function running(state = fresh()) {
   return state;
 }
 
+/** A session whose run paused for approval and ended: `awaiting_input`. */
+function pausedAwaiting() {
+  const state = running();
+  state.pauseForApproval(paused, [approval('a1')]);
+  state.finish('awaiting_input');
+  state.endRun();
+  return state;
+}
+
 describe('SessionState', () => {
   it('walks a run through begin, running, pause, answer, resume and finish', () => {
     const state = fresh();
@@ -145,6 +154,39 @@ describe('SessionState', () => {
     state.addEntry(entry);
     expect(state.snapshot.activeRun?.partial).toBeUndefined();
     expect(state.snapshot.transcript).toEqual([entry]);
+  });
+
+  it('recovers from a crash: a running session is idle, its questions dropped, a paused step kept', () => {
+    const question: Extract<PendingRequest, { kind: 'clarify' }> = {
+      kind: 'clarify',
+      requestId: 'q1',
+      toolCallId: 'call_q1',
+      question: 'Which file?',
+      timeoutMs: 60_000,
+      fallbackAnswer: 'none',
+      requestedAt: 3,
+    };
+    const asking = running();
+    asking.askClarify(question);
+    expect(asking.recoverFromCrash()).toBe(true);
+    expect(asking.snapshot).toMatchObject({ status: 'idle', pending: [] });
+    // The dead run is still in flight until it is ended as interrupted.
+    expect(asking.snapshot.activeRun).toMatchObject({ runId: 'run_1' });
+    asking.endRun();
+    expect(asking.beginRun('run_2', 9)).toBe(2); // and the session takes the next run
+
+    const pausing = running();
+    pausing.pauseForApproval(paused, [approval('a1')]);
+    pausing.askClarify(question);
+    expect(pausing.recoverFromCrash()).toBe(true);
+    expect(pausing.snapshot).toMatchObject({ status: 'idle', paused, pending: [approval('a1')] });
+
+    // Nothing ran: nothing to recover, nothing changes.
+    for (const state of [fresh(), pausedAwaiting()]) {
+      const before = state.copy();
+      expect(state.recoverFromCrash()).toBe(false);
+      expect(state.copy()).toEqual(before);
+    }
   });
 
   it('moves steers to the next message, counts usage (shared with a sub-agent), and resets', () => {
