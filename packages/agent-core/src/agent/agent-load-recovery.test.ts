@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
 import { DEFAULT_LEASE_MS } from '../sessions/session-lease.js';
 import { MemorySessionStore } from '../sessions/memory-session-store.js';
-import type { PendingRequest, SessionSnapshot } from '../sessions/session-snapshot.js';
+import type { SessionSnapshot } from '../sessions/session-snapshot.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
+import { approvalRequest, clarifyRequest } from '../test-helpers/pending-requests.js';
 import { collect, recordBus } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 
-const question: PendingRequest = {
-  kind: 'clarify',
-  requestId: 'q1',
-  toolCallId: 'call_q1',
-  question: 'Which file?',
-  timeoutMs: 60_000,
-  fallbackAnswer: 'none',
-  requestedAt: 3,
-};
+const question = clarifyRequest('q1');
 
 /**
  * A store holding what a process that died mid-run left: the session saved
@@ -69,14 +62,7 @@ describe('loadSession after the process running the session died', () => {
   });
 
   it('keeps a paused step’s approvals (answerable after the load) and drops its questions', async () => {
-    const approval: PendingRequest = {
-      kind: 'approval',
-      requestId: 'a1',
-      toolCallId: 'call_a1',
-      toolName: 'rm',
-      input: { path: '/x' },
-      requestedAt: 3,
-    };
+    const approval = approvalRequest('a1');
     const store = await storeOfDeadProcess({
       activeRun: { runId: 'run_1', startedAt: 2 },
       paused: {
