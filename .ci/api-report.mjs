@@ -100,14 +100,34 @@ function reportOf(packageName, entry, program, checker) {
   ];
   const exports = moduleSymbol ? checker.getExportsOfModule(moduleSymbol) : [];
   const described = exports
-    .map((symbol) => describe(symbol, source, checker))
+    .map((symbol) => ({ ...describe(symbol, source, checker), deprecated: isDeprecated(symbol) }))
     .sort((a, b) => a.name.localeCompare(b.name));
   lines.push(`${described.length} exported names.`, '');
-  for (const { name, kind, signature } of described)
+  for (const { name, kind, signature, deprecated } of described)
     lines.push(
-      `- \`${name}\` (${kind})${signature ? `: \`${signature.replaceAll('`', "'")}\`` : ''}`,
+      `- \`${name}\` (${kind}${deprecated ? ', deprecated' : ''})${signature ? `: \`${signature.replaceAll('`', "'")}\`` : ''}`,
     );
   return `${lines.join('\n')}\n`;
+}
+
+/** True when the export (e.g. a re-export kept for compatibility) or what it names is `@deprecated`. */
+function isDeprecated(symbol) {
+  return (symbol.declarations ?? []).some((declaration) =>
+    ts.getJSDocTags(declaration).some((tag) => tag.tagName.text === 'deprecated'),
+  );
+}
+
+/**
+ * A member's name as written. Symbol-keyed members have compiler names with a
+ * program-wide counter (`__@asyncIterator@1189`) that moves whenever any
+ * package gains a symbol: the declaration's own text (`[Symbol.asyncIterator]`)
+ * keeps a report stable.
+ */
+function memberName(member) {
+  const name = member.getName();
+  if (!name.startsWith('__@')) return name;
+  const declared = member.declarations?.[0]?.name;
+  return declared ? declared.getText() : name.replace(/@\d+$/, '');
 }
 
 function describe(exported, location, checker) {
@@ -125,7 +145,7 @@ function describe(exported, location, checker) {
     const members = checker
       .getPropertiesOfType(instance)
       .filter((member) => !member.getName().startsWith('#'))
-      .map((member) => member.getName())
+      .map(memberName)
       .sort();
     return {
       name,
@@ -149,7 +169,7 @@ function describe(exported, location, checker) {
     const type = checker.getDeclaredTypeOfSymbol(symbol);
     const members = checker
       .getPropertiesOfType(type)
-      .map((member) => `${member.getName()}${member.flags & ts.SymbolFlags.Optional ? '?' : ''}`);
+      .map((member) => `${memberName(member)}${member.flags & ts.SymbolFlags.Optional ? '?' : ''}`);
     return { name, kind: 'interface', signature: `{ ${members.join('; ')} }` };
   }
   if (flags & ts.SymbolFlags.TypeAlias) {

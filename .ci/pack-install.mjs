@@ -470,6 +470,7 @@ async function eventsAlone(events) {
   const universal = [
     { specifier: '@switchboard/events', json: false },
     { specifier: '@switchboard/events/fixtures', json: false },
+    { specifier: '@switchboard/events/internal', json: false },
     { specifier: '@switchboard/events/schema.json', json: true },
   ];
   const results = await importAll(

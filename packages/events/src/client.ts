@@ -26,6 +26,8 @@ export type {
 export type { FinishReason, StopReason } from './schema/run-events.js';
 export type { ToolCallStatus } from './schema/tool-events.js';
 export type { TitleSource } from './schema/session-events.js';
+export { VOICE_EVENT_TYPES, isVoiceEvent } from './schema/is-voice-event.js';
+export type { VoiceEvent, VoiceEventType } from './schema/is-voice-event.js';
 export type { StreamOpened, StreamOpenedData } from './sse/transport-events.js';
 
 export { SseParser, decodeSseStream } from './sse/decode-sse.js';

@@ -57,15 +57,14 @@ export { titleSourceSchema } from './schema/session-events.js';
 export type { TitleSource } from './schema/session-events.js';
 export { voiceAgentStateSchema, voiceUserStateSchema } from './schema/voice-events.js';
 export type { VoiceAgentState, VoiceUserState } from './schema/voice-events.js';
+export { VOICE_EVENT_TYPES, isVoiceEvent } from './schema/is-voice-event.js';
+export type { VoiceEvent, VoiceEventType } from './schema/is-voice-event.js';
 export type { ToolCallStatus } from './schema/tool-events.js';
 
 export { SwitchboardError, toSwitchboardError } from './errors/switchboard-error.js';
 export type { SwitchboardErrorInit } from './errors/switchboard-error.js';
 export { EVENTS_ERROR_CODES, EventsError } from './errors/events-error.js';
 export type { EventsErrorCode } from './errors/events-error.js';
-export { optionsParser, parseOptions } from './errors/parse-options.js';
-export type { OptionsErrorClass, OptionsParser } from './errors/parse-options.js';
-export { envSchema } from './options/env-schema.js';
 
 export { createRedactor, redactorOptionsSchema } from './redaction/create-redactor.js';
 export type { Redactor, RedactorOptions } from './redaction/create-redactor.js';
@@ -91,11 +90,7 @@ export { SessionSinkRegistry } from './sinks/session-sink-registry.js';
 
 export type { EventLog, SubscribeOptions } from './log/event-log.js';
 export { MemoryEventLog } from './log/memory-event-log.js';
-export { replayThenLive } from './log/replay-then-live.js';
-export { LiveListeners } from './log/live-listeners.js';
-export { checkContiguous } from './log/check-contiguous.js';
 export { DEFAULT_READ_LIMIT } from './log/event-log.js';
-export type { LiveListener, ReplaySource } from './log/replay-then-live.js';
 export { EventUpgrader } from './schema/upgrade-event.js';
 
 export { SSE_HEADERS } from './sse/sse-headers.js';
@@ -129,3 +124,30 @@ export type {
 } from './sse/connect-event-stream.js';
 
 export * from './view/index.js';
+
+// Moved to '@switchboard/events/internal' (building blocks of this repository's packages, outside
+// semver). The root keeps the names, deprecated, so existing imports still compile.
+export {
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  optionsParser,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  parseOptions,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  envSchema,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  replayThenLive,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  LiveListeners,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  checkContiguous,
+} from './internal.js';
+export type {
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  OptionsErrorClass,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  OptionsParser,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  LiveListener,
+  /** @deprecated Import from `@switchboard/events/internal` (unstable, outside semver). */
+  ReplaySource,
+} from './internal.js';

@@ -1,6 +1,6 @@
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { envSchema } from '@switchboard/events';
+import { envSchema } from '@switchboard/events/internal';
 import { z } from 'zod';
 import type { MaskFunction } from './payload/redactor.js';
 

@@ -1,58 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { startModelServer } from '@switchboard/testkit';
-import { collect, dataOf, recordBus, waitFor } from '../test-helpers/run-helpers.js';
+import { runInvoiceHandoff } from '../test-helpers/invoice-handoff.js';
+import { collect, dataOf } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 import { createAgent } from './agent.js';
 
 describe('handoff and sub-agents', () => {
   it('hands the conversation to another agent, which continues in a new run', async () => {
-    const billingServer = await startModelServer({
-      script: [{ text: 'Billing here: your invoice is paid.' }],
+    await using handoff = await runInvoiceHandoff('invoice question');
+    const { all, first, target, billingServer } = handoff;
+    expect(first.result.handoffTo).toMatchObject({ agentName: 'billing' });
+    expect(dataOf(first.events, 'agent.handoff')).toMatchObject({
+      fromAgent: 'triage',
+      toAgent: 'billing',
+      reason: 'invoice question',
     });
-    try {
-      const billing = createAgent({
-        name: 'billing',
-        model: 'openai-compatible:billing',
-        env: { SWITCHBOARD_BASE_URL: billingServer.baseUrl },
-      });
-      await using t = await startTestAgent(
-        [
-          {
-            toolCalls: [
-              { id: 'h1', name: 'transfer_to_billing', args: { reason: 'invoice question' } },
-            ],
-          },
-        ],
-        {
-          name: 'triage',
-          handoffs: [billing],
-        },
-      );
-      const all = recordBus(t.agent.bus);
-      const session = await t.agent.createSession();
-      const first = await collect(session.run('Is my invoice paid?'));
-      expect(first.result.handoffTo).toMatchObject({ agentName: 'billing' });
-      expect(dataOf(first.events, 'agent.handoff')).toMatchObject({
-        fromAgent: 'triage',
-        toAgent: 'billing',
-        reason: 'invoice question',
-      });
-      await waitFor(() =>
-        all.some(
-          (event) => event.type === 'run.finished' && event.runId === first.result.handoffTo!.runId,
-        ),
-      );
-      const second = all.filter((event) => event.runId === first.result.handoffTo!.runId);
-      expect(dataOf(second, 'run.started')).toMatchObject({
-        trigger: 'handoff',
-        agent: { name: 'billing' },
-      });
-      expect(dataOf(second, 'run.finished')).toMatchObject({ stopReason: 'completed' });
-      // The billing model saw the whole conversation.
-      expect(JSON.stringify(billingServer.requests[0]!.body)).toContain('Is my invoice paid?');
-    } finally {
-      await billingServer.close();
-    }
+    const second = all.filter((event) => event.runId === target);
+    expect(dataOf(second, 'run.started')).toMatchObject({
+      trigger: 'handoff',
+      agent: { name: 'billing' },
+    });
+    expect(dataOf(second, 'run.finished')).toMatchObject({ stopReason: 'completed' });
+    // The billing model saw the whole conversation.
+    expect(JSON.stringify(billingServer.requests[0]!.body)).toContain('Is my invoice paid?');
   });
 
   it('runs a sub-agent as a tool in a nested run with parentRunId', async () => {

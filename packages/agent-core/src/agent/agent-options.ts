@@ -1,5 +1,6 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
-import { envSchema, type EventBus } from '@switchboard/events';
+import type { EventBus } from '@switchboard/events';
+import { envSchema } from '@switchboard/events/internal';
 import { z } from 'zod';
 import type { HookHandlers } from '../hooks/agent-hooks.js';
 import { modelInfoTableSchema } from '../models/model-info.js';

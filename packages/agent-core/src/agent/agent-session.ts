@@ -336,24 +336,27 @@ export class AgentSession {
   }
 
   /**
-   * @internal Ends a run found in flight when the session was loaded (its
-   * process died): what it streamed becomes transcript entries marked
-   * `interrupted`, and the run gets its one terminal event,
-   * `run.finished { stopReason: 'interrupted' }` (unless the event log shows
-   * it already ended).
+   * @internal Called by `agent.loadSession()` once the session is open (its
+   * lease held, `session.started` emitted): recovers from a process that died
+   * while running it (see `SessionState.recoverFromCrash`), ends the run it
+   * left in flight, if any (what it streamed becomes transcript entries
+   * marked `interrupted`, and the run gets its one terminal event,
+   * `run.finished { stopReason: 'interrupted' }`, unless the event log shows
+   * it already ended), and saves, so the numbering so far is durable.
    */
-  async endInterruptedRun(run: InterruptedRun): Promise<void> {
-    endInterruptedRun(run, {
-      emitter: new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId: run.runId }),
-      session: this.#core(),
-      now: () => this.#runtime.now(),
-    });
+  async recoverFromCrash(interrupted: InterruptedRun | undefined): Promise<void> {
+    this.#state.recoverFromCrash();
+    if (interrupted) {
+      endInterruptedRun(interrupted, {
+        emitter: new RunEmitter(this.#runtime.bus, {
+          sessionId: this.id,
+          runId: interrupted.runId,
+        }),
+        session: this.#core(),
+        now: () => this.#runtime.now(),
+      });
+    }
     await this.#writer.checkpoint();
-  }
-
-  /** @internal Saves the snapshot now (the agent does after opening a session). */
-  checkpoint(): Promise<void> {
-    return this.#writer.checkpoint();
   }
 
   /**

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { reduceEvents, toMarkdown, type ViewItem } from '@switchboard/events';
-import { startModelServer } from '@switchboard/testkit';
-import { collect, recordBus, waitFor } from '../test-helpers/run-helpers.js';
+import { runInvoiceHandoff } from '../test-helpers/invoice-handoff.js';
+import { collect, recordBus } from '../test-helpers/run-helpers.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
-import { createAgent } from './agent.js';
 
 // The shared view model over what a real agent emits: the markers and the
 // per-turn usage a surface draws come from these events, not from fixtures alone.
@@ -43,36 +42,17 @@ describe('reduceSession over real agent runs', () => {
   });
 
   it('a handoff shows as a marker, and the target agent’s run is a turn of its own', async () => {
-    const billingServer = await startModelServer({
-      script: [{ text: 'Billing here: your invoice is paid.' }],
-    });
-    try {
-      const billing = createAgent({
-        name: 'billing',
-        model: 'openai-compatible:billing',
-        env: { SWITCHBOARD_BASE_URL: billingServer.baseUrl },
-      });
-      await using t = await startTestAgent(
-        [{ toolCalls: [{ id: 'h1', name: 'transfer_to_billing', args: { reason: 'invoice' } }] }],
-        { name: 'triage', handoffs: [billing] },
-      );
-      const all = recordBus(t.agent.bus);
-      const session = await t.agent.createSession();
-      const first = await collect(session.run('Is my invoice paid?'));
-      const target = first.result.handoffTo!.runId;
-      await waitFor(() => all.some((e) => e.type === 'run.finished' && e.runId === target));
-      const view = reduceEvents(all);
-      expect(kinds(view.items)).toContain('handoff');
-      const handoff = view.items.toArray().find((item) => item.kind === 'handoff');
-      expect(handoff).toMatchObject({ fromAgent: 'triage', toAgent: 'billing', toRunId: target });
-      expect(kinds(view.items).at(-1)).toBe('message');
-      expect(view.turns.toArray().map((turn) => [turn.trigger, turn.agent])).toEqual([
-        ['user', 'triage'],
-        ['handoff', 'billing'],
-      ]);
-      expect(toMarkdown(all)).toContain('--- _Handed off from triage to billing: invoice_ ---');
-    } finally {
-      await billingServer.close();
-    }
+    await using handoff = await runInvoiceHandoff('invoice');
+    const { all, target } = handoff;
+    const view = reduceEvents(all);
+    expect(kinds(view.items)).toContain('handoff');
+    const marker = view.items.toArray().find((item) => item.kind === 'handoff');
+    expect(marker).toMatchObject({ fromAgent: 'triage', toAgent: 'billing', toRunId: target });
+    expect(kinds(view.items).at(-1)).toBe('message');
+    expect(view.turns.toArray().map((turn) => [turn.trigger, turn.agent])).toEqual([
+      ['user', 'triage'],
+      ['handoff', 'billing'],
+    ]);
+    expect(toMarkdown(all)).toContain('--- _Handed off from triage to billing: invoice_ ---');
   });
 });

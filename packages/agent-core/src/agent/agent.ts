@@ -203,9 +203,9 @@ export class Agent {
       agentName: this.name,
       ...(options.userId === undefined ? {} : { userId: options.userId }),
       model,
+      ...(title === undefined ? {} : { title }),
       now: this.#runtime.now(),
     });
-    if (title !== undefined) Object.assign(snapshot, { title, titleSource: 'user' as const });
     const owner = newLeaseOwner();
     const lease = await this.#saveNew(snapshot, owner, model);
     snapshot.revision = lease.revision;
@@ -339,18 +339,9 @@ export class Agent {
     const interrupted = await findInterruptedRun(snapshot, this.bus.log);
     this.#continueNumbering(snapshot, interrupted !== undefined);
     await this.#followLog(sessionId);
-    const wasRunning = snapshot.status === 'running';
-    if (wasRunning) {
-      snapshot.status = 'idle';
-      // Questions asked by a run that no longer exists can't be answered.
-      snapshot.pending = snapshot.pending.filter(
-        (request) => request.kind === 'approval' && snapshot.paused !== undefined,
-      );
-    }
     const session = this.#handle(snapshot, { owner, lease });
     this.#emitStarted(snapshot, true);
-    if (interrupted) await session.endInterruptedRun(interrupted);
-    else await session.checkpoint(); // the numbering so far (session.started included) is durable
+    await session.recoverFromCrash(interrupted); // and saves: session.started's number is durable
     return session;
   }
 

@@ -1,7 +1,7 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { envSchema } from '@switchboard/events';
+import { envSchema } from '@switchboard/events/internal';
 import { z } from 'zod';
 import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js';
 import { CONFIG_FILE_NAME, CONFIG_VALUE_RULES, type ConfigFile } from './config-file-schema.js';

@@ -8,6 +8,7 @@ import type {
   TranscriptEntry,
 } from '../sessions/session-snapshot.js';
 import { createEmptySnapshot } from '../sessions/transcript.js';
+import { createStoredSession, storedSession, transcriptEntry } from './session-fixtures.js';
 
 /** Options the suite opens a store with: a short lease and, for the lease tests, its own clock. */
 export interface SessionStoreTestOptions {
@@ -31,49 +32,6 @@ const snapshot = (sessionId: string, updatedAt: number): SessionSnapshot => ({
   updatedAt,
   transcript: [entry('m1', `hello from ${sessionId}`)],
 });
-
-/** Creates a session in the store as `owner`; resolves to its revision. */
-async function create(store: SessionStore, value: SessionSnapshot, owner = 'me') {
-  return (await store.save(toCheckpoint(value, { baseRevision: 0, owner, from: 0 }))).revision;
-}
-
-const listEntry = (
-  id: string,
-  role: 'user' | 'assistant' | 'tool',
-  source?: 'text' | 'summary' | 'nudge' | 'steer',
-): TranscriptEntry => ({
-  id,
-  message:
-    role === 'tool'
-      ? {
-          role,
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'c1',
-              toolName: 't',
-              output: { type: 'text', value: 'ok' },
-            },
-          ],
-        }
-      : { role, content: [{ type: 'text', text: `${role} ${id}` }] },
-  display: { createdAt: 1, status: 'complete', ...(source ? { source } : {}) },
-});
-
-const session = (
-  sessionId: string,
-  updatedAt: number,
-  extra: Partial<SessionSnapshot> = {},
-): SessionSnapshot => ({
-  ...createEmptySnapshot({ sessionId, agentName: 'helper', now: 5 }),
-  updatedAt,
-  ...extra,
-});
-
-async function createListed(store: SessionStore, value: SessionSnapshot, model?: string) {
-  return (await store.save(toCheckpoint(value, { baseRevision: 0, owner: 'me', from: 0, model })))
-    .revision;
-}
 
 /** Every page of a listing, following the cursors. */
 async function allPages(store: SessionStore, options: { limit: number; q?: string }) {
@@ -113,9 +71,9 @@ export async function describeSessionStoreConformance(
   describe(`${name} (SessionStore conformance)`, () => {
     it('saves, loads (with the revision), lists (newest first) and deletes', async () => {
       const store = await open();
-      await create(store, snapshot('a', 10));
-      await create(store, snapshot('b', 30));
-      await create(store, snapshot('c', 20));
+      await createStoredSession(store, snapshot('a', 10));
+      await createStoredSession(store, snapshot('b', 30));
+      await createStoredSession(store, snapshot('c', 20));
       expect(await store.load('b')).toEqual({ ...snapshot('b', 30), revision: 1 });
       expect(await store.load('missing')).toBeUndefined();
       expect((await store.list()).sessions.map((row) => row.sessionId)).toEqual(['b', 'c', 'a']);
@@ -138,7 +96,7 @@ export async function describeSessionStoreConformance(
     it('appends entries from `from` on and keeps the stored ones', async () => {
       const store = await open();
       const value = snapshot('a', 1);
-      let revision = await create(store, value);
+      let revision = await createStoredSession(store, value);
       value.transcript.push(entry('m2'), entry('m3'));
       value.turn = 2;
       revision = (
@@ -155,8 +113,8 @@ export async function describeSessionStoreConformance(
     it('refuses a create over an existing id, a stale revision and a skipped entry (CORE_SESSION_CONFLICT)', async () => {
       const store = await open();
       const value = snapshot('a', 1);
-      const revision = await create(store, value);
-      await expect(create(store, snapshot('a', 2))).rejects.toMatchObject({
+      const revision = await createStoredSession(store, value);
+      await expect(createStoredSession(store, snapshot('a', 2))).rejects.toMatchObject({
         code: 'CORE_SESSION_CONFLICT',
       });
       const write = (baseRevision: number, from: number) =>
@@ -174,7 +132,7 @@ export async function describeSessionStoreConformance(
     it('one writer: a live lease refuses other owners until it is released or expires', async () => {
       let now = 1000;
       const store = await open({ now: () => now });
-      const revision = await create(store, snapshot('a', 1), 'first');
+      const revision = await createStoredSession(store, snapshot('a', 1), { owner: 'first' });
       await expect(store.acquireLease('a', 'second')).rejects.toMatchObject({
         code: 'CORE_SESSION_LOCKED',
       });
@@ -199,32 +157,32 @@ export async function describeSessionStoreConformance(
     it('hands a session over at once when its holder is a dead process of this host', async () => {
       const store = await open();
       const dead = spawnSync(process.execPath, ['-e', '']).pid;
-      await create(store, snapshot('a', 1), `${os.hostname()}/${dead}/abc`);
+      await createStoredSession(store, snapshot('a', 1), { owner: `${os.hostname()}/${dead}/abc` });
       expect(await store.acquireLease('a', 'me')).toMatchObject({ revision: 1 });
       await store.close?.();
     });
     it('returns what a session list shows, counting only the messages a person sees', async () => {
       const store = await open();
-      await createListed(
+      await createStoredSession(
         store,
-        session('s1', 40, {
+        storedSession('s1', 40, {
           title: 'Trip to Rome',
           titleSource: 'model',
           status: 'awaiting_input',
           totals: { usage: { inputTokens: 10 }, costUsd: 0.25, apiCalls: 3 },
           transcript: [
-            listEntry('u1', 'user', 'text'),
-            listEntry('a1', 'assistant'),
-            listEntry('t1', 'tool'),
-            listEntry('s1', 'user', 'summary'),
-            listEntry('n1', 'user', 'nudge'),
-            listEntry('st', 'user', 'steer'),
-            listEntry('a2', 'assistant'),
+            transcriptEntry('u1', 'user', 'text'),
+            transcriptEntry('a1', 'assistant'),
+            transcriptEntry('t1', 'tool'),
+            transcriptEntry('s1', 'user', 'summary'),
+            transcriptEntry('n1', 'user', 'nudge'),
+            transcriptEntry('st', 'user', 'steer'),
+            transcriptEntry('a2', 'assistant'),
           ],
         }),
-        'openai:gpt-test',
+        { model: 'openai:gpt-test' },
       );
-      await createListed(store, session('s2', 30));
+      await createStoredSession(store, storedSession('s2', 30));
       expect(await store.list()).toEqual({
         sessions: [
           {
@@ -254,9 +212,9 @@ export async function describeSessionStoreConformance(
 
     it('keeps the listing in step with every save', async () => {
       const store = await open();
-      const value = session('s1', 10, { transcript: [listEntry('u1', 'user')] });
-      const revision = await createListed(store, value, 'openai:a');
-      value.transcript.push(listEntry('a1', 'assistant'));
+      const value = storedSession('s1', 10, { transcript: [transcriptEntry('u1', 'user')] });
+      const revision = await createStoredSession(store, value, { model: 'openai:a' });
+      value.transcript.push(transcriptEntry('a1', 'assistant'));
       value.title = 'Renamed';
       value.titleSource = 'user';
       value.status = 'closed';
@@ -288,7 +246,7 @@ export async function describeSessionStoreConformance(
         ['d', 30],
         ['e', 30],
       ] as const)
-        await createListed(store, session(id, updatedAt));
+        await createStoredSession(store, storedSession(id, updatedAt));
       const order = ['b', 'd', 'e', 'c', 'a'];
       expect((await store.list()).sessions.map((row) => row.sessionId)).toEqual(order);
       const pages = await allPages(store, { limit: 2 });
@@ -309,11 +267,23 @@ export async function describeSessionStoreConformance(
 
     it('filters by a case-insensitive substring of the title (q), across pages', async () => {
       const store = await open();
-      await createListed(store, session('s1', 1, { title: 'Trip to ROME', titleSource: 'model' }));
-      await createListed(store, session('s2', 2, { title: 'Budget', titleSource: 'user' }));
-      await createListed(store, session('s3', 3, { title: 'Rome again', titleSource: 'user' }));
-      await createListed(store, session('s4', 4)); // untitled: never matches a query
-      await createListed(store, session('s5', 5, { title: 'Été à Rome', titleSource: 'fallback' }));
+      await createStoredSession(
+        store,
+        storedSession('s1', 1, { title: 'Trip to ROME', titleSource: 'model' }),
+      );
+      await createStoredSession(
+        store,
+        storedSession('s2', 2, { title: 'Budget', titleSource: 'user' }),
+      );
+      await createStoredSession(
+        store,
+        storedSession('s3', 3, { title: 'Rome again', titleSource: 'user' }),
+      );
+      await createStoredSession(store, storedSession('s4', 4)); // untitled: never matches a query
+      await createStoredSession(
+        store,
+        storedSession('s5', 5, { title: 'Été à Rome', titleSource: 'fallback' }),
+      );
       const ids = async (q: string) =>
         (await store.list({ q })).sessions.map((row) => row.sessionId);
       expect(await ids('rome')).toEqual(['s5', 's3', 's1']);

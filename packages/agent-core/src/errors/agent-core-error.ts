@@ -1,4 +1,5 @@
-import { optionsParser, SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { optionsParser } from '@switchboard/events/internal';
 import { CONFIG_ERROR_CODES } from '../config/config-error-codes.js';
 import { MODEL_ERROR_CODES } from '../models/model-error-codes.js';
 import { SESSION_ERROR_CODES } from '../sessions/session-error-codes.js';

@@ -12,10 +12,15 @@ import { openModelStream } from '../models/open-model-stream.js';
 import type { SecretRedaction } from '../models/redact-secrets.js';
 import {
   toolIdentity,
+  type PreparedCall,
   type ToolCallIdentity,
   type ToolPresentation,
 } from '../tools/tool-presentation.js';
-import { parseToolArguments, type ToolArguments } from '../tools/parse-tool-input.js';
+import {
+  parseToolArguments,
+  type ParsedToolInput,
+  type ToolArguments,
+} from '../tools/parse-tool-input.js';
 import { estimateTokens } from '../usage/estimate-tokens.js';
 import { toTokenUsage } from '../usage/token-usage.js';
 import { UsageMeter, type LiveUsageInit } from '../usage/usage-meter.js';
@@ -28,6 +33,12 @@ export interface ModelToolCall extends ToolCallIdentity {
    * runs on (its schema validates them then), never serialised and parsed again.
    */
   args: ToolArguments;
+  /**
+   * `args` validated against the tool's schema (`validateToolInput`), once,
+   * when the call's tool is known: the title is made from it and the tool
+   * runs on it, without validating again.
+   */
+  checked?: ParsedToolInput;
   /**
    * The arguments as events, hooks and the transcript show them: `args`
    * (redacted when `redact.toolInput`), or the raw text when it is not valid JSON.
@@ -98,8 +109,13 @@ export interface ModelStepInput {
   redaction?: SecretRedaction;
   /** The live usage meter's settings; no estimates when absent. */
   liveUsage?: LiveUsageInit | undefined;
-  /** The kind of a tool and, given the call's (shown) input, its title; for tool events. */
-  presentTool?: (toolName: string, input?: { value: unknown }) => ToolPresentation;
+  /** The kind of a tool, for the events of a call whose input is not known yet. */
+  presentTool?: (toolName: string) => ToolPresentation;
+  /**
+   * Validates a call's parsed arguments against its tool's schema, once,
+   * and makes its title and kind from the result (see `prepareCall`).
+   */
+  prepareToolCall?: (toolName: string, args: ToolArguments) => Promise<PreparedCall>;
   /**
    * The prompt's estimated tokens for the meter, when the caller has them
    * cheaper than serialising the prompt (a session measures its prompt
@@ -232,7 +248,10 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
       for (;;) {
         const { value: part, done } = await reader.read();
         if (done) break;
-        handlePart(part);
+        // A call's input is validated (asynchronously) before its `tool_call.ready`; the
+        // next part waits, so events keep the stream's order.
+        if (part.type === 'tool-call') await handleToolCall(part);
+        else handlePart(part);
       }
     } finally {
       reader.releaseLock();
@@ -296,7 +315,63 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     content.emit('message.started', { messageId: output.messageId, role: 'assistant' });
   }
 
-  function handlePart(part: LanguageModelV3StreamPart): void {
+  /** A call's whole input arrived: parsed and validated once, then `tool_call.ready`. */
+  async function handleToolCall(
+    part: Extract<LanguageModelV3StreamPart, { type: 'tool-call' }>,
+  ): Promise<void> {
+    markFirstToken();
+    if (
+      !streaming.has(part.toolCallId) &&
+      !output.toolCalls.some((call) => call.toolCallId === part.toolCallId)
+    ) {
+      content.emit('tool_call.started', {
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        ...present(part.toolName),
+        ...(output.messageId ? { parentMessageId: output.messageId } : {}),
+      });
+    }
+    const streamed = streaming.get(part.toolCallId)?.text;
+    streaming.delete(part.toolCallId);
+    const rawInput = part.input;
+    if (!streamed) meter?.add(rawInput.length, false); // arguments sent whole
+    const args = parseToolArguments(rawInput);
+    // The tool runs on `args`; events, hooks and the transcript get `shown`.
+    const given = args.ok ? args.value : rawInput;
+    const shown = inputRedactor ? inputRedactor.value(given) : given;
+    if (inputRedactor && streamed)
+      emitter.emit('tool_call.args_delta', {
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        delta: inputRedactor.text(rawInput || streamed),
+      });
+    // Validated once, here: its title is made from the result, and the tool runs on it.
+    const prepared = input.prepareToolCall
+      ? await input.prepareToolCall(part.toolName, args)
+      : present(part.toolName);
+    const call: ModelToolCall = {
+      toolCallId: part.toolCallId,
+      toolName: part.toolName,
+      ...prepared,
+      args,
+      input: shown,
+    };
+    output.toolCalls.push(call);
+    content.emit('tool_call.ready', {
+      ...toolIdentity(call),
+      input: shown,
+      ...(args.ok
+        ? {}
+        : {
+            inputError: {
+              message: input.redaction?.redactor.text(args.message) ?? args.message,
+              code: 'CORE_TOOL_INVALID_INPUT',
+            },
+          }),
+    });
+  }
+
+  function handlePart(part: Exclude<LanguageModelV3StreamPart, { type: 'tool-call' }>): void {
     switch (part.type) {
       case 'text-delta':
         if (part.delta.length === 0) return;
@@ -351,55 +426,6 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
             toolName: pending.toolName,
             delta: part.delta,
           });
-        return;
-      }
-      case 'tool-call': {
-        markFirstToken();
-        if (
-          !streaming.has(part.toolCallId) &&
-          !output.toolCalls.some((call) => call.toolCallId === part.toolCallId)
-        ) {
-          content.emit('tool_call.started', {
-            toolCallId: part.toolCallId,
-            toolName: part.toolName,
-            ...present(part.toolName),
-            ...(output.messageId ? { parentMessageId: output.messageId } : {}),
-          });
-        }
-        const streamed = streaming.get(part.toolCallId)?.text;
-        streaming.delete(part.toolCallId);
-        const rawInput = part.input;
-        if (!streamed) meter?.add(rawInput.length, false); // arguments sent whole
-        const args = parseToolArguments(rawInput);
-        // The tool runs on `args`; events, hooks and the transcript get `shown`.
-        const given = args.ok ? args.value : rawInput;
-        const shown = inputRedactor ? inputRedactor.value(given) : given;
-        if (inputRedactor && streamed)
-          emitter.emit('tool_call.args_delta', {
-            toolCallId: part.toolCallId,
-            toolName: part.toolName,
-            delta: inputRedactor.text(rawInput || streamed),
-          });
-        const call: ModelToolCall = {
-          toolCallId: part.toolCallId,
-          toolName: part.toolName,
-          ...present(part.toolName, { value: shown }),
-          args,
-          input: shown,
-        };
-        output.toolCalls.push(call);
-        content.emit('tool_call.ready', {
-          ...toolIdentity(call),
-          input: shown,
-          ...(args.ok
-            ? {}
-            : {
-                inputError: {
-                  message: input.redaction?.redactor.text(args.message) ?? args.message,
-                  code: 'CORE_TOOL_INVALID_INPUT',
-                },
-              }),
-        });
         return;
       }
       case 'response-metadata':

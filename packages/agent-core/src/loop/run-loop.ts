@@ -3,6 +3,7 @@ import { AgentCoreError } from '../errors/agent-core-error.js';
 import { emptyResponseError } from '../models/provider-errors.js';
 import { loadAttachments } from '../sessions/load-attachments.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
+import type { ToolArguments } from '../tools/parse-tool-input.js';
 import { createCostOf } from '../usage/price-table.js';
 import { liveUsageOf, recordUsage } from '../usage/record-usage.js';
 import { maybeCompact } from './compaction.js';
@@ -15,6 +16,7 @@ export type { RunInput } from './run-state.js';
 import { StuckDetector } from './stuck-detector.js';
 import {
   finishCall,
+  prepareCall,
   presentCall,
   runApprovedCalls,
   runToolPhase,
@@ -195,7 +197,8 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
       redaction: agent.redaction,
       costOf: createCostOf(agent.prices),
       liveUsage: liveUsageOf(run, 'turn'),
-      presentTool: (toolName, shown) => presentCall(run, toolName, shown),
+      presentTool: (toolName) => presentCall(run, toolName),
+      prepareToolCall: (toolName, args) => prepareCall(run, toolName, args),
       // The same number as estimating `prompt`, without serialising the whole conversation.
       promptTokens: () => session.state.estimatePromptTokens(system),
       onFallback: ({ from, to, error }) =>
@@ -331,13 +334,15 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   }
   const stepIndex = run.nextStepIndex++;
   emitter.stepIndex = stepIndex;
-  // Names come from the paused state; title and kind from the tools' definitions again.
-  const calls: ModelToolCall[] = paused.toolCalls.map((call) => ({
-    ...call,
-    ...presentCall(run, call.toolName, { value: call.input }),
-    // Stored parsed: the tool gets it as it is, not serialised and parsed again.
-    args: { ok: true, value: call.input ?? {} },
-  }));
+  // Names come from the paused state; title and kind from the tools' definitions again, made
+  // from the input validated once for this run (the tool runs on it, not validated again).
+  const calls: ModelToolCall[] = await Promise.all(
+    paused.toolCalls.map(async (call) => {
+      // Stored parsed: the tool gets it as it is, not serialised and parsed again.
+      const args: ToolArguments = { ok: true, value: call.input ?? {} };
+      return { ...call, ...(await prepareCall(run, call.toolName, args)), args };
+    }),
+  );
   const earlier = new Map(Object.entries(paused.results) as Array<[string, ToolCallOutcome]>);
   const phase = await runApprovedCalls(run, { stepIndex, calls, decisions, earlier });
   appendToolResults(run, phase, calls);

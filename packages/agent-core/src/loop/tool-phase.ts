@@ -6,8 +6,14 @@ import type { AgentTool, ToolCallOutcome } from '../tools/agent-tool.js';
 import { executeToolCall, toToolResultOutput } from '../tools/execute-tool-call.js';
 import { forEachLimited } from '../tools/for-each-limited.js';
 import {
+  validateToolInput,
+  type ParsedToolInput,
+  type ToolArguments,
+} from '../tools/parse-tool-input.js';
+import {
   presentToolCall,
   toolIdentity,
+  type PreparedCall,
   type ToolCallIdentity,
   type ToolPresentation,
 } from '../tools/tool-presentation.js';
@@ -43,13 +49,35 @@ export function findTool(run: RunState, name: string): AgentTool | undefined {
 }
 
 /**
- * The title and kind of a call of `toolName` (see {@link presentToolCall});
- * with `input`, the title too, redacted like the input it is made from.
+ * Validates a call's arguments against its tool's schema, once, and makes
+ * the call's title and kind from the result (see {@link presentToolCall}).
+ * The title function gets the validated input redacted as the events show
+ * it (`redact.toolInput`), and its title is redacted too.
+ */
+export async function prepareCall(
+  run: RunState,
+  toolName: string,
+  args: ToolArguments,
+): Promise<PreparedCall> {
+  const tool = findTool(run, toolName);
+  if (!tool) return {};
+  const checked = await validateToolInput(tool, args);
+  const { redaction } = run.agent;
+  const shown =
+    checked.ok && redaction.toolInput
+      ? { ok: true as const, value: redaction.redactor.value(checked.value) }
+      : checked;
+  return { ...presentCall(run, toolName, shown), checked };
+}
+
+/**
+ * The kind of a call of `toolName` and, with its validated `input`, its
+ * title (see {@link presentToolCall}), redacted like the input it is made from.
  */
 export function presentCall(
   run: RunState,
   toolName: string,
-  input?: { value: unknown },
+  input?: ParsedToolInput,
 ): ToolPresentation {
   const shown = presentToolCall(findTool(run, toolName), input, (error) =>
     run.agent.reportError(
@@ -260,7 +288,8 @@ async function runOne(book: CallBook, call: ModelToolCall): Promise<void> {
   const executed = await executeToolCall({
     tool: tool,
     toolName: call.toolName,
-    args: call.args,
+    // Validated once already (see prepareCall): not parsed or validated again.
+    ...(call.checked ? { input: call.checked } : { args: call.args }),
     availableTools: [...Object.keys(run.localTools), ...run.agent.tools.names()],
     context: { ...ids(run), stepIndex, toolCallId: call.toolCallId },
     signal: run.signal,

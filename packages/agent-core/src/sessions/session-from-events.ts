@@ -1,6 +1,7 @@
 import type { LanguageModelV3Message, LanguageModelV3ToolResultPart } from '@ai-sdk/provider';
 import {
   isKnownEvent,
+  isVoiceEvent,
   type AgentEvent,
   type AnyEvent,
   type ContentPart,
@@ -110,7 +111,9 @@ export function sessionFromEvents(
     (step ??= { runId: event.runId, createdAt: event.ts, reasoning: '', text: '', calls: [] });
 
   for (const event of events) {
-    if (!isKnownEvent(event)) continue;
+    // Voice events describe the audio around a turn; what was said reaches the transcript as
+    // `user.message{source:'voice'}` and the run's own messages.
+    if (!isKnownEvent(event) || isVoiceEvent(event)) continue;
     if (event.type === 'session.title_updated') {
       title = { title: event.data.title, titleSource: event.data.source };
       continue;
@@ -283,8 +286,7 @@ export function sessionFromEvents(
         flushResults();
         break;
       // Nothing the model is sent: lifecycle, streaming details, display-only events.
-      // Nothing to rebuild from these. Voice events describe the audio around a turn; what was
-      // said reaches the transcript as `user.message{source:'voice'}` and the run's own messages.
+      // Nothing to rebuild from these.
       case 'session.started':
       case 'session.ended':
       case 'step.finished':
@@ -308,19 +310,6 @@ export function sessionFromEvents(
       case 'skill.deactivated':
       case 'notice':
       case 'custom':
-      case 'voice.agent_state':
-      case 'voice.user_state':
-      case 'voice.transcript':
-      case 'voice.speech_created':
-      case 'voice.speech_paused':
-      case 'voice.speech_resumed':
-      case 'voice.speech_interrupted':
-      case 'voice.speech_finished':
-      case 'voice.false_interruption':
-      case 'voice.user_turn_skipped':
-      case 'voice.metrics':
-      case 'voice.error':
-      case 'voice.closed':
         break;
     }
   }

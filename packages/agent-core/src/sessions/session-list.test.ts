@@ -4,61 +4,30 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toCheckpoint } from './session-checkpoint.js';
-import type { SessionSnapshot, SessionStore, TranscriptEntry } from './session-snapshot.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
-import { createEmptySnapshot } from './transcript.js';
+import {
+  createStoredSession,
+  storedSession,
+  transcriptEntry,
+} from '../conformance/session-fixtures.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sb-session-list-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 const dbFile = () => path.join(dir, `list-${++files}.db`);
 
-const entry = (
-  id: string,
-  role: 'user' | 'assistant' | 'tool',
-  source?: 'text' | 'summary' | 'nudge' | 'steer',
-): TranscriptEntry => ({
-  id,
-  message:
-    role === 'tool'
-      ? {
-          role,
-          content: [
-            {
-              type: 'tool-result',
-              toolCallId: 'c1',
-              toolName: 't',
-              output: { type: 'text', value: 'ok' },
-            },
-          ],
-        }
-      : { role, content: [{ type: 'text', text: `${role} ${id}` }] },
-  display: { createdAt: 1, status: 'complete', ...(source ? { source } : {}) },
-});
-
-const session = (
-  sessionId: string,
-  updatedAt: number,
-  extra: Partial<SessionSnapshot> = {},
-): SessionSnapshot => ({
-  ...createEmptySnapshot({ sessionId, agentName: 'helper', now: 5 }),
-  updatedAt,
-  ...extra,
-});
-
-async function create(store: SessionStore, value: SessionSnapshot, model?: string) {
-  return (await store.save(toCheckpoint(value, { baseRevision: 0, owner: 'me', from: 0, model })))
-    .revision;
-}
-
 describe('SqliteSessionStore list, from its columns', () => {
   it('reads neither snapshots nor transcripts', async () => {
     const file = dbFile();
     const store = new SqliteSessionStore({ path: file });
-    await create(
+    await createStoredSession(
       store,
-      session('s1', 1, { title: 'Kept', titleSource: 'user', transcript: [entry('u', 'user')] }),
-      'openai:m',
+      storedSession('s1', 1, {
+        title: 'Kept',
+        titleSource: 'user',
+        transcript: [transcriptEntry('u', 'user')],
+      }),
+      { model: 'openai:m' },
     );
     const raw = new Database(file);
     raw.exec(`UPDATE switchboard_sessions SET snapshot = '{nope';
@@ -82,7 +51,7 @@ describe('SqliteSessionStore list, from its columns', () => {
       CREATE INDEX switchboard_sessions_updated ON switchboard_sessions (updated_at DESC);
       CREATE TABLE switchboard_session_entries (session_id TEXT NOT NULL, position INTEGER NOT NULL,
         entry TEXT NOT NULL, PRIMARY KEY (session_id, position)) STRICT, WITHOUT ROWID;`);
-    const old = session('old', 7, {
+    const old = storedSession('old', 7, {
       title: 'Old title',
       titleSource: 'fallback',
       status: 'awaiting_input',
@@ -93,10 +62,10 @@ describe('SqliteSessionStore list, from its columns', () => {
       .prepare('INSERT INTO switchboard_sessions VALUES (?, ?, ?, ?, ?, 3, NULL, 0, 4)')
       .run('old', 'helper', 5, 7, JSON.stringify(header));
     [
-      entry('u1', 'user', 'text'),
-      entry('a1', 'assistant'),
-      entry('t1', 'tool'),
-      entry('s1', 'user', 'summary'),
+      transcriptEntry('u1', 'user', 'text'),
+      transcriptEntry('a1', 'assistant'),
+      transcriptEntry('t1', 'tool'),
+      transcriptEntry('s1', 'user', 'summary'),
     ].forEach((value, position) =>
       raw
         .prepare('INSERT INTO switchboard_session_entries VALUES (?, ?, ?)')
@@ -151,10 +120,14 @@ describe('SqliteSessionStore list, from its columns', () => {
     raw.exec(`CREATE TABLE switchboard_sessions (
       session_id TEXT PRIMARY KEY, agent_name TEXT NOT NULL, created_at INTEGER NOT NULL,
       updated_at INTEGER NOT NULL, snapshot TEXT NOT NULL) STRICT`);
-    const first = session('first', 3, {
+    const first = storedSession('first', 3, {
       title: 'First format',
       titleSource: 'user',
-      transcript: [entry('u1', 'user'), entry('a1', 'assistant'), entry('u2', 'user')],
+      transcript: [
+        transcriptEntry('u1', 'user'),
+        transcriptEntry('a1', 'assistant'),
+        transcriptEntry('u2', 'user'),
+      ],
     });
     raw
       .prepare('INSERT INTO switchboard_sessions VALUES (?, ?, ?, ?, ?)')

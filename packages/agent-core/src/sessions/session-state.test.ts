@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PendingRequest, TranscriptEntry } from './session-snapshot.js';
+import type { TranscriptEntry } from './session-snapshot.js';
 import { SessionState, type PausedStep } from './session-state.js';
 import { createEmptySnapshot } from './transcript.js';
+import { approvalRequest, clarifyRequest } from '../test-helpers/pending-requests.js';
 
 function fresh() {
   return new SessionState(createEmptySnapshot({ sessionId: 'ses_1', agentName: 'a', now: 1 }));
@@ -10,18 +11,6 @@ function fresh() {
 const invalid = expect.objectContaining({
   code: 'CORE_INVALID_TRANSITION',
   details: expect.objectContaining({ sessionId: 'ses_1' }),
-});
-
-const approval = (
-  requestId: string,
-  toolName = 'rm',
-): Extract<PendingRequest, { kind: 'approval' }> => ({
-  kind: 'approval',
-  requestId,
-  toolCallId: `call_${requestId}`,
-  toolName,
-  input: { path: '/x' },
-  requestedAt: 2,
 });
 
 const paused: PausedStep = {
@@ -37,14 +26,23 @@ function running(state = fresh()) {
   return state;
 }
 
+/** A session whose run paused for approval and ended: `awaiting_input`. */
+function pausedAwaiting() {
+  const state = running();
+  state.pauseForApproval(paused, [approvalRequest('a1')]);
+  state.finish('awaiting_input');
+  state.endRun();
+  return state;
+}
+
 describe('SessionState', () => {
   it('walks a run through begin, running, pause, answer, resume and finish', () => {
     const state = fresh();
     expect(state.beginRun('run_1', 5)).toBe(1);
     expect(state.snapshot).toMatchObject({ turn: 1, activeRun: { runId: 'run_1', startedAt: 5 } });
     state.markRunning();
-    state.pauseForApproval(paused, [approval('a1')]);
-    expect(state.finish('awaiting_input')).toEqual([approval('a1')]);
+    state.pauseForApproval(paused, [approvalRequest('a1')]);
+    expect(state.finish('awaiting_input')).toEqual([approvalRequest('a1')]);
     state.endRun();
     expect(state.snapshot).toMatchObject({ status: 'awaiting_input', paused });
     expect(state.snapshot.activeRun).toBeUndefined();
@@ -56,7 +54,7 @@ describe('SessionState', () => {
     const taken = state.takePausedStep();
     expect(taken.paused).toEqual(paused);
     expect(taken.approvals).toEqual([
-      { ...approval('a1'), response: { approved: true, always: true } },
+      { ...approvalRequest('a1'), response: { approved: true, always: true } },
     ]);
     expect(state.snapshot.paused).toBeUndefined();
     expect(state.snapshot.pending).toEqual([]);
@@ -67,7 +65,7 @@ describe('SessionState', () => {
   it('refuses transitions its status does not allow, changing nothing', () => {
     const state = fresh();
     const before = state.copy();
-    expect(() => state.pauseForApproval(paused, [approval('a1')])).toThrow(invalid);
+    expect(() => state.pauseForApproval(paused, [approvalRequest('a1')])).toThrow(invalid);
     expect(() => state.finish('completed')).toThrow(invalid);
     expect(() => state.handOff('other')).not.toThrow();
     state.handOff(before.agentName);
@@ -78,8 +76,8 @@ describe('SessionState', () => {
     expect(() => state.markRunning()).toThrow(invalid);
     expect(() => state.takePausedStep()).toThrow(invalid); // nothing paused
     expect(() => state.handOff('other')).toThrow(invalid);
-    state.pauseForApproval(paused, [approval('a1')]);
-    expect(() => state.pauseForApproval(paused, [approval('a2')])).toThrow(invalid);
+    state.pauseForApproval(paused, [approvalRequest('a1')]);
+    expect(() => state.pauseForApproval(paused, [approvalRequest('a2')])).toThrow(invalid);
     expect(state.snapshot.pending.map((request) => request.requestId)).toEqual(['a1']);
 
     state.finish('awaiting_input');
@@ -145,6 +143,35 @@ describe('SessionState', () => {
     state.addEntry(entry);
     expect(state.snapshot.activeRun?.partial).toBeUndefined();
     expect(state.snapshot.transcript).toEqual([entry]);
+  });
+
+  it('recovers from a crash: a running session is idle, its questions dropped, a paused step kept', () => {
+    const question = clarifyRequest('q1');
+    const asking = running();
+    asking.askClarify(question);
+    expect(asking.recoverFromCrash()).toBe(true);
+    expect(asking.snapshot).toMatchObject({ status: 'idle', pending: [] });
+    // The dead run is still in flight until it is ended as interrupted.
+    expect(asking.snapshot.activeRun).toMatchObject({ runId: 'run_1' });
+    asking.endRun();
+    expect(asking.beginRun('run_2', 9)).toBe(2); // and the session takes the next run
+
+    const pausing = running();
+    pausing.pauseForApproval(paused, [approvalRequest('a1')]);
+    pausing.askClarify(question);
+    expect(pausing.recoverFromCrash()).toBe(true);
+    expect(pausing.snapshot).toMatchObject({
+      status: 'idle',
+      paused,
+      pending: [approvalRequest('a1')],
+    });
+
+    // Nothing ran: nothing to recover, nothing changes.
+    for (const state of [fresh(), pausedAwaiting()]) {
+      const before = state.copy();
+      expect(state.recoverFromCrash()).toBe(false);
+      expect(state.copy()).toEqual(before);
+    }
   });
 
   it('moves steers to the next message, counts usage (shared with a sub-agent), and resets', () => {

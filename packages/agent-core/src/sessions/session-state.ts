@@ -93,6 +93,24 @@ export class SessionState {
     return this.#snapshot.turn;
   }
 
+  /**
+   * The session was loaded after the process that ran it died: nothing runs
+   * any more. A session saved `running` is idle again, and the questions its
+   * dead run asked are dropped (nobody can answer them); the approvals of a
+   * paused step stay, so they can be answered and the step resumed. The run
+   * itself stays in flight (`activeRun`) until it is ended as interrupted
+   * ({@link endRun}). Returns whether the session was running.
+   */
+  recoverFromCrash(): boolean {
+    if (this.#snapshot.status !== 'running') return false;
+    const paused = this.#snapshot.paused !== undefined;
+    this.#snapshot.status = 'idle';
+    this.#snapshot.pending = this.#snapshot.pending.filter(
+      (request) => request.kind === 'approval' && paused,
+    );
+    return true;
+  }
+
   /** The run loop has started. */
   markRunning(): void {
     this.#expect('start running', ['idle', 'awaiting_input']);

@@ -15,6 +15,8 @@ export function createEmptySnapshot(init: {
   userId?: string;
   /** The session's model id (see `SessionSnapshot.model`). */
   model?: string;
+  /** A title the user gave at creation (`titleSource: 'user'`). */
+  title?: string;
   now: number;
 }): SessionSnapshot {
   return {
@@ -23,6 +25,7 @@ export function createEmptySnapshot(init: {
     agentName: init.agentName,
     ...(init.userId === undefined ? {} : { userId: init.userId }),
     ...(init.model === undefined ? {} : { model: init.model }),
+    ...(init.title === undefined ? {} : { title: init.title, titleSource: 'user' }),
     createdAt: init.now,
     updatedAt: init.now,
     status: 'idle',

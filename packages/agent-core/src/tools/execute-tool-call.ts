@@ -2,18 +2,28 @@ import type { JSONValue, LanguageModelV3ToolResultOutput } from '@ai-sdk/provide
 import type { AgentTool, ToolCallOutcome, ToolContext } from './agent-tool.js';
 import { normalizeToolOutput, truncateText } from './normalize-tool-output.js';
 import { onAbort } from './on-abort.js';
-import { parseToolArguments, validateToolInput, type ToolArguments } from './parse-tool-input.js';
+import {
+  parseToolArguments,
+  validateToolInput,
+  type ParsedToolInput,
+  type ToolArguments,
+} from './parse-tool-input.js';
 import type { CoreErrorCode } from '../errors/agent-core-error.js';
 
 /** A progress report of a running tool (→ `tool_call.progress`). */
 export type ToolProgress = Parameters<ToolContext['progress']>[0];
 
 /**
- * The call's arguments: the text the model sent (`rawInput`, parsed here) or,
- * when the caller parsed it already, the parsed `args` (never parsed again).
+ * The call's arguments: the text the model sent (`rawInput`, parsed and
+ * validated here), the parsed `args` when the caller parsed the text already
+ * (validated here, never parsed again), or the `input` the caller validated
+ * against this tool's schema with `validateToolInput` (neither parsed nor
+ * validated again).
  */
 export type ToolCallArguments =
-  { rawInput: string; args?: never } | { args: ToolArguments; rawInput?: never };
+  | { rawInput: string; args?: never; input?: never }
+  | { args: ToolArguments; rawInput?: never; input?: never }
+  | { input: ParsedToolInput; rawInput?: never; args?: never };
 
 /** What {@link executeToolCall} needs for one call. */
 export type ExecuteToolCallOptions = ToolCallArguments & ExecuteToolCallSettings;
@@ -40,6 +50,16 @@ export interface ExecuteToolCallSettings {
 
 const DEFAULT_MAX_OUTPUT_CHARS = 100_000;
 
+/** The call's input validated against the tool's schema: once, here or by the caller. */
+async function checkedInput(
+  tool: AgentTool<never, unknown>,
+  options: ToolCallArguments,
+): Promise<ParsedToolInput> {
+  if (options.input !== undefined) return options.input;
+  if (options.args !== undefined) return validateToolInput(tool, options.args);
+  return validateToolInput(tool, parseToolArguments(options.rawInput));
+}
+
 type Settled =
   { kind: 'value'; value: unknown } | { kind: 'error'; error: unknown } | { kind: 'aborted' };
 
@@ -64,8 +84,7 @@ export async function executeToolCall(options: ExecuteToolCallOptions): Promise<
     return failed('CORE_UNKNOWN_TOOL', `Unknown tool "${toolName}".${list}`, 0);
   }
   if (signal?.aborted) return { status: 'cancelled', executionDurationMs: 0 };
-  const args = options.args === undefined ? parseToolArguments(options.rawInput) : options.args;
-  const input = await validateToolInput(tool, args);
+  const input = await checkedInput(tool, options);
   if (!input.ok) return failed('CORE_TOOL_INVALID_INPUT', input.message, 0);
   if (signal?.aborted) return { status: 'cancelled', executionDurationMs: 0 }; // aborted while parsing
 

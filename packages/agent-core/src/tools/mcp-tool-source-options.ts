@@ -1,4 +1,4 @@
-import { envSchema } from '@switchboard/events';
+import { envSchema } from '@switchboard/events/internal';
 import { z } from 'zod';
 import { TOOL_NAME_PATTERN } from './tool-name.js';
 

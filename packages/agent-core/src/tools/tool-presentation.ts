@@ -1,10 +1,21 @@
 import type { AgentTool } from './agent-tool.js';
+import type { ParsedToolInput } from './parse-tool-input.js';
 
 /** How a surface shows a tool call (the `title` and `kind` of `tool_call.*` events). */
 export type ToolPresentation = {
   /** From the definition's `title(input)`: "Reading src/main.ts". */
   title?: string;
   kind?: NonNullable<AgentTool['kind']>;
+};
+
+/** A call's input checked against its tool's schema, and how the call shows. */
+export type PreparedCall = ToolPresentation & {
+  /**
+   * The arguments as the tool's schema outputs them (or why it refused
+   * them), from `validateToolInput`: validated once; the tool runs on this
+   * and the title is made from it. Absent when no tool has the call's name.
+   */
+  checked?: ParsedToolInput;
 };
 
 /** Which call a `tool_call.*` event is about, as every event after `started` says it. */
@@ -28,27 +39,24 @@ export const MAX_TOOL_TITLE_CHARS = 200;
 
 /**
  * What a tool's definition says about one call: its `kind` and, once the
- * input is known, its `title(input)`. The title function gets the input as
- * the tool's schema outputs it (it is typed that way); input the schema
- * refuses gets no title. A title is decoration: a title function that
- * throws (reported to `onError`) or returns no text only leaves the title
- * out, it never fails the call.
+ * input is known, its `title(input)`. `input` is the call's input as
+ * `validateToolInput` returned it: the tool's schema output (the title
+ * function is typed that way), validated once for both the title and the
+ * call, never here again; input the schema refused gets no title. A title
+ * is decoration: a title function that throws (reported to `onError`) or
+ * returns no text only leaves the title out, it never fails the call.
  */
 export function presentToolCall(
   tool: AgentTool | undefined,
-  input: { value: unknown } | undefined,
+  input: ParsedToolInput | undefined,
   onError: (error: unknown) => void,
 ): ToolPresentation {
   if (!tool) return {};
   const kind = tool.kind === undefined ? {} : { kind: tool.kind };
-  if (!input || !tool.title) return kind;
-  const parsed = tool.inputSchema
-    ? tool.inputSchema.safeParse(input.value)
-    : { success: true as const, data: input.value };
-  if (!parsed.success) return kind;
+  if (!input?.ok || !tool.title) return kind;
   let title: unknown;
   try {
-    title = tool.title(parsed.data);
+    title = tool.title(input.value);
   } catch (error) {
     onError(error);
     return kind;

@@ -5,6 +5,7 @@ import * as run from './run-events.js';
 import * as session from './session-events.js';
 import * as tool from './tool-events.js';
 import * as voice from './voice-events.js';
+import { VOICE_EVENT_TYPES } from './is-voice-event.js';
 
 /**
  * Every event type of contract v1 and the schema of its `data`. Adding a type
@@ -86,19 +87,7 @@ export const SESSION_SCOPED_TYPES: ReadonlySet<string> = new Set<EventType>([
   'session.started',
   'session.ended',
   'session.title_updated',
-  'voice.agent_state',
-  'voice.user_state',
-  'voice.transcript',
-  'voice.speech_created',
-  'voice.speech_paused',
-  'voice.speech_resumed',
-  'voice.speech_interrupted',
-  'voice.speech_finished',
-  'voice.false_interruption',
-  'voice.user_turn_skipped',
-  'voice.metrics',
-  'voice.error',
-  'voice.closed',
+  ...VOICE_EVENT_TYPES,
 ]);
 
 /** Types that end a run (and close a run-scoped stream). */

@@ -1,4 +1,5 @@
-import { checkContiguous, EventsError, type AnyEvent } from '@switchboard/events';
+import { EventsError, type AnyEvent } from '@switchboard/events';
+import { checkContiguous } from '@switchboard/events/internal';
 import { PostgresError, toPostgresError } from '../errors/postgres-error.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { AnyEvent, LiveListener, LiveListeners } from '@switchboard/events';
+import type { AnyEvent } from '@switchboard/events';
+import type { LiveListener, LiveListeners } from '@switchboard/events/internal';
 import type { PostgresDatabase } from '../database/postgres-database.js';
 
 /** What {@link NotifyFanOut} needs. */

@@ -1,13 +1,12 @@
 import {
   DEFAULT_READ_LIMIT,
   EventsError,
-  LiveListeners,
-  replayThenLive,
   type AnyEvent,
   type EventLog,
   type SequenceHead,
   type SubscribeOptions,
 } from '@switchboard/events';
+import { LiveListeners, replayThenLive } from '@switchboard/events/internal';
 import { z } from 'zod';
 import { parsePostgresOptions, PostgresError } from '../errors/postgres-error.js';
 import { PostgresDatabase } from '../database/postgres-database.js';

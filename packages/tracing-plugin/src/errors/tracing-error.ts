@@ -1,4 +1,5 @@
-import { optionsParser, SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { SwitchboardError, type SwitchboardErrorInit } from '@switchboard/events';
+import { optionsParser } from '@switchboard/events/internal';
 
 /**
  * Every code `@switchboard/tracing-plugin` throws or reports, with a

@@ -1,4 +1,4 @@
-import { optionsParser } from '@switchboard/events';
+import { optionsParser } from '@switchboard/events/internal';
 import { WebuiServerError, type WebuiErrorCode } from '../errors/webui-server-error.js';
 
 /**

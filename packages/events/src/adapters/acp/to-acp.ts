@@ -8,6 +8,7 @@ import type {
   ToolKind,
 } from '@agentclientprotocol/sdk';
 import type { AnyEvent } from '../../schema/agent-event.js';
+import { isVoiceEvent } from '../../schema/is-voice-event.js';
 import { isKnownEvent } from '../../schema/parse-event.js';
 import { toolKindSchema } from '../../schema/tool-events.js';
 
@@ -120,7 +121,8 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
 
   return {
     push(event) {
-      if (!isKnownEvent(event)) return extension(event);
+      // Newer types, and voice events (ACP has no audio updates): the extension notification.
+      if (!isKnownEvent(event) || isVoiceEvent(event)) return extension(event);
       switch (event.type) {
         case 'message.delta':
           return [
@@ -362,19 +364,6 @@ export function createAcpAdapter(options: AcpAdapterOptions = {}): AcpAdapter {
         case 'feedback.injected':
         case 'skill.activated':
         case 'skill.deactivated':
-        case 'voice.agent_state':
-        case 'voice.user_state':
-        case 'voice.transcript':
-        case 'voice.speech_created':
-        case 'voice.speech_paused':
-        case 'voice.speech_resumed':
-        case 'voice.speech_interrupted':
-        case 'voice.speech_finished':
-        case 'voice.false_interruption':
-        case 'voice.user_turn_skipped':
-        case 'voice.metrics':
-        case 'voice.error':
-        case 'voice.closed':
         case 'notice':
         case 'custom':
           return extension(event);

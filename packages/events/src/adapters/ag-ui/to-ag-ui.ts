@@ -1,5 +1,6 @@
 import { EventType, type AGUIEvent } from '@ag-ui/core';
 import type { AgentEvent, AnyEvent } from '../../schema/agent-event.js';
+import { isVoiceEvent } from '../../schema/is-voice-event.js';
 import { isKnownEvent } from '../../schema/parse-event.js';
 import { AG_UI_NAMESPACE, AgUiRun, stampOf, stepName, type AgUiStamp } from './ag-ui-run.js';
 import { outcomeOf, toAgUiUsage } from './ag-ui-outcome.js';
@@ -116,6 +117,7 @@ export function createAgUiAdapter(): AgUiAdapter {
   }
 
   function inRun(current: AgUiRun, event: AgentEvent): AgUiEvent[] {
+    if (isVoiceEvent(event)) return [custom(event)]; // AG-UI has no audio events
     const stamp = stampOf(event);
     switch (event.type) {
       case 'run.finished':
@@ -274,19 +276,6 @@ export function createAgUiAdapter(): AgUiAdapter {
       case 'feedback.injected':
       case 'skill.activated':
       case 'skill.deactivated':
-      case 'voice.agent_state':
-      case 'voice.user_state':
-      case 'voice.transcript':
-      case 'voice.speech_created':
-      case 'voice.speech_paused':
-      case 'voice.speech_resumed':
-      case 'voice.speech_interrupted':
-      case 'voice.speech_finished':
-      case 'voice.false_interruption':
-      case 'voice.user_turn_skipped':
-      case 'voice.metrics':
-      case 'voice.error':
-      case 'voice.closed':
       case 'notice':
       case 'custom':
         return [custom(event)];

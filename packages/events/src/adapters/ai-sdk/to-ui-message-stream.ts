@@ -1,5 +1,6 @@
 import type { UIMessageChunk } from 'ai';
 import type { AgentEvent, AnyEvent } from '../../schema/agent-event.js';
+import { isVoiceEvent } from '../../schema/is-voice-event.js';
 import { isKnownEvent } from '../../schema/parse-event.js';
 import type { StopReason } from '../../schema/run-events.js';
 import { UI_DATA_PREFIX, dataPart } from './ui-data-part.js';
@@ -123,6 +124,7 @@ export function createUiMessageStreamAdapter(): UiMessageStreamAdapter {
   }
 
   function inRun(current: OpenMessage, event: AgentEvent): UIMessageChunk[] {
+    if (isVoiceEvent(event)) return [dataPart(event)]; // UI messages have no audio parts
     switch (event.type) {
       case 'run.finished':
         return finish(current, event);
@@ -224,19 +226,6 @@ export function createUiMessageStreamAdapter(): UiMessageStreamAdapter {
       case 'feedback.injected':
       case 'skill.activated':
       case 'skill.deactivated':
-      case 'voice.agent_state':
-      case 'voice.user_state':
-      case 'voice.transcript':
-      case 'voice.speech_created':
-      case 'voice.speech_paused':
-      case 'voice.speech_resumed':
-      case 'voice.speech_interrupted':
-      case 'voice.speech_finished':
-      case 'voice.false_interruption':
-      case 'voice.user_turn_skipped':
-      case 'voice.metrics':
-      case 'voice.error':
-      case 'voice.closed':
       case 'notice':
       case 'custom':
         return [dataPart(event)];

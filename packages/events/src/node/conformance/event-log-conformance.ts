@@ -1,6 +1,7 @@
 import { EventBus } from '../../bus/event-bus.js';
 import type { EventLog } from '../../log/event-log.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
+import { noticeEvent, seqRange, seqsOf } from './log-fixtures.js';
 
 /** One test's storage: a fresh, empty log, and (for shared backends) more handles on the same storage. */
 export interface EventLogUnderTest {
@@ -19,20 +20,6 @@ export interface EventLogHarness {
   /** A subscriber on one handle hears appends made through another: run the fan-out test. */
   liveAcrossHandles?: boolean;
 }
-
-const ev = (sessionId: string, seq: number, runId = 'r') =>
-  ({
-    v: 1,
-    type: 'notice',
-    seq,
-    ts: 1000 + seq,
-    sessionId,
-    runId,
-    data: { severity: 'info', message: String(seq) },
-  }) as AnyEvent;
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const seqs = (events: readonly AnyEvent[]) => events.map((event) => event.seq);
 
 /**
  * The contract every {@link EventLog} backend passes (memory, SQLite,
@@ -79,11 +66,17 @@ export async function describeEventLogConformance(
 
     it('appends, reads pages after a cursor, and reports heads', async () => {
       const { log } = await fresh();
-      await log.append([ev('b', 1), ev('a', 1), ev('a', 2), ev('b', 2), ev('a', 3)]);
+      await log.append([
+        noticeEvent('b', 1),
+        noticeEvent('a', 1),
+        noticeEvent('a', 2),
+        noticeEvent('b', 2),
+        noticeEvent('a', 3),
+      ]);
       await log.append([]);
-      expect(seqs(await log.read('a'))).toEqual([1, 2, 3]);
-      expect(seqs(await log.read('a', 1, 1))).toEqual([2]);
-      expect(seqs(await log.read('a', 1))).toEqual([2, 3]);
+      expect(seqsOf(await log.read('a'))).toEqual([1, 2, 3]);
+      expect(seqsOf(await log.read('a', 1, 1))).toEqual([2]);
+      expect(seqsOf(await log.read('a', 1))).toEqual([2, 3]);
       expect(await log.read('a', 3)).toEqual([]);
       expect(await log.read('nobody')).toEqual([]);
       expect(await log.head('a')).toEqual({ seq: 3, ts: 1003 });
@@ -93,29 +86,36 @@ export async function describeEventLogConformance(
 
     it('pages through a long session with the default limit of 1000', async () => {
       const { log } = await fresh();
-      await log.append(range(1, 2500).map((seq) => ev('s', seq)));
+      await log.append(seqRange(1, 2500).map((seq) => noticeEvent('s', seq)));
       expect(await log.read('s')).toHaveLength(1000);
-      expect(seqs(await log.read('s', 2000))).toEqual(range(2001, 2500));
+      expect(seqsOf(await log.read('s', 2000))).toEqual(seqRange(2001, 2500));
       const all: number[] = [];
       for (let page = await log.read('s', 0, 333); page.length > 0;) {
-        all.push(...seqs(page));
+        all.push(...seqsOf(page));
         page = await log.read('s', page.at(-1)!.seq, 333);
       }
-      expect(all).toEqual(range(1, 2500));
+      expect(all).toEqual(seqRange(1, 2500));
     });
 
     it('rejects gaps and duplicates, and stores nothing of a refused batch', async () => {
       const { log } = await fresh();
-      await log.append([ev('a', 1), ev('b', 1)]);
+      await log.append([noticeEvent('a', 1), noticeEvent('b', 1)]);
       // The good events of session b come first; they must not survive a's gap.
-      await refused(() => log.append([ev('b', 2), ev('b', 3), ev('a', 2), ev('a', 4)]));
-      await refused(() => log.append([ev('a', 1)]));
-      await refused(() => log.append([ev('c', 2)]));
+      await refused(() =>
+        log.append([
+          noticeEvent('b', 2),
+          noticeEvent('b', 3),
+          noticeEvent('a', 2),
+          noticeEvent('a', 4),
+        ]),
+      );
+      await refused(() => log.append([noticeEvent('a', 1)]));
+      await refused(() => log.append([noticeEvent('c', 2)]));
       expect((await log.head('a')).seq).toBe(1);
       expect((await log.head('b')).seq).toBe(1);
       expect((await log.head('c')).seq).toBe(0);
-      await log.append([ev('a', 2), ev('b', 2)]);
-      expect(seqs(await log.read('a'))).toEqual([1, 2]);
+      await log.append([noticeEvent('a', 2), noticeEvent('b', 2)]);
+      expect(seqsOf(await log.read('a'))).toEqual([1, 2]);
     });
 
     it('round-trips unknown types and fields byte for byte', async () => {
@@ -131,7 +131,7 @@ export async function describeEventLogConformance(
         meta: { 'acme.trace': 'x' },
         futureEnvelopeKey: { kept: true },
       } as AnyEvent;
-      const known = { ...ev('s', 2), extra: 'kept too' } as unknown as AnyEvent;
+      const known = { ...noticeEvent('s', 2), extra: 'kept too' } as unknown as AnyEvent;
       await log.append([future, known]);
       const back = await log.read('s');
       expect(back).toEqual([future, known]);
@@ -169,13 +169,14 @@ export async function describeEventLogConformance(
       }
       await bus.flush();
       await reader;
-      expect(seen).toEqual(range(11, 600));
+      expect(seen).toEqual(seqRange(11, 600));
     });
 
     it('a slow subscriber falls back to the log instead of holding events in memory', async () => {
       const { log } = await fresh();
       let seq = 0;
-      const push = (n: number) => log.append(Array.from({ length: n }, () => ev('s', ++seq)));
+      const push = (n: number) =>
+        log.append(Array.from({ length: n }, () => noticeEvent('s', ++seq)));
       await push(1);
       const controller = new AbortController();
       const iterator = log.subscribe('s', { signal: controller.signal })[Symbol.asyncIterator]();
@@ -187,26 +188,26 @@ export async function describeEventLogConformance(
       await push(12_000); // more than the 10k live buffer, while the consumer is not reading
       const seen: number[] = [];
       for (let i = 0; i < 12_000; i++) seen.push((await nextSeq())!);
-      expect(seen).toEqual(range(2, 12_001));
+      expect(seen).toEqual(seqRange(2, 12_001));
       controller.abort();
       expect((await iterator.next()).done).toBe(true);
     });
 
     it('deleteSession removes one session, returns how many, and numbering restarts', async () => {
       const { log } = await fresh();
-      await log.append([ev('a', 1), ev('b', 1), ev('a', 2)]);
+      await log.append([noticeEvent('a', 1), noticeEvent('b', 1), noticeEvent('a', 2)]);
       expect(await log.deleteSession('a')).toBe(2);
       expect(await log.deleteSession('a')).toBe(0);
       expect(await log.read('a')).toEqual([]);
       expect(await log.head('a')).toEqual({ seq: 0, ts: 0 });
-      expect(seqs(await log.read('b'))).toEqual([1]);
-      await log.append([ev('a', 1)]);
-      expect(seqs(await log.read('a'))).toEqual([1]);
+      expect(seqsOf(await log.read('b'))).toEqual([1]);
+      await log.append([noticeEvent('a', 1)]);
+      expect(seqsOf(await log.read('a'))).toEqual([1]);
     });
 
     it('close ends subscriptions and refuses appends with EVENTS_CLOSED', async () => {
       const { log } = await fresh();
-      await log.append([ev('s', 1)]);
+      await log.append([noticeEvent('s', 1)]);
       const seen: number[] = [];
       const reader = (async () => {
         for await (const event of log.subscribe('s')) seen.push(event.seq);
@@ -214,7 +215,7 @@ export async function describeEventLogConformance(
       await expect.poll(() => seen).toEqual([1]);
       await log.close();
       await reader;
-      await expect((async () => log.append([ev('s', 2)]))()).rejects.toMatchObject({
+      await expect((async () => log.append([noticeEvent('s', 2)]))()).rejects.toMatchObject({
         code: 'EVENTS_CLOSED',
       });
     });
@@ -223,22 +224,22 @@ export async function describeEventLogConformance(
 
     it('is durable: another handle sees the head and continues; a stale append conflicts', async () => {
       const storage = await fresh();
-      await storage.log.append(range(1, 50).map((seq) => ev('s', seq)));
+      await storage.log.append(seqRange(1, 50).map((seq) => noticeEvent('s', seq)));
       const second = await reopen(storage);
       expect(await second.head('s')).toEqual({ seq: 50, ts: 1050 });
-      await refused(() => second.append([ev('s', 50)]));
-      await second.append([ev('s', 51)]);
-      expect(seqs(await storage.log.read('s'))).toEqual(range(1, 51));
+      await refused(() => second.append([noticeEvent('s', 50)]));
+      await second.append([noticeEvent('s', 51)]);
+      expect(seqsOf(await storage.log.read('s'))).toEqual(seqRange(1, 51));
     });
 
     it('two writers racing on one session: exactly one batch is stored', async () => {
       const storage = await fresh();
       const other = await reopen(storage);
-      await storage.log.append([ev('s', 1)]);
+      await storage.log.append([noticeEvent('s', 1)]);
       for (let round = 0; round < 20; round++) {
         const next = round + 2;
-        const mine = [ev('s', next, 'mine')];
-        const theirs = [ev('s', next, 'theirs')];
+        const mine = [noticeEvent('s', next, 'mine')];
+        const theirs = [noticeEvent('s', next, 'theirs')];
         const results = await Promise.allSettled([
           (async () => storage.log.append(mine))(),
           (async () => other.append(theirs))(),
@@ -247,7 +248,7 @@ export async function describeEventLogConformance(
         const lost = results.find((result) => result.status === 'rejected');
         expect(lost?.reason).toMatchObject({ code: 'EVENTS_SEQ_CONFLICT' });
       }
-      expect(seqs(await other.read('s'))).toEqual(range(1, 21));
+      expect(seqsOf(await other.read('s'))).toEqual(seqRange(1, 21));
     });
 
     if (!harness.liveAcrossHandles) return;
@@ -255,7 +256,7 @@ export async function describeEventLogConformance(
     it('a subscriber on one handle hears appends made through another', async () => {
       const storage = await fresh();
       const writer = await reopen(storage);
-      await writer.append([ev('s', 1)]);
+      await writer.append([noticeEvent('s', 1)]);
       const controller = new AbortController();
       const seen: number[] = [];
       const reader = (async () => {
@@ -266,10 +267,12 @@ export async function describeEventLogConformance(
       })();
       for (let seq = 2; seq <= 300; seq += 3)
         await writer.append(
-          [ev('s', seq), ev('s', seq + 1), ev('s', seq + 2)].filter((e) => e.seq <= 300),
+          [noticeEvent('s', seq), noticeEvent('s', seq + 1), noticeEvent('s', seq + 2)].filter(
+            (e) => e.seq <= 300,
+          ),
         );
       await reader;
-      expect(seen).toEqual(range(1, 300));
+      expect(seen).toEqual(seqRange(1, 300));
     });
   });
 }

@@ -7,6 +7,7 @@ import { EventBus } from '../../bus/event-bus.js';
 import type { EventsError } from '../../errors/events-error.js';
 import type { AnyEvent } from '../../schema/agent-event.js';
 import { SqliteEventLog } from './sqlite-event-log.js';
+import { noticeEvent, seqRange, seqsOf } from '../conformance/log-fixtures.js';
 
 const dirs: string[] = [];
 const open: { close(): unknown }[] = [];
@@ -25,30 +26,23 @@ const track = <T extends { close(): unknown }>(item: T): T => {
 };
 const newLog = (file = dbFile()) => track(new SqliteEventLog({ path: file }));
 
-const ev = (sessionId: string, seq: number, runId = 'r') =>
-  ({
-    v: 1,
-    type: 'notice',
-    seq,
-    ts: 1000 + seq,
-    sessionId,
-    runId,
-    data: { severity: 'info', message: String(seq) },
-  }) as AnyEvent;
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const seqs = (events: readonly AnyEvent[]) => events.map((event) => event.seq);
 const notice = (sessionId: string, i: number) =>
   ({ type: 'notice', sessionId, runId: 'r', data: { severity: 'info', message: `${i}` } }) as const;
 
 describe('SqliteEventLog', () => {
   it('appends, reads pages after a cursor, and reports heads and sessions', () => {
     const log = newLog();
-    log.append([ev('b', 1), ev('a', 1), ev('a', 2), ev('b', 2), ev('a', 3)]);
+    log.append([
+      noticeEvent('b', 1),
+      noticeEvent('a', 1),
+      noticeEvent('a', 2),
+      noticeEvent('b', 2),
+      noticeEvent('a', 3),
+    ]);
     log.append([]);
-    expect(seqs(log.read('a'))).toEqual([1, 2, 3]);
-    expect(seqs(log.read('a', 1, 1))).toEqual([2]);
-    expect(seqs(log.read('a', 1))).toEqual([2, 3]);
+    expect(seqsOf(log.read('a'))).toEqual([1, 2, 3]);
+    expect(seqsOf(log.read('a', 1, 1))).toEqual([2]);
+    expect(seqsOf(log.read('a', 1))).toEqual([2, 3]);
     expect(log.read('a', 3)).toEqual([]);
     expect(log.read('nobody')).toEqual([]);
     expect(log.head('a')).toEqual({ seq: 3, ts: 1003 });
@@ -59,10 +53,10 @@ describe('SqliteEventLog', () => {
 
   it('pages through a long session with the default limit of 1000', () => {
     const log = newLog();
-    log.append(range(1, 2500).map((seq) => ev('s', seq)));
+    log.append(seqRange(1, 2500).map((seq) => noticeEvent('s', seq)));
     const first = log.read('s');
     expect(first).toHaveLength(1000);
-    expect(seqs(log.read('s', 2000))).toEqual(range(2001, 2500));
+    expect(seqsOf(log.read('s', 2000))).toEqual(seqRange(2001, 2500));
     let cursor = 0;
     const all: number[] = [];
     for (
@@ -70,25 +64,25 @@ describe('SqliteEventLog', () => {
       page.length > 0;
       page = log.read('s', cursor, 333)
     ) {
-      all.push(...seqs(page));
+      all.push(...seqsOf(page));
       cursor = page.at(-1)!.seq;
     }
-    expect(all).toEqual(range(1, 2500));
+    expect(all).toEqual(seqRange(1, 2500));
   });
 
   it('readRun returns one run in order, through the run index', () => {
     const file = dbFile();
     const log = newLog(file);
     log.append([
-      ev('s', 1, 'r1'),
-      ev('s', 2, 'r2'),
-      ev('s', 3, 'r1'),
-      ev('t', 1, 'r1'),
-      ev('s', 4, 'r1'),
-      ev('s', 5, 'r2'),
+      noticeEvent('s', 1, 'r1'),
+      noticeEvent('s', 2, 'r2'),
+      noticeEvent('s', 3, 'r1'),
+      noticeEvent('t', 1, 'r1'),
+      noticeEvent('s', 4, 'r1'),
+      noticeEvent('s', 5, 'r2'),
     ]);
-    expect(seqs(log.readRun('s', 'r1'))).toEqual([1, 3, 4]);
-    expect(seqs(log.readRun('s', 'r2'))).toEqual([2, 5]);
+    expect(seqsOf(log.readRun('s', 'r1'))).toEqual([1, 3, 4]);
+    expect(seqsOf(log.readRun('s', 'r2'))).toEqual([2, 5]);
     expect(log.readRun('s', 'none')).toEqual([]);
     const session = {
       v: 1,
@@ -114,26 +108,31 @@ describe('SqliteEventLog', () => {
 
   it('rejects gaps and duplicates, and stores nothing of a refused batch', () => {
     const log = newLog();
-    log.append([ev('a', 1), ev('b', 1)]);
+    log.append([noticeEvent('a', 1), noticeEvent('b', 1)]);
     // The good events of session b come first in the batch; they must not survive a's gap.
-    expect(() => log.append([ev('b', 2), ev('b', 3), ev('a', 2), ev('a', 4)])).toThrow(
-      expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }),
-    );
-    expect(() => log.append([ev('a', 1)])).toThrow(/expected seq 2, got 1/);
-    expect(() => log.append([ev('c', 2)])).toThrow(/expected seq 1, got 2/);
+    expect(() =>
+      log.append([
+        noticeEvent('b', 2),
+        noticeEvent('b', 3),
+        noticeEvent('a', 2),
+        noticeEvent('a', 4),
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }));
+    expect(() => log.append([noticeEvent('a', 1)])).toThrow(/expected seq 2, got 1/);
+    expect(() => log.append([noticeEvent('c', 2)])).toThrow(/expected seq 1, got 2/);
     expect(log.head('a').seq).toBe(1);
     expect(log.head('b').seq).toBe(1);
     expect(log.sessions()).toEqual(['a', 'b']);
-    log.append([ev('a', 2), ev('b', 2)]);
-    expect(seqs(log.read('a'))).toEqual([1, 2]);
+    log.append([noticeEvent('a', 2), noticeEvent('b', 2)]);
+    expect(seqsOf(log.read('a'))).toEqual([1, 2]);
   });
 
   it('rolls back a batch that SQLite refuses part-way, as EVENTS_LOG_APPEND_FAILED', () => {
     const log = newLog();
-    const fractionalTs = { ...ev('a', 3), ts: 1.5 } as AnyEvent; // STRICT table: ts must be an integer
+    const fractionalTs = { ...noticeEvent('a', 3), ts: 1.5 } as AnyEvent; // STRICT table: ts must be an integer
     let error: EventsError | undefined;
     try {
-      log.append([ev('a', 1), ev('a', 2), fractionalTs]);
+      log.append([noticeEvent('a', 1), noticeEvent('a', 2), fractionalTs]);
     } catch (caught) {
       error = caught as EventsError;
     }
@@ -143,8 +142,8 @@ describe('SqliteEventLog', () => {
       details: { sessions: ['a'], count: 3 },
     });
     expect((error?.cause as { code?: string }).code).toMatch(/^SQLITE_CONSTRAINT/);
-    const unserialisable = { ...ev('a', 2), data: { big: 1n } } as unknown as AnyEvent;
-    expect(() => log.append([ev('a', 1), unserialisable])).toThrow(
+    const unserialisable = { ...noticeEvent('a', 2), data: { big: 1n } } as unknown as AnyEvent;
+    expect(() => log.append([noticeEvent('a', 1), unserialisable])).toThrow(
       expect.objectContaining({
         code: 'EVENTS_LOG_APPEND_FAILED',
         message: expect.stringMatching(/BigInt/),
@@ -160,7 +159,7 @@ describe('SqliteEventLog', () => {
     const other = track(new Database(file));
     other.exec('BEGIN IMMEDIATE'); // another connection holds the write lock
     const started = Date.now();
-    expect(() => log.append([ev('a', 1)])).toThrow(
+    expect(() => log.append([noticeEvent('a', 1)])).toThrow(
       expect.objectContaining({
         code: 'EVENTS_LOG_APPEND_FAILED',
         retryable: true,
@@ -169,23 +168,23 @@ describe('SqliteEventLog', () => {
     );
     expect(Date.now() - started).toBeGreaterThanOrEqual(40);
     other.exec('ROLLBACK');
-    log.append([ev('a', 1)]);
+    log.append([noticeEvent('a', 1)]);
     expect(log.head('a').seq).toBe(1);
   });
 
   it('is durable across close and reopen: a new instance sees the head and continues', () => {
     const file = dbFile();
     const first = new SqliteEventLog({ path: file });
-    first.append(range(1, 50).map((seq) => ev('s', seq)));
+    first.append(seqRange(1, 50).map((seq) => noticeEvent('s', seq)));
     first.close();
     expect(fs.existsSync(file)).toBe(true);
     const second = newLog(file);
     expect(second.head('s')).toEqual({ seq: 50, ts: 1050 });
-    expect(() => second.append([ev('s', 50)])).toThrow(
+    expect(() => second.append([noticeEvent('s', 50)])).toThrow(
       expect.objectContaining({ code: 'EVENTS_SEQ_CONFLICT' }),
     );
-    second.append([ev('s', 51)]);
-    expect(seqs(second.read('s'))).toEqual(range(1, 51));
+    second.append([noticeEvent('s', 51)]);
+    expect(seqsOf(second.read('s'))).toEqual(seqRange(1, 51));
     const probe = track(new Database(file, { readonly: true }));
     expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(probe.pragma('user_version', { simple: true })).toBe(1);
@@ -204,7 +203,7 @@ describe('SqliteEventLog', () => {
       meta: { 'acme.trace': 'x' },
       futureEnvelopeKey: { kept: true },
     } as AnyEvent;
-    const known = { ...ev('s', 2), extra: 'kept too' } as unknown as AnyEvent;
+    const known = { ...noticeEvent('s', 2), extra: 'kept too' } as unknown as AnyEvent;
     const log = newLog(file);
     log.append([future, known]);
     const reopened = newLog(file);
@@ -229,7 +228,7 @@ describe('SqliteEventLog', () => {
   it('reports a row whose body is not event JSON as EVENTS_STORE_CORRUPT', () => {
     const file = dbFile();
     const log = newLog(file);
-    log.append([ev('s', 1)]);
+    log.append([noticeEvent('s', 1)]);
     const writer = track(new Database(file));
     writer.prepare("INSERT INTO events VALUES ('s', 2, 2, 'notice', 'r', '{not json')").run();
     writer.prepare("INSERT INTO events VALUES ('t', 1, 1, 'notice', 'r', '[1]')").run();
@@ -243,7 +242,7 @@ describe('SqliteEventLog', () => {
     expect(() => log.readRun('t', 'r')).toThrow(
       expect.objectContaining({ code: 'EVENTS_STORE_CORRUPT' }),
     );
-    expect(seqs(log.read('s', 0, 1))).toEqual([1]); // the good rows before it still read
+    expect(seqsOf(log.read('s', 0, 1))).toEqual([1]); // the good rows before it still read
   });
 
   it('refuses to open a file that is not a database, or a path in a missing directory', () => {
@@ -265,11 +264,11 @@ describe('SqliteEventLog', () => {
     const file = dbFile();
     const local = newLog(file);
     const remote = newLog(file);
-    local.append([ev('s', 1)]);
+    local.append([noticeEvent('s', 1)]);
     expect(remote.head('s').seq).toBe(1);
-    remote.append([ev('s', 2), ev('s', 3)]);
+    remote.append([noticeEvent('s', 2), noticeEvent('s', 3)]);
     expect(local.head('s').seq).toBe(3);
-    expect(seqs(local.read('s'))).toEqual([1, 2, 3]);
+    expect(seqsOf(local.read('s'))).toEqual([1, 2, 3]);
 
     const controller = new AbortController();
     const seen: number[] = [];
@@ -281,10 +280,10 @@ describe('SqliteEventLog', () => {
     })();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(seen).toEqual([1, 2, 3]);
-    remote.append([ev('s', 4), ev('s', 5)]); // not heard live by `local`
+    remote.append([noticeEvent('s', 4), noticeEvent('s', 5)]); // not heard live by `local`
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(seen).toEqual([1, 2, 3]);
-    local.append([ev('s', 6)]); // reveals the gap; it is filled from the file
+    local.append([noticeEvent('s', 6)]); // reveals the gap; it is filled from the file
     await reader;
     expect(seen).toEqual([1, 2, 3, 4, 5, 6]);
   });
@@ -312,13 +311,13 @@ describe('SqliteEventLog', () => {
         await bus.flush();
       })();
       await Promise.all([producer, reader]);
-      expect(seen).toEqual(range(afterSeq + 1, 3000));
+      expect(seen).toEqual(seqRange(afterSeq + 1, 3000));
     },
   );
 
   it('abort ends a waiting iterator, and close ends every subscription', async () => {
     const log = newLog();
-    log.append([ev('s', 1)]);
+    log.append([noticeEvent('s', 1)]);
     const controller = new AbortController();
     const iterator = log.subscribe('s', { signal: controller.signal })[Symbol.asyncIterator]();
     expect((await iterator.next()).value?.seq).toBe(1);
@@ -338,11 +337,11 @@ describe('SqliteEventLog', () => {
 
   it('refuses every call after close with EVENTS_CLOSED, and close is idempotent', () => {
     const log = new SqliteEventLog({ path: ':memory:' });
-    log.append([ev('s', 1)]);
+    log.append([noticeEvent('s', 1)]);
     log.close();
     log.close();
     const closed = expect.objectContaining({ code: 'EVENTS_CLOSED' });
-    expect(() => log.append([ev('s', 2)])).toThrow(closed);
+    expect(() => log.append([noticeEvent('s', 2)])).toThrow(closed);
     expect(() => log.read('s')).toThrow(closed);
     expect(() => log.head('s')).toThrow(closed);
     expect(() => log.readRun('s', 'r')).toThrow(closed);
@@ -352,7 +351,7 @@ describe('SqliteEventLog', () => {
   it('shares a given connection without changing its pragmas or closing it', () => {
     const db = track(new Database(':memory:'));
     const log = new SqliteEventLog({ database: db });
-    log.append([ev('s', 1)]);
+    log.append([noticeEvent('s', 1)]);
     expect(db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL, the connection's own default
     const second = new SqliteEventLog({ database: db }); // the schema is already there
@@ -402,9 +401,9 @@ describe('SqliteEventLog', () => {
     bus.emit(notice('c', 102));
     await bus.flush();
     expect(errors).toEqual([]);
-    expect(seqs(log.read('a'))).toEqual(range(1, 14));
-    expect(seqs(log.read('b'))).toEqual(range(1, 13));
-    expect(seqs(log.read('c'))).toEqual([1]);
+    expect(seqsOf(log.read('a'))).toEqual(seqRange(1, 14));
+    expect(seqsOf(log.read('b'))).toEqual(seqRange(1, 13));
+    expect(seqsOf(log.read('c'))).toEqual([1]);
   });
 
   it('a bus that loses a seq race to another writer reports EVENTS_SEQ_CONFLICT and continues from the log head', async () => {
@@ -415,7 +414,7 @@ describe('SqliteEventLog', () => {
     const bus = new EventBus({ log, onError: (error) => errors.push(error) });
     bus.emit(notice('s', 0));
     await bus.flush();
-    other.append([ev('s', 2), ev('s', 3)]); // takes the numbers the bus would stamp next
+    other.append([noticeEvent('s', 2), noticeEvent('s', 3)]); // takes the numbers the bus would stamp next
     bus.emit(notice('s', 1)); // stamped 2: refused
     await bus.flush();
     expect(errors).toEqual([
@@ -428,7 +427,7 @@ describe('SqliteEventLog', () => {
     for (let i = 2; i < 5; i++) bus.emit(notice('s', i));
     await bus.flush();
     expect(errors).toHaveLength(1); // every later batch is stored again
-    expect(seqs(log.read('s'))).toEqual(range(1, 6));
+    expect(seqsOf(log.read('s'))).toEqual(seqRange(1, 6));
     expect(log.read('s').map((event) => (event.data as { message: string }).message)).toEqual([
       '0',
       '2',
@@ -444,8 +443,8 @@ describe('SqliteEventLog', () => {
     const writer = new SqliteEventLog({ path: file });
     for (const sessionId of ['a', 'b', 'c'])
       writer.append(
-        range(1, 3000).map((seq) => ({
-          ...ev(sessionId, seq),
+        seqRange(1, 3000).map((seq) => ({
+          ...noticeEvent(sessionId, seq),
           data: { severity: 'info', message: `${'x'.repeat(200)}${seq}` },
         })),
       );
@@ -466,7 +465,7 @@ describe('SqliteEventLog', () => {
     expect(() => log.head('a')).toThrow(corrupt);
     expect(() => log.read('b')).toThrow(corrupt);
     expect(() => log.sessions()).toThrow(corrupt);
-    expect(() => log.append([ev('a', 3001)])).toThrow(corrupt);
+    expect(() => log.append([noticeEvent('a', 3001)])).toThrow(corrupt);
 
     const errors: EventsError[] = [];
     const bus = new EventBus({ log, onError: (error) => errors.push(error) });
@@ -494,8 +493,8 @@ describe('SqliteEventLog', () => {
     expect(bus.emit(notice('drop', 99)).seq).toBe(1);
     await bus.flush();
     const reopened = newLog(file); // the delete was committed, not only cached
-    expect(seqs(reopened.read('drop'))).toEqual([1]);
-    expect(seqs(reopened.read('keep'))).toEqual(range(1, 10));
+    expect(seqsOf(reopened.read('drop'))).toEqual([1]);
+    expect(seqsOf(reopened.read('keep'))).toEqual(seqRange(1, 10));
     log.close();
     expect(() => log.deleteSession('keep')).toThrow(
       expect.objectContaining({ code: 'EVENTS_CLOSED' }),
@@ -506,15 +505,19 @@ describe('SqliteEventLog', () => {
     const file = dbFile();
     const log = newLog(file);
     // The bus passes JSON.stringify(event); any text for the same event shows which one is stored.
-    const given = JSON.stringify(ev('s', 1)).replace('"seq":1', '"seq": 1');
-    log.append([ev('s', 1), ev('s', 2)], [given, undefined]);
-    log.append([ev('s', 3)]);
+    const given = JSON.stringify(noticeEvent('s', 1)).replace('"seq":1', '"seq": 1');
+    log.append([noticeEvent('s', 1), noticeEvent('s', 2)], [given, undefined]);
+    log.append([noticeEvent('s', 3)]);
     const probe = track(new Database(file, { readonly: true }));
     const stored = probe
       .prepare('SELECT body FROM events WHERE session_id = ? ORDER BY seq')
       .pluck()
       .all('s');
-    expect(stored).toEqual([given, JSON.stringify(ev('s', 2)), JSON.stringify(ev('s', 3))]);
-    expect(seqs(log.read('s'))).toEqual([1, 2, 3]);
+    expect(stored).toEqual([
+      given,
+      JSON.stringify(noticeEvent('s', 2)),
+      JSON.stringify(noticeEvent('s', 3)),
+    ]);
+    expect(seqsOf(log.read('s'))).toEqual([1, 2, 3]);
   });
 });
