@@ -170,7 +170,11 @@ function createServices(
     agent,
     log,
     features,
-    sessions: new SessionRegistry({ agent, features }),
+    sessions: new SessionRegistry({
+      agent,
+      features,
+      ...(options.idleReleaseMs === undefined ? {} : { idleReleaseMs: options.idleReleaseMs }),
+    }),
     runs: new RunService({
       agent,
       shutdownGraceMs: options.shutdownGraceMs,
