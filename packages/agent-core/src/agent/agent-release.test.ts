@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EventBus, MemoryEventLog } from '@switchboard/events';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LEASE_MS } from '../sessions/session-lease.js';
 import { SqliteSessionStore } from '../sessions/sqlite-session-store.js';
 import { startTestAgent } from '../test-helpers/test-agent.js';
 
@@ -112,5 +113,18 @@ describe('releasing an idle session (instances sharing the stores)', () => {
     expect(taken.status).toBe('idle');
     // A held it while B loads: A's reacquire is refused while B holds the lease.
     await expect(session.reacquire()).rejects.toMatchObject({ code: 'CORE_SESSION_LOCKED' });
+  });
+
+  it('the documented lease bound holds by default: 30 s, renewed every third of it', async () => {
+    expect(DEFAULT_LEASE_MS).toBe(30_000);
+    const { a, b } = await twoInstances('default-lease', { a: [], b: [] });
+    await using _a = a;
+    await using _b = b;
+    const session = await a.agent.createSession();
+    expect(await session.release()).toBe(true);
+    const store = new SqliteSessionStore({ path: path.join(dir, 'default-lease.db') });
+    const lease = await store.acquireLease(session.id, 'probe');
+    expect(lease?.ttlMs).toBe(30_000);
+    await store.close();
   });
 });

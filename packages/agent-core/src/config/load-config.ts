@@ -277,7 +277,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       jsonlDir: jsonlDir.value,
       attachmentsDir: attachmentsDir.value,
       ...(databaseUrl.value === undefined ? {} : { databaseUrl: databaseUrl.value }),
-      leaseMs: leaseMs.value ?? DEFAULT_LEASE_MS,
+      ...(leaseMs.value === undefined ? {} : { leaseMs: leaseMs.value }),
       ...(idleReleaseMs.value === undefined ? {} : { idleReleaseMs: idleReleaseMs.value }),
     },
     tracing:

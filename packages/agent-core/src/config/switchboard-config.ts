@@ -75,9 +75,9 @@ export interface SwitchboardConfig {
      */
     databaseUrl?: string;
     /**
-     * Lease time of a session (`SWITCHBOARD_LEASE_MS`, default 30 000): the
-     * holder renews it every third of it; a crashed holder's sessions are
-     * taken over by another process once it runs out.
+     * Lease time of a session (`SWITCHBOARD_LEASE_MS`; unset: the stores'
+     * default, 30 000): the holder renews it every third of it; a crashed
+     * holder's sessions are taken over by another process once it runs out.
      */
     leaseMs?: number;
     /**
