@@ -23,16 +23,17 @@ export async function openAgentStores(
   config: SwitchboardConfig,
   onError: (error: Error) => void,
 ): Promise<{ store: SessionStore; log: EventLog; close(): Promise<void> }> {
-  const { databaseUrl, sessionsDb, eventsDb } = config.stores;
+  const { databaseUrl, sessionsDb, eventsDb, leaseMs } = config.stores;
+  const lease = leaseMs === undefined ? {} : { leaseMs };
   if (databaseUrl !== undefined) {
     // Loaded only when configured: SQLite users never load the PostgreSQL client.
     const { openPostgresStores } = await import('@switchboard/postgres');
-    const stores = await openPostgresStores({ connectionString: databaseUrl, onError });
+    const stores = await openPostgresStores({ connectionString: databaseUrl, onError, ...lease });
     return { store: stores.sessionStore, log: stores.eventLog, close: () => stores.close() };
   }
   for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
   const log = new SqliteEventLog({ path: eventsDb });
-  const store = new SqliteSessionStore({ path: sessionsDb });
+  const store = new SqliteSessionStore({ path: sessionsDb, ...lease });
   return {
     store,
     log,

@@ -45,8 +45,14 @@ export function spawnWebApp(options: {
   env: Record<string, string>;
   entry?: string;
   cwd: string;
+  /**
+   * A command the app is started through, which must `exec` it (same pid),
+   * e.g. `unshare` for another host name.
+   */
+  wrapper?: readonly string[];
 }): WebAppProcess {
-  const child = spawn(process.execPath, [options.entry ?? MAIN_ENTRY], {
+  const command = [...(options.wrapper ?? []), process.execPath, options.entry ?? MAIN_ENTRY];
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -336,6 +336,44 @@ export class AgentSession {
   }
 
   /**
+   * Gives the session's lease up while it rests, so another process (another
+   * web server instance on the same database) may load and run it. This
+   * handle keeps its state and refuses writes (`CORE_SESSION_LOCKED`) until
+   * {@link reacquire}. Waits until the session is idle (its checkpoints
+   * written, a title being generated set) first. Resolves to false, changing
+   * nothing, while a run is active (a run paused for approval is not: its
+   * snapshot holds everything needed to resume it) or once closed.
+   */
+  async release(): Promise<boolean> {
+    if (this.#active || this.#writer.lost || this.status === 'closed') return false;
+    await this.idle();
+    return this.#writer.rest(() => this.#active === undefined && this.status !== 'closed');
+  }
+
+  /** True while the handle is {@link release}d (not holding the session's lease). */
+  get released(): boolean {
+    return this.#writer.resting;
+  }
+
+  /**
+   * Takes the lease back after {@link release}. True: nobody saved the
+   * session meanwhile, this handle is current and may write again. False:
+   * another process wrote the session (or deleted it) meanwhile; this handle
+   * is closed, without events (it no longer speaks for the session), and
+   * `agent.loadSession()` reads it fresh. Rejects with `CORE_SESSION_LOCKED`
+   * while another live process holds the session.
+   */
+  async reacquire(): Promise<boolean> {
+    if (this.status === 'closed') return false;
+    const current = await this.#writer.reacquire();
+    if (current || this.#closed()) return current;
+    this.#state.close();
+    this.#runtime.bus.forgetSession(this.id);
+    this.#onClosed?.();
+    return false;
+  }
+
+  /**
    * @internal Called by `agent.loadSession()` once the session is open (its
    * lease held, `session.started` emitted): recovers from a process that died
    * while running it (see `SessionState.recoverFromCrash`), ends the run it
@@ -367,6 +405,11 @@ export class AgentSession {
     await this.#active?.done;
     await this.#titler.settled;
     await this.#writer.saving;
+  }
+
+  /** Read through a method: a status checked before an await may have changed after it. */
+  #closed(): boolean {
+    return this.#state.snapshot.status === 'closed';
   }
 
   #assertOpen(consequence?: string): void {

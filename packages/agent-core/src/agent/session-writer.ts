@@ -80,6 +80,8 @@ export class SessionWriter {
   #needsFull = false;
   #lost: AgentCoreError | undefined;
   #released = false;
+  /** The lease was given up while the session rests (see {@link rest}); writes need {@link reacquire}. */
+  #resting = false;
   #renewTimer: NodeJS.Timeout | undefined;
   #partialTimer: NodeJS.Timeout | undefined;
   #lastCheckpointAt = 0;
@@ -103,9 +105,23 @@ export class SessionWriter {
     this.#renewLeaseLater(options.ownership.lease);
   }
 
-  /** Set once another writer has the session: the handle may no longer write. */
+  /**
+   * Set once another writer has the session (the handle may no longer
+   * write), or while the handle rests without its lease (until reacquired).
+   */
   get lost(): AgentCoreError | undefined {
-    return this.#lost;
+    if (this.#lost || !this.#resting) return this.#lost;
+    return new AgentCoreError({
+      code: 'CORE_SESSION_LOCKED',
+      message: `Session ${this.#state.id} was released while idle; it must be reacquired before it is written.`,
+      hint: 'Call session.reacquire() first (the web server does on the next request).',
+      details: { sessionId: this.#state.id },
+    });
+  }
+
+  /** True while the handle rests without its lease (see {@link rest}). */
+  get resting(): boolean {
+    return this.#resting && !this.#lost;
   }
 
   /** Resolves when every checkpoint taken so far is written (or failed). */
@@ -158,7 +174,7 @@ export class SessionWriter {
    * written. `activity: false` keeps `updatedAt` (a rename is not activity).
    */
   checkpoint({ activity = true }: { activity?: boolean } = {}): Promise<void> {
-    if (this.#lost) return this.#saving;
+    if (this.#lost || this.#resting) return this.#saving;
     const runtime = this.#runtime();
     const head = runtime.bus.head(this.#state.id);
     // `updatedAt` orders session lists: a rename (activity: false) keeps the session's place.
@@ -183,6 +199,46 @@ export class SessionWriter {
     await store
       .releaseLease(this.#state.snapshot.sessionId, owner)
       .catch((error: unknown) => this.#runtime().reportError(toError(error)));
+  }
+
+  /**
+   * Gives the lease up while the session rests (no run active), once every
+   * checkpoint taken so far is written: the store holds all of it, so any
+   * process may take the session over. The handle keeps its state; it
+   * refuses writes until {@link reacquire}. `canRest` is asked once the
+   * writes are done; false keeps the lease.
+   */
+  async rest(canRest: () => boolean): Promise<boolean> {
+    await this.#saving;
+    // Checked and marked in one step: a run started meanwhile keeps the lease.
+    if (this.#lost || this.#resting || !canRest()) return false;
+    this.#resting = true;
+    await this.release();
+    return true;
+  }
+
+  /**
+   * Takes the lease back after {@link rest}. True when nobody saved the
+   * session meanwhile (the store's revision is the one this handle wrote
+   * last, so its state and the bus's numbering are current); false when
+   * another writer did, or the session is gone: the lease is given back and
+   * the handle must be replaced by a fresh load. Rejects with
+   * `CORE_SESSION_LOCKED` while another live writer holds it.
+   */
+  async reacquire(): Promise<boolean> {
+    if (!this.resting) return !this.#lost;
+    const { store, owner } = this.#ownership;
+    const sessionId = this.#state.id;
+    const lease = await store.acquireLease(sessionId, owner);
+    if (!lease) return false;
+    if (lease.revision !== this.#revision) {
+      await store.releaseLease(sessionId, owner);
+      return false;
+    }
+    this.#resting = false;
+    this.#released = false;
+    this.#renewLeaseLater(lease);
+    return true;
   }
 
   /**

@@ -25,6 +25,10 @@ const databaseUrl = z.string().regex(/^postgres(ql)?:\/\/\S+$/);
 const host = z.string().min(1);
 // 0 asks the OS for a free port (tests, several servers on one machine).
 const port = z.number().int().min(0).max(65_535);
+// A session lease: long enough to renew (a third of it) on a loaded machine, at most an hour.
+const leaseMs = z.number().int().min(1000).max(3_600_000);
+// How long an idle session stays leased to the instance that last used it (0: released at once).
+const idleReleaseMs = z.number().int().min(0).max(3_600_000);
 // A name a reverse proxy sends in `Host` (`chat.example.com`, optionally with `:port`).
 const hostName = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/);
 // A browser origin: scheme, host and optional port, nothing else.
@@ -81,6 +85,10 @@ export const configFileSchema = z.strictObject({
       attachmentsDir: path.optional(),
       /** PostgreSQL instead of the SQLite files (several server instances share it). */
       databaseUrl: databaseUrl.optional(),
+      /** How long a crashed instance's session stays locked (ms). */
+      leaseMs: leaseMs.optional(),
+      /** How long a server keeps an idle session's lease after its last use (ms). */
+      idleReleaseMs: idleReleaseMs.optional(),
     })
     .optional(),
   /** Langfuse tracing. */
@@ -167,6 +175,14 @@ export const CONFIG_VALUE_RULES: {
     fromText: databaseUrl,
     expected:
       'must be a PostgreSQL URL like "postgres://user:password@db.example:5432/switchboard"',
+  },
+  'stores.leaseMs': {
+    fromText: digits.pipe(leaseMs),
+    expected: 'must be milliseconds from 1000 to 3600000, like "30000"',
+  },
+  'stores.idleReleaseMs': {
+    fromText: digits.pipe(idleReleaseMs),
+    expected: 'must be milliseconds from 0 to 3600000, like "1000"',
   },
   'tracing.langfuse.publicKey': { fromText: secret, expected: 'must be a non-empty string' },
   'tracing.langfuse.secretKey': { fromText: secret, expected: 'must be a non-empty string' },

@@ -43,6 +43,10 @@ export const CONFIG_KEYS = [
   { key: 'stores.attachmentsDir', env: [], default: '<home>/attachments', path: true },
   // Set: the server and the CLI keep sessions and events in PostgreSQL instead of the SQLite files.
   { key: 'stores.databaseUrl', env: ['SWITCHBOARD_DATABASE_URL'], secret: true },
+  // A session's lease: a crashed holder's sessions are taken over after it (30 s, DEFAULT_LEASE_MS).
+  { key: 'stores.leaseMs', env: ['SWITCHBOARD_LEASE_MS'], default: '30000' },
+  // A server gives an idle session's lease up this long after its last use (with a database URL).
+  { key: 'stores.idleReleaseMs', env: ['SWITCHBOARD_IDLE_RELEASE_MS'] },
   { key: 'tracing.langfuse.publicKey', env: ['LANGFUSE_PUBLIC_KEY'] },
   { key: 'tracing.langfuse.secretKey', env: ['LANGFUSE_SECRET_KEY'], secret: true },
   { key: 'tracing.langfuse.baseUrl', env: ['LANGFUSE_BASE_URL', 'LANGFUSE_HOST'] },

@@ -19,6 +19,8 @@ function sample(key: ConfigKey, layer: Layer): unknown {
   if (key.endsWith('baseUrl')) return `http://${layer}.test/v1`;
   if (key === 'server.host') return `${layer}.example`;
   if (key === 'server.port') return 1001 + index;
+  if (key === 'stores.leaseMs') return 30_001 + index;
+  if (key === 'stores.idleReleaseMs') return 101 + index;
   if (key === 'server.allowedHosts') return [`${layer}.example`];
   if (key === 'server.allowedOrigins') return [`https://${layer}.example`];
   if (key === 'home' || key.startsWith('stores.')) return `${layer}-dir`;

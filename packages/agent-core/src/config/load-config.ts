@@ -15,6 +15,7 @@ import {
 } from './read-config-file.js';
 import { resolveConfigPath } from './resolve-config-path.js';
 import { findWarnings } from './config-warnings.js';
+import { DEFAULT_LEASE_MS } from '../sessions/session-lease.js';
 import type {
   ConfigAgentOptions,
   ConfigSource,
@@ -198,6 +199,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     path.join(home.value, 'attachments'),
   );
   const databaseUrl = pickText('stores.databaseUrl', (data) => data.stores?.databaseUrl);
+  const leaseMs = pick('stores.leaseMs', (data) => data.stores?.leaseMs, Number);
+  const idleReleaseMs = pick('stores.idleReleaseMs', (data) => data.stores?.idleReleaseMs, Number);
   const langfusePublic = pickText(
     'tracing.langfuse.publicKey',
     (data) => data.tracing?.langfuse?.publicKey,
@@ -239,6 +242,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'stores.jsonlDir': jsonlDir,
     'stores.attachmentsDir': attachmentsDir,
     'stores.databaseUrl': databaseUrl,
+    'stores.leaseMs': { ...leaseMs, value: leaseMs.value ?? DEFAULT_LEASE_MS },
+    'stores.idleReleaseMs': idleReleaseMs,
     'tracing.langfuse.publicKey': langfusePublic,
     'tracing.langfuse.secretKey': langfuseSecret,
     'tracing.langfuse.baseUrl': langfuseUrl,
@@ -272,6 +277,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       jsonlDir: jsonlDir.value,
       attachmentsDir: attachmentsDir.value,
       ...(databaseUrl.value === undefined ? {} : { databaseUrl: databaseUrl.value }),
+      ...(leaseMs.value === undefined ? {} : { leaseMs: leaseMs.value }),
+      ...(idleReleaseMs.value === undefined ? {} : { idleReleaseMs: idleReleaseMs.value }),
     },
     tracing:
       langfusePublic.value !== undefined && langfuseSecret.value !== undefined

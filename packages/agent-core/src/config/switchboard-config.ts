@@ -74,6 +74,18 @@ export interface SwitchboardConfig {
      * instead of `sessionsDb` and `eventsDb`. A secret: it may hold a password.
      */
     databaseUrl?: string;
+    /**
+     * Lease time of a session (`SWITCHBOARD_LEASE_MS`; unset: the stores'
+     * default, 30 000): the holder renews it every third of it; a crashed
+     * holder's sessions are taken over by another process once it runs out.
+     */
+    leaseMs?: number;
+    /**
+     * How long a server keeps the lease of a session with no active run after
+     * its last use (`SWITCHBOARD_IDLE_RELEASE_MS`); then any instance may run
+     * it. Unset: 1000 with `databaseUrl`, never on SQLite (one instance).
+     */
+    idleReleaseMs?: number;
   };
   tracing: {
     /** Present only when both Langfuse keys are set. */

@@ -34,6 +34,8 @@ export interface DatabaseStores {
 export type DatabaseStoresFactory = (options: {
   connectionString: string;
   onError: (error: Error) => void;
+  /** Session lease time (`stores.leaseMs`, default 30 s). */
+  leaseMs?: number;
 }) => Promise<DatabaseStores>;
 
 /** What {@link openAgent} needs besides the configuration. */
@@ -104,7 +106,8 @@ async function openStores(
   config: SwitchboardConfig,
   { onError, databaseStores }: OpenAgentOptions,
 ): Promise<{ log: EventLog; store: SessionStore; close(): Promise<void> }> {
-  const { databaseUrl, sessionsDb, eventsDb } = config.stores;
+  const { databaseUrl, sessionsDb, eventsDb, leaseMs } = config.stores;
+  const lease = leaseMs === undefined ? {} : { leaseMs };
   if (databaseUrl !== undefined) {
     if (databaseStores === undefined) {
       throw new WebuiServerError({
@@ -114,12 +117,12 @@ async function openStores(
         hint: 'Pass databaseStores (openPostgresStores of @switchboard/postgres) to startWebServer, or unset SWITCHBOARD_DATABASE_URL to use SQLite.',
       });
     }
-    const stores = await databaseStores({ connectionString: databaseUrl, onError });
+    const stores = await databaseStores({ connectionString: databaseUrl, onError, ...lease });
     return { log: stores.eventLog, store: stores.sessionStore, close: () => stores.close() };
   }
   for (const file of [sessionsDb, eventsDb]) mkdirSync(path.dirname(file), { recursive: true });
   const log = new SqliteEventLog({ path: eventsDb });
-  const store = new SqliteSessionStore({ path: sessionsDb });
+  const store = new SqliteSessionStore({ path: sessionsDb, ...lease });
   return {
     log,
     store,

@@ -29,6 +29,9 @@ export interface LogDestination {
 const fn = <T>(what: string) =>
   z.custom<T>((value) => typeof value === 'function', { message: `expected ${what} (a function)` });
 
+/** How long a server on a shared database keeps an idle session's lease after its last use (ms). */
+const DEFAULT_IDLE_RELEASE_MS = 1000;
+
 /** Options of {@link startWebServer}, parsed once. */
 export const startWebServerOptionsSchema = z.object({
   /** What `loadConfig` of `@switchboard/agent-core/config` resolved (flags, env, files). */
@@ -146,6 +149,7 @@ export async function startWebServer(input: StartWebServerOptions): Promise<Runn
       port,
       allowedHosts: config.server.allowedHosts,
       allowedOrigins: config.server.allowedOrigins,
+      ...idleRelease(config),
       logger: { ...options.loggerOptions, stream: destination },
       plugins,
       ...(options.voice === undefined ? {} : { voice: options.voice }),
@@ -202,4 +206,11 @@ async function closeQuietly(
   } catch (error) {
     log.error({ err: error }, 'closing the agent failed');
   }
+}
+
+/** Instances sharing a database give idle sessions up (1 s after their last use unless configured). */
+function idleRelease(config: StartWebServerOptions['config']): { idleReleaseMs?: number } {
+  const { databaseUrl, idleReleaseMs } = config.stores;
+  if (idleReleaseMs !== undefined) return { idleReleaseMs };
+  return databaseUrl === undefined ? {} : { idleReleaseMs: DEFAULT_IDLE_RELEASE_MS };
 }

@@ -175,7 +175,11 @@ function createServices(
     log,
     hubs: new FanOutHubs(log),
     features,
-    sessions: new SessionRegistry({ agent, features }),
+    sessions: new SessionRegistry({
+      agent,
+      features,
+      ...(options.idleReleaseMs === undefined ? {} : { idleReleaseMs: options.idleReleaseMs }),
+    }),
     runs: new RunService({
       agent,
       shutdownGraceMs: options.shutdownGraceMs,

@@ -94,6 +94,14 @@ export const apiOptionsSchema = z.object({
    * @default 10000
    */
   shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+  /**
+   * Gives an idle session's lease up this long after its last use (no run
+   * active; a run paused for approval counts as idle), so another instance
+   * on the same database may run or answer it; the handle stays cached and
+   * takes the lease back on its next use. Unset: sessions stay leased while
+   * open (one instance). `startWebServer` sets 1000 with a database URL.
+   */
+  idleReleaseMs: z.number().int().nonnegative().optional(),
   /** Injected parts (tracing, voice, …); see {@link WebuiPlugin}. */
   plugins: z.array(webuiPluginSchema).default([]),
   /**

@@ -14,7 +14,8 @@ const STREAM_DRAIN_MS = 2_000;
  *
  * Session handles are not closed: agent-core's `close()` ends a session for
  * good (a later load keeps it closed). Their writer leases lapse with this
- * process, so the next process loads them.
+ * process, so the next process loads them; with idle release (a shared
+ * database) they are released here, so another instance takes them at once.
  */
 export async function shutDownApi(context: ApiContext): Promise<void> {
   const services = context.services;
@@ -27,6 +28,8 @@ export async function shutDownApi(context: ApiContext): Promise<void> {
     for (const session of open) session.cancel('the server is shutting down');
     await withTimeout(Promise.all(open.map((session) => session.idle())), grace);
     await agent.bus.flush();
+    // Sessions shared with other instances are handed over now rather than when their leases run out.
+    await withTimeout(sessions.close(), grace);
     // Every watcher gets what the log now holds (the runs' terminal events)
     // before its stream ends, bounded for a client that reads too slowly.
     await withTimeout(
