@@ -15,10 +15,12 @@ export async function launchBrowser(
   options: { executablePath?: string; args?: string[] } = {},
 ): Promise<Browser & AsyncDisposable> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'switchboard-chromium-'));
-  const browser = await launch(home, options.executablePath ?? CHROMIUM, options.args ?? []).catch((error: unknown) => {
-    rmSync(home, { recursive: true, force: true });
-    throw error;
-  });
+  const browser = await launch(home, options.executablePath ?? CHROMIUM, options.args ?? []).catch(
+    (error: unknown) => {
+      rmSync(home, { recursive: true, force: true });
+      throw error;
+    },
+  );
   return Object.assign(browser, {
     async [Symbol.asyncDispose]() {
       await browser.close();
