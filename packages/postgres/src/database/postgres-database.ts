@@ -58,16 +58,22 @@ export class PostgresDatabase {
       connectionTimeoutMillis: pool.connectTimeoutMs,
       application_name: applicationName,
     });
-    // An idle pooled connection that breaks (a server restart) must not crash the process.
-    this.#pool.on('error', (error) =>
-      this.#report(toPostgresError(error, 'keep an idle connection')),
+    // Every pooled connection gets one `error` listener for its whole life, so
+    // a connection that breaks (a server restart) never crashes the process.
+    // pg-pool's own listeners leave a gap: between handing a connection out
+    // and the caller's listener, the rest of the packet that made it ready is
+    // parsed, and a server that shuts down sends its FATAL right there.
+    this.#pool.on('connect', (client) =>
+      client.on('error', (error) => this.#report(toPostgresError(error, 'keep a connection'))),
     );
+    // Reported by the listener above; pg-pool re-emits an idle connection's error here.
+    this.#pool.on('error', () => {});
   }
 
   /** Creates or upgrades the schema once (every statement waits for it). `PG_MIGRATION_FAILED` on failure. */
   ready(): Promise<void> {
     this.#ready ??= this.#retry('migrate the schema', async () => {
-      const { client, release } = await this.#checkout('migrate the schema');
+      const { client, release } = await this.#checkout();
       try {
         await migrate(client);
       } catch (error) {
@@ -113,7 +119,7 @@ export class PostgresDatabase {
   async transaction<T>(action: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     await this.ready();
     return this.#retry(action, async () => {
-      const { client, release } = await this.#checkout(action);
+      const { client, release } = await this.#checkout();
       let broken = false;
       try {
         await client.query('BEGIN');
@@ -131,21 +137,20 @@ export class PostgresDatabase {
   }
 
   /**
-   * A pooled connection with its own `error` listener while checked out: the
-   * pool only listens to idle ones, and a connection the server ends between
-   * two statements (a restart) emits `error`, which without a listener
-   * crashes the process. The broken connection is dropped on release; the
-   * statement that uses it next fails and is retried.
+   * A pooled connection, marked broken when it emits `error` while checked
+   * out (a server ending it between two statements): the broken connection is
+   * dropped on release, and the statement that used it fails and is retried.
    */
-  async #checkout(action: string): Promise<{
+  async #checkout(): Promise<{
     client: pg.PoolClient;
     release: (broken: boolean) => void;
   }> {
     const client = await this.#pool.connect();
     let lost = false;
-    const onError = (error: Error) => {
+    // Reported by the connection's own listener (constructor); here it only
+    // marks the connection broken, so it is dropped on release.
+    const onError = () => {
       lost = true;
-      this.#report(toPostgresError(error, action));
     };
     client.on('error', onError);
     return {
