@@ -71,7 +71,7 @@ describe('a connection the server ends as soon as it is ready', () => {
     const database = new PostgresDatabase({
       connectionString: viaProxy.toString(),
       retry: { initialDelayMs: 10, maxDelayMs: 100, maxElapsedMs: 30_000 },
-      onError: (error) => reports.push(error.code),
+      onError: (error) => reports.push((error as { code?: string }).code ?? ''),
     });
     cleanups.push(() => database.close());
 
