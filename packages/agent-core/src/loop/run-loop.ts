@@ -3,7 +3,7 @@ import { AgentCoreError } from '../errors/agent-core-error.js';
 import { emptyResponseError } from '../models/provider-errors.js';
 import { loadAttachments } from '../sessions/load-attachments.js';
 import type { ToolCallOutcome } from '../tools/agent-tool.js';
-import type { ToolArguments } from '../tools/parse-tool-input.js';
+import { pausedArguments } from './paused-arguments.js';
 import { createCostOf } from '../usage/price-table.js';
 import { liveUsageOf, recordUsage } from '../usage/record-usage.js';
 import { maybeCompact } from './compaction.js';
@@ -314,7 +314,7 @@ async function loop(run: RunState, input: RunInput): Promise<Stop> {
 async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   const { session, emitter } = run;
   if (!session.state.snapshot.paused) return undefined;
-  const { paused, approvals } = session.state.takePausedStep();
+  const { paused, approvals, heldArgs } = session.state.takePausedStep();
   const decisions = new Map<string, { approved: boolean; reason?: string }>();
   for (const request of approvals) {
     if (!request.response) continue;
@@ -338,8 +338,7 @@ async function resumePausedStep(run: RunState): Promise<Stop | undefined> {
   // from the input validated once for this run (the tool runs on it, not validated again).
   const calls: ModelToolCall[] = await Promise.all(
     paused.toolCalls.map(async (call) => {
-      // Stored parsed: the tool gets it as it is, not serialised and parsed again.
-      const args: ToolArguments = { ok: true, value: call.input ?? {} };
+      const args = pausedArguments(call, heldArgs);
       return { ...call, ...(await prepareCall(run, call.toolName, args)), args };
     }),
   );

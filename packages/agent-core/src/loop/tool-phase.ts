@@ -171,6 +171,10 @@ export async function runToolPhase(
       },
     }));
     const requests: PendingRequest[] = asked.map(({ request }) => request);
+    // A redacted input is what is stored; the tool must run on the real one.
+    const heldArgs = new Map<string, unknown>();
+    for (const call of calls)
+      if (call.args.ok && isRedacted(call)) heldArgs.set(call.toolCallId, call.args.value);
     run.session.state.pauseForApproval(
       {
         runId: run.runId,
@@ -179,10 +183,12 @@ export async function runToolPhase(
           toolCallId: call.toolCallId,
           toolName: call.toolName,
           input: call.input,
+          ...(heldArgs.has(call.toolCallId) ? { redacted: true } : {}),
         })),
         results: Object.fromEntries([...outcomes].map(([id, outcome]) => [id, outcome])),
       },
       asked.map(({ request }) => request),
+      heldArgs,
     );
     for (const { call, request } of asked) {
       run.emitter.emit('tool_call.approval_requested', {
@@ -367,4 +373,9 @@ function ids(run: RunState) {
     turn: run.turn,
     ...(run.parentRunId === undefined ? {} : { parentRunId: run.parentRunId }),
   };
+}
+
+/** Whether the call's shown input differs from its arguments (redaction found a secret). */
+function isRedacted(call: ModelToolCall): boolean {
+  return call.args.ok && JSON.stringify(call.input) !== JSON.stringify(call.args.value);
 }

@@ -98,7 +98,17 @@ export const pausedRunSchema = z.object({
   stepIndex: z.number().int().nonnegative(),
   /** The tool calls of the paused step, in the model's order. */
   toolCalls: z.array(
-    z.object({ toolCallId: z.string(), toolName: z.string(), input: z.unknown() }),
+    z.object({
+      toolCallId: z.string(),
+      toolName: z.string(),
+      /** As events show it: redacted when `redact.toolInput` found a secret in it. */
+      input: z.unknown(),
+      /**
+       * `input` is redacted: the real arguments are never stored, only held in
+       * the memory of the process that paused the run.
+       */
+      redacted: z.boolean().optional(),
+    }),
   ),
   /** Results of calls of that step that already ran (no approval needed). */
   results: z.record(z.string(), z.unknown()),

@@ -29,6 +29,11 @@ export class SessionState {
   #snapshot: SessionSnapshot;
   /** The transcript's provider prompt, kept converted between steps. */
   #prompts = new ProviderPromptCache();
+  /**
+   * The real arguments of paused calls whose stored input is redacted: kept
+   * in memory only, so no sink ever holds the secret (see `pauseForApproval`).
+   */
+  #heldArgs: ReadonlyMap<string, unknown> = new Map();
 
   /**
    * Owns `snapshot` from now on. With `sharesTotalsWith`, usage counts in
@@ -247,12 +252,17 @@ export class SessionState {
   }
 
   /** The run stops at `paused` until every request has an answer. */
-  pauseForApproval(paused: PausedStep, requests: readonly ApprovalRequest[]): void {
+  pauseForApproval(
+    paused: PausedStep,
+    requests: readonly ApprovalRequest[],
+    heldArgs: ReadonlyMap<string, unknown> = new Map(),
+  ): void {
     this.#expect('pause for approval', ['running']);
     if (this.#snapshot.paused)
       this.#invalid('pause for approval', `run ${this.#snapshot.paused.runId} is already paused`);
     this.#snapshot.paused = paused;
     this.#snapshot.pending.push(...requests);
+    this.#heldArgs = new Map(heldArgs);
   }
 
   /** The `ask_user` tool asks a question. */
@@ -314,7 +324,12 @@ export class SessionState {
    * A resumed run takes the step it paused at, with the answered approvals;
    * they are no longer pending.
    */
-  takePausedStep(): { paused: PausedStep; approvals: ApprovalRequest[] } {
+  takePausedStep(): {
+    paused: PausedStep;
+    approvals: ApprovalRequest[];
+    /** The real arguments of redacted calls, by call id, when this process paused the run. */
+    heldArgs: ReadonlyMap<string, unknown>;
+  } {
     this.#expect('resume a paused step', ['running']);
     const { paused } = this.#snapshot;
     if (!paused) return this.#invalid('resume a paused step', 'no step is paused');
@@ -325,7 +340,9 @@ export class SessionState {
       (request) => request.kind !== 'approval',
     );
     this.#snapshot.paused = undefined;
-    return { paused, approvals };
+    const heldArgs = this.#heldArgs;
+    this.#heldArgs = new Map();
+    return { paused, approvals, heldArgs };
   }
 
   /** A steer that arrived while no run could take it waits for the next user message. */
