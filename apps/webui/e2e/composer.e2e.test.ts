@@ -142,10 +142,10 @@ describe('the composer in Chromium: attachments and the model picker, against th
     const tab = await page();
     await tab.goto(app.url);
     const picker = tab.getByRole('combobox', { name: 'Model' });
-    expect(await picker.locator('option').allInnerTexts()).toEqual([
-      'openai-compatible:test-model',
-      'openai-compatible:other-model',
-    ]);
+    // The options come from /api/config, which may answer after the first render.
+    await expect
+      .poll(() => picker.locator('option').allInnerTexts(), { timeout: 30_000 })
+      .toEqual(['openai-compatible:test-model', 'openai-compatible:other-model']);
     expect(await picker.inputValue()).toBe('openai-compatible:test-model');
     await picker.selectOption('openai-compatible:other-model');
     await send(tab, 'hello from the other model');
