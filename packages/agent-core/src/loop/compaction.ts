@@ -2,9 +2,9 @@ import type { LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { isSentToModel } from '../sessions/prompt-converter.js';
 import type { TranscriptEntry } from '../sessions/session-snapshot.js';
 import { toProviderPrompt } from '../sessions/transcript.js';
-import { createCostOf } from '../usage/price-table.js';
-import { contextWindowOf, liveUsageOf, recordUsage } from '../usage/record-usage.js';
+import { contextWindowOf, recordUsage } from '../usage/record-usage.js';
 import { runModelStep } from './model-step.js';
+import { runModelInput } from './run-model-input.js';
 import type { RunState } from './run-state.js';
 
 const SUMMARY_INSTRUCTIONS =
@@ -75,20 +75,10 @@ async function summarise(
   const { agent } = run;
   // A generation like any other (retries, usage, cost, counted in the session), minus the content events.
   const step = await runModelStep({
-    emitter: run.emitter,
-    purpose: 'compaction',
-    models: run.model.models,
+    ...runModelInput(run, 'compaction'),
     prompt,
     tools: [],
     settings: {},
-    retry: agent.options.retry,
-    idleTimeoutMs: agent.options.modelIdleTimeoutMs,
-    signal: run.signal,
-    newId: (prefix) => agent.newId(prefix),
-    now: () => agent.now(),
-    redaction: agent.redaction,
-    costOf: createCostOf(agent.prices),
-    liveUsage: liveUsageOf(run, 'compaction'),
   });
   recordUsage(run, step);
   // Compaction is an optimisation: if it fails the run goes on uncompacted.
