@@ -21,6 +21,7 @@
  * and the comparison isolates the SSE path. The target is judged against
  * the first baseline, the issue's wording.
  */
+import { readFileSync } from 'node:fs';
 import { startBenchServers } from '@switchboard/testkit/bench';
 import { MIN_ROUNDS, describeMachine } from '../../../tools/bench/abba.js';
 import { forkBenchChild } from './child-ipc.js';
@@ -29,7 +30,8 @@ import { percentile, startWatchers, type WatchResult } from './watchers.js';
 const quick = process.env.BENCH_QUICK === '1';
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? (quick ? 50 : 500));
 const RUNS = Number(process.env.BENCH_RUNS ?? (quick ? 10 : 50));
-const ROUNDS = Math.max(MIN_ROUNDS, Number(process.env.BENCH_ROUNDS ?? MIN_ROUNDS));
+/** Fewer than MIN_ROUNDS (BENCH_ROUNDS=1) is a check that the configuration runs through, not a measurement. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? MIN_ROUNDS));
 const TARGET = 1.3;
 /** BENCH_SAME_PROCESS=0 leaves out the second baseline (a bare endpoint in the subject process). */
 const SAME_PROCESS = process.env.BENCH_SAME_PROCESS !== '0';
@@ -49,13 +51,12 @@ const progress = (text: string) => {
 };
 const models = await startBenchServers();
 await models.setScript('three-tool-calls', { paceMs: 5 });
-// BENCH_CPU_PROF=<dir>: the subject server writes a V8 CPU profile there when it exits.
+// BENCH_CPU_PROF=<dir>: the subject writes a V8 CPU profile of each measured subject round's runs there.
 const profileDir = process.env.BENCH_CPU_PROF;
-const subject = await forkBenchChild(
-  new URL('./subject-server.ts', import.meta.url),
-  { MODEL_URL: models.modelBaseUrl },
-  profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-);
+const subject = await forkBenchChild(new URL('./subject-server.ts', import.meta.url), {
+  MODEL_URL: models.modelBaseUrl,
+  ...(profileDir ? { BENCH_CPU_PROF: profileDir } : {}),
+});
 const baseline = await forkBenchChild(new URL('./baseline-server.ts', import.meta.url));
 const sameProcessUrl = await subject.ask<string>({ type: 'same-process-url' });
 
@@ -116,6 +117,35 @@ async function phase<T>(
   }
 }
 
+/** The subject process's event-loop delay (ms) and CPU time over one round, from the runs' start until all are idle. */
+interface LoopStats {
+  p50: number;
+  p99: number;
+  max: number;
+  cpuMs: number;
+  /** Log appends (one transaction each with SQLite) and events appended. */
+  appends: number;
+  appendedEvents: number;
+}
+const loopStats: Record<'subject' | 'same-process', LoopStats[]> = {
+  subject: [],
+  'same-process': [],
+};
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; 0 elsewhere). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Past the warm-up: BENCH_CPU_PROF profiles these rounds only. */
+let measuredRounds = false;
+
 let recorded: Array<{ event: Record<string, unknown>; gapMs: number }> = [];
 
 /**
@@ -132,13 +162,30 @@ async function liveRound(side: 'subject' | 'same-process', record: boolean): Pro
   }
   const watchers = startWatchers(url, WATCHERS);
   await phase(`${side}: opening`, watchers, watchers.opened);
+  await subject.ask({ type: 'loop' }); // resets the subject's loop-delay histogram and CPU clock
+  const modelCpuBefore = processCpuMs(models.pid);
+  const driverCpuBefore = process.cpuUsage();
+  const profiling = profileDir !== undefined && side === 'subject' && measuredRounds;
+  if (profiling) await subject.ask({ type: 'profile-start' });
   await Promise.all(
     sessions.map((id) => post(`/api/sessions/${id}/runs`, { input: 'Add 1+2, 3+4 and 5+6.' })),
   );
   const result = await phase(`${side}: the watched run`, watchers, watchers.done);
+  if (verbose) progress(`${side}: slowest events ${slowest(result)}`);
   const failed = result.events.filter((event) => event.type === 'run.failed');
   if (failed.length > 0) throw new Error(`the watched run failed: ${JSON.stringify(failed[0])}`);
   progress(`${side}: watched run ended, waiting for the others`);
+  await subject.ask({ type: 'runs-ended', ids: sessions });
+  if (profiling) {
+    const file = await subject.ask<string>({ type: 'profile-stop', name: `subject-${Date.now()}` });
+    progress(`${side}: CPU profile ${file}`);
+  }
+  const loop = await subject.ask<LoopStats>({ type: 'loop' });
+  loopStats[side].push(loop);
+  const driverCpu = process.cpuUsage(driverCpuBefore);
+  progress(
+    `${side}: subject event-loop delay p50 ${loop.p50.toFixed(1)} / p99 ${loop.p99.toFixed(1)} / max ${loop.max.toFixed(1)} ms; CPU per run: subject ${(loop.cpuMs / RUNS).toFixed(1)} ms, model server ${((processCpuMs(models.pid) - modelCpuBefore) / RUNS).toFixed(1)} ms, watchers ${((driverCpu.user + driverCpu.system) / 1000 / RUNS).toFixed(1)} ms; log appends per run ${(loop.appends / RUNS).toFixed(1)} (${(loop.appendedEvents / RUNS).toFixed(1)} events)`,
+  );
   await subject.ask({ type: 'idle', ids: sessions });
   if (record) {
     recorded = result.events.map((event, index, all) => ({
@@ -149,11 +196,25 @@ async function liveRound(side: 'subject' | 'same-process', record: boolean): Pro
   return summarize(result, await subject.ask<number>({ type: 'rss' }));
 }
 
+/** The five events with the highest mean latency over the watchers: place in the stream, type, mean / max ms. */
+function slowest(result: WatchResult): string {
+  return result.byEvent
+    .map((slot, index) => ({ index, mean: slot.sum / slot.count, max: slot.max }))
+    .sort((a, b) => b.mean - a.mean)
+    .slice(0, 5)
+    .map(
+      ({ index, mean, max }) =>
+        `#${index} ${String(result.events[index]?.type)} ${mean.toFixed(0)}/${max}`,
+    )
+    .join(', ');
+}
+
 async function baselineRound(): Promise<Sample> {
   const watchers = startWatchers(`${baseline.url}/events`, WATCHERS);
   await phase('baseline: opening', watchers, watchers.opened);
   await baseline.ask({ type: 'play', events: recorded });
   const result = await phase('baseline: playing', watchers, watchers.done);
+  if (verbose) progress(`baseline: slowest events ${slowest(result)}`);
   return summarize(result, await baseline.ask<number>({ type: 'rss' }));
 }
 
@@ -165,6 +226,9 @@ const measure = (side: Side): Promise<Sample> =>
 await measure('subject');
 await measure('baseline');
 if (SAME_PROCESS) await measure('same-process');
+measuredRounds = true;
+loopStats.subject.length = 0;
+loopStats['same-process'].length = 0;
 const rounds: Array<Record<Side, Sample | undefined>> = [];
 for (let round = 0; round < ROUNDS; round++) {
   // The subject in the middle; each baseline before it in one round, after it in the next (ABBA).
@@ -223,7 +287,12 @@ const separate = table('baseline', 'baseline: bare Fastify SSE, own process');
 const lines = [
   `\n## @switchboard/webui-server (SSE fan-out)\n`,
   `Machine: ${machine}\n`,
-  `${WATCHERS} watchers of one session, ${RUNS} concurrent runs, ${ROUNDS} paired rounds (ABBA), ${rounds[0]!.subject!.deliveries} deliveries per round.\n`,
+  `${WATCHERS} watchers of one session, ${RUNS} concurrent runs, ${ROUNDS} paired rounds (ABBA), ${rounds[0]!.subject!.deliveries} deliveries per round; the subject's event log and session store ${process.env.BENCH_STORES === 'sqlite' ? 'in SQLite (BENCH_STORES=sqlite)' : 'in memory'}.\n`,
+  ...(ROUNDS < MIN_ROUNDS
+    ? [
+        `**Only ${ROUNDS} round(s) (fewer than ${MIN_ROUNDS}): a check that it runs, not a measurement.**\n`,
+      ]
+    : []),
   'Against the baseline of the issue (a bare Fastify SSE endpoint in a process of its own, replaying the frames):\n',
   ...separate.lines,
   `Target (the issue's wording, this table): median paired p99 ratio ≤ ${TARGET}: ${verdict(separate.p99.median)}.`,
@@ -237,5 +306,21 @@ if (SAME_PROCESS) {
     `Median paired p99 ratio against it: ${verdict(same.p99.median)}.`,
   );
 }
+const loopLine = (side: 'subject' | 'same-process') => {
+  const stats = loopStats[side];
+  if (stats.length === 0) return [];
+  const p99 = spread(stats.map((s) => s.p99));
+  const max = spread(stats.map((s) => s.max));
+  const cpu = spread(stats.map((s) => s.cpuMs / RUNS));
+  return [`| ${side} rounds | ${triple(p99, 1)} | ${triple(max, 1)} | ${triple(cpu, 1)} |`];
+};
+lines.push(
+  '',
+  'The subject process during the runs (from their start until every session is idle): event-loop delay (`monitorEventLoopDelay`) and CPU time (user + system) per run:\n',
+  '| rounds | loop delay p99 (ms) | loop delay max (ms) | CPU per run (ms) |',
+  '| --- | ---: | ---: | ---: |',
+  ...loopLine('subject'),
+  ...loopLine('same-process'),
+);
 console.log(lines.join('\n'));
 if (separate.p99.median > TARGET) process.exitCode = 1;

@@ -10,6 +10,8 @@ export interface WatchResult {
   spanMs: number;
   /** The events of the first watcher, in order (to replay them in the baseline). */
   events: Array<Record<string, unknown>>;
+  /** Per event (by its place in the stream, as in `events`): the sum and count of its latencies over all watchers. */
+  byEvent: Array<{ sum: number; count: number; max: number }>;
 }
 
 /** A run's terminal event: finished, or failed (the round still ends; the driver counts it). */
@@ -35,6 +37,7 @@ export function startWatchers(
   const counts = { opened: 0, finished: 0, failed: 0 };
   const latencies: number[] = [];
   const events: Array<Record<string, unknown>> = [];
+  const byEvent: WatchResult['byEvent'] = [];
   let firstTs = Number.POSITIVE_INFINITY;
   let lastAt = 0;
   let deliveries = 0;
@@ -79,6 +82,7 @@ export function startWatchers(
           }
           response.setEncoding('utf8');
           let buffer = '';
+          let seen = 0;
           response.on('data', (chunk: string) => {
             open();
             const now = Date.now();
@@ -90,6 +94,10 @@ export function startWatchers(
               if (!frame.includes('"seq":') || !ts) continue;
               const at = Number(ts[1]);
               latencies.push(now - at);
+              const slot = (byEvent[seen++] ??= { sum: 0, count: 0, max: 0 });
+              slot.sum += now - at;
+              slot.count++;
+              slot.max = Math.max(slot.max, now - at);
               deliveries++;
               firstTs = Math.min(firstTs, at);
               lastAt = Math.max(lastAt, now);
@@ -115,6 +123,7 @@ export function startWatchers(
     deliveries,
     spanMs: lastAt - firstTs,
     events,
+    byEvent,
   }));
   // Awaited after `opened`; a failure before then is reported through `opened`.
   all.catch(() => {});

@@ -1,6 +1,7 @@
 import type { AgentEvent, AnyEvent, DraftData, EventBus, EventType } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
+import { countMessages } from '../sessions/session-listing.js';
 import { sessionConflict } from '../sessions/session-lease.js';
 import type {
   SessionCheckpoint,
@@ -73,7 +74,13 @@ export class SessionWriter {
   #saving: Promise<void> = Promise.resolve();
   #revision: number;
   /** What the store holds of the transcript, as of the last checkpoint taken (see #serialize). */
-  #persisted: { transcript: TranscriptEntry[]; length: number; last: TranscriptEntry | undefined };
+  #persisted: {
+    transcript: TranscriptEntry[];
+    length: number;
+    last: TranscriptEntry | undefined;
+    /** Its messages as the session list counts them (`countMessages`), kept as entries are added. */
+    messages: number;
+  };
   /** Entries added at the end since the last checkpoint. */
   #appended = 0;
   /** A write failed: the next one rewrites the whole session. */
@@ -100,7 +107,12 @@ export class SessionWriter {
     this.#revision = options.ownership.lease.revision;
     const snapshot = options.state.snapshot;
     const transcript = snapshot.transcript;
-    this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
+    this.#persisted = {
+      transcript,
+      length: transcript.length,
+      last: transcript.at(-1),
+      messages: countMessages(transcript),
+    };
     this.#lastCheckpointSeq = snapshot.eventHead?.seq ?? 0;
     this.#renewLeaseLater(options.ownership.lease);
   }
@@ -255,13 +267,23 @@ export class SessionWriter {
       transcript === before.transcript &&
       transcript.length === before.length + this.#appended &&
       (before.length === 0 || transcript[before.length - 1] === before.last);
-    this.#persisted = { transcript, length: transcript.length, last: transcript.at(-1) };
+    // Only the new entries are counted: a checkpoint's cost does not grow with the transcript.
+    const messages = appendedOnly
+      ? before.messages + countMessages(transcript, before.length)
+      : countMessages(transcript);
+    this.#persisted = {
+      transcript,
+      length: transcript.length,
+      last: transcript.at(-1),
+      messages,
+    };
     this.#appended = 0;
     return toCheckpoint(snapshot, {
       baseRevision: this.#revision,
       owner: this.#ownership.owner,
       from: appendedOnly ? before.length : 0,
       model: sessionModel(this.#runtime(), snapshot),
+      messageCount: messages,
     });
   }
 

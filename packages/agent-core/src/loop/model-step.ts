@@ -243,7 +243,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
     output.provider = opened.model.provider;
     output.model = opened.model.modelId;
     meter?.open(output.provider, output.model);
-    const reader = opened.stream.getReader();
+    const reader = opened.stream;
     try {
       for (;;) {
         const { value: part, done } = await reader.read();
@@ -254,7 +254,7 @@ export async function runModelStep(input: ModelStepInput): Promise<ModelStepOutp
         else handlePart(part);
       }
     } finally {
-      reader.releaseLock();
+      reader.release();
     }
   } catch (error) {
     if (signal.aborted) output.cancelled = true;

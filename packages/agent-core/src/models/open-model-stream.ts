@@ -76,7 +76,7 @@ export async function openModelStream(options: {
   /** Called after a failed attempt, before the wait for the next one. */
   onRetry?: (info: RetryInfo) => void;
 }): Promise<{
-  stream: ReadableStream<LanguageModelV3StreamPart>;
+  stream: ModelPartReader;
   model: LanguageModelV3;
   modelIndex: number;
   attempt: number;
@@ -132,14 +132,20 @@ export async function openModelStream(options: {
 
 /**
  * Fails a call that goes quiet: every awaited step of it (the request, each
- * read) races a timer; on expiry the call's own signal is aborted, which
- * closes the HTTP connection, and the step throws `CORE_PROVIDER_NO_RESPONSE`.
+ * read) races the idle timeout; on expiry the call's own signal is aborted,
+ * which closes the HTTP connection, and the step throws
+ * `CORE_PROVIDER_NO_RESPONSE`. Time between steps (the caller handling a
+ * part) does not count. One timer per call, re-armed with `refresh()` at
+ * each step: a model stream has a step per chunk, and a new timer and
+ * promise race for each showed up in the server's CPU profile.
  */
 class IdleWatchdog {
   readonly #idleMs: number;
   readonly #model: LanguageModelV3;
   readonly #call: AbortController;
   #timer: NodeJS.Timeout | undefined;
+  /** Rejects the step in flight; undefined between steps. */
+  #fail: ((error: Error) => void) | undefined;
 
   constructor(idleMs: number, model: LanguageModelV3, call: AbortController) {
     this.#idleMs = idleMs;
@@ -148,24 +154,21 @@ class IdleWatchdog {
   }
 
   guard<T>(work: PromiseLike<T>): Promise<T> {
-    this.stop();
     return new Promise<T>((resolve, reject) => {
-      this.#timer = setTimeout(() => {
-        const error = new AgentCoreError({
-          code: 'CORE_PROVIDER_NO_RESPONSE',
-          message: `${this.#model.provider}:${this.#model.modelId} sent nothing for ${this.#idleMs} ms.`,
-          retryable: true,
-          hint: 'The provider stalled. Check its status, or raise modelIdleTimeoutMs for very slow models.',
-        });
-        this.#call.abort(error);
-        reject(error);
-      }, this.#idleMs);
+      this.#fail = reject;
+      if (this.#timer) this.#timer.refresh();
+      else {
+        this.#timer = setTimeout(() => this.#expire(), this.#idleMs);
+        // Between steps nothing waits on it; the call's socket keeps the process alive meanwhile.
+        this.#timer.unref();
+      }
       work.then(
         (value) => {
-          this.stop();
+          this.#fail = undefined;
           resolve(value);
         },
         (error: unknown) => {
+          this.#fail = undefined;
           this.stop();
           reject(error instanceof Error ? error : new Error(String(error)));
         },
@@ -176,14 +179,42 @@ class IdleWatchdog {
   stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#fail = undefined;
   }
+
+  #expire(): void {
+    this.#timer = undefined;
+    const fail = this.#fail;
+    // Fired between steps: the caller was busy, not the provider; the next step re-arms.
+    if (!fail) return;
+    this.#fail = undefined;
+    const error = new AgentCoreError({
+      code: 'CORE_PROVIDER_NO_RESPONSE',
+      message: `${this.#model.provider}:${this.#model.modelId} sent nothing for ${this.#idleMs} ms.`,
+      retryable: true,
+      hint: 'The provider stalled. Check its status, or raise modelIdleTimeoutMs for very slow models.',
+    });
+    this.#call.abort(error);
+    fail(error);
+  }
+}
+
+/**
+ * The parts of an opened model stream, read one at a time (a reader, not a
+ * `ReadableStream`: one stage less per chunk than wrapping the provider's
+ * stream again). Each read is guarded by the call's idle timeout.
+ */
+export interface ModelPartReader {
+  read(): ReturnType<ReadableStreamDefaultReader<LanguageModelV3StreamPart>['read']>;
+  /** Stops reading: the idle timer ends and the provider's stream is released (not cancelled). */
+  release(): void;
 }
 
 /** Reads until the first content part; a failure before it throws (so the call can be retried). */
 async function primeStream(
   stream: ReadableStream<LanguageModelV3StreamPart>,
   watchdog: IdleWatchdog,
-): Promise<ReadableStream<LanguageModelV3StreamPart>> {
+): Promise<ModelPartReader> {
   const reader = stream.getReader();
   const head: LanguageModelV3StreamPart[] = [];
   for (;;) {
@@ -193,24 +224,19 @@ async function primeStream(
     head.push(value);
     if (CONTENT.has(value.type)) break;
   }
-  return new ReadableStream<LanguageModelV3StreamPart>({
-    start(controller) {
-      for (const part of head) controller.enqueue(part);
+  let next = 0;
+  return {
+    async read() {
+      if (next < head.length) return { value: head[next++]!, done: false };
+      const result = await watchdog.guard(reader.read());
+      if (result.done) watchdog.stop();
+      return result;
     },
-    async pull(controller) {
-      try {
-        const { value, done } = await watchdog.guard(reader.read());
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
+    release() {
       watchdog.stop();
-      return reader.cancel(reason);
+      reader.releaseLock();
     },
-  });
+  };
 }
 
 function delayFor(error: unknown, attempt: number, retry: RetryPolicy): number {

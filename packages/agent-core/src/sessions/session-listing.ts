@@ -16,12 +16,13 @@ import { AgentCoreError, parseCoreOptions } from '../errors/agent-core-error.js'
 export function toSessionListing(
   snapshot: SessionSnapshot,
   model: string | undefined,
+  messageCount: number = countMessages(snapshot.transcript),
 ): SessionListing {
   return {
     ...(snapshot.title === undefined ? {} : { title: snapshot.title }),
     ...(snapshot.titleSource === undefined ? {} : { titleSource: snapshot.titleSource }),
     ...(model === undefined ? {} : { model }),
-    messageCount: countMessages(snapshot.transcript),
+    messageCount,
     ...(snapshot.totals.costUsd === undefined ? {} : { costUsd: snapshot.totals.costUsd }),
     status: snapshot.status,
   };
@@ -31,10 +32,12 @@ export function toSessionListing(
  * The messages a person sees in the conversation: user and assistant
  * entries, not tool results, compaction summaries or the loop's nudges.
  * (The SQLite migration counts stored sessions with the same rule in SQL.)
+ * With `from`, only the entries from that index on are counted.
  */
-export function countMessages(transcript: readonly TranscriptEntry[]): number {
+export function countMessages(transcript: readonly TranscriptEntry[], from = 0): number {
   let count = 0;
-  for (const { message, display } of transcript) {
+  for (let index = from; index < transcript.length; index++) {
+    const { message, display } = transcript[index]!;
     if (message.role !== 'user' && message.role !== 'assistant') continue;
     if (display.source === 'summary' || display.source === 'nudge') continue;
     count += 1;
