@@ -137,7 +137,7 @@ describe('GET /api/sessions/:id/voice', () => {
     ok.socket.close();
   });
 
-  it('refuses a foreign Origin (403), a foreign Host (421), an unknown session (404), a plain GET (400), a second connection (409)', async () => {
+  it('refuses a foreign Origin (403), a foreign Host (421), an unknown session (404), a plain GET (400), a second connection (409, also told to a plain GET)', async () => {
     const echo = echoEndpoint();
     await using s = await startListeningServer([], { server: { voice: echo.endpoint } });
     const id = await s.newSession();
@@ -161,6 +161,10 @@ describe('GET /api/sessions/:id/voice', () => {
       status: 409,
       body: { error: { code: 'WEBUI_VOICE_BUSY' } },
     });
+    // A plain GET tells why a handshake would be refused (browsers hide the handshake's answer).
+    const asked = await fetch(`${s.base}/api/sessions/${id}/voice`);
+    expect(asked.status).toBe(409);
+    expect(await asked.json()).toMatchObject({ error: { code: 'WEBUI_VOICE_BUSY' } });
     if (first.kind === 'open') {
       const closed = new Promise((resolve) => first.socket.once('close', resolve));
       first.socket.close();

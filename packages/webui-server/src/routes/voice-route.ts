@@ -18,7 +18,10 @@ import {
  * Host; Origin, since a handshake is treated as state-changing), then the
  * route's own: voice configured (`503 WEBUI_VOICE_DISABLED`), the session
  * exists (`404`), no other voice connection on it (`409 WEBUI_VOICE_BUSY`),
- * and it must be an actual WebSocket handshake (plain GET: `400`).
+ * and it must be an actual WebSocket handshake (plain GET: `400`). A plain
+ * GET runs the same checks first, so a browser, which never sees why a
+ * handshake was refused, can ask with one (the web app does before it
+ * reconnects).
  * Messages above {@link VOICE_MAX_MESSAGE_BYTES} close the socket (1009).
  */
 export async function registerVoiceRoute(api: ApiInstance, context: ApiContext): Promise<void> {
@@ -62,17 +65,17 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
       }
       const { sessions, agent } = requireAgent(context);
       const session = await sessions.get(request.params.id);
-      if (!request.ws) {
-        throw new WebuiServerError({
-          code: 'WEBUI_INVALID_REQUEST',
-          message: 'This route is a WebSocket: send an Upgrade: websocket handshake.',
-        });
-      }
       if (claims.has(session.id)) {
         throw new WebuiServerError({
           code: 'WEBUI_VOICE_BUSY',
           message: 'This session already has a voice connection.',
           hint: 'Close the other voice connection (another tab?) first.',
+        });
+      }
+      if (!request.ws) {
+        throw new WebuiServerError({
+          code: 'WEBUI_INVALID_REQUEST',
+          message: 'This route is a WebSocket: send an Upgrade: websocket handshake.',
         });
       }
       // The handshake's TCP socket (absent for fastify's injected WebSockets).
