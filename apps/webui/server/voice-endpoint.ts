@@ -47,5 +47,6 @@ export async function createVoiceEndpoint(options: WebAppVoiceOptions): Promise<
           new voice.VoiceSession({ bus: agent.bus, agentSession: session, vad, stt, tts, output }),
       });
     },
+    close: () => tts.close(), // its warm espeak-ng process
   };
 }

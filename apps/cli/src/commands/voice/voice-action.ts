@@ -43,6 +43,7 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
     clarify: false,
     onError: (error) => context.output.debug(`${error.name}: ${error.message}`),
   });
+  const tts = new voice.EspeakTts();
   try {
     const agentSession = await openSession(cli.agent, newSessionId(), { create: true });
     const output = new voice.TimelineRecorder();
@@ -51,7 +52,7 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
       agentSession,
       vad: await voice.SileroVad.load(),
       stt: voice.PocketsphinxStt.load(flags.phrase?.length ? { phrases: flags.phrase } : {}),
-      tts: new voice.EspeakTts(),
+      tts,
       output,
     });
     const durationMs = (input.pcm.length * 1000) / voice.SAMPLE_RATE + TAIL_MS;
@@ -70,6 +71,7 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
     );
     return 0;
   } finally {
+    tts.close(); // its warm espeak-ng process
     await cli.close();
   }
 }
