@@ -24,5 +24,6 @@ export async function createVoiceEndpoint(voice: VoiceConfig): Promise<VoiceEndp
           new session.VoiceSession({ bus: agent.bus, agentSession, vad, stt, tts, output }),
       });
     },
+    close: () => tts.close?.(), // its warm espeak-ng process
   };
 }

@@ -77,6 +77,7 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
     );
     return 0;
   } finally {
+    engines.tts.close?.(); // its warm espeak-ng process
     await cli.close();
   }
 }
