@@ -10,11 +10,25 @@ export interface MainThreadWork {
   style: number;
 }
 
+/** CPU time (ms) the browser's renderer processes used so far (CDP `SystemInfo.getProcessInfo`). */
+async function rendererCpu(browserCdp: CDPSession): Promise<number> {
+  const { processInfo } = await browserCdp.send('SystemInfo.getProcessInfo');
+  return processInfo
+    .filter((process) => process.type === 'renderer')
+    .reduce((sum, process) => sum + process.cpuTime * 1000, 0);
+}
+
 /** One load and scroll of the long session. */
 export interface Round {
   firstPaintMs: number;
   frames: number[];
   domRows: number;
+  /**
+   * Renderer CPU time (all its threads) for the load and for the scroll, ms:
+   * CPU used, not wall time, so it holds up on a loaded machine.
+   */
+  loadCpuMs: number;
+  scrollCpuMs: number;
   /** Main-thread work from navigation to the last message on screen. */
   loadWork: MainThreadWork;
   /** Main-thread work while scrolling bottom → top. */
@@ -64,6 +78,8 @@ function minus(after: MainThreadWork, before: MainThreadWork): MainThreadWork {
 export async function measureRound(options: {
   page: Page;
   context: BrowserContext;
+  /** A browser-level CDP session (renderer CPU times). */
+  browserCdp: CDPSession;
   url: string;
   messages: number;
   scrollFrames: number;
@@ -89,6 +105,7 @@ export async function measureRound(options: {
     }
   });
   const start = await work(cdp);
+  const cpuStart = await rendererCpu(options.browserCdp);
   await page.goto(url);
   // Time to first paint of the session: navigation start to the last message on screen.
   const handle = await page.waitForFunction(
@@ -104,6 +121,7 @@ export async function measureRound(options: {
   );
   const firstPaintMs = (await handle.jsonValue()) as number;
   const painted = await work(cdp);
+  const cpuPainted = await rendererCpu(options.browserCdp);
   const phases = await page.evaluate(() => {
     const ends: Record<string, number> = {};
     const [navigation] = performance.getEntriesByType(
@@ -179,6 +197,7 @@ export async function measureRound(options: {
     };
   }, options.scrollFrames);
   const scrolled = await work(cdp);
+  const cpuScrolled = await rendererCpu(options.browserCdp);
   if (options.profile) {
     const { profile } = await cdp.send('Profiler.stop');
     writeFileSync(
@@ -193,6 +212,8 @@ export async function measureRound(options: {
     rowsAdded: result.rowsAdded,
     scrollEvents: result.scrollEvents,
     domRows: result.rows,
+    loadCpuMs: cpuPainted - cpuStart,
+    scrollCpuMs: cpuScrolled - cpuPainted,
     loadWork: minus(painted, start),
     scrollWork: minus(scrolled, painted),
     scrollLongTasks: result.longTasks,

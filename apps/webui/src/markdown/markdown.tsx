@@ -1,4 +1,4 @@
-import { isValidElement, memo, type ReactNode } from 'react';
+import { isValidElement, memo, type ReactElement, type ReactNode } from 'react';
 import ReactMarkdown, { defaultUrlTransform, type Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { CodeBlock } from './code-block.js';
@@ -67,22 +67,41 @@ const STATIC = componentsFor(false);
 const STREAMING = componentsFor(true);
 const PLUGINS = [remarkGfm];
 
+/** Finished texts whose rendered tree is kept (most recently used last). */
+export const MARKDOWN_CACHE_SIZE = 400;
+const rendered = new Map<string, ReactElement>();
+
+/**
+ * The React tree of `text`. A finished text is parsed once and its tree kept:
+ * a row that scrolls out of the virtual list and back, or mounts again while
+ * the list measures itself, costs no second parse. A streaming text changes
+ * with every delta, so it is never kept.
+ */
+function markdownTree(text: string, streaming: boolean): ReactElement {
+  const options = {
+    remarkPlugins: PLUGINS,
+    urlTransform: safeUrl,
+    skipHtml: false,
+    children: text,
+  };
+  if (streaming) return ReactMarkdown({ ...options, components: STREAMING });
+  const kept = rendered.get(text);
+  if (kept !== undefined) {
+    rendered.delete(text);
+    rendered.set(text, kept);
+    return kept;
+  }
+  const tree = ReactMarkdown({ ...options, components: STATIC });
+  rendered.set(text, tree);
+  if (rendered.size > MARKDOWN_CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
+  return tree;
+}
+
 /**
  * Markdown (GFM: tables, task lists, strikethrough, autolinks) rendered to
  * React elements. No raw HTML is ever rendered, only safe link schemes keep
  * their target.
  */
 export const Markdown = memo(function Markdown(props: { text: string; streaming?: boolean }) {
-  return (
-    <div className="md">
-      <ReactMarkdown
-        remarkPlugins={PLUGINS}
-        components={props.streaming ? STREAMING : STATIC}
-        urlTransform={safeUrl}
-        skipHtml={false}
-      >
-        {props.text}
-      </ReactMarkdown>
-    </div>
-  );
+  return <div className="md">{markdownTree(props.text, props.streaming === true)}</div>;
 });
