@@ -78,7 +78,9 @@ async function race(configs: WriterConfig[]): Promise<WriterResult[]> {
 const writerOf = (event: AnyEvent) => event.meta?.['test.writer'];
 const readAll = (log: SqliteEventLog, sessionId: string) => log.read(sessionId, 0, 1_000_000);
 
-describe('SqliteEventLog under concurrent writers', () => {
+// Each test forks two tsx processes: on a loaded 2-core machine their start-up alone can take
+// several seconds, so the bound is the file's, not the package default (20 s).
+describe('SqliteEventLog under concurrent writers', { timeout: 90_000 }, () => {
   it('stores two sessions interleaved through one bus, each complete and contiguous', async () => {
     const log = new SqliteEventLog({ path: dbFile() });
     const errors: unknown[] = [];
