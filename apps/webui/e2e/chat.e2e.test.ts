@@ -201,6 +201,35 @@ describe('the chat UI in Chromium, against the built server and the testkit mode
     expect(await tab.locator('.msg--user').count()).toBe(1);
   });
 
+  it('a reload starts from the stored view and streams only the events after it (no replay)', async () => {
+    const tab = await page();
+    await tab.goto(app.url);
+    await send(tab, 'hello stored view');
+    const id = await sessionIdOf(tab);
+    await runEnded(tab);
+    const answer = await lastAnswer(tab);
+    // What the reloaded page asks for: the session (with its view) and the stream's cursor.
+    const heads: number[] = [];
+    const cursors: string[] = [];
+    tab.on('response', (response) => {
+      if (new URL(response.url()).pathname !== `/api/sessions/${id}`) return;
+      if (response.request().method() !== 'GET') return;
+      void response.json().then((body: { headSeq?: number }) => heads.push(body.headSeq ?? -1));
+    });
+    tab.on('request', (request) => {
+      if (new URL(request.url()).pathname === `/api/sessions/${id}/events`)
+        cursors.push(request.headers()['last-event-id'] ?? 'none');
+    });
+    await tab.reload();
+    await tab.locator('.connection[data-connection="live"]').waitFor();
+    expect(await lastAnswer(tab)).toBe(answer);
+    expect(await tab.locator('.msg--user').count()).toBe(1);
+    expect(heads.length).toBeGreaterThanOrEqual(1);
+    expect(heads[0]).toBeGreaterThan(0);
+    // The stream continues after the stored view's last event, not from 0.
+    expect(cursors[0]).toBe(String(heads[0]));
+  });
+
   it('two tabs on one session both stay live and see the same answer', async () => {
     const first = await page();
     await first.goto(app.url);

@@ -76,7 +76,7 @@ describe('voice mode in Chromium with a fake microphone (offline voice stack, te
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('the spoken question becomes a voice user message, the answer is spoken back, speaking over it interrupts it', async () => {
+  it('the spoken question becomes a voice user message, the answer is spoken back, speaking over it interrupts it; after a server restart the page reconnects', async () => {
     const config = (await (await fetch(`${app.url}/api/config`)).json()) as {
       features: { voice: boolean };
     };
@@ -130,6 +130,21 @@ describe('voice mode in Chromium with a fake microphone (offline voice stack, te
     const spans = await vad.speechSpans(Int16Array.from(samples));
     expect(spans.length).toBeGreaterThan(0);
     expect(spans[0]![1] - spans[0]![0]).toBeGreaterThan(500);
+
+    // The server goes away (killed) and comes back: the page shows it reconnecting, opens a
+    // new voice connection on its own (a new voice session on the server), and stays in voice mode.
+    const restarted = app.restart();
+    await page.locator('[data-voice-state="reconnecting"]').waitFor();
+    expect(await state.innerText()).toContain('Reconnecting');
+    await restarted;
+    await page.locator('[data-voice-link="open"]').waitFor();
+    expect(await stop.getAttribute('aria-pressed')).toBe('true');
+    const afterRestart = (await (await fetch(`${app.url}/api/sessions/${id}/export`)).text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; data: Record<string, unknown> })
+      .filter((event) => event.type === 'voice.agent_state' && event.data.state === 'initializing');
+    expect(afterRestart).toHaveLength(2);
 
     await stop.click();
     await page.getByRole('button', { name: 'Start voice mode' }).waitFor();

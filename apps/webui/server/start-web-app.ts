@@ -8,7 +8,7 @@ import {
   type WebAppAgentOptions,
 } from '@switchboard/webui-server';
 import { z } from 'zod';
-import { createVoiceEndpoint, voiceOptionsFromEnv } from './voice-endpoint.js';
+import { createVoiceEndpoint } from './voice-endpoint.js';
 import { loadWebAppConfig } from './web-app-config.js';
 
 /** Options of {@link startWebApp}, parsed once. */
@@ -37,8 +37,8 @@ export type StartWebAppOptions = z.input<typeof startWebAppOptionsSchema>;
  * Starts the Switchboard web app: the shared configuration (`loadConfig`,
  * `PORT`/`HOST` included) into `startWebServer` of
  * `@switchboard/webui-server` (the composition `switchboard serve` uses
- * too), with Langfuse tracing injected, the voice endpoint when
- * `SWITCHBOARD_VOICE=offline` (see `voice-endpoint.ts`) and this app's built
+ * too), with Langfuse tracing injected, the voice endpoint when the
+ * configuration's `voice.mode` is on (see `voice-endpoint.ts`) and this app's built
  * chat UI.
  */
 export async function startWebApp(input: StartWebAppOptions = {}): Promise<RunningWebServer> {
@@ -48,8 +48,7 @@ export async function startWebApp(input: StartWebAppOptions = {}): Promise<Runni
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.homeDir === undefined ? {} : { homeDir: options.homeDir }),
   });
-  const voiceOptions = voiceOptionsFromEnv(options.env);
-  const voice = voiceOptions && (await createVoiceEndpoint(voiceOptions));
+  const voice = await createVoiceEndpoint(config.voice);
   return startWebServer({
     config,
     ...(voice === undefined ? {} : { voice }),

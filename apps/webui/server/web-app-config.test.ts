@@ -102,3 +102,26 @@ describe('loadWebAppConfig: where the web app listens', () => {
     expect(loaded.config.stores.eventsDb).toBe(path.join(dir.path, 'state', 'events.db'));
   });
 });
+
+describe('loadWebAppConfig: voice', () => {
+  it('SWITCHBOARD_VOICE and SWITCHBOARD_VOICE_PHRASES come through the shared loader', async () => {
+    using dir = scratchDir();
+    const where = project(dir.path, { voice: { mode: 'cloud', phrases: ['from the file'] } });
+    const loaded = await loadWebAppConfig({
+      env: { SWITCHBOARD_VOICE: 'offline', SWITCHBOARD_VOICE_PHRASES: 'what is the weather|stop' },
+      ...where,
+    });
+    expect(loaded.config.voice).toEqual({
+      mode: 'offline',
+      phrases: ['what is the weather', 'stop'],
+      stt: { provider: 'offline' },
+      tts: { provider: 'offline' },
+    });
+    await expect(
+      loadWebAppConfig({ env: { SWITCHBOARD_VOICE: 'yes' }, ...where }),
+    ).rejects.toMatchObject({
+      code: 'CORE_CONFIG_INVALID',
+      message: expect.stringContaining('SWITCHBOARD_VOICE: must be one of off, offline, cloud'),
+    });
+  });
+});

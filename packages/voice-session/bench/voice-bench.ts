@@ -97,10 +97,10 @@ async function engineRtf(vad: SileroVad, stt: PocketsphinxStt, tts: EspeakTts) {
 }
 
 const server = await startServer();
+const tts = new EspeakTts();
 try {
   const vad = await SileroVad.load();
   const stt = PocketsphinxStt.load({ phrases: PHRASES });
-  const tts = new EspeakTts();
   await tts.synthesize('warm up');
   const rtf = await engineRtf(vad, stt, tts);
   const agent = createAgent({
@@ -170,5 +170,6 @@ try {
     ].join('\n'),
   );
 } finally {
+  tts.close();
   server.stop();
 }

@@ -83,4 +83,6 @@ export type {
   CloudVoiceProvider,
 } from './cloud/cloud-voice-providers.js';
 export { cloudRetrySchema } from './cloud/cloud-call.js';
+export { createVoiceEngines } from './cloud/create-voice-engines.js';
+export type { VoiceEngines } from './cloud/create-voice-engines.js';
 export type { CloudRetryOptions } from './cloud/cloud-call.js';

@@ -8,6 +8,10 @@ export interface CliConfigFlags {
   /** `serve`: where the web server listens. */
   host?: string;
   port?: string;
+  /** `voice`: the speech-to-text engine (`offline` or a cloud vendor). */
+  stt?: string;
+  /** `voice`: the text-to-speech engine (`offline` or a cloud vendor). */
+  tts?: string;
 }
 
 /**
@@ -27,6 +31,8 @@ export async function loadCliConfig(
       ...(flags.baseUrl === undefined ? {} : { baseUrl: flags.baseUrl }),
       ...(flags.host === undefined ? {} : { host: flags.host }),
       ...(flags.port === undefined ? {} : { port: flags.port }),
+      ...(flags.stt === undefined ? {} : { stt: flags.stt }),
+      ...(flags.tts === undefined ? {} : { tts: flags.tts }),
       ...(context.globals.home === undefined ? {} : { home: context.globals.home }),
     },
     env: context.io.env,

@@ -21,7 +21,9 @@ export function cleanEnv(env: Record<string, string | undefined> = {}): NodeJS.P
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
-        !/^(SWITCHBOARD_|LANGFUSE_|OPENAI_|ANTHROPIC_|OLLAMA_|NO_COLOR$|FORCE_COLOR$)/.test(name),
+        !/^(SWITCHBOARD_|LANGFUSE_|OPENAI_|ANTHROPIC_|OLLAMA_|DEEPGRAM_|ELEVENLABS_|NO_COLOR$|FORCE_COLOR$)/.test(
+          name,
+        ),
     ),
   );
   return { ...base, ...env };

@@ -1,4 +1,4 @@
-import type { AnyEvent } from '@switchboard/events';
+import { reduceEvents, type AnyEvent } from '@switchboard/events';
 
 /**
  * A long session as events: `turns` user messages, each answered (markdown:
@@ -50,4 +50,21 @@ export function sseBody(sessionId: string, events: readonly AnyEvent[], afterSeq
   for (const event of events)
     if (event.seq > afterSeq) frames.push(`id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`);
   return frames.join('');
+}
+
+/**
+ * `GET /api/sessions/:id` as the server answers it for these events: `meta`
+ * (the real answer's metadata) with the view reduced from the whole log by the
+ * shared reducer and `headSeq` (what the server's `readSessionView` does).
+ */
+export function sessionBody(
+  meta: Record<string, unknown>,
+  events: readonly AnyEvent[],
+): Record<string, unknown> {
+  const { items, itemIndex: _index, ...rest } = reduceEvents(events);
+  return {
+    ...meta,
+    headSeq: rest.lastSeq,
+    view: { ...rest, caughtUp: true, items: items.toArray(), turns: rest.turns.toArray() },
+  };
 }

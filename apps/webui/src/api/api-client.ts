@@ -1,5 +1,11 @@
 import { ApiError, toApiError } from './api-error.js';
-import type { ServerConfig, SessionMeta, SessionPage, UploadedAttachment } from './api-types.js';
+import type {
+  ServerConfig,
+  SessionDetail,
+  SessionMeta,
+  SessionPage,
+  UploadedAttachment,
+} from './api-types.js';
 import { authHeaders } from './token-store.js';
 
 /** Told about every 401, so the app can ask for a token. */
@@ -86,10 +92,7 @@ export const api = {
     return request<SessionPage>(`/api/sessions?${params.toString()}`, signal ? { signal } : {});
   },
   getSession: (id: string, signal?: AbortSignal) =>
-    request<SessionMeta & { status?: string; headSeq?: number }>(
-      `/api/sessions/${encodeURIComponent(id)}`,
-      signal ? { signal } : {},
-    ),
+    request<SessionDetail>(`/api/sessions/${encodeURIComponent(id)}`, signal ? { signal } : {}),
   createSession: (body: { title?: string; model?: string }) =>
     request<SessionMeta>('/api/sessions', { body }),
   updateSession: (id: string, body: { title?: string; model?: string }) =>

@@ -8,6 +8,17 @@ export interface SessionMeta {
   costUsd?: number;
 }
 
+/**
+ * `GET /api/sessions/:id`: the metadata, and the session's view (reduced by the
+ * server with the shared reducer) up to `headSeq`, where its stream continues.
+ */
+export interface SessionDetail extends SessionMeta {
+  status?: string;
+  headSeq?: number;
+  /** A `SessionViewJson`; read it with `sessionViewFromJson`, which checks its shape. */
+  view?: unknown;
+}
+
 /** `GET /api/sessions`. */
 export interface SessionPage {
   sessions: SessionMeta[];

@@ -2,12 +2,14 @@ import {
   connectEventStream,
   initialSessionView,
   reduceSession,
+  sessionViewFromJson,
   type EventsError,
   type SessionView,
 } from '@switchboard/events/client';
 import { ApiError, api, reportUnauthorized } from '../api/api-client.js';
 import { authHeaders } from '../api/token-store.js';
 import { livenessFetch } from './liveness-fetch.js';
+import { takePrefetchedSession } from './session-prefetch.js';
 
 /** Where the active session's event stream stands. */
 export type ConnectionState =
@@ -42,10 +44,13 @@ const MAX_RETRY_MS = 8_000;
 
 /**
  * One event stream at a time (the active session), reduced with the shared
- * view model. Views of sessions the user left stay cached, so switching back
- * shows every token at once and resumes after its `lastSeq` (no replay, no
- * duplicates); switching away aborts the old connection. Listeners hear at
- * most one change per frame, however fast deltas arrive.
+ * view model. A session opened for the first time starts from the view the
+ * server reduced (`GET /api/sessions/:id`, up to its `headSeq`) and streams
+ * only what comes after: a 2,000-message session renders once, not after
+ * replaying its whole log. Views of sessions the user left stay cached, so
+ * switching back shows every token at once and resumes after its `lastSeq`
+ * (no replay, no duplicates); switching away aborts the old connection.
+ * Listeners hear at most one change per frame, however fast deltas arrive.
  */
 export class SessionStreamStore {
   #views = new Map<string, SessionView>();
@@ -101,10 +106,27 @@ export class SessionStreamStore {
       const base = this.#pending ?? this.#snapshot;
       this.#set({ ...base, sessionId, view, ...change }, now);
     };
+    // Nothing cached: start from the server's view and render it at once.
+    let loaded = false;
+    if (view.lastSeq === 0) {
+      const stored = await loadStoredView(sessionId, signal);
+      if (signal.aborted) return;
+      loaded = stored.loaded;
+      if (stored.view) {
+        view = stored.view;
+        this.#views.set(sessionId, view);
+        update({}, true);
+      }
+    }
     const fetch = livenessFetch({
       // Each connection loads the session first: the server then ends a run a
-      // crash cut off (`interrupted`), and a deleted session answers 404.
+      // crash cut off (`interrupted`), and a deleted session answers 404. The
+      // first connection after a load that just succeeded skips it.
       beforeConnect: async (connectSignal) => {
+        if (loaded) {
+          loaded = false;
+          return undefined;
+        }
         try {
           await api.getSession(sessionId, connectSignal);
           return undefined;
@@ -208,6 +230,30 @@ export class SessionStreamStore {
     if (next === undefined || next === this.#snapshot) return;
     this.#snapshot = next;
     for (const listener of this.#listeners) listener();
+  }
+}
+
+/**
+ * The session's stored view (`GET /api/sessions/:id`, or the answer prefetched
+ * while the app booted). `loaded` says the session answered; `view` is set when
+ * its view holds events and reads as one (else the stream replays them).
+ */
+async function loadStoredView(
+  sessionId: string,
+  signal: AbortSignal,
+): Promise<{ loaded: boolean; view?: SessionView }> {
+  try {
+    const answer = await (takePrefetchedSession(sessionId) ?? api.getSession(sessionId, signal));
+    if (answer === undefined) return { loaded: false };
+    const view = answer.headSeq === undefined ? undefined : sessionViewFromJson(answer.view);
+    const usable =
+      view !== undefined &&
+      view.lastSeq > 0 &&
+      view.lastSeq === answer.headSeq &&
+      (view.sessionId === undefined || view.sessionId === sessionId);
+    return usable ? { loaded: true, view } : { loaded: true };
+  } catch {
+    return { loaded: false }; // the connection's own load reports it (404, 401)
   }
 }
 

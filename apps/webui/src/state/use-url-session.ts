@@ -2,7 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 
 const PARAM = 'session';
 
-function readUrlSession(): string | undefined {
+/** The session in the page's address (`?session=<id>`), if any. */
+export function readUrlSession(): string | undefined {
   return new URLSearchParams(window.location.search).get(PARAM) ?? undefined;
 }
 

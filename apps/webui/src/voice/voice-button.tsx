@@ -1,22 +1,26 @@
 import { useEffect, useRef, useState } from 'react';
 import type { VoiceHandle } from './voice-client.js';
+import type { VoiceLinkStatus } from './voice-link.js';
 
 const STATE_LABEL: Record<string, string> = {
   initializing: 'Starting…',
   listening: 'Listening',
   thinking: 'Thinking',
   speaking: 'Speaking',
+  reconnecting: 'Reconnecting…',
 };
 
 /**
  * The voice mode toggle of a session and its live state. The voice client
  * (microphone, WebSocket, playback) is loaded only when the user turns it on,
  * so it costs the initial bundle nothing. The state shown is the session's
- * `voice.agent_state`, from the same event stream and view as the chat.
+ * `voice.agent_state`, from the same event stream and view as the chat, or
+ * `reconnecting` while a dropped connection is opened again.
  */
 export function VoiceButton(props: { sessionId: string; agentState: string | undefined }) {
   const [on, setOn] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  const [link, setLink] = useState<VoiceLinkStatus>('connecting');
   const handle = useRef<VoiceHandle | undefined>(undefined);
 
   useEffect(
@@ -35,11 +39,13 @@ export function VoiceButton(props: { sessionId: string; agentState: string | und
       return;
     }
     setError(undefined);
+    setLink('connecting');
     setOn(true);
     try {
       const { startVoice } = await import('./voice-client.js');
       handle.current = await startVoice(props.sessionId, {
         onState: () => undefined,
+        onStatus: setLink,
         onError: (message) => setError(message),
         onClosed: () => {
           handle.current = undefined;
@@ -52,7 +58,9 @@ export function VoiceButton(props: { sessionId: string; agentState: string | und
     }
   };
 
-  const label = on ? (STATE_LABEL[props.agentState ?? 'initializing'] ?? props.agentState) : '';
+  // A dropped connection shows as such: the session's last state is stale until it is back.
+  const state = link === 'reconnecting' ? 'reconnecting' : (props.agentState ?? 'initializing');
+  const label = on ? (STATE_LABEL[state] ?? state) : '';
   return (
     <div className="voice">
       <button
@@ -69,7 +77,8 @@ export function VoiceButton(props: { sessionId: string; agentState: string | und
         className="voice__state"
         role="status"
         aria-live="polite"
-        data-voice-state={on ? (props.agentState ?? 'initializing') : 'off'}
+        data-voice-state={on ? state : 'off'}
+        data-voice-link={on ? link : 'off'}
       >
         {label}
         {error ? <span className="voice__error"> {error}</span> : null}

@@ -3,26 +3,45 @@
 // WebSocket, and the agent's PCM16 played through a queue that an interruption
 // flushes. The protocol is the one of @switchboard/voice-session
 // (voice-socket-protocol.ts): binary = 16 kHz mono PCM16 LE, text = JSON control.
-import { readToken } from '../api/token-store.js';
+// The socket reconnects underneath (voice-link.ts); the microphone and the audio
+// context live as long as voice mode, and are released when it ends.
+import { toApiError } from '../api/api-error.js';
+import { authHeaders, readToken } from '../api/token-store.js';
 // A same-origin file (the CSP allows no blob: scripts): floats in, 20 ms PCM16 frames out.
 import workletUrl from './pcm-framer.worklet.js?url';
+import { VoiceLink, type VoiceLinkStatus, type VoiceRefusal } from './voice-link.js';
 
 const SAMPLE_RATE = 16_000;
 const SUBPROTOCOL = 'switchboard.voice.v1';
 const BEARER_PREFIX = 'switchboard.bearer.';
 
-/** Server → client control messages. */
-type ServerControl =
-  | { type: 'ready' }
-  | { type: 'state'; agent: string; user: string }
-  | { type: 'clear' }
-  | { type: 'error'; code: string; message: string };
-
 /** What the page learns while voice is on. */
 export interface VoiceCallbacks {
   onState(state: { agent: string; user: string }): void;
+  /** The connection's status: `reconnecting` while a dropped socket is opened again. */
+  onStatus(status: VoiceLinkStatus): void;
   onError(message: string): void;
   onClosed(): void;
+}
+
+/** Statuses of a refused voice handshake: asking again will not help. */
+const REFUSED_STATUSES = new Set([401, 403, 404, 409]);
+
+/**
+ * Why the voice handshake of `sessionId` failed, asked with a plain GET of
+ * the same route (the server answers it with the handshake's checks: token,
+ * session, voice on, busy); `undefined` when nothing was refused.
+ */
+async function diagnose(sessionId: string): Promise<VoiceRefusal | undefined> {
+  const response = await fetch(`/api/sessions/${encodeURIComponent(sessionId)}/voice`, {
+    headers: authHeaders(),
+  });
+  const body: unknown = await response.json().catch(() => undefined);
+  const error = toApiError(response.status, body);
+  const refused =
+    REFUSED_STATUSES.has(response.status) ||
+    (response.status === 503 && error.code === 'WEBUI_VOICE_DISABLED');
+  return refused ? { code: error.code, message: error.message } : undefined;
 }
 
 /** A running voice session of the page. */
@@ -63,8 +82,14 @@ export async function startVoice(
     },
   });
   const context = new AudioContext({ sampleRate: SAMPLE_RATE, latencyHint: 'interactive' });
-  await context.resume();
-  await context.audioWorklet.addModule(workletUrl);
+  try {
+    await context.resume();
+    await context.audioWorklet.addModule(workletUrl);
+  } catch (error) {
+    for (const track of stream.getTracks()) track.stop();
+    void context.close();
+    throw error;
+  }
   const source = context.createMediaStreamSource(stream);
   const framer = new AudioWorkletNode(context, 'pcm-framer');
   // The worklet must be pulled to run; a muted gain keeps the mic out of the speakers.
@@ -74,11 +99,9 @@ export async function startVoice(
 
   const token = readToken();
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(
-    `${scheme}//${location.host}/api/sessions/${encodeURIComponent(sessionId)}/voice`,
-    token === undefined ? [SUBPROTOCOL] : [SUBPROTOCOL, BEARER_PREFIX + base64url(token)],
-  );
-  socket.binaryType = 'arraybuffer';
+  const url = `${scheme}//${location.host}/api/sessions/${encodeURIComponent(sessionId)}/voice`;
+  const protocols =
+    token === undefined ? [SUBPROTOCOL] : [SUBPROTOCOL, BEARER_PREFIX + base64url(token)];
 
   const capture: VoiceCapture | undefined =
     localStorage.getItem('switchboard.voice.capture') === '1'
@@ -109,34 +132,43 @@ export async function startVoice(
     playAt = 0;
   };
 
-  let ready = false;
-  framer.port.onmessage = (message: MessageEvent<ArrayBuffer>) => {
-    if (ready && socket.readyState === WebSocket.OPEN && socket.bufferedAmount < 64_000)
-      socket.send(message.data);
-  };
-  socket.onopen = () => socket.send(JSON.stringify({ type: 'start' }));
-  socket.onmessage = (message: MessageEvent<ArrayBuffer | string>) => {
-    if (typeof message.data !== 'string') return play(new Int16Array(message.data));
-    const control = JSON.parse(message.data) as ServerControl;
-    if (control.type === 'ready') ready = true;
-    else if (control.type === 'state') callbacks.onState(control);
-    else if (control.type === 'clear') clear();
-    else if (control.type === 'error') callbacks.onError(control.message);
-  };
-  let stopped = false;
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'stop' }));
-    socket.close();
+  let closed = false;
+  const release = () => {
+    if (closed) return;
+    closed = true;
     clear();
+    framer.port.onmessage = null;
     for (const track of stream.getTracks()) track.stop();
     void context.close();
   };
-  socket.onerror = () => callbacks.onError('The voice connection failed.');
-  socket.onclose = () => {
-    stop();
-    callbacks.onClosed();
-  };
-  return { stop };
+  const link = new VoiceLink({
+    open: (events) => {
+      const socket = new WebSocket(url, protocols);
+      socket.binaryType = 'arraybuffer';
+      socket.onopen = () => events.open();
+      socket.onmessage = (message: MessageEvent<ArrayBuffer | string>) =>
+        events.message(message.data);
+      socket.onclose = (event) => events.close(event.code);
+      return socket;
+    },
+    diagnose: () => diagnose(sessionId),
+    onStatus: (status) => {
+      // The agent's queued audio belongs to the connection that dropped.
+      if (status === 'reconnecting') clear();
+      callbacks.onStatus(status);
+    },
+    onControl: (control) => {
+      if (control.type === 'state') callbacks.onState(control);
+      else if (control.type === 'clear') clear();
+      else if (control.type === 'error') callbacks.onError(control.message);
+    },
+    onAudio: (data) => play(new Int16Array(data)),
+    onEnd: ({ error }) => {
+      release();
+      if (error !== undefined) callbacks.onError(error);
+      callbacks.onClosed();
+    },
+  });
+  framer.port.onmessage = (message: MessageEvent<ArrayBuffer>) => link.sendAudio(message.data);
+  return { stop: () => link.stop() };
 }

@@ -61,6 +61,25 @@ describe('event numbering across processes (no event log)', () => {
 });
 
 describe.each(stores)('one writer per session (%s store)', (_name, openStore) => {
+  it("a handle's snapshot carries the stored revision it was opened at", async () => {
+    const store = openStore();
+    const agent = agentWith({ store });
+    const events = record(agent.bus);
+    const session = await agent.createSession();
+    expect(session.snapshot().revision).toBe(1);
+    await session.run('hello').result;
+    await session.close();
+    const stored = await store.load(session.id);
+    expect(stored!.revision).toBeGreaterThan(1);
+    const again = await agent.loadSession(session.id);
+    expect(again.snapshot().revision).toBe(stored!.revision);
+    await again.close();
+    await agent.bus.flush();
+    const imported = await agent.importSession(events);
+    expect(imported.snapshot().revision).toBe(1);
+    await imported.close();
+  });
+
   it('a second handle on an open session is refused with CORE_SESSION_LOCKED', async () => {
     const agent = agentWith({ store: openStore() });
     const session = await agent.createSession();

@@ -64,7 +64,7 @@ export class AgentSession {
     ownership: SessionOwnership & { features?: SessionFeatures },
   ) {
     this.#runtime = runtime;
-    this.#state = new SessionState(snapshot);
+    this.#state = new SessionState(snapshot, { revision: ownership.lease.revision });
     this.#onClosed = ownership.onClosed;
     this.#features = ownership.features ?? {};
     this.#writer = new SessionWriter({

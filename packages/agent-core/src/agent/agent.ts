@@ -208,7 +208,6 @@ export class Agent {
     });
     const owner = newLeaseOwner();
     const lease = await this.#saveNew(snapshot, owner, model);
-    snapshot.revision = lease.revision;
     await this.#followLog(sessionId);
     const session = this.#handle(snapshot, { owner, lease }, features);
     this.#emitStarted(snapshot, false);
@@ -291,7 +290,6 @@ export class Agent {
     };
     const owner = newLeaseOwner();
     const lease = await this.#saveNew(snapshot, owner, this.#models.defaultId);
-    snapshot.revision = lease.revision;
     const log = this.bus.log;
     if (log) {
       try {

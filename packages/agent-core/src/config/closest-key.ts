@@ -1,7 +1,7 @@
 /**
  * The known key an unknown one was most likely meant to be, or `undefined`.
  * Leaf names are compared case-insensitively (so `baseURL` finds `baseUrl`),
- * and a key under the same parent wins a tie (so `server.prot` finds
+ * and a key under the same parent is preferred (so `server.prot` finds
  * `server.port`, while a top-level `port` still finds `server.port`).
  */
 export function closestKey(unknown: string, known: readonly string[]): string | undefined {
@@ -11,7 +11,10 @@ export function closestKey(unknown: string, known: readonly string[]): string | 
     const [candidateParent, candidateLeaf] = splitKey(candidate);
     const score =
       distance(leaf.toLowerCase(), candidateLeaf.toLowerCase()) +
-      (candidateParent === parent ? 0 : 0.5);
+      // Under another parent counts more than one edit: with nested sections
+      // sharing leaf names (`voice.stt.provider`), a near miss at the right
+      // level (`provider` → `providers`) must still win.
+      (candidateParent === parent ? 0 : 1.5);
     if (best === undefined || score < best.score) best = { key: candidate, score };
   }
   // More than a third of the name changed is a different word, not a typo.

@@ -5,6 +5,10 @@ import type { ConfigKey } from './config-keys.js';
 export const CONFIG_FILE_NAME = 'switchboard.config.json';
 
 const PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'ollama'] as const;
+/** `voice.mode`: no voice, the offline stack, or cloud speech vendors by default. */
+export const VOICE_MODES = ['off', 'offline', 'cloud'] as const;
+/** `voice.stt.provider` / `voice.tts.provider`: the offline engine or a cloud vendor. */
+export const VOICE_PROVIDERS = ['offline', 'openai', 'deepgram', 'elevenlabs'] as const;
 const MODEL_PATTERN = new RegExp(`^(${PROVIDERS.join('|')}):\\S+$`);
 
 function isHttpUrl(value: string): boolean {
@@ -29,6 +33,16 @@ const port = z.number().int().min(0).max(65_535);
 const leaseMs = z.number().int().min(1000).max(3_600_000);
 // How long an idle session stays leased to the instance that last used it (0: released at once).
 const idleReleaseMs = z.number().int().min(0).max(3_600_000);
+const voiceMode = z.enum(VOICE_MODES);
+const voiceProvider = z.enum(VOICE_PROVIDERS);
+const name = z.string().min(1).max(200);
+// A phrase the offline recogniser expects; `|` separates them in SWITCHBOARD_VOICE_PHRASES.
+const phrase = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^|]+$/);
 // A name a reverse proxy sends in `Host` (`chat.example.com`, optionally with `:port`).
 const hostName = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/);
 // A browser origin: scheme, host and optional port, nothing else.
@@ -72,6 +86,10 @@ export const configFileSchema = z.strictObject({
       openai: z.strictObject({ apiKey: secret.optional(), baseUrl: url.optional() }).optional(),
       anthropic: z.strictObject({ apiKey: secret.optional(), baseUrl: url.optional() }).optional(),
       ollama: z.strictObject({ baseUrl: url.optional() }).optional(),
+      /** Deepgram (speech only). */
+      deepgram: z.strictObject({ apiKey: secret.optional() }).optional(),
+      /** ElevenLabs (speech only). */
+      elevenlabs: z.strictObject({ apiKey: secret.optional() }).optional(),
     })
     .optional(),
   /** Where Switchboard keeps its state; only in a project file (the home file lives in it). */
@@ -113,6 +131,31 @@ export const configFileSchema = z.strictObject({
       allowedHosts: z.array(hostName).optional(),
       /** Origins allowed to call the API from a browser (CORS); none by default. */
       allowedOrigins: z.array(origin).optional(),
+    })
+    .optional(),
+  /** Voice sessions (`switchboard voice`, the web app's voice mode). */
+  voice: z
+    .strictObject({
+      mode: voiceMode.optional(),
+      /** Phrases the offline recogniser expects (a grammar); none: its generic model. */
+      phrases: z.array(phrase).optional(),
+      /** Speech to text: `offline` (pocketsphinx) or a cloud vendor. */
+      stt: z
+        .strictObject({
+          provider: voiceProvider.optional(),
+          model: name.optional(),
+          baseUrl: url.optional(),
+        })
+        .optional(),
+      /** Text to speech: `offline` (espeak-ng) or a cloud vendor. */
+      tts: z
+        .strictObject({
+          provider: voiceProvider.optional(),
+          model: name.optional(),
+          voice: name.optional(),
+          baseUrl: url.optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -163,6 +206,8 @@ export const CONFIG_VALUE_RULES: {
     fromText: url,
     expected: 'must be an http(s) URL like "http://127.0.0.1:11434/v1"',
   },
+  'providers.deepgram.apiKey': { fromText: secret, expected: 'must be a non-empty string' },
+  'providers.elevenlabs.apiKey': { fromText: secret, expected: 'must be a non-empty string' },
   home: { fromText: path, expected: 'must be a directory path like "~/.switchboard"' },
   'stores.sessionsDb': { fromText: path, expected: 'must be a file path like "sessions.db"' },
   'stores.eventsDb': { fromText: path, expected: 'must be a file path like "events.db"' },
@@ -200,5 +245,37 @@ export const CONFIG_VALUE_RULES: {
   'server.allowedOrigins': {
     fromText: commaList(origin),
     expected: 'must be comma-separated origins like "https://chat.example.com"',
+  },
+  'voice.mode': { fromText: voiceMode, expected: `must be one of ${VOICE_MODES.join(', ')}` },
+  'voice.phrases': {
+    fromText: z
+      .string()
+      .transform((text) =>
+        text
+          .split('|')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(phrase).min(1)),
+    expected: 'must be phrases separated by "|" like "what is the weather|stop"',
+  },
+  'voice.stt.provider': {
+    fromText: voiceProvider,
+    expected: `must be one of ${VOICE_PROVIDERS.join(', ')}`,
+  },
+  'voice.stt.model': { fromText: name, expected: 'must be a model id like "nova-3"' },
+  'voice.stt.baseUrl': {
+    fromText: url,
+    expected: 'must be an http(s) URL like "http://127.0.0.1:4010" (the vendor\'s paths are kept)',
+  },
+  'voice.tts.provider': {
+    fromText: voiceProvider,
+    expected: `must be one of ${VOICE_PROVIDERS.join(', ')}`,
+  },
+  'voice.tts.model': { fromText: name, expected: 'must be a model id like "gpt-4o-mini-tts"' },
+  'voice.tts.voice': { fromText: name, expected: 'must be a voice name or id like "alloy"' },
+  'voice.tts.baseUrl': {
+    fromText: url,
+    expected: 'must be an http(s) URL like "http://127.0.0.1:4010" (the vendor\'s paths are kept)',
   },
 };

@@ -30,6 +30,9 @@ export const CONFIG_KEYS = [
   { key: 'providers.anthropic.apiKey', env: ['ANTHROPIC_API_KEY'], secret: true },
   { key: 'providers.anthropic.baseUrl', env: ['ANTHROPIC_BASE_URL'] },
   { key: 'providers.ollama.baseUrl', env: ['OLLAMA_BASE_URL'] },
+  // Speech vendors (voice only): OpenAI's voice uses providers.openai.apiKey.
+  { key: 'providers.deepgram.apiKey', env: ['DEEPGRAM_API_KEY'], secret: true },
+  { key: 'providers.elevenlabs.apiKey', env: ['ELEVENLABS_API_KEY'], secret: true },
   {
     key: 'home',
     flag: 'home',
@@ -56,6 +59,17 @@ export const CONFIG_KEYS = [
   { key: 'server.token', flag: 'token', env: ['SWITCHBOARD_TOKEN'], secret: true },
   { key: 'server.allowedHosts', env: ['SWITCHBOARD_ALLOWED_HOSTS'], default: '[]' },
   { key: 'server.allowedOrigins', env: ['SWITCHBOARD_ALLOWED_ORIGINS'], default: '[]' },
+  // Voice (`@switchboard/voice-session`): off, the offline stack, or cloud speech vendors.
+  { key: 'voice.mode', env: ['SWITCHBOARD_VOICE'], default: 'off' },
+  { key: 'voice.phrases', env: ['SWITCHBOARD_VOICE_PHRASES'], default: '[]' },
+  // Unset: `offline`, or `openai` when voice.mode is `cloud`.
+  { key: 'voice.stt.provider', flag: 'stt', env: ['SWITCHBOARD_VOICE_STT'], default: 'offline' },
+  { key: 'voice.stt.model', env: ['SWITCHBOARD_VOICE_STT_MODEL'] },
+  { key: 'voice.stt.baseUrl', env: ['SWITCHBOARD_VOICE_STT_BASE_URL'] },
+  { key: 'voice.tts.provider', flag: 'tts', env: ['SWITCHBOARD_VOICE_TTS'], default: 'offline' },
+  { key: 'voice.tts.model', env: ['SWITCHBOARD_VOICE_TTS_MODEL'] },
+  { key: 'voice.tts.voice', env: ['SWITCHBOARD_VOICE_TTS_VOICE'] },
+  { key: 'voice.tts.baseUrl', env: ['SWITCHBOARD_VOICE_TTS_BASE_URL'] },
 ] as const satisfies readonly ConfigKeySpec[];
 
 /** A configuration key (`model`, `server.port`, …). */

@@ -9,6 +9,15 @@ export type { ConfigKey, ConfigKeySpec } from './config-keys.js';
 export { CONFIG_FILE_NAME, configFileSchema } from './config-file-schema.js';
 export type { ConfigFile } from './config-file-schema.js';
 export { CONFIG_ERROR_CODES } from './config-error-codes.js';
+export { VOICE_MODES, VOICE_PROVIDERS } from './config-file-schema.js';
+export { VOICE_KEY_SETTINGS } from './voice-config.js';
+export type {
+  CloudVoiceProviderName,
+  VoiceConfig,
+  VoiceEngineConfig,
+  VoiceMode,
+  VoiceProviderName,
+} from './voice-config.js';
 /** @deprecated Use `maskSecret` from `@switchboard/events` (the one redaction module). */
 export { maskSecret as redactSecret } from '@switchboard/events';
 export type { ConfigIssue, ReadTextFile } from './read-config-file.js';

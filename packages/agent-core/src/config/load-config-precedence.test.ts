@@ -23,6 +23,10 @@ function sample(key: ConfigKey, layer: Layer): unknown {
   if (key === 'stores.idleReleaseMs') return 101 + index;
   if (key === 'server.allowedHosts') return [`${layer}.example`];
   if (key === 'server.allowedOrigins') return [`https://${layer}.example`];
+  if (key === 'voice.mode') return (['offline', 'cloud', 'off', 'offline'] as const)[index];
+  if (key === 'voice.phrases') return [`what is the ${layer} weather`];
+  if (key === 'voice.stt.provider' || key === 'voice.tts.provider')
+    return (['openai', 'deepgram', 'elevenlabs', 'offline'] as const)[index];
   if (key === 'home' || key.startsWith('stores.')) return `${layer}-dir`;
   return `${layer}-0123456789abcdef`;
 }
@@ -160,6 +164,12 @@ describe('loadConfig precedence: flag > env > project file > home file > default
       },
       tracing: {},
       server: { host: '127.0.0.1', port: 8420, allowedHosts: [], allowedOrigins: [] },
+      voice: {
+        mode: 'off',
+        phrases: [],
+        stt: { provider: 'offline' },
+        tts: { provider: 'offline' },
+      },
       settings: expect.any(Object),
       files: [],
       warnings: [],

@@ -15,6 +15,7 @@ import {
 } from './read-config-file.js';
 import { resolveConfigPath } from './resolve-config-path.js';
 import { findWarnings } from './config-warnings.js';
+import { resolveVoiceConfig, voiceKeyWarnings } from './voice-config.js';
 import { DEFAULT_LEASE_MS } from '../sessions/session-lease.js';
 import type {
   ConfigAgentOptions,
@@ -38,6 +39,10 @@ export const loadConfigInputSchema = z.object({
       /** A string as the CLI parsed it, or a number. */
       port: z.union([z.string(), z.number()]).optional(),
       token: text,
+      /** `switchboard voice --stt`: `offline` or a cloud vendor. */
+      stt: text,
+      /** `switchboard voice --tts`: `offline` or a cloud vendor. */
+      tts: text,
     })
     .default({}),
   /** The environment; empty values count as unset. @default process.env */
@@ -178,6 +183,14 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     (data) => data.providers?.anthropic?.baseUrl,
   );
   const ollamaUrl = pickText('providers.ollama.baseUrl', (data) => data.providers?.ollama?.baseUrl);
+  const deepgramKey = pickText(
+    'providers.deepgram.apiKey',
+    (data) => data.providers?.deepgram?.apiKey,
+  );
+  const elevenlabsKey = pickText(
+    'providers.elevenlabs.apiKey',
+    (data) => data.providers?.elevenlabs?.apiKey,
+  );
   const sessionsDb = pickPath(
     'stores.sessionsDb',
     (data) => data.stores?.sessionsDb,
@@ -222,6 +235,11 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     (data) => data.server?.allowedOrigins,
     (text) => splitList(text).map((value) => value.replace(/\/$/, '')),
   );
+  const voice = resolveVoiceConfig(pick, {
+    openai: openaiKey.value,
+    deepgram: deepgramKey.value,
+    elevenlabs: elevenlabsKey.value,
+  });
 
   if (issues.length > 0) throw invalid(issues);
 
@@ -236,6 +254,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'providers.anthropic.apiKey': anthropicKey,
     'providers.anthropic.baseUrl': anthropicUrl,
     'providers.ollama.baseUrl': ollamaUrl,
+    'providers.deepgram.apiKey': deepgramKey,
+    'providers.elevenlabs.apiKey': elevenlabsKey,
     home,
     'stores.sessionsDb': sessionsDb,
     'stores.eventsDb': eventsDb,
@@ -252,6 +272,7 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
     'server.token': token,
     'server.allowedHosts': { ...allowedHosts, value: allowedHosts.value ?? [] },
     'server.allowedOrigins': { ...allowedOrigins, value: allowedOrigins.value ?? [] },
+    ...voice.settings,
   };
   const providers: ConfigAgentOptions['providers'] = {};
   const openai = connection(openaiKey.value, openaiUrl.value);
@@ -297,9 +318,10 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<Switchboa
       allowedHosts: allowedHosts.value ?? [],
       allowedOrigins: allowedOrigins.value ?? [],
     },
+    voice: voice.voice,
     settings,
     files: layers.map((layer) => layer.path),
-    warnings: findWarnings(settings, project?.path),
+    warnings: [...findWarnings(settings, project?.path), ...voiceKeyWarnings(voice.voice)],
   };
 }
 

@@ -141,8 +141,12 @@ function toIssues(issue: z.core.$ZodIssue, raw: unknown, source: string): Config
       },
     ];
   const expected = isConfigKey(key)
-    ? // An element of a list is checked as one model string.
-      CONFIG_VALUE_RULES[issue.path.length > names.length ? 'model' : key].expected
+    ? issue.path.length > names.length
+      ? // An element of a list: one phrase, else one model string.
+        key === 'voice.phrases'
+        ? 'must be a non-empty phrase without "|"'
+        : CONFIG_VALUE_RULES.model.expected
+      : CONFIG_VALUE_RULES[key].expected
     : `must be an object with the keys ${childrenOf(key)}`;
   const value = valueAt(raw, issue.path);
   // Only a non-secret value is repeated; anything else may be a key typed in the wrong place.

@@ -1,4 +1,5 @@
 import type { ConfigKey } from './config-keys.js';
+import type { VoiceConfig } from './voice-config.js';
 
 /** Where a configuration value came from. */
 export type ConfigSource =
@@ -102,6 +103,12 @@ export interface SwitchboardConfig {
     /** Browser origins allowed to call the API cross-origin (CORS); empty: same origin only. */
     allowedOrigins: string[];
   };
+  /**
+   * Voice sessions (`switchboard voice`, the web app's voice mode): the mode,
+   * the recogniser's phrases and each engine (offline, or a cloud vendor with
+   * its model, URL and key). `@switchboard/voice-session` builds the engines.
+   */
+  voice: VoiceConfig;
   /** Every key's value and source, in `CONFIG_KEYS` order. */
   settings: Record<ConfigKey, ConfigSetting>;
   /** The config files read, highest precedence first (absolute paths). */

@@ -1,4 +1,4 @@
-import type { AnyEvent, EventLog } from '@switchboard/events';
+import type { AgentEvent, AnyEvent, EventLog } from '@switchboard/events';
 import type { SessionSnapshot, TranscriptEntry } from '../sessions/session-snapshot.js';
 import type { RunEmitter } from './run-emitter.js';
 import type { SessionCore } from './run-state.js';
@@ -70,10 +70,34 @@ export async function findInterruptedRun(
   return found;
 }
 
+/** The event types that carry the dead run's answer or its end. */
+type ReplayedType =
+  | 'generation.started'
+  | 'reasoning.delta'
+  | 'message.started'
+  | 'message.delta'
+  | 'message.completed'
+  | 'run.finished'
+  | 'run.failed';
+
+const REPLAYED_TYPES: ReadonlySet<string> = new Set<ReplayedType>([
+  'generation.started',
+  'reasoning.delta',
+  'message.started',
+  'message.delta',
+  'message.completed',
+  'run.finished',
+  'run.failed',
+]);
+
+const isReplayed = (event: AnyEvent): event is AgentEvent<ReplayedType> =>
+  REPLAYED_TYPES.has(event.type);
+
 /** Replays one logged event of the dead run onto what is known of it. */
 function fold(run: InterruptedRun, event: AnyEvent): void {
   run.lastSeenAt = Math.max(run.lastSeenAt, event.ts);
-  const data = event.data as { messageId?: string; delta?: string; text?: string };
+  // Tool calls, usage, steps, newer types…: nothing of the answer, only that the run was alive.
+  if (!isReplayed(event)) return;
   const current = () => {
     let last = run.messages.at(-1);
     if (!last) run.messages.push((last = { text: '', reasoning: '' }));
@@ -85,24 +109,26 @@ function fold(run: InterruptedRun, event: AnyEvent): void {
         run.messages.push({ text: '', reasoning: '' });
       return;
     case 'reasoning.delta':
-      current().reasoning += data.delta ?? '';
+      current().reasoning += event.data.delta;
       return;
     case 'message.started': {
+      const { messageId } = event.data;
       const message = current();
-      if (message.messageId !== undefined && message.messageId !== data.messageId)
-        run.messages.push({ messageId: data.messageId!, text: '', reasoning: '' });
-      else message.messageId = data.messageId!;
-      run.openMessageId = data.messageId!;
+      if (message.messageId !== undefined && message.messageId !== messageId)
+        run.messages.push({ messageId, text: '', reasoning: '' });
+      else message.messageId = messageId;
+      run.openMessageId = messageId;
       return;
     }
     case 'message.delta':
-      if (current().messageId === data.messageId) current().text += data.delta ?? '';
+      if (current().messageId === event.data.messageId) current().text += event.data.delta;
       return;
-    case 'message.completed':
-      if (current().messageId === data.messageId && data.text !== undefined)
-        current().text = data.text;
-      if (run.openMessageId === data.messageId) delete run.openMessageId;
+    case 'message.completed': {
+      const { messageId, text } = event.data;
+      if (current().messageId === messageId && text !== undefined) current().text = text;
+      if (run.openMessageId === messageId) delete run.openMessageId;
       return;
+    }
     case 'run.finished':
     case 'run.failed':
       run.ended = true;

@@ -38,10 +38,16 @@ export class SessionState {
   /**
    * Owns `snapshot` from now on. With `sharesTotalsWith`, usage counts in
    * that session's totals (a sub-agent's calls are its parent session's).
+   * `revision` is the stored revision the snapshot stands for (the lease's:
+   * a session just saved for the first time has none of its own yet).
    */
-  constructor(snapshot: SessionSnapshot, options: { sharesTotalsWith?: SessionState } = {}) {
+  constructor(
+    snapshot: SessionSnapshot,
+    options: { sharesTotalsWith?: SessionState; revision?: number } = {},
+  ) {
     this.#snapshot = snapshot;
     if (options.sharesTotalsWith) snapshot.totals = options.sharesTotalsWith.#snapshot.totals;
+    if (options.revision !== undefined) snapshot.revision = options.revision;
   }
 
   /** The live snapshot, read-only (not a copy: cheap to read every step). */

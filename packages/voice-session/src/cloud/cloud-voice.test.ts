@@ -9,13 +9,13 @@ import {
   type SpeechServer,
 } from '@switchboard/testkit';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mixAt } from '../audio/pcm.js';
+import { FRAME_SAMPLES, mixAt, toFrames } from '../audio/pcm.js';
 import { encodeWav } from '../audio/wav.js';
 import { decodeSpeechAudio } from '../tts/decode-speech-audio.js';
 import { pumpAudio, TimelineRecorder } from '../io/audio-pump.js';
 import { VoiceSession } from '../session/voice-session.js';
 import type { VoiceSessionOptions } from '../session/voice-session-options.js';
-import { data, userMessages } from '../test-helpers/assertions.js';
+import { data, finals, userMessages } from '../test-helpers/assertions.js';
 import { atMs, clip, loadEngines } from '../test-helpers/voice-harness.js';
 import {
   CLOUD_VOICE_PROVIDERS,
@@ -141,6 +141,52 @@ describe(
       await pumpAudio(t.session, mixAt(9_000, [{ atMs: 500, pcm: clip('weather') }]));
       expect(t.speech.requests.map((r) => r.status)).toEqual([429, 200, 200]);
       expect(userMessages(t.events)).toEqual([QUESTION]);
+      expect(t.events.filter((e) => e.type === 'voice.error')).toEqual([]);
+    });
+
+    it('a slow transcription does not hold the input: VAD and turn taking go on, results apply in utterance order', async () => {
+      // The first utterance's answer comes 3 s (wall) late, the second's at once: the second is
+      // answered first, and both are uploaded before the first answer arrives.
+      const TOMORROW = 'no wait i meant tomorrow';
+      const t = await cloudSession(
+        ['openai', 'openai'],
+        [
+          { text: QUESTION, delayMs: 3_000 },
+          { text: TOMORROW, delayMs: 0 },
+        ],
+      );
+      t.session.start();
+      // Live input (as over the WebSocket): frames never wait for the session to settle.
+      const input = mixAt(6_000, [
+        { atMs: 500, pcm: clip('weather') },
+        { atMs: 3_500, pcm: clip('tomorrow') },
+      ]);
+      for (const frame of toFrames(input)) await t.session.pushFrame(frame);
+      // Silence, a frame every 5 ms of wall time, until the turn is taken.
+      const silence = new Int16Array(FRAME_SAMPLES);
+      for (let n = 0; n < 3_000 && userMessages(t.events).length === 0; n++) {
+        await t.session.pushFrame(silence);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await t.session.settled();
+
+      const userStates = t.events.filter(
+        (e) => e.type === 'voice.user_state' && data(e).state === 'speaking',
+      );
+      const finalEvents = t.events.filter(
+        (e) => e.type === 'voice.transcript' && data(e).final === true,
+      );
+      expect(userStates).toHaveLength(2);
+      // The second utterance was heard (at its audio time) before the first one's text came back.
+      expect(atMs(userStates[1]!)).toBeGreaterThanOrEqual(3_500);
+      expect(atMs(userStates[1]!)).toBeLessThan(4_000);
+      expect(t.events.indexOf(userStates[1]!)).toBeLessThan(t.events.indexOf(finalEvents[0]!));
+      expect(t.speech.requests.map((r) => r.kind)).toContain('transcription');
+      const uploads = t.speech.requests.filter((r) => r.kind === 'transcription');
+      expect(uploads).toHaveLength(2);
+      // In utterance order, though the second answer came first; one turn with both.
+      expect(finals(t.events)).toEqual([QUESTION, TOMORROW]);
+      expect(userMessages(t.events)).toEqual([`${QUESTION} ${TOMORROW}`]);
       expect(t.events.filter((e) => e.type === 'voice.error')).toEqual([]);
     });
 

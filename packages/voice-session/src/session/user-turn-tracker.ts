@@ -43,13 +43,27 @@ export interface TurnHost {
  * recogniser the VAD's speech segments (with prefix padding), publishes
  * transcripts, and decides when the user's turn ended (endpointing, the turn
  * detector, or a manual commit).
+ *
+ * A batch (cloud) recogniser answers each utterance later: its request runs
+ * while the input goes on (VAD, the next utterance, barge-in), and the
+ * answers are applied in utterance order; the turn is decided only once
+ * every utterance of it has its text. Each pending answer is handed to
+ * `track`, so file input (which waits for the session to settle) stays
+ * deterministic.
  */
 export class UserTurnTracker {
   readonly #host: TurnHost;
   readonly #vad: VadStream;
   readonly #stt: Stt;
   readonly #prefix: Int16Array[] = [];
+  readonly #track: (task: Promise<void>) => void;
   #utterance: SttStream | undefined;
+  /** Utterances whose final result is still awaited (a batch recogniser's requests). */
+  readonly #inFlight = new Set<SttStream>();
+  /** The last pending answer: the next one is applied after it (utterance order). */
+  #finals: Promise<void> = Promise.resolve();
+  /** Bumped by clear/close: answers of utterances before it are dropped. */
+  #epoch = 0;
   #discarding = false;
   #sinceInterim = 0;
   #lastInterim = '';
@@ -59,10 +73,15 @@ export class UserTurnTracker {
   #endOfTurnTimer: TimerId | undefined;
   #decision = 0; // bumps to drop a turn-detector answer that arrives too late
 
-  constructor(host: TurnHost, vad: Vad, stt: Stt) {
+  /** `track` is given each pending answer of a batch recogniser (the session waits on it). */
+  constructor(
+    host: TurnHost,
+    engines: { vad: Vad; stt: Stt; track: (task: Promise<void>) => void },
+  ) {
     this.#host = host;
-    this.#vad = vad.createStream();
-    this.#stt = stt;
+    this.#vad = engines.vad.createStream();
+    this.#stt = engines.stt;
+    this.#track = engines.track;
   }
 
   /** Processes one 20 ms frame taken at the clock's current time. */
@@ -74,7 +93,7 @@ export class UserTurnTracker {
     const update = await this.#vad.push(frame);
     for (const event of update.events) {
       if (event.type === 'start') this.#onStart();
-      else await this.#onEnd(event.silenceMs);
+      else this.#onEnd(event.silenceMs);
     }
     if (update.speaking && !this.#discarding)
       this.#host.onSpeechActivity(update.speechMs, stripFillers(this.#lastInterim));
@@ -82,12 +101,14 @@ export class UserTurnTracker {
 
   /** Ends the turn now (manual mode, or to force it): finalises any open utterance. */
   async commit(): Promise<void> {
-    if (this.#utterance) await this.#finalise();
+    if (this.#utterance) this.#finalise(this.#discarding, () => undefined);
+    await this.#finals;
     this.#decide();
   }
 
   /** Drops what the user said so far in this turn. */
   clear(): void {
+    this.#dropPending();
     this.#utterance?.cancel();
     this.#utterance = undefined;
     this.#cancelTimer();
@@ -97,6 +118,7 @@ export class UserTurnTracker {
 
   /** Stops timers (the session closed). */
   close(): void {
+    this.#dropPending();
     this.#utterance?.cancel();
     this.#utterance = undefined;
     this.#cancelTimer();
@@ -125,14 +147,20 @@ export class UserTurnTracker {
     for (const frame of this.#prefix) this.#utterance.push(frame);
   }
 
-  async #onEnd(silenceMs: number): Promise<void> {
+  #onEnd(silenceMs: number): void {
     const host = this.#host;
     const endMs = host.clock.now() + FRAME_MS - silenceMs;
     host.setUserState('listening');
     if (!this.#utterance) return;
-    const text = await this.#finalise();
-    if (this.#discarding) {
-      this.#discarding = false;
+    const discarding = this.#discarding;
+    this.#discarding = false;
+    this.#finalise(discarding, (text) => this.#onFinal(text, endMs, discarding));
+  }
+
+  /** An utterance's final text, applied in utterance order. */
+  #onFinal(text: string, endMs: number, discarding: boolean): void {
+    const host = this.#host;
+    if (discarding) {
       if (text) host.onTurnSkipped(text, 'uninterruptible');
       return;
     }
@@ -143,29 +171,64 @@ export class UserTurnTracker {
     }
     host.onUserSpeechEnded(text);
     if (text) host.onTurnText(this.#turnText);
-    if (this.#turnText) this.#schedule();
+    // Not while the user speaks again or a later utterance awaits its text: its end decides.
+    if (this.#turnText && !this.#utterance && this.#inFlight.size === 0) this.#schedule();
   }
 
   /**
-   * Closes the open utterance, publishes its final transcript, returns its
-   * text. A batch (cloud) recogniser answers asynchronously; a failure is
-   * reported to the host and the utterance counts as silence.
+   * Closes the open utterance; its final transcript is published, then
+   * `onText` gets its text. A local recogniser answers at once (applied
+   * now, unless earlier answers are pending); a batch (cloud) one later, in
+   * utterance order, without holding the input. A failure is reported to
+   * the host and the utterance counts as silence.
    */
-  async #finalise(): Promise<string> {
+  #finalise(discarding: boolean, onText: (text: string) => void): void {
     const utterance = this.#utterance!;
     this.#utterance = undefined;
-    let result: SttResult;
+    let result: SttResult | Promise<SttResult>;
     try {
-      result = await utterance.finish();
+      result = utterance.finish();
     } catch (error) {
-      this.#host.onSttError(error);
-      return '';
+      result = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    if (!(result instanceof Promise) && this.#inFlight.size === 0)
+      return this.#applyFinal(result, discarding, onText);
+    const answer = Promise.resolve(result);
+    answer.catch(() => undefined); // read in order below
+    this.#inFlight.add(utterance);
+    const epoch = this.#epoch;
+    const applied = this.#finals.then(async () => {
+      let final: SttResult | undefined;
+      let failure: unknown;
+      try {
+        final = await answer;
+      } catch (error) {
+        failure = error ?? new Error('transcription failed');
+      }
+      this.#inFlight.delete(utterance);
+      if (epoch !== this.#epoch) return; // cleared or closed meanwhile
+      if (final) this.#applyFinal(final, discarding, onText);
+      else {
+        this.#host.onSttError(failure);
+        onText('');
+      }
+    });
+    this.#finals = applied;
+    this.#track(applied);
+  }
+
+  #applyFinal(result: SttResult, discarding: boolean, onText: (text: string) => void): void {
     const text = stripFillers(result.text);
     this.#finalMs = this.#host.clock.now();
-    if (!this.#discarding)
+    if (!discarding)
       this.#transcript(text, true, { language: result.language, confidence: result.confidence });
-    return text;
+    onText(text);
+  }
+
+  /** Drops the answers still awaited (their requests are aborted). */
+  #dropPending(): void {
+    this.#epoch++;
+    for (const utterance of this.#inFlight) utterance.cancel();
   }
 
   #transcript(

@@ -95,7 +95,11 @@ export class VoiceSession {
     this.#output = init.output;
     this.emitter = new VoiceEmitter(init.bus, init.agentSession.id, this.clock);
     this.#turns = new TurnTaking(this);
-    this.#tracker = new UserTurnTracker(this.#turns, init.vad, init.stt);
+    this.#tracker = new UserTurnTracker(this.#turns, {
+      vad: init.vad,
+      stt: init.stt,
+      track: (task) => this.#track(task),
+    });
     this.emitter.emit('voice.agent_state', { state: 'initializing' });
   }
 

@@ -104,6 +104,7 @@ export async function createHarness(
       pumpAudio(session, mixAt(durationMs, clips), pump),
     async close() {
       session.close();
+      if (tts instanceof EspeakTts) tts.close();
       await agent.close();
     },
   };

@@ -16,4 +16,6 @@ export interface TtsAudio {
 export interface Tts {
   readonly label: string;
   synthesize(text: string, options?: { signal?: AbortSignal }): Promise<TtsAudio>;
+  /** Ends what the engine keeps between sentences (e.g. a warm process); optional. */
+  close?(): void;
 }

@@ -1,3 +1,4 @@
+import { MemorySessionStore } from '@switchboard/agent-core';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startListeningServer } from '../test-helpers/listening-server.js';
@@ -136,7 +137,7 @@ describe('GET /api/sessions/:id/voice', () => {
     ok.socket.close();
   });
 
-  it('refuses a foreign Origin (403), a foreign Host (421), an unknown session (404), a plain GET (400), a second connection (409)', async () => {
+  it('refuses a foreign Origin (403), a foreign Host (421), an unknown session (404), a plain GET (400), a second connection (409, also told to a plain GET)', async () => {
     const echo = echoEndpoint();
     await using s = await startListeningServer([], { server: { voice: echo.endpoint } });
     const id = await s.newSession();
@@ -160,6 +161,10 @@ describe('GET /api/sessions/:id/voice', () => {
       status: 409,
       body: { error: { code: 'WEBUI_VOICE_BUSY' } },
     });
+    // A plain GET tells why a handshake would be refused (browsers hide the handshake's answer).
+    const asked = await fetch(`${s.base}/api/sessions/${id}/voice`);
+    expect(asked.status).toBe(409);
+    expect(await asked.json()).toMatchObject({ error: { code: 'WEBUI_VOICE_BUSY' } });
     if (first.kind === 'open') {
       const closed = new Promise((resolve) => first.socket.once('close', resolve));
       first.socket.close();
@@ -169,6 +174,52 @@ describe('GET /api/sessions/:id/voice', () => {
     const again = await connect(url);
     expect(again.kind).toBe('open');
     if (again.kind === 'open') again.socket.close();
+  });
+
+  it('two upgrades at once for one session: exactly one opens, the others get 409 WEBUI_VOICE_BUSY; after it closes a new one opens', async () => {
+    const echo = echoEndpoint();
+    // Idle sessions give their lease up after 20 ms, and taking it back takes the store
+    // 50 ms: the handshakes' checks all wait on that reload, then run one after the other.
+    class SlowLeaseStore extends MemorySessionStore {
+      override async acquireLease(sessionId: string, owner: string) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return super.acquireLease(sessionId, owner);
+      }
+    }
+    await using s = await startListeningServer([], {
+      agent: { store: new SlowLeaseStore() },
+      server: { voice: echo.endpoint, idleReleaseMs: 20 },
+    });
+    const id = await s.newSession();
+    const url = wsUrl(s.base, `/api/sessions/${id}/voice`);
+    for (let round = 0; round < 3; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the lease is given up
+      // Sent together: their checks all await the session's reload before any upgrade.
+      const outcomes = await Promise.all([connect(url), connect(url), connect(url)]);
+      const open = outcomes.filter((outcome) => outcome.kind === 'open');
+      const refused = outcomes.filter((outcome) => outcome.kind === 'refused');
+      for (const socket of open) socket.socket.on('message', () => undefined);
+      expect(open).toHaveLength(1);
+      expect(refused).toHaveLength(2);
+      for (const outcome of refused)
+        expect(outcome).toMatchObject({
+          status: 409,
+          body: { error: { code: 'WEBUI_VOICE_BUSY' } },
+        });
+      const first = open[0]!.socket;
+      const closed = new Promise((resolve) => first.once('close', resolve));
+      first.close();
+      await closed;
+      // The server releases the session when its side of the socket closes.
+      await expect
+        .poll(async () => {
+          const again = await connect(url);
+          if (again.kind === 'open') again.socket.close();
+          return again.kind;
+        })
+        .toBe('open');
+    }
+    expect(echo.connections.length).toBeGreaterThanOrEqual(6);
   });
 
   it('closes the socket with 1009 on a message above the limit', async () => {

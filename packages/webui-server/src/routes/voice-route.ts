@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import websocket from '@fastify/websocket';
 import type { Agent, AgentSession } from '@switchboard/agent-core';
 import { WebuiServerError } from '../errors/webui-server-error.js';
@@ -17,7 +18,10 @@ import {
  * Host; Origin, since a handshake is treated as state-changing), then the
  * route's own: voice configured (`503 WEBUI_VOICE_DISABLED`), the session
  * exists (`404`), no other voice connection on it (`409 WEBUI_VOICE_BUSY`),
- * and it must be an actual WebSocket handshake (plain GET: `400`).
+ * and it must be an actual WebSocket handshake (plain GET: `400`). A plain
+ * GET runs the same checks first, so a browser, which never sees why a
+ * handshake was refused, can ask with one (the web app does before it
+ * reconnects).
  * Messages above {@link VOICE_MAX_MESSAGE_BYTES} close the socket (1009).
  */
 export async function registerVoiceRoute(api: ApiInstance, context: ApiContext): Promise<void> {
@@ -31,10 +35,14 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
       },
     });
   }
-  const connected = new Set<string>();
+  // One voice connection per session: the claim is taken in the same synchronous step as
+  // the check (handshakes that awaited the same session load must not all pass it), and
+  // given back when the connection's TCP socket closes (also a handshake that never
+  // completed) or the WebSocket closes.
+  const claims = new Map<string, symbol>();
   const loaded = new WeakMap<
     object,
-    { agent: Agent; session: AgentSession; endpoint: VoiceEndpoint }
+    { agent: Agent; session: AgentSession; endpoint: VoiceEndpoint; release: () => void }
   >();
 
   api.route({
@@ -57,20 +65,34 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
       }
       const { sessions, agent } = requireAgent(context);
       const session = await sessions.get(request.params.id);
-      if (!request.ws) {
-        throw new WebuiServerError({
-          code: 'WEBUI_INVALID_REQUEST',
-          message: 'This route is a WebSocket: send an Upgrade: websocket handshake.',
-        });
-      }
-      if (connected.has(session.id)) {
+      if (claims.has(session.id)) {
         throw new WebuiServerError({
           code: 'WEBUI_VOICE_BUSY',
           message: 'This session already has a voice connection.',
           hint: 'Close the other voice connection (another tab?) first.',
         });
       }
-      loaded.set(request, { agent, session, endpoint });
+      if (!request.ws) {
+        throw new WebuiServerError({
+          code: 'WEBUI_INVALID_REQUEST',
+          message: 'This route is a WebSocket: send an Upgrade: websocket handshake.',
+        });
+      }
+      // The handshake's TCP socket (absent for fastify's injected WebSockets).
+      const wire: Socket | undefined = request.raw.socket;
+      if (wire?.destroyed) {
+        throw new WebuiServerError({
+          code: 'WEBUI_INVALID_REQUEST',
+          message: 'The client left during the voice handshake.',
+        });
+      }
+      const claim = Symbol(session.id);
+      claims.set(session.id, claim);
+      const release = () => {
+        if (claims.get(session.id) === claim) claims.delete(session.id);
+      };
+      wire?.once('close', release);
+      loaded.set(request, { agent, session, endpoint, release });
     },
     handler: () => {
       // Only reached without a handshake, which preHandler refuses.
@@ -79,9 +101,8 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
     wsHandler: async (socket, request) => {
       const found = loaded.get(request);
       if (!found) return socket.close(1011, 'not prepared');
-      const { agent, session, endpoint } = found;
-      connected.add(session.id);
-      socket.on('close', () => connected.delete(session.id));
+      const { agent, session, endpoint, release } = found;
+      socket.on('close', release);
       try {
         await endpoint.connect({ agent, session, socket, log: request.log });
       } catch (error) {

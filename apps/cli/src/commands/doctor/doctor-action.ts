@@ -9,8 +9,8 @@ import {
   checkModelKey,
   checkModelReachable,
   checkSqlite,
-  type CheckResult,
 } from './doctor-checks.js';
+import { check, type CheckResult } from './check-result.js';
 import { checkChromium, checkPostgres, checkVoice } from './doctor-environment-checks.js';
 
 interface DoctorOptions {
@@ -44,13 +44,12 @@ export async function doctorAction(context: CommandContext, command: Command): P
   } catch (error) {
     const printable = printableError(error);
     if (!printable) throw error;
-    const check: CheckResult = {
-      name: 'configuration',
-      status: 'problem',
-      detail: `${printable.code}: ${printable.message}`,
-      fix: printable.hint ?? 'Fix the values named above.',
-    };
-    print(context, { rows: [], files: [], warnings: [], checks: [check] }, options.json);
+    const failed = check.problem(
+      'configuration',
+      `${printable.code}: ${printable.message}`,
+      printable.hint ?? 'Fix the values named above.',
+    );
+    print(context, { rows: [], files: [], warnings: [], checks: [failed] }, options.json);
     return EXIT.FAILED;
   }
   const checks: CheckResult[] = [checkModelKey(config)];
@@ -73,7 +72,7 @@ export async function doctorAction(context: CommandContext, command: Command): P
     options.json,
   );
   output.debug(`checked ${checks.length} things`);
-  return checks.some((check) => check.status === 'problem') ? EXIT.FAILED : EXIT.OK;
+  return checks.some((result) => result.status === 'problem') ? EXIT.FAILED : EXIT.OK;
 }
 
 interface Report {
@@ -109,17 +108,17 @@ function print(context: CommandContext, report: Report, json: boolean | undefine
     output.line();
   }
   output.line(style.bold('Checks'));
-  for (const check of report.checks) {
+  for (const result of report.checks) {
     const mark =
-      check.status === 'ok'
+      result.status === 'ok'
         ? style.green('✓')
-        : check.status === 'problem'
+        : result.status === 'problem'
           ? style.red('✗')
           : style.dim('–');
-    output.line(`  ${mark} ${check.name}: ${check.detail}`);
-    if (check.fix) output.line(`    ${style.yellow('fix:')} ${check.fix}`);
+    output.line(`  ${mark} ${result.name}: ${result.detail}`);
+    if (result.fix) output.line(`    ${style.yellow('fix:')} ${result.fix}`);
   }
-  const problems = report.checks.filter((check) => check.status === 'problem').length;
+  const problems = report.checks.filter((result) => result.status === 'problem').length;
   output.line();
   output.line(
     problems === 0 ? style.green('Everything needed works.') : style.red(`${problems} problem(s).`),

@@ -3,23 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SwitchboardConfig } from '@switchboard/agent-core/config';
 import { maskSecret } from '@switchboard/events';
-
-/** The outcome of one check: `ok`, a `problem` (with its fix) or `info` (nothing needed). */
-export interface CheckResult {
-  name: string;
-  status: 'ok' | 'problem' | 'info';
-  detail: string;
-  /** What to do about a problem. */
-  fix?: string;
-}
-
-const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
-const problem = (name: string, detail: string, fix: string): CheckResult => ({
-  name,
-  status: 'problem',
-  detail,
-  fix,
-});
+import { check, type CheckResult } from './check-result.js';
 
 /** The key setting each provider needs, and its variable. */
 const PROVIDER_KEYS = {
@@ -32,20 +16,20 @@ const PROVIDER_KEYS = {
 export function checkModelKey(config: SwitchboardConfig): CheckResult {
   const model = config.agent.model;
   if (model === undefined) {
-    return problem(
+    return check.problem(
       'model',
       'no model is configured',
       'Set SWITCHBOARD_MODEL (e.g. openai:gpt-4o-mini) or "model" in switchboard.config.json, or pass --model.',
     );
   }
   const provider = model.slice(0, model.indexOf(':')) as keyof typeof PROVIDER_KEYS | 'ollama';
-  if (provider === 'ollama') return ok('key', `${model}: no key needed`);
+  if (provider === 'ollama') return check.ok('key', `${model}: no key needed`);
   const spec = PROVIDER_KEYS[provider];
   const setting = config.settings[spec.key];
   if (typeof setting.value !== 'string') {
     if (!spec.required)
-      return ok('key', `${model}: no key set (${spec.env}); the server may not need one`);
-    return problem(
+      return check.ok('key', `${model}: no key set (${spec.env}); the server may not need one`);
+    return check.problem(
       'key',
       `${model} needs an API key and none is set`,
       `Set ${spec.env}, or "${spec.key}" in <SWITCHBOARD_HOME>/switchboard.config.json.`,
@@ -57,7 +41,7 @@ export function checkModelKey(config: SwitchboardConfig): CheckResult {
       : 'name' in setting.source
         ? setting.source.name
         : setting.source.kind;
-  return ok(
+  return check.ok(
     'key',
     `${model}: ${spec.env === from ? from : `${spec.key} from ${from}`} ${maskSecret(setting.value)}`,
   );
@@ -79,7 +63,7 @@ export async function checkModelReachable(
       maxOutputTokens: 5,
       abortSignal: AbortSignal.timeout(timeoutMs),
     });
-    return ok('model reachable', `${model} answered in ${Date.now() - started} ms`);
+    return check.ok('model reachable', `${model} answered in ${Date.now() - started} ms`);
   } catch (error) {
     const classified = classifyProviderError(error, secretsOf(config));
     const hint = classified.hint;
@@ -87,7 +71,7 @@ export async function checkModelReachable(
       hint && classified.message.endsWith(hint)
         ? classified.message.slice(0, -hint.length).trimEnd()
         : classified.message;
-    return problem(
+    return check.problem(
       'model reachable',
       `${model}: ${classified.code}: ${message}`,
       hint ?? 'Check the model name, the base URL and the key.',
@@ -108,9 +92,9 @@ export function checkDataDir(config: SwitchboardConfig): CheckResult {
     mkdirSync(config.home, { recursive: true });
     writeFileSync(probe, 'ok');
     rmSync(probe);
-    return ok('data directory', `${config.home} is writable`);
+    return check.ok('data directory', `${config.home} is writable`);
   } catch (error) {
-    return problem(
+    return check.problem(
       'data directory',
       `${config.home} is not writable: ${(error as Error).message}`,
       `Make ${config.home} writable, or point SWITCHBOARD_HOME (or --home) at a directory you can write.`,
@@ -130,7 +114,7 @@ export async function checkSqlite(config: SwitchboardConfig): Promise<CheckResul
     try {
       const sessions = (await store.list()).sessions.length;
       const logged = log.sessions().length;
-      return ok(
+      return check.ok(
         'SQLite',
         `${sessionsDb} (${sessions} sessions), ${eventsDb} (${logged} with events)`,
       );
@@ -140,7 +124,7 @@ export async function checkSqlite(config: SwitchboardConfig): Promise<CheckResul
     }
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    return problem(
+    return check.problem(
       'SQLite',
       `${typeof code === 'string' ? `${code}: ` : ''}${(error as Error).message}`,
       code === 'EVENTS_SQLITE_UNAVAILABLE'
@@ -160,11 +144,10 @@ export async function checkLangfuse(
 ): Promise<CheckResult> {
   const langfuse = config.tracing.langfuse;
   if (!langfuse) {
-    return {
-      name: 'Langfuse',
-      status: 'info',
-      detail: 'tracing is off (set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY to turn it on)',
-    };
+    return check.info(
+      'Langfuse',
+      'tracing is off (set LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY to turn it on)',
+    );
   }
   const baseUrl = (langfuse.baseUrl ?? 'https://cloud.langfuse.com').replace(/\/+$/, '');
   const fix = 'Check LANGFUSE_BASE_URL (or LANGFUSE_HOST) and that Langfuse is running.';
@@ -179,15 +162,18 @@ export async function checkLangfuse(
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (response.ok)
-      return ok('Langfuse', `${baseUrl} accepts the keys (${maskSecret(langfuse.secretKey)})`);
+      return check.ok(
+        'Langfuse',
+        `${baseUrl} accepts the keys (${maskSecret(langfuse.secretKey)})`,
+      );
     if (response.status === 401 || response.status === 403) {
-      return problem(
+      return check.problem(
         'Langfuse',
         `${baseUrl} rejected the keys (HTTP ${response.status})`,
         'Check LANGFUSE_PUBLIC_KEY and LANGFUSE_SECRET_KEY: both from the same Langfuse project.',
       );
     }
-    return problem('Langfuse', `${baseUrl} answered HTTP ${response.status}`, fix);
+    return check.problem('Langfuse', `${baseUrl} answered HTTP ${response.status}`, fix);
   } catch (error) {
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
     const why =
@@ -196,6 +182,6 @@ export async function checkLangfuse(
         : typeof cause?.message === 'string' && cause.message
           ? cause.message
           : (error as Error).message;
-    return problem('Langfuse', `${baseUrl} is unreachable: ${why}`, fix);
+    return check.problem('Langfuse', `${baseUrl} is unreachable: ${why}`, fix);
   }
 }

@@ -6,7 +6,7 @@ import type { SwitchboardConfig } from '@switchboard/agent-core/config';
 import type * as VoiceSession from '@switchboard/voice-session';
 import { CliError } from '../../errors/cli-error.js';
 import { importOptional } from '../../runtime/import-optional.js';
-import type { CheckResult } from './doctor-checks.js';
+import { check, type CheckResult } from './check-result.js';
 
 // Checks of what only some setups use, each run when it is relevant:
 // - PostgreSQL when SWITCHBOARD_DATABASE_URL (stores.databaseUrl) is set;
@@ -15,15 +15,6 @@ import type { CheckResult } from './doctor-checks.js';
 // - Chromium is never needed by the CLI or the server (only the web app's
 //   browser tests drive it): a broken CHROMIUM_PATH someone set on purpose is
 //   a problem, anything else is information.
-
-const info = (name: string, detail: string): CheckResult => ({ name, status: 'info', detail });
-const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
-const problem = (name: string, detail: string, fix: string): CheckResult => ({
-  name,
-  status: 'problem',
-  detail,
-  fix,
-});
 
 /** `postgres://user:…@host:port/db` → `postgres://user@host:port/db`: never a password. */
 export function describeDatabaseUrl(url: string): string {
@@ -67,21 +58,21 @@ export async function checkPostgres(
       connectTimeoutMs: Math.min(timeoutMs, 10_000),
     });
     if (status.version > status.latest)
-      return problem(
+      return check.problem(
         'PostgreSQL',
         `${where}: schema v${status.version} is newer than this build's v${status.latest}`,
         'Upgrade Switchboard (npm install @switchboard/cli@latest) to the version that migrated it.',
       );
     if (status.pending > 0)
-      return ok(
+      return check.ok(
         'PostgreSQL',
         `${where} reachable; schema v${status.version}, ${status.pending} migration(s) pending (applied when the server or a run starts)`,
       );
-    return ok('PostgreSQL', `${where} reachable; schema v${status.version} (current)`);
+    return check.ok('PostgreSQL', `${where} reachable; schema v${status.version} (current)`);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = withoutSecrets((error as Error).message ?? String(error), url);
-    return problem(
+    return check.problem(
       'PostgreSQL',
       `${where}: ${typeof code === 'string' ? `${code}: ` : ''}${message}`,
       code === 'PG_CONNECTION_LOST'
@@ -118,13 +109,13 @@ export async function checkVoice(timeoutMs: number): Promise<CheckResult[]> {
   } catch (error) {
     if (error instanceof CliError && error.code === 'CLI_MISSING_PACKAGE')
       return [
-        info(
+        check.info(
           'voice',
           'not installed (optional: npm install @switchboard/voice-session for switchboard voice)',
         ),
       ];
     return [
-      problem(
+      check.problem(
         'voice',
         `@switchboard/voice-session does not load: ${(error as Error).message}`,
         'Reinstall it (npm install @switchboard/voice-session) for this Node version.',
@@ -134,10 +125,10 @@ export async function checkVoice(timeoutMs: number): Promise<CheckResult[]> {
   const checks: CheckResult[] = [];
   try {
     const version = await firstLine('espeak-ng', ['--version'], timeoutMs);
-    checks.push(ok('voice: espeak-ng', version));
+    checks.push(check.ok('voice: espeak-ng', version));
   } catch (error) {
     checks.push(
-      problem(
+      check.problem(
         'voice: espeak-ng',
         `espeak-ng does not run: ${why(error)}`,
         'apt-get install espeak-ng (or brew install espeak-ng).',
@@ -146,8 +137,8 @@ export async function checkVoice(timeoutMs: number): Promise<CheckResult[]> {
   }
   checks.push(
     voice.pocketsphinxAvailable()
-      ? ok('voice: pocketsphinx', 'libpocketsphinx.so.3 loads')
-      : problem(
+      ? check.ok('voice: pocketsphinx', 'libpocketsphinx.so.3 loads')
+      : check.problem(
           'voice: pocketsphinx',
           'libpocketsphinx.so.3 cannot be loaded',
           'apt-get install libpocketsphinx3 pocketsphinx-en-us',
@@ -155,8 +146,8 @@ export async function checkVoice(timeoutMs: number): Promise<CheckResult[]> {
   );
   checks.push(
     existsSync(voice.SILERO_MODEL_PATH)
-      ? ok('voice: Silero VAD', voice.SILERO_MODEL_PATH)
-      : problem(
+      ? check.ok('voice: Silero VAD', voice.SILERO_MODEL_PATH)
+      : check.problem(
           'voice: Silero VAD',
           `the model file is missing: ${voice.SILERO_MODEL_PATH}`,
           'Reinstall @switchboard/voice-session (the model ships with it).',
@@ -178,15 +169,18 @@ export async function checkChromium(
   const binary = chosen ?? '/usr/bin/chromium';
   try {
     const version = await firstLine(binary, ['--version'], timeoutMs);
-    return info('Chromium', `${version} at ${binary} (only the web app's browser tests use it)`);
+    return check.info(
+      'Chromium',
+      `${version} at ${binary} (only the web app's browser tests use it)`,
+    );
   } catch (error) {
     if (chosen)
-      return problem(
+      return check.problem(
         'Chromium',
         `CHROMIUM_PATH=${chosen} does not run: ${why(error)}`,
         'Point CHROMIUM_PATH at a Chromium binary, or unset it (default /usr/bin/chromium).',
       );
-    return info(
+    return check.info(
       'Chromium',
       `not found at ${binary} (only needed for the web app's browser tests: apt-get install chromium)`,
     );

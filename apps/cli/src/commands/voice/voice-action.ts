@@ -10,6 +10,8 @@ interface VoiceFlags {
   out: string;
   transcript?: true;
   phrase?: string[];
+  stt?: string;
+  tts?: string;
   model?: string;
   baseUrl?: string;
 }
@@ -18,9 +20,11 @@ interface VoiceFlags {
 const TAIL_MS = 12_000;
 
 /**
- * `switchboard voice`: the same engine as the voice-session tests (Silero,
- * pocketsphinx, espeak-ng) over a WAV file, paced as fast as it goes; the
- * session is stored like any CLI session.
+ * `switchboard voice`: the same engine as the voice-session tests over a WAV
+ * file, paced as fast as it goes, with the engines the configuration names
+ * (`--stt`/`--tts` > `SWITCHBOARD_VOICE_STT|TTS` > `voice.*` in the config
+ * files > offline: Silero, pocketsphinx, espeak-ng); the session is stored
+ * like any CLI session.
  */
 export async function voiceAction(context: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<VoiceFlags>();
@@ -36,6 +40,11 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
       message: `${flags.in} is ${input.sampleRate} Hz; voice needs 16000 Hz mono (sox in.wav -r 16000 -c 1 out.wav).`,
     });
   const config = await loadCliConfig(context, flags);
+  // A cloud engine without its key fails here, before the agent opens.
+  const engines = await voice.createVoiceEngines({
+    ...config.voice,
+    phrases: flags.phrase ?? config.voice.phrases,
+  });
   const cli = await openCliAgent(config, {
     cwd: context.io.cwd,
     env: context.io.env,
@@ -49,9 +58,7 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
     const session = new voice.VoiceSession({
       bus: cli.bus,
       agentSession,
-      vad: await voice.SileroVad.load(),
-      stt: voice.PocketsphinxStt.load(flags.phrase?.length ? { phrases: flags.phrase } : {}),
-      tts: new voice.EspeakTts(),
+      ...engines,
       output,
     });
     const durationMs = (input.pcm.length * 1000) / voice.SAMPLE_RATE + TAIL_MS;
@@ -70,6 +77,7 @@ export async function voiceAction(context: CommandContext, command: Command): Pr
     );
     return 0;
   } finally {
+    engines.tts.close?.(); // its warm espeak-ng process
     await cli.close();
   }
 }
