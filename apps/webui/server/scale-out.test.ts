@@ -1,9 +1,9 @@
-import path from 'node:path';
 import type { AnyEvent } from '@switchboard/events';
 import { startModelServer, startPostgresCluster, type PostgresCluster } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-events.js';
-import { api, scratchDir, spawnWebApp } from './test-helpers/web-app-process.js';
+import { startTwoInstances } from './test-helpers/two-instances.js';
+import { api, scratchDir } from './test-helpers/web-app-process.js';
 
 // Two built web apps (real processes) on two ports, sharing one real PostgreSQL
 // server through SWITCHBOARD_DATABASE_URL: what a load balancer in front of
@@ -15,16 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-function appEnv(home: string, baseUrl: string): Record<string, string> {
-  return {
-    SWITCHBOARD_HOME: home,
-    PORT: '0',
-    SWITCHBOARD_MODEL: 'openai-compatible:test-model',
-    SWITCHBOARD_BASE_URL: baseUrl,
-    SWITCHBOARD_DATABASE_URL: cluster.url,
-  };
-}
 
 async function newSession(url: string): Promise<string> {
   const created = await api(url, '/api/sessions', { body: {} });
@@ -38,15 +28,12 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     await using model = await startModelServer({
       script: [{ text: ['Hello ', 'from ', 'instance ', 'B.'], delayMs: 150 }],
     });
-    await using a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { urlA, urlB } = apps;
     // The session is created and run through B (the instance that opened it holds its lease);
     // A serves its stream from the shared log.
     const sessionId = await newSession(urlB);
@@ -76,15 +63,12 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     await using model = await startModelServer({
       script: [{ text: ['One ', 'run ', 'only.'], delayMs: 200 }, { text: 'unused' }],
     });
-    await using a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { urlA, urlB } = apps;
     const sessionId = await newSession(urlA);
     const answers = await Promise.all(
       [urlA, urlB].map((url) =>
@@ -120,12 +104,12 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
         { text: 'Back on B.' },
       ],
     });
-    const a = spawnWebApp({ cwd: dir.path, env: appEnv(path.join(dir.path, 'a'), model.baseUrl) });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { a, urlA, urlB } = apps;
     const sessionId = await newSession(urlA);
     const run = await api(urlA, `/api/sessions/${sessionId}/runs`, { body: { input: 'long one' } });
     expect(run.status).toBe(202);
