@@ -2,6 +2,7 @@ import { connectEventStream, type AnyEvent } from '@switchboard/events';
 import { startModelServer, startPostgresCluster, type PostgresCluster } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-events.js';
+import { CUT_OFF_SCRIPT, CUT_OFF_TEXT, cutOffRunOnA } from './test-helpers/cut-off-run.js';
 import { startTwoInstances } from './test-helpers/two-instances.js';
 import { api, FIXTURE_ENTRY, scratchDir } from './test-helpers/web-app-process.js';
 
@@ -130,12 +131,7 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
   it('instance A on another host SIGKILLed mid-run: B ends the run interrupted after the lease (SWITCHBOARD_LEASE_MS), not before', async () => {
     using dir = scratchDir();
     const leaseMs = 6000;
-    await using model = await startModelServer({
-      script: [
-        { text: ['Partial ', 'answer ', 'so far', ' never sent'], stallAfterChunks: 4 },
-        { text: 'Back on B.' },
-      ],
-    });
+    await using model = await startModelServer({ script: CUT_OFF_SCRIPT });
     // A runs under another host name (a UTS namespace): B cannot see whether A's process
     // lives, as with an instance on another machine, and must wait for the lease to run out.
     await using apps = await startTwoInstances({
@@ -152,15 +148,8 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
         'sh',
       ],
     });
-    const { a, urlA, urlB } = apps;
-    const sessionId = (await api(urlA, '/api/sessions', { body: {} })).json.id as string;
-    const runId = await startRun(urlA, sessionId, 'long one');
-    const seen = await readEventsUntil(urlB, sessionId, {
-      until: (event) =>
-        event.type === 'message.delta' && (event.data as { delta: string }).delta === 'so far',
-    });
-    expect(streamedText(seen)).toBe('Partial answer so far');
-    expect(await a.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    const { urlB } = apps;
+    const { sessionId, runId } = await cutOffRunOnA(apps);
     const killedAt = Date.now();
 
     // The lease is A's for up to leaseMs more: B refuses the session meanwhile.
@@ -184,7 +173,7 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
     expect(tookMs).toBeLessThan(leaseMs + 15_000);
     expect(messages(view!.json.view)).toEqual([
       { role: 'user', text: 'long one' },
-      { role: 'assistant', text: 'Partial answer so far' },
+      { role: 'assistant', text: CUT_OFF_TEXT },
     ]);
     const next = await startRun(urlB, sessionId, 'again');
     const after = await readEventsUntil(urlB, sessionId, { until: runEnded(next) });
