@@ -1,9 +1,10 @@
-import path from 'node:path';
 import { connectEventStream, type AnyEvent } from '@switchboard/events';
 import { startModelServer, startPostgresCluster, type PostgresCluster } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-events.js';
-import { api, FIXTURE_ENTRY, scratchDir, spawnWebApp } from './test-helpers/web-app-process.js';
+import { CUT_OFF_SCRIPT, CUT_OFF_TEXT, cutOffRunOnA } from './test-helpers/cut-off-run.js';
+import { startTwoInstances } from './test-helpers/two-instances.js';
+import { api, FIXTURE_ENTRY, scratchDir } from './test-helpers/web-app-process.js';
 
 // Two built web apps (real processes) sharing one real PostgreSQL server: a
 // session is not pinned to an instance. The one that used it last gives its
@@ -15,17 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-function appEnv(home: string, baseUrl: string, extra: Record<string, string> = {}) {
-  return {
-    SWITCHBOARD_HOME: home,
-    PORT: '0',
-    SWITCHBOARD_MODEL: 'openai-compatible:test-model',
-    SWITCHBOARD_BASE_URL: baseUrl,
-    SWITCHBOARD_DATABASE_URL: cluster.url,
-    ...extra,
-  };
-}
 
 async function startRun(url: string, sessionId: string, input: string): Promise<string> {
   const run = await api(url, `/api/sessions/${sessionId}/runs`, { body: { input } });
@@ -48,15 +38,12 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
         { text: ['Third ', 'from A.'] },
       ],
     });
-    await using a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { urlA, urlB } = apps;
     const created = await api(urlA, '/api/sessions', { body: {} });
     const sessionId = created.json.id as string;
 
@@ -106,15 +93,13 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
         { text: 'Deployed to prod.' },
       ],
     });
-    const spawn = (name: string) =>
-      spawnWebApp({
-        cwd: dir.path,
-        entry: FIXTURE_ENTRY,
-        env: appEnv(path.join(dir.path, name), model.baseUrl),
-      });
-    await using a = spawn('a');
-    await using b = spawn('b');
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
+      entry: FIXTURE_ENTRY,
+    });
+    const { b, urlA, urlB } = apps;
     const sessionId = (await api(urlA, '/api/sessions', { body: {} })).json.id as string;
     const runId = await startRun(urlA, sessionId, 'Deploy it');
     const paused = await readEventsUntil(urlA, sessionId, { until: runEnded(runId) });
@@ -146,19 +131,15 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
   it('instance A on another host SIGKILLed mid-run: B ends the run interrupted after the lease (SWITCHBOARD_LEASE_MS), not before', async () => {
     using dir = scratchDir();
     const leaseMs = 6000;
-    await using model = await startModelServer({
-      script: [
-        { text: ['Partial ', 'answer ', 'so far', ' never sent'], stallAfterChunks: 4 },
-        { text: 'Back on B.' },
-      ],
-    });
-    const lease = { SWITCHBOARD_LEASE_MS: String(leaseMs) };
+    await using model = await startModelServer({ script: CUT_OFF_SCRIPT });
     // A runs under another host name (a UTS namespace): B cannot see whether A's process
     // lives, as with an instance on another machine, and must wait for the lease to run out.
-    const a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl, lease),
-      wrapper: [
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
+      env: { SWITCHBOARD_LEASE_MS: String(leaseMs) },
+      wrapperA: [
         'unshare',
         '-Uru',
         'sh',
@@ -167,20 +148,8 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
         'sh',
       ],
     });
-    await using _a = a;
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl, lease),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
-    const sessionId = (await api(urlA, '/api/sessions', { body: {} })).json.id as string;
-    const runId = await startRun(urlA, sessionId, 'long one');
-    const seen = await readEventsUntil(urlB, sessionId, {
-      until: (event) =>
-        event.type === 'message.delta' && (event.data as { delta: string }).delta === 'so far',
-    });
-    expect(streamedText(seen)).toBe('Partial answer so far');
-    expect(await a.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    const { urlB } = apps;
+    const { sessionId, runId } = await cutOffRunOnA(apps);
     const killedAt = Date.now();
 
     // The lease is A's for up to leaseMs more: B refuses the session meanwhile.
@@ -204,7 +173,7 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
     expect(tookMs).toBeLessThan(leaseMs + 15_000);
     expect(messages(view!.json.view)).toEqual([
       { role: 'user', text: 'long one' },
-      { role: 'assistant', text: 'Partial answer so far' },
+      { role: 'assistant', text: CUT_OFF_TEXT },
     ]);
     const next = await startRun(urlB, sessionId, 'again');
     const after = await readEventsUntil(urlB, sessionId, { until: runEnded(next) });
@@ -218,15 +187,12 @@ describe('sessions move between instances (idle release)', { timeout: 180_000 },
     await using model = await startModelServer({
       script: [{ text: chunks, delayMs: 150 }, { text: 'A title' }, { text: 'After the restart.' }],
     });
-    await using a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { urlA, urlB } = apps;
     const sessionId = (await api(urlB, '/api/sessions', { body: {} })).json.id as string;
 
     // The client on A: the real SSE client, reconnecting (Last-Event-ID) as often as it takes.

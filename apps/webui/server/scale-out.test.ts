@@ -1,9 +1,10 @@
-import path from 'node:path';
 import type { AnyEvent } from '@switchboard/events';
 import { startModelServer, startPostgresCluster, type PostgresCluster } from '@switchboard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEventsUntil, runEnded, streamedText } from './test-helpers/read-events.js';
-import { api, scratchDir, spawnWebApp } from './test-helpers/web-app-process.js';
+import { CUT_OFF_SCRIPT, CUT_OFF_TEXT, cutOffRunOnA } from './test-helpers/cut-off-run.js';
+import { startTwoInstances } from './test-helpers/two-instances.js';
+import { api, scratchDir } from './test-helpers/web-app-process.js';
 
 // Two built web apps (real processes) on two ports, sharing one real PostgreSQL
 // server through SWITCHBOARD_DATABASE_URL: what a load balancer in front of
@@ -15,16 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-function appEnv(home: string, baseUrl: string): Record<string, string> {
-  return {
-    SWITCHBOARD_HOME: home,
-    PORT: '0',
-    SWITCHBOARD_MODEL: 'openai-compatible:test-model',
-    SWITCHBOARD_BASE_URL: baseUrl,
-    SWITCHBOARD_DATABASE_URL: cluster.url,
-  };
-}
 
 async function newSession(url: string): Promise<string> {
   const created = await api(url, '/api/sessions', { body: {} });
@@ -38,15 +29,12 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     await using model = await startModelServer({
       script: [{ text: ['Hello ', 'from ', 'instance ', 'B.'], delayMs: 150 }],
     });
-    await using a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { urlA, urlB } = apps;
     // The session is created and run through B (the instance that opened it holds its lease);
     // A serves its stream from the shared log.
     const sessionId = await newSession(urlB);
@@ -76,15 +64,12 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
     await using model = await startModelServer({
       script: [{ text: ['One ', 'run ', 'only.'], delayMs: 200 }, { text: 'unused' }],
     });
-    await using a = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'a'), model.baseUrl),
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
+    const { urlA, urlB } = apps;
     const sessionId = await newSession(urlA);
     const answers = await Promise.all(
       [urlA, urlB].map((url) =>
@@ -114,28 +99,14 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
 
   it('instance A killed (SIGKILL) mid-run: instance B ends the run interrupted with its partial text and accepts a new run', async () => {
     using dir = scratchDir();
-    await using model = await startModelServer({
-      script: [
-        { text: ['Partial ', 'answer ', 'so far', ' never sent'], stallAfterChunks: 4 },
-        { text: 'Back on B.' },
-      ],
+    await using model = await startModelServer({ script: CUT_OFF_SCRIPT });
+    await using apps = await startTwoInstances({
+      dir: dir.path,
+      databaseUrl: cluster.url,
+      modelBaseUrl: model.baseUrl,
     });
-    const a = spawnWebApp({ cwd: dir.path, env: appEnv(path.join(dir.path, 'a'), model.baseUrl) });
-    await using b = spawnWebApp({
-      cwd: dir.path,
-      env: appEnv(path.join(dir.path, 'b'), model.baseUrl),
-    });
-    const [urlA, urlB] = await Promise.all([a.listening(), b.listening()]);
-    const sessionId = await newSession(urlA);
-    const run = await api(urlA, `/api/sessions/${sessionId}/runs`, { body: { input: 'long one' } });
-    expect(run.status).toBe(202);
-    // Followed on B until the partial text is durable in the shared log.
-    const seen = await readEventsUntil(urlB, sessionId, {
-      until: (event) =>
-        event.type === 'message.delta' && (event.data as { delta: string }).delta === 'so far',
-    });
-    expect(streamedText(seen)).toBe('Partial answer so far');
-    expect(await a.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    const { urlB } = apps;
+    const { sessionId, runId } = await cutOffRunOnA(apps);
     // A dead holder on this host is taken over at once; on another host, after the lease (30 s).
     const started = Date.now();
     // Loading the session on B ends the cut-off run; its events reach the shared log right after.
@@ -148,14 +119,14 @@ describe('two web app instances on one PostgreSQL database', { timeout: 120_000 
         },
         { timeout: 30_000, interval: 250 },
       )
-      .toMatchObject({ runId: run.json.runId, status: 'finished', stopReason: 'interrupted' });
+      .toMatchObject({ runId, status: 'finished', stopReason: 'interrupted' });
     expect(Date.now() - started).toBeLessThan(30_000);
     const texts = (view!.json.view.items as Array<{ kind: string; role?: string; text?: string }>)
       .filter((item) => item.kind === 'message')
       .map(({ role, text }) => ({ role, text }));
     expect(texts).toEqual([
       { role: 'user', text: 'long one' },
-      { role: 'assistant', text: 'Partial answer so far' },
+      { role: 'assistant', text: CUT_OFF_TEXT },
     ]);
     const next = await api(urlB, `/api/sessions/${sessionId}/runs`, { body: { input: 'again' } });
     expect(next.status).toBe(202);

@@ -97,3 +97,6 @@ export {
   sessionLocked,
 } from './sessions/session-lease.js';
 export type { StoredLease } from './sessions/session-lease.js';
+
+// The voice WebSocket the web server accepts and voice-session serves audio on.
+export type { VoiceSocket } from './voice/voice-socket.js';

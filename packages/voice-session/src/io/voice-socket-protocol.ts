@@ -1,23 +1,14 @@
 // The wire protocol of a voice WebSocket (the web app's voice mode speaks it):
 // binary messages are 16 kHz mono PCM16 little-endian audio in both directions,
 // text messages are JSON control messages, validated here.
+import type { VoiceSocket } from '@switchboard/agent-core';
 import { z } from 'zod';
 
 /**
- * The socket the WebSocket audio io works on: the subset of a `ws` WebSocket
- * (what `@fastify/websocket` hands a route) it needs. Binary messages arrive
- * as `Buffer`s (any `Uint8Array` works).
+ * The socket the WebSocket audio io works on: agent-core's `VoiceSocket`
+ * (the subset of a `ws` WebSocket the web server accepts and hands over).
  */
-export interface AudioSocket {
-  /** Bytes queued and not yet sent: the output's back-pressure signal. */
-  readonly bufferedAmount: number;
-  /** 1 while open. */
-  readonly readyState: number;
-  send(data: string | Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
-}
+export type AudioSocket = VoiceSocket;
 
 /** Client → server control messages. */
 export const clientControlSchema = z.discriminatedUnion('type', [

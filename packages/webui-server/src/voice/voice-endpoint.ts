@@ -1,4 +1,4 @@
-import type { Agent, AgentSession } from '@switchboard/agent-core';
+import type { Agent, AgentSession, VoiceSocket } from '@switchboard/agent-core';
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 
@@ -19,20 +19,8 @@ export const BEARER_SUBPROTOCOL_PREFIX = 'switchboard.bearer.';
 /** Largest WebSocket message the voice route accepts (bigger ones close the socket with 1009). */
 export const VOICE_MAX_MESSAGE_BYTES = 64 * 1024;
 
-/**
- * The accepted socket of one voice connection: the subset of a `ws`
- * WebSocket an endpoint needs. Binary messages arrive as `Buffer`s.
- */
-export interface VoiceSocket {
-  /** Bytes queued on the socket and not yet sent (back-pressure). */
-  readonly bufferedAmount: number;
-  /** 1 while open. */
-  readonly readyState: number;
-  send(data: string | Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
-  on(event: 'close', listener: () => void): unknown;
-}
+/** The accepted socket of one voice connection (agent-core's type, shared with voice-session). */
+export type { VoiceSocket } from '@switchboard/agent-core';
 
 /** What {@link VoiceEndpoint.connect} gets for each accepted connection. */
 export interface VoiceConnection {
