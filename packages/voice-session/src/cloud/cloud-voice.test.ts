@@ -190,6 +190,24 @@ describe(
       expect(t.events.filter((e) => e.type === 'voice.error')).toEqual([]);
     });
 
+    it('clearUserTurn() while a transcription is in flight drops it: no transcript, no turn, no error', async () => {
+      const t = await cloudSession(['openai', 'openai'], [{ text: QUESTION, delayMs: 2_000 }], {
+        options: { turnDetection: 'manual' },
+      });
+      t.session.start();
+      const input = mixAt(3_500, [{ atMs: 500, pcm: clip('weather') }]);
+      for (const frame of toFrames(input)) await t.session.pushFrame(frame);
+      await expect.poll(() => t.speech.requests.length).toBe(1); // the upload is in flight
+      t.session.clearUserTurn();
+      t.session.commitUserTurn();
+      await t.session.settled();
+      await new Promise((resolve) => setTimeout(resolve, 2_500)); // past the answer's delay
+      await t.session.settled();
+      expect(finals(t.events)).toEqual([]);
+      expect(userMessages(t.events)).toEqual([]);
+      expect(t.events.filter((e) => e.type === 'voice.error')).toEqual([]);
+    });
+
     it('a 401 is a VOICE_STT_FAILED error, not retried, and the session keeps listening', async () => {
       const t = await cloudSession(['elevenlabs', 'elevenlabs'], [{ text: QUESTION }], {
         keys: { server: 'right-key', client: 'wrong-key' },

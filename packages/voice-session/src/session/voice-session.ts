@@ -1,54 +1,24 @@
 import type { AgentSession, RunHandle } from '@switchboard/agent-core';
-import type { EventBus, VoiceAgentState, VoiceUserState } from '@switchboard/events';
+import type { VoiceAgentState, VoiceUserState } from '@switchboard/events';
 import { FRAME_MS, FRAME_SAMPLES } from '../audio/pcm.js';
 import { ManualClock, type Clock, type TimerId } from '../clock/clock.js';
 import { parseVoiceOptions } from '../errors/parse-voice-options.js';
 import { VoiceError } from '../errors/voice-error.js';
-import type { Stt } from '../stt/stt.js';
 import type { Tts } from '../tts/tts.js';
-import type { Vad } from '../vad/vad.js';
 import { runReply, truncateToSpoken, whenIdle, type Reply } from './reply-runner.js';
 import { SpeechHandle, type SpeechSource } from './speech-handle.js';
-import { SpeechSynthesis } from './speech-synthesis.js';
-import { turnMetrics, type WallTimes } from './turn-metrics.js';
+import { SpeechSyntheses } from './speech-syntheses.js';
+import { turnMetrics } from './turn-metrics.js';
 import { TurnTaking } from './turn-taking.js';
 import { UserTurnTracker, type TurnTiming } from './user-turn-tracker.js';
 import { VoiceEmitter } from './voice-emitter.js';
+import type { AudioSink, VoiceHistoryItem, VoiceSessionInit } from './voice-session-init.js';
 import {
   voiceSessionOptionsSchema,
   type ResolvedVoiceSessionOptions,
-  type VoiceSessionOptions,
 } from './voice-session-options.js';
 
-/** Where the agent's audio goes: one 20 ms frame per tick (silence while it is quiet). */
-export interface AudioSink {
-  write(frame: Int16Array): void;
-}
-
-/** A turn of the voice conversation as spoken (the agent session keeps the model's text). */
-export interface VoiceHistoryItem {
-  role: 'user' | 'assistant';
-  text: string;
-  /** Assistant: cut short by the user; `text` is what was spoken. */
-  interrupted?: boolean;
-  spokenMs?: number;
-  speechId?: string;
-}
-
-/** What a {@link VoiceSession} is built from. */
-export interface VoiceSessionInit {
-  /** The agent's bus (`agent.bus`): voice events share the session's `seq`. */
-  bus: EventBus;
-  /** The agent-core session that answers each user turn. */
-  agentSession: AgentSession;
-  vad: Vad;
-  stt: Stt;
-  tts: Tts;
-  /** Session time; a {@link ManualClock} (the default) is advanced 20 ms per pushed frame. */
-  clock?: Clock;
-  output?: AudioSink;
-  options?: VoiceSessionOptions;
-}
+export type { AudioSink, VoiceHistoryItem, VoiceSessionInit };
 
 /**
  * A real-time voice conversation over an agent-core session, with the
@@ -69,7 +39,7 @@ export class VoiceSession {
   readonly #tracker: UserTurnTracker;
   readonly #turns: TurnTaking;
   readonly #speeches: SpeechHandle[] = [];
-  readonly #synthesis = new Map<SpeechHandle, SpeechSynthesis>();
+  readonly #syntheses: SpeechSyntheses;
   readonly #pending = new Set<Promise<void>>();
   #agentState: VoiceAgentState = 'initializing';
   #userState: VoiceUserState = 'listening';
@@ -82,7 +52,6 @@ export class VoiceSession {
   #instructions: string | undefined;
   /** A reply started before the end of the user's turn, on these words. */
   #preemptive: { text: string; speech: SpeechHandle; task: Promise<void> } | undefined;
-  #wallTimes = new Map<SpeechHandle, WallTimes>();
   /** Held preemptive speeches: called when their model step ended (their audio is then ready). */
   readonly #heldReady = new Map<SpeechHandle, () => void>();
   readonly #truncated = new WeakSet<SpeechHandle>();
@@ -94,6 +63,17 @@ export class VoiceSession {
     this.tts = init.tts;
     this.#output = init.output;
     this.emitter = new VoiceEmitter(init.bus, init.agentSession.id, this.clock);
+    this.#syntheses = new SpeechSyntheses({
+      tts: this.tts,
+      transforms: () => this.options.ttsTextTransforms ?? [],
+      onTtsError: (handle, error) =>
+        this.reportError(
+          error instanceof VoiceError
+            ? error
+            : new VoiceError({ code: 'VOICE_TTS_FAILED', message: String(error), cause: error }),
+          handle,
+        ),
+    });
     this.#turns = new TurnTaking(this);
     this.#tracker = new UserTurnTracker(this.#turns, {
       vad: init.vad,
@@ -160,7 +140,7 @@ export class VoiceSession {
       allowInterruptions: speech.allowInterruptions,
       text,
     });
-    const synthesis = this.#synthesisFor(speech);
+    const synthesis = this.#syntheses.create(speech);
     synthesis.push(text);
     this.#track(synthesis.end().then(() => this.#complete(speech)));
     this.#track(
@@ -265,7 +245,7 @@ export class VoiceSession {
     speech.held = true;
     let ready!: () => void;
     const held = new Promise<void>((resolve) => (ready = resolve));
-    const synthesis = this.#synthesisFor(speech);
+    const synthesis = this.#syntheses.create(speech);
     const { task } = this.#reply(speech, (session) =>
       session.run({ text, source: 'voice' }, { ...this.#runOptions(), preemptive: true }),
     );
@@ -304,7 +284,7 @@ export class VoiceSession {
     if (speech.interrupted || speech.finished) return;
     speech.interrupted = true;
     speech.paused = false;
-    this.#synthesis.get(speech)?.abort();
+    this.#syntheses.abort(speech);
     this.emitter.emit(
       'voice.speech_interrupted',
       { speechId: speech.id, reason, spokenMs: speech.spokenMs, text: speech.spokenText() },
@@ -353,7 +333,7 @@ export class VoiceSession {
     const timing = this.#turnTiming;
     if (speech.source !== 'generate_reply' || !timing) return;
     this.#turnTiming = undefined;
-    const wall = this.#wallTimes.get(speech) ?? {};
+    const wall = this.#syntheses.wallTimes(speech);
     this.emitter.emit('voice.metrics', turnMetrics(timing, wall, this.clock.now()), speech.runId);
   }
 
@@ -370,8 +350,7 @@ export class VoiceSession {
     speech.finished = true;
     const index = this.#speeches.indexOf(speech);
     if (index >= 0) this.#speeches.splice(index, 1);
-    this.#synthesis.delete(speech);
-    this.#wallTimes.delete(speech);
+    this.#syntheses.forget(speech);
     this.emitter.emit(
       'voice.speech_finished',
       { speechId: speech.id, spokenMs: speech.spokenMs, interrupted },
@@ -398,7 +377,7 @@ export class VoiceSession {
   ): { speech: SpeechHandle; task: Promise<void> } {
     const speech = given ?? this.#newSpeech('generate_reply', true);
     if (!given) this.setAgentState('thinking');
-    const synthesis = this.#synthesis.get(speech) ?? this.#synthesisFor(speech);
+    const synthesis = this.#syntheses.get(speech) ?? this.#syntheses.create(speech);
     const host = {
       agentSession: this.agentSession,
       onRunStarted: (handle: SpeechHandle, run: RunHandle) => {
@@ -410,7 +389,7 @@ export class VoiceSession {
         }
       },
       onFirstToken: (handle: SpeechHandle, wallMs: number) =>
-        this.#wall(handle, { llmFirstTokenMs: wallMs }),
+        this.#syntheses.addWallTimes(handle, { llmFirstTokenMs: wallMs }),
       onReplyError: (handle: SpeechHandle, message: string, cause?: unknown) =>
         this.reportError(new VoiceError({ code: 'VOICE_LLM_FAILED', message, cause }), handle),
     };
@@ -448,9 +427,8 @@ export class VoiceSession {
     this.#track(task); // it ends now (withdrawn); a failure is still reported
     speech.interrupted = true;
     speech.withdrawn = true;
-    this.#synthesis.get(speech)?.abort();
-    this.#synthesis.delete(speech);
-    this.#wallTimes.delete(speech);
+    this.#syntheses.abort(speech);
+    this.#syntheses.forget(speech);
     speech.run?.withdraw();
   }
 
@@ -465,30 +443,6 @@ export class VoiceSession {
     const speech = new SpeechHandle(`speech_${this.#nextSpeech++}`, source, allowInterruptions);
     this.#speeches.push(speech);
     return speech;
-  }
-
-  #synthesisFor(speech: SpeechHandle): SpeechSynthesis {
-    const synthesis = new SpeechSynthesis(
-      {
-        tts: this.tts,
-        transforms: this.options.ttsTextTransforms ?? [],
-        onFirstAudio: (handle, wallMs) => this.#wall(handle, { ttsFirstAudioMs: wallMs }),
-        onTtsError: (handle, error) =>
-          this.reportError(
-            error instanceof VoiceError
-              ? error
-              : new VoiceError({ code: 'VOICE_TTS_FAILED', message: String(error), cause: error }),
-            handle,
-          ),
-      },
-      speech,
-    );
-    this.#synthesis.set(speech, synthesis);
-    return synthesis;
-  }
-
-  #wall(speech: SpeechHandle, times: WallTimes): void {
-    this.#wallTimes.set(speech, { ...this.#wallTimes.get(speech), ...times });
   }
 
   #track(task: Promise<void>): void {
