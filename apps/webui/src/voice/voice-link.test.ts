@@ -72,6 +72,7 @@ function harness(options: { refusal?: VoiceRefusal; backoffMs?: number[] } = {})
   const controls: ServerControl[] = [];
   const ends: { error?: string }[] = [];
   let diagnosed = 0;
+  let refusal = options.refusal;
   const timers = new ManualTimers();
   const link = new VoiceLink({
     open: (events) => {
@@ -81,7 +82,7 @@ function harness(options: { refusal?: VoiceRefusal; backoffMs?: number[] } = {})
     },
     diagnose: () => {
       diagnosed++;
-      return Promise.resolve(options.refusal);
+      return Promise.resolve(refusal);
     },
     timers,
     backoffMs: options.backoffMs ?? [500, 1000, 2000],
@@ -103,6 +104,7 @@ function harness(options: { refusal?: VoiceRefusal; backoffMs?: number[] } = {})
     last,
     openSockets,
     diagnosed: () => diagnosed,
+    setRefusal: (next: VoiceRefusal | undefined) => void (refusal = next),
   };
 }
 
@@ -175,6 +177,25 @@ describe('VoiceLink (the web app voice socket, reconnecting)', () => {
     h.timers.advance(60_000);
     expect(h.sockets).toHaveLength(1);
     expect(h.statuses).toEqual(['connecting']);
+  });
+
+  it('busy after a drop is the server still holding our old socket: retried until it lets go', async () => {
+    const h = harness({ backoffMs: [500, 1000, 2000] });
+    h.last().accept();
+    h.last().drop(1006); // the network changed; the server has not noticed yet
+    h.setRefusal({ code: 'WEBUI_VOICE_BUSY', message: 'busy' });
+    for (const delay of [500, 1000]) {
+      h.timers.advance(delay);
+      h.last().drop(1006); // refused: the old socket still holds the session
+      await flush();
+    }
+    expect(h.diagnosed()).toBe(2);
+    expect(h.ends).toEqual([]);
+    h.setRefusal(undefined); // the server's keep-alive ended the old socket
+    h.timers.advance(2000);
+    h.last().accept();
+    expect(h.statuses.at(-1)).toBe('open');
+    expect(h.ends).toEqual([]);
   });
 
   it('the server ending the session (1000, 1011) is not retried', () => {

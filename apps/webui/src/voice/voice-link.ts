@@ -85,6 +85,8 @@ export class VoiceLink {
   #timer: unknown;
   #retries = 0;
   #ready = false;
+  /** Some socket of this link reached `ready`: a later busy refusal is most likely our own old connection. */
+  #wasReady = false;
   #ended = false;
 
   constructor(options: VoiceLinkOptions) {
@@ -135,6 +137,7 @@ export class VoiceLink {
         if (!control) return;
         if (control.type !== 'ready') return this.#options.onControl(control);
         this.#ready = true;
+        this.#wasReady = true;
         this.#retries = 0; // a working connection: the next drop starts the delays over
         this.#options.onStatus('open');
       },
@@ -159,7 +162,10 @@ export class VoiceLink {
       refusal = undefined; // the server is unreachable: a restart, try again
     }
     if (this.#ended) return;
-    if (refusal) this.#end({ error: refusal.message });
+    // Busy after we were connected: the server still holds our vanished socket until
+    // its keep-alive ping goes unanswered (one or two heartbeats), so keep trying.
+    const ownOldSocket = refusal?.code === 'WEBUI_VOICE_BUSY' && this.#wasReady;
+    if (refusal && !ownOldSocket) this.#end({ error: refusal.message });
     else this.#retry();
   }
 

@@ -222,6 +222,47 @@ describe('GET /api/sessions/:id/voice', () => {
     expect(echo.connections.length).toBeGreaterThanOrEqual(6);
   });
 
+  it('ends a socket whose peer stops answering pings, giving the session back; a live peer stays', async () => {
+    const echo = echoEndpoint();
+    await using s = await startListeningServer([], {
+      server: { voice: echo.endpoint, heartbeatMs: 40 },
+    });
+    const id = await s.newSession();
+    const url = wsUrl(s.base, `/api/sessions/${id}/voice`);
+    // A peer that answers pings (ws does by default) outlives many intervals.
+    const live = await connect(url);
+    if (live.kind !== 'open') throw new Error('refused');
+    let pings = 0;
+    live.socket.on('ping', () => pings++);
+    await expect.poll(() => pings, { timeout: 10_000 }).toBeGreaterThanOrEqual(5);
+    expect(live.socket.readyState).toBe(WebSocket.OPEN);
+    const liveClosed = new Promise((resolve) => live.socket.once('close', resolve));
+    live.socket.close();
+    await liveClosed;
+    // A half-open peer: it never answers a ping (what a vanished laptop looks like). Opened
+    // once the server has seen the live socket's close and given the claim back.
+    const openSilent = () =>
+      new Promise<WebSocket | undefined>((resolve, reject) => {
+        const socket = new WebSocket(url, [], { autoPong: false });
+        socket.once('open', () => resolve(socket));
+        socket.once('unexpected-response', () => resolve(undefined));
+        socket.once('error', reject);
+      });
+    let silent: WebSocket | undefined;
+    await expect.poll(async () => (silent = await openSilent())).toBeDefined();
+    if (!silent) throw new Error('never opened');
+    const code = await new Promise<number>((resolve) => silent.once('close', resolve));
+    expect(code).toBe(1006); // terminated, no close frame
+    // Its claim was given back: a new connection opens.
+    await expect
+      .poll(async () => {
+        const again = await connect(url);
+        if (again.kind === 'open') again.socket.close();
+        return again.kind;
+      })
+      .toBe('open');
+  });
+
   it('closes the socket with 1009 on a message above the limit', async () => {
     const echo = echoEndpoint();
     await using s = await startListeningServer([], { server: { voice: echo.endpoint } });

@@ -4,6 +4,7 @@ import type { Agent, AgentSession } from '@switchboard/agent-core';
 import { WebuiServerError } from '../errors/webui-server-error.js';
 import { sessionParamsSchema } from '../schemas/api-schemas.js';
 import { requireAgent, type ApiContext, type ApiInstance } from '../server/api-context.js';
+import { keepVoiceSocketAlive } from '../voice/keep-voice-socket-alive.js';
 import {
   VOICE_MAX_MESSAGE_BYTES,
   VOICE_SUBPROTOCOL,
@@ -22,7 +23,9 @@ import {
  * GET runs the same checks first, so a browser, which never sees why a
  * handshake was refused, can ask with one (the web app does before it
  * reconnects).
- * Messages above {@link VOICE_MAX_MESSAGE_BYTES} close the socket (1009).
+ * Messages above {@link VOICE_MAX_MESSAGE_BYTES} close the socket (1009). An
+ * accepted socket is pinged every `heartbeatMs` and ended when it stops
+ * answering, so a vanished peer does not hold the session's voice claim.
  */
 export async function registerVoiceRoute(api: ApiInstance, context: ApiContext): Promise<void> {
   if (!api.hasDecorator('websocketServer')) {
@@ -103,6 +106,7 @@ export async function registerVoiceRoute(api: ApiInstance, context: ApiContext):
       if (!found) return socket.close(1011, 'not prepared');
       const { agent, session, endpoint, release } = found;
       socket.on('close', release);
+      keepVoiceSocketAlive(socket, context.options.heartbeatMs);
       try {
         await endpoint.connect({ agent, session, socket, log: request.log });
       } catch (error) {

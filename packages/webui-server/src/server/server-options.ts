@@ -60,7 +60,12 @@ export const apiOptionsSchema = z.object({
    * they also get CORS headers. Empty: CORS is off.
    */
   allowedOrigins: z.array(origin).default([]),
-  /** A heartbeat comment is sent on an idle event stream this often (ms). @default 15000 */
+  /**
+   * A heartbeat comment is sent on an idle event stream this often (ms); voice
+   * WebSockets are pinged as often, and one that leaves a ping unanswered for
+   * a whole interval is ended (its session's voice claim is given back).
+   * @default 15000
+   */
   heartbeatMs: z.number().int().min(10).default(15_000),
   /** Reconnection delay sent to event-stream clients as `retry:` (ms). @default 1000 */
   sseRetryMs: z.number().int().nonnegative().default(1000),
