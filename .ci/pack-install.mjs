@@ -421,6 +421,18 @@ async function fullConsumer(packed) {
   results['SqliteEventLog opens :memory:'] = null;
 } catch (error) {
   results['SqliteEventLog opens :memory:'] = String(error?.message ?? error);
+}
+try {
+  // voice-session from its tarball: the vendored Silero model loads on
+  // onnxruntime-node and finds the one utterance of a committed fixture WAV.
+  const { SileroVad, readWav } = await import('@switchboard/voice-session');
+  const vad = await SileroVad.load();
+  const { pcm } = readWav(${JSON.stringify(path.join(root, 'packages/voice-session/fixtures/weather.wav'))});
+  const spans = await vad.speechSpans(pcm);
+  results['voice-session: Silero VAD finds the speech in weather.wav'] =
+    spans.length === 1 ? null : \`expected 1 speech span, got \${JSON.stringify(spans)}\`;
+} catch (error) {
+  results['voice-session: Silero VAD finds the speech in weather.wav'] = String(error?.message ?? error);
 }`,
   );
   for (const [specifier, error] of Object.entries(results)) {

@@ -44,9 +44,11 @@ export type {
 export {
   finishReasonSchema,
   generationPurposeSchema,
+  runTriggerSchema,
   stopReasonSchema,
 } from './schema/run-events.js';
-export type { FinishReason, StopReason } from './schema/run-events.js';
+export type { FinishReason, RunTrigger, StopReason } from './schema/run-events.js';
+export { openEnum } from './schema/open-enum.js';
 export {
   ATTACHMENT_URL_PREFIX,
   attachmentIdOf,

@@ -154,7 +154,11 @@ export function sessionFromEvents(
           id: event.data.messageId,
           runId: event.runId,
           message: { role: 'user', content: userContent(event.data.parts) },
-          display: { createdAt: event.ts, status: 'complete', source: event.data.source ?? 'text' },
+          display: {
+            createdAt: event.ts,
+            status: 'complete',
+            source: userSource(event.data.source),
+          },
         });
         break;
       case 'step.started':
@@ -394,4 +398,12 @@ function entryStatus(status: string | undefined): TranscriptEntry['display']['st
   if (status === 'cancelled' || status === 'failed') return 'partial';
   if (status === 'interrupted') return 'interrupted';
   return 'complete';
+}
+
+/**
+ * A user message's source as the transcript records it. `source` is an open
+ * enum on the wire: a source a newer writer added is shown as typed text.
+ */
+function userSource(source: string | undefined): 'text' | 'voice' | 'steer' {
+  return source === 'voice' || source === 'steer' ? source : 'text';
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnum } from './open-enum.js';
 import { costSchema, tokenUsageSchema } from './shared-schemas.js';
 
 /** `steer.accepted`: the user sent guidance while a run is in progress. */
@@ -93,7 +94,7 @@ export const loopBudgetExhaustedData = z.looseObject({
 
 /** `loop.stuck`: the loop repeats itself without progress. */
 export const loopStuckData = z.looseObject({
-  reason: z.enum(['repeated_tool_call', 'no_progress']),
+  reason: openEnum(z.enum(['repeated_tool_call', 'no_progress'])),
   /** `nudge` injects a hint and continues; `stop` ends the run (`stopReason: stuck`). */
   action: z.enum(['nudge', 'stop']),
   repeats: z.number().int().positive().optional(),

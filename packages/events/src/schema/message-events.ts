@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnum } from './open-enum.js';
 import { contentPartSchema } from './shared-schemas.js';
 
 /** How a streamed message or reasoning block ended. */
@@ -38,7 +39,7 @@ export const messageCompletedData = z.looseObject({
 export const userMessageData = z.looseObject({
   messageId: z.string(),
   parts: z.array(contentPartSchema).min(1),
-  source: z.enum(['text', 'voice', 'steer']).optional(),
+  source: openEnum(z.enum(['text', 'voice', 'steer'])).optional(),
 });
 
 /** `reasoning.started`: the model begins a reasoning (thinking) block. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnum } from './open-enum.js';
 import {
   agentRefSchema,
   contentPartSchema,
@@ -30,6 +31,19 @@ export const stopReasonSchema = z.enum([
 ]);
 export type StopReason = z.infer<typeof stopReasonSchema>;
 
+/** What started a run; `runStartedData.trigger` also accepts values a later contract adds. */
+export const runTriggerSchema = z.enum([
+  'user',
+  'resume',
+  'steer',
+  'subagent',
+  'handoff',
+  'schedule',
+  'say',
+  'reply',
+]);
+export type RunTrigger = z.infer<typeof runTriggerSchema>;
+
 /**
  * `run.started`: the agent starts working on one input (a user message, a resume, a sub-task).
  * `say`: the host put words in the agent's mouth (`session.say()`: one assistant message, no
@@ -37,7 +51,8 @@ export type StopReason = z.infer<typeof stopReasonSchema>;
  * (`session.generateReply()`).
  */
 export const runStartedData = z.looseObject({
-  trigger: z.enum(['user', 'resume', 'steer', 'subagent', 'handoff', 'schedule', 'say', 'reply']),
+  /** Open: a reader keeps a trigger it does not know (see `openEnum`). */
+  trigger: openEnum(runTriggerSchema),
   agent: agentRefSchema.optional(),
   /** The input that started the run, when there is one. */
   input: z.looseObject({ messageId: z.string(), parts: z.array(contentPartSchema) }).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnum } from './open-enum.js';
 import { agentRefSchema } from './shared-schemas.js';
 
 /**
@@ -22,7 +23,7 @@ export const sessionStartedData = z.looseObject({
 
 /** `session.ended`: no more events will follow for this session. */
 export const sessionEndedData = z.looseObject({
-  reason: z.enum(['closed', 'expired', 'reset', 'error']),
+  reason: openEnum(z.enum(['closed', 'expired', 'reset', 'error'])),
 });
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnum } from './open-enum.js';
 import {
   contentPartSchema,
   durationMsSchema,
@@ -44,7 +45,7 @@ const laterToolName = z
 const presentation = {
   /** Human-readable title ("Reading src/main.ts"). */
   title: z.string().optional(),
-  kind: toolKindSchema.optional(),
+  kind: openEnum(toolKindSchema).optional(),
 };
 
 /** `tool_call.started`: the model began a tool call. */
@@ -157,5 +158,5 @@ export const clarifyRequestedData = z.looseObject({
 export const clarifyResolvedData = z.looseObject({
   clarifyId: z.string(),
   answer: z.string(),
-  source: z.enum(['user', 'timeout', 'cancelled']),
+  source: openEnum(z.enum(['user', 'timeout', 'cancelled'])),
 });

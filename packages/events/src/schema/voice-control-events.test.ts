@@ -24,7 +24,8 @@ describe('voice control in the contract (say, reply, truncation, withdrawal, too
   });
 
   it.each([
-    ['an unknown trigger', 'run.started', { trigger: 'shout' }, 'data.trigger'],
+    // An unknown trigger is accepted (open enum, see open-enum.test.ts); an empty one is not.
+    ['an empty trigger', 'run.started', { trigger: '' }, 'data.trigger'],
     [
       'withdrawn: false (only true is meaningful)',
       'run.finished',

@@ -38,15 +38,16 @@ describe('voice events', () => {
       'data.spokenMs',
     ],
     [
-      'an unknown interrupt reason',
+      // Unknown reasons are accepted (open enums, see open-enum.test.ts); non-strings are not.
+      'a non-string interrupt reason',
       'voice.speech_interrupted',
-      { speechId: 's', spokenMs: 1, reason: 'x' },
+      { speechId: 's', spokenMs: 1, reason: 3 },
       'data.reason',
     ],
     [
-      'an unknown skip reason',
+      'an empty skip reason',
       'voice.user_turn_skipped',
-      { transcript: 'a', reason: 'x' },
+      { transcript: 'a', reason: '' },
       'data.reason',
     ],
     ['an empty speech id', 'voice.speech_paused', { speechId: '', spokenMs: 1 }, 'data.speechId'],

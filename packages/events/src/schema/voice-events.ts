@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnum } from './open-enum.js';
 
 // Voice events (contract 1.x, additive): what a voice session (`@switchboard/voice-session`) says
 // about turn taking and speech playout. Times are milliseconds. They are session-scoped: most of
@@ -49,7 +50,7 @@ export const voiceSpeechSourceSchema = z.enum(['say', 'generate_reply']);
 /** `voice.speech_created`: the agent will speak (a `say()` or a model reply). */
 export const voiceSpeechCreatedData = z.looseObject({
   speechId: z.string().min(1),
-  source: voiceSpeechSourceSchema,
+  source: openEnum(voiceSpeechSourceSchema),
   /** False for speech the user cannot barge into. */
   allowInterruptions: z.boolean(),
   /** The text given to `say()` (a reply's text streams as `message.*`). */
@@ -86,7 +87,7 @@ export const voiceInterruptReasonSchema = z.enum([
  */
 export const voiceSpeechInterruptedData = z.looseObject({
   speechId: z.string().min(1),
-  reason: voiceInterruptReasonSchema,
+  reason: openEnum(voiceInterruptReasonSchema),
   spokenMs: z.number().nonnegative(),
   text: z.string().optional(),
 });
@@ -117,7 +118,7 @@ export const voiceTurnSkipReasonSchema = z.enum([
 /** `voice.user_turn_skipped`: the user said something that does not make a turn. */
 export const voiceUserTurnSkippedData = z.looseObject({
   transcript: z.string(),
-  reason: voiceTurnSkipReasonSchema,
+  reason: openEnum(voiceTurnSkipReasonSchema),
 });
 
 /**
@@ -147,5 +148,5 @@ export const voiceErrorData = z.looseObject({
 
 /** `voice.closed`: the voice session stopped (the agent session may go on). */
 export const voiceClosedData = z.looseObject({
-  reason: z.enum(['user_initiated', 'input_ended', 'error']),
+  reason: openEnum(z.enum(['user_initiated', 'input_ended', 'error'])),
 });
