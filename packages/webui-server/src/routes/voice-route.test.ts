@@ -250,8 +250,9 @@ describe('GET /api/sessions/:id/voice', () => {
       });
     let silent: WebSocket | undefined;
     await expect.poll(async () => (silent = await openSilent())).toBeDefined();
-    if (!silent) throw new Error('never opened');
-    const code = await new Promise<number>((resolve) => silent.once('close', resolve));
+    const opened: WebSocket | undefined = silent;
+    if (!opened) throw new Error('never opened');
+    const code = await new Promise<number>((resolve) => opened.once('close', resolve));
     expect(code).toBe(1006); // terminated, no close frame
     // Its claim was given back: a new connection opens.
     await expect
