@@ -51,6 +51,13 @@ function connect(
   });
 }
 
+/** Opens a voice connection and closes it at once: `'open'` once the session is free again. */
+async function opensAndCloses(url: string): Promise<Outcome['kind']> {
+  const outcome = await connect(url);
+  if (outcome.kind === 'open') outcome.socket.close();
+  return outcome.kind;
+}
+
 const bearer = (token: string) =>
   `${BEARER_SUBPROTOCOL_PREFIX}${Buffer.from(token).toString('base64url')}`;
 
@@ -211,13 +218,7 @@ describe('GET /api/sessions/:id/voice', () => {
       first.close();
       await closed;
       // The server releases the session when its side of the socket closes.
-      await expect
-        .poll(async () => {
-          const again = await connect(url);
-          if (again.kind === 'open') again.socket.close();
-          return again.kind;
-        })
-        .toBe('open');
+      await expect.poll(() => opensAndCloses(url)).toBe('open');
     }
     expect(echo.connections.length).toBeGreaterThanOrEqual(6);
   });
@@ -255,13 +256,7 @@ describe('GET /api/sessions/:id/voice', () => {
     const code = await new Promise<number>((resolve) => opened.once('close', resolve));
     expect(code).toBe(1006); // terminated, no close frame
     // Its claim was given back: a new connection opens.
-    await expect
-      .poll(async () => {
-        const again = await connect(url);
-        if (again.kind === 'open') again.socket.close();
-        return again.kind;
-      })
-      .toBe('open');
+    await expect.poll(() => opensAndCloses(url)).toBe('open');
   });
 
   it('closes the socket with 1009 on a message above the limit', async () => {
