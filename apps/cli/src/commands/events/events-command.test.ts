@@ -183,7 +183,8 @@ describe('switchboard events (built binary)', () => {
       [
         JSON.stringify(first),
         'not json at all',
-        JSON.stringify({ ...second, data: { trigger: 'nobody-knows' } }),
+        // A trigger that is not a string (an unknown string is accepted: an open enum).
+        JSON.stringify({ ...second, data: { trigger: 42 } }),
         JSON.stringify({ ...third, seq: 1 }),
         JSON.stringify({ ...third, v: 99, seq: 3 }),
         '',
