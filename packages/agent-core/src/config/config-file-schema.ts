@@ -49,13 +49,13 @@ const hostName = z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+
 const origin = z
   .string()
   .refine((value) => isHttpUrl(value) && new URL(value).origin === value.replace(/\/$/, ''));
-/** A comma-separated list in a variable (`a.example, b.example`). */
-function commaList<Item extends z.ZodType<unknown, string>>(item: Item) {
+/** A list in a variable, `separator` between items (`a.example, b.example`; `one|two`). */
+function separatedList<Item extends z.ZodType<unknown, string>>(item: Item, separator = ',') {
   return z
     .string()
     .transform((text) =>
       text
-        .split(',')
+        .split(separator)
         .map((part) => part.trim())
         .filter(Boolean),
     )
@@ -239,24 +239,16 @@ export const CONFIG_VALUE_RULES: {
   'server.port': { fromText: digits.pipe(port), expected: 'must be a port number from 0 to 65535' },
   'server.token': { fromText: secret, expected: 'must be a non-empty string' },
   'server.allowedHosts': {
-    fromText: commaList(hostName),
+    fromText: separatedList(hostName),
     expected: 'must be comma-separated host names like "chat.example.com,chat.example.com:8443"',
   },
   'server.allowedOrigins': {
-    fromText: commaList(origin),
+    fromText: separatedList(origin),
     expected: 'must be comma-separated origins like "https://chat.example.com"',
   },
   'voice.mode': { fromText: voiceMode, expected: `must be one of ${VOICE_MODES.join(', ')}` },
   'voice.phrases': {
-    fromText: z
-      .string()
-      .transform((text) =>
-        text
-          .split('|')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(phrase).min(1)),
+    fromText: separatedList(phrase, '|'),
     expected: 'must be phrases separated by "|" like "what is the weather|stop"',
   },
   'voice.stt.provider': {
