@@ -9,6 +9,7 @@ import type {
 import { attachmentUrl, type ContentPart } from '@switchboard/events';
 import type { AttachmentStore } from '../attachments/attachment-store.js';
 import { WebuiServerError } from '../errors/webui-server-error.js';
+import { RunAdmission } from './run-admission.js';
 import { withTimeout } from './with-timeout.js';
 
 /** What starts a run (the validated body of `POST /sessions/:id/runs`). */
@@ -44,6 +45,7 @@ export class RunService {
   readonly #runOptions: RunOptions;
   readonly #attachments: AttachmentStore | undefined;
   #accepting = true;
+  readonly #admission = new RunAdmission();
   /** sessionId → the top-level run in flight. */
   readonly #current = new Map<string, string>();
   /** sessionId → messageId → the run it started. */
@@ -94,10 +96,8 @@ export class RunService {
       if (earlier !== undefined) return { runId: await earlier, created: false };
     }
     this.#assertAccepting();
-    const parts = await this.#resolveAttachments(input.attachments ?? []);
-    const handle = session.run(toUserInput(input, parts), this.#runOptions);
-    this.#current.set(session.id, handle.runId);
-    const started = this.#waitStored(handle);
+    // Remembered before the first await: a second request with the same id finds this one.
+    const started = this.#startRun(session, input);
     if (messageId !== undefined) this.#rememberMessage(session.id, messageId, started);
     return { runId: await started, created: true };
   }
@@ -263,6 +263,16 @@ export class RunService {
       message: 'The server is shutting down and starts no new runs.',
       hint: 'Retry once it is back.',
     });
+  }
+
+  /** Starts the run on its turn (see {@link RunAdmission}); resolves with its id once its user message is stored. */
+  async #startRun(session: AgentSession, input: StartRunInput): Promise<string> {
+    const parts = await this.#resolveAttachments(input.attachments ?? []);
+    await this.#admission.turn();
+    this.#assertAccepting(); // the server may have begun closing while this run waited
+    const handle = session.run(toUserInput(input, parts), this.#runOptions);
+    this.#current.set(session.id, handle.runId);
+    return this.#waitStored(handle);
   }
 
   /** Resolves with the run id once the user message is stored (or the run ended before that). */
