@@ -5,7 +5,11 @@
  * an answer, 5 ms between chunks) in a separate process; the webui server is
  * in a process of its own too. Baseline, in the same run: a bare Fastify SSE
  * endpoint (its own process) writing the same frames (the watched run's
- * events, re-stamped) to the same number of watchers, with the same gaps.
+ * events, re-stamped) to the same number of watchers, with the same gaps,
+ * while the subject runs the same R runs without watchers: the machine is as
+ * busy as in a subject round (on two cores the runs and the model server
+ * take most of it), and the only difference between the sides is the server
+ * that writes the frames.
  *
  *   pnpm nx run @switchboard/webui-server:bench            # 500 watchers, 50 runs, 15 rounds
  *   BENCH_QUICK=1 pnpm nx run @switchboard/webui-server:bench   # 50 watchers, 10 runs
@@ -15,11 +19,13 @@
  * delivered per second, and the server's RSS after the round. Rounds are
  * paired in ABBA order; target: median of the paired p99 ratio ≤ 1.3.
  *
- * A second baseline (leave it out with BENCH_SAME_PROCESS=0): a bare
- * Fastify SSE endpoint inside the subject's process, fed by the same agent's
- * bus while the same runs go on, so the process is as busy as the subject's
- * and the comparison isolates the SSE path. The target is judged against
- * the first baseline, the issue's wording.
+ * Two more baselines, reported, not judged:
+ * - the same bare endpoint replaying on an idle machine (no runs going;
+ *   BENCH_IDLE_BASELINE=0 leaves it out): how much the runs' load on the
+ *   machine costs any server, ours or bare;
+ * - a bare endpoint inside the subject's process, fed by the same agent's
+ *   bus while the same runs go on (BENCH_SAME_PROCESS=0 leaves it out): the
+ *   SSE path alone, with the event loop shared as the subject shares it.
  */
 import { readFileSync } from 'node:fs';
 import { startBenchServers } from '@switchboard/testkit/bench';
@@ -33,8 +39,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? (quick ? 10 : 50));
 /** Fewer than MIN_ROUNDS (BENCH_ROUNDS=1) is a check that the configuration runs through, not a measurement. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? MIN_ROUNDS));
 const TARGET = 1.3;
-/** BENCH_SAME_PROCESS=0 leaves out the second baseline (a bare endpoint in the subject process). */
+/** BENCH_SAME_PROCESS=0 leaves out the baseline inside the subject process. */
 const SAME_PROCESS = process.env.BENCH_SAME_PROCESS !== '0';
+/** BENCH_IDLE_BASELINE=0 leaves out the baseline on an idle machine. */
+const IDLE_BASELINE = process.env.BENCH_IDLE_BASELINE !== '0';
 
 interface Sample {
   p50: number;
@@ -167,9 +175,7 @@ async function liveRound(side: 'subject' | 'same-process', record: boolean): Pro
   const driverCpuBefore = process.cpuUsage();
   const profiling = profileDir !== undefined && side === 'subject' && measuredRounds;
   if (profiling) await subject.ask({ type: 'profile-start' });
-  await Promise.all(
-    sessions.map((id) => post(`/api/sessions/${id}/runs`, { input: 'Add 1+2, 3+4 and 5+6.' })),
-  );
+  await Promise.all(startRuns());
   const result = await phase(`${side}: the watched run`, watchers, watchers.done);
   if (verbose) progress(`${side}: slowest events ${slowest(result)}`);
   const failed = result.events.filter((event) => event.type === 'run.failed');
@@ -209,23 +215,44 @@ function slowest(result: WatchResult): string {
     .join(', ');
 }
 
-async function baselineRound(): Promise<Sample> {
+/** POSTs the round's R runs at once (the watched session's first); one promise per run. */
+function startRuns(): Array<Promise<unknown>> {
+  return sessions.map((id) => post(`/api/sessions/${id}/runs`, { input: 'Add 1+2, 3+4 and 5+6.' }));
+}
+
+/**
+ * The bare endpoint replays the recorded frames to its watchers. `loaded`:
+ * while the subject runs the same R runs (no watchers on it), starting when
+ * the watched session's run has started, as the subject's frames do.
+ */
+async function baselineRound(loaded: boolean): Promise<Sample> {
+  const name = loaded ? 'loaded baseline' : 'idle baseline';
   const watchers = startWatchers(`${baseline.url}/events`, WATCHERS);
-  await phase('baseline: opening', watchers, watchers.opened);
+  await phase(`${name}: opening`, watchers, watchers.opened);
+  const runs = loaded ? startRuns() : [];
+  await runs[0];
   await baseline.ask({ type: 'play', events: recorded });
-  const result = await phase('baseline: playing', watchers, watchers.done);
-  if (verbose) progress(`baseline: slowest events ${slowest(result)}`);
+  const result = await phase(`${name}: playing`, watchers, watchers.done);
+  if (verbose) progress(`${name}: slowest events ${slowest(result)}`);
+  if (loaded) {
+    await Promise.all(runs);
+    await subject.ask({ type: 'runs-ended', ids: sessions });
+    await subject.ask({ type: 'idle', ids: sessions });
+  }
   return summarize(result, await baseline.ask<number>({ type: 'rss' }));
 }
 
-type Side = 'subject' | 'baseline' | 'same-process';
+type Side = 'subject' | 'loaded' | 'idle' | 'same-process';
+const included = (side: Side) =>
+  (side !== 'same-process' || SAME_PROCESS) && (side !== 'idle' || IDLE_BASELINE);
 const measure = (side: Side): Promise<Sample> =>
-  side === 'baseline' ? baselineRound() : liveRound(side, side === 'subject');
+  side === 'loaded' || side === 'idle'
+    ? baselineRound(side === 'loaded')
+    : liveRound(side, side === 'subject');
 
-// Warm-up (unmeasured): the subject first, so the baseline has frames to play.
-await measure('subject');
-await measure('baseline');
-if (SAME_PROCESS) await measure('same-process');
+// Warm-up (unmeasured): the subject first, so the baselines have frames to play.
+for (const side of ['subject', 'loaded', 'idle', 'same-process'] as const)
+  if (included(side)) await measure(side);
 measuredRounds = true;
 loopStats.subject.length = 0;
 loopStats['same-process'].length = 0;
@@ -234,15 +261,15 @@ for (let round = 0; round < ROUNDS; round++) {
   // The subject in the middle; each baseline before it in one round, after it in the next (ABBA).
   const order: Side[] =
     round % 2 === 0
-      ? ['baseline', 'subject', 'same-process']
-      : ['same-process', 'subject', 'baseline'];
+      ? ['idle', 'loaded', 'subject', 'same-process']
+      : ['same-process', 'subject', 'loaded', 'idle'];
   const samples: Record<Side, Sample | undefined> = {
     subject: undefined,
-    baseline: undefined,
+    loaded: undefined,
+    idle: undefined,
     'same-process': undefined,
   };
-  for (const side of order)
-    if (side !== 'same-process' || SAME_PROCESS) samples[side] = await measure(side);
+  for (const side of order) if (included(side)) samples[side] = await measure(side);
   rounds.push(samples);
   process.stderr.write(`round ${round + 1}/${ROUNDS}\n`);
 }
@@ -283,7 +310,7 @@ const table = (versus: Side, label: string) => {
 };
 const verdict = (value: number) => `**${value <= TARGET ? 'met' : 'MISSED'}** (${fmt(value, 2)})`;
 
-const separate = table('baseline', 'baseline: bare Fastify SSE, own process');
+const judged = table('loaded', 'baseline: bare Fastify SSE, own process, same runs going');
 const lines = [
   `\n## @switchboard/webui-server (SSE fan-out)\n`,
   `Machine: ${machine}\n`,
@@ -293,17 +320,29 @@ const lines = [
         `**Only ${ROUNDS} round(s) (fewer than ${MIN_ROUNDS}): a check that it runs, not a measurement.**\n`,
       ]
     : []),
-  'Against the baseline of the issue (a bare Fastify SSE endpoint in a process of its own, replaying the frames):\n',
-  ...separate.lines,
-  `Target (the issue's wording, this table): median paired p99 ratio ≤ ${TARGET}: ${verdict(separate.p99.median)}.`,
+  "Against the issue's baseline, a bare Fastify SSE endpoint in a process of its own replaying the frames, while the subject runs the same runs (without watchers), so the machine is as busy as in a subject round:\n",
+  ...judged.lines,
+  `Target (median paired p99 ratio ≤ ${TARGET}, this table): ${verdict(judged.p99.median)}.`,
 ];
+if (IDLE_BASELINE) {
+  const idle = table('idle', 'bare Fastify SSE, own process, idle machine');
+  const load = spread(
+    rounds.map((round) => Math.max(1, round.loaded!.p99) / Math.max(1, round.idle!.p99)),
+  );
+  lines.push(
+    '',
+    'Against the same bare endpoint replaying on an idle machine (no runs going; reported, not judged):\n',
+    ...idle.lines,
+    `Median paired p99 ratio against it: ${fmt(idle.p99.median, 2)}. The bare endpoint's own p99 with the runs going on the machine over its p99 on the idle machine: ${triple(load)} (what the runs' load costs any server on this machine).`,
+  );
+}
 if (SAME_PROCESS) {
   const same = table('same-process', 'bare Fastify SSE in the subject process, same bus and runs');
   lines.push(
     '',
-    'Against the same-process baseline (a bare endpoint in the subject process, fed by the same bus while the same runs go on; it isolates the SSE path; the RSS is of that same process):\n',
+    'Against a bare endpoint inside the subject process, fed by the same bus while the same runs go on (the SSE path alone, sharing the event loop as the subject does; the RSS is of that same process; reported, not judged):\n',
     ...same.lines,
-    `Median paired p99 ratio against it: ${verdict(same.p99.median)}.`,
+    `Median paired p99 ratio against it: ${fmt(same.p99.median, 2)}.`,
   );
 }
 const loopLine = (side: 'subject' | 'same-process') => {
@@ -323,4 +362,4 @@ lines.push(
   ...loopLine('same-process'),
 );
 console.log(lines.join('\n'));
-if (separate.p99.median > TARGET) process.exitCode = 1;
+if (judged.p99.median > TARGET) process.exitCode = 1;
