@@ -60,7 +60,11 @@ export function resampleLinear(audio: Pcm16, toRate: number): Int16Array {
   return out;
 }
 
-/** A 16-bit mono RIFF/WAVE file. */
+/**
+ * A 16-bit mono RIFF/WAVE file. Written here on purpose, apart from
+ * voice-session's codec: a stand-in that shared the code under test's WAV
+ * writer and reader would agree with any bug in them.
+ */
 export function encodeWav(pcm: Int16Array, sampleRate: number): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
