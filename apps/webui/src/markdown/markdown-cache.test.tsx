@@ -1,7 +1,7 @@
 import { cleanup, render } from '@testing-library/react';
 import type * as RemarkGfm from 'remark-gfm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MARKDOWN_CACHE_SIZE, Markdown } from './markdown.js';
+import { MARKDOWN_CACHE_CHARS, MARKDOWN_CACHE_SIZE, Markdown } from './markdown.js';
 
 // Counts parses: react-markdown builds a processor, and so attaches remark-gfm,
 // once per parse of a text.
@@ -53,5 +53,27 @@ describe('Markdown parses a finished text once, however often its row mounts', (
     render(<Markdown text={texts[0]!} />).unmount(); // dropped: parsed again
     render(<Markdown text={texts.at(-1)!} />).unmount(); // kept
     expect(gfm.attached).toBe(1);
+  });
+
+  it('keeps at most MARKDOWN_CACHE_CHARS characters of text, dropping the least recently used', () => {
+    // Four long answers of just over a quarter of the budget each: the fourth pushes the first out.
+    const long = (index: number) =>
+      `answer ${index} ${Math.random()} ${'word '.repeat(Math.floor(MARKDOWN_CACHE_CHARS / 20))}`;
+    const texts = [0, 1, 2, 3].map(long);
+    for (const text of texts) render(<Markdown text={text} />).unmount();
+    gfm.attached = 0;
+    render(<Markdown text={texts[3]!} />).unmount(); // kept
+    render(<Markdown text={texts[1]!} />).unmount(); // kept
+    expect(gfm.attached).toBe(0);
+    render(<Markdown text={texts[0]!} />).unmount(); // dropped: parsed again
+    expect(gfm.attached).toBe(1);
+  });
+
+  it('does not keep a text longer than the whole budget', () => {
+    const huge = `huge ${Math.random()} ${'x'.repeat(MARKDOWN_CACHE_CHARS)}`;
+    gfm.attached = 0;
+    render(<Markdown text={huge} />).unmount();
+    render(<Markdown text={huge} />).unmount();
+    expect(gfm.attached).toBe(2);
   });
 });

@@ -69,7 +69,14 @@ const PLUGINS = [remarkGfm];
 
 /** Finished texts whose rendered tree is kept (most recently used last). */
 export const MARKDOWN_CACHE_SIZE = 400;
+/**
+ * Characters of those texts kept in all: a tree grows with its text, so a
+ * few very long answers are bounded by this, many short ones by the count.
+ * A text longer than this on its own is not kept.
+ */
+export const MARKDOWN_CACHE_CHARS = 1_000_000;
 const rendered = new Map<string, ReactElement>();
+let keptChars = 0;
 
 /**
  * The React tree of `text`. A finished text is parsed once and its tree kept:
@@ -92,8 +99,14 @@ function markdownTree(text: string, streaming: boolean): ReactElement {
     return kept;
   }
   const tree = ReactMarkdown({ ...options, components: STATIC });
+  if (text.length > MARKDOWN_CACHE_CHARS) return tree;
   rendered.set(text, tree);
-  if (rendered.size > MARKDOWN_CACHE_SIZE) rendered.delete(rendered.keys().next().value!);
+  keptChars += text.length;
+  while (rendered.size > MARKDOWN_CACHE_SIZE || keptChars > MARKDOWN_CACHE_CHARS) {
+    const oldest = rendered.keys().next().value!;
+    rendered.delete(oldest);
+    keptChars -= oldest.length;
+  }
   return tree;
 }
 
