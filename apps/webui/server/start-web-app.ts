@@ -8,7 +8,6 @@ import {
   type WebAppAgentOptions,
 } from '@switchboard/webui-server';
 import { z } from 'zod';
-import { createVoiceEndpoint } from './voice-endpoint.js';
 import { loadWebAppConfig } from './web-app-config.js';
 
 /** Options of {@link startWebApp}, parsed once. */
@@ -37,8 +36,9 @@ export type StartWebAppOptions = z.input<typeof startWebAppOptionsSchema>;
  * Starts the Switchboard web app: the shared configuration (`loadConfig`,
  * `PORT`/`HOST` included) into `startWebServer` of
  * `@switchboard/webui-server` (the composition `switchboard serve` uses
- * too), with Langfuse tracing injected, the voice endpoint when the
- * configuration's `voice.mode` is on (see `voice-endpoint.ts`) and this app's built
+ * too), with Langfuse tracing injected, the voice endpoint of
+ * `@switchboard/voice-session` when the configuration's `voice.mode` is on
+ * (`createWebVoiceEndpoint`, closed with the server) and this app's built
  * chat UI.
  */
 export async function startWebApp(input: StartWebAppOptions = {}): Promise<RunningWebServer> {
@@ -48,7 +48,11 @@ export async function startWebApp(input: StartWebAppOptions = {}): Promise<Runni
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     ...(options.homeDir === undefined ? {} : { homeDir: options.homeDir }),
   });
-  const voice = await createVoiceEndpoint(config.voice);
+  // voice-session (onnxruntime) is loaded only when voice is on.
+  const voice =
+    config.voice.mode === 'off'
+      ? undefined
+      : await (await import('@switchboard/voice-session')).createWebVoiceEndpoint(config.voice);
   return startWebServer({
     config,
     ...(voice === undefined ? {} : { voice }),

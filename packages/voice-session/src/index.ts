@@ -21,6 +21,8 @@ export { WebSocketAudioOutput } from './io/websocket-audio-output.js';
 export type { AudioOutputOptions } from './io/websocket-audio-output.js';
 export { serveVoiceSocket } from './io/serve-voice-socket.js';
 export type { ServeVoiceSocketOptions, ServedVoiceSocket } from './io/serve-voice-socket.js';
+export { createWebVoiceEndpoint } from './io/create-web-voice-endpoint.js';
+export type { WebVoiceConnection, WebVoiceEndpoint } from './io/create-web-voice-endpoint.js';
 export { MAX_CONTROL_CHARS, clientControlSchema } from './io/voice-socket-protocol.js';
 export type { AudioSocket, ClientControl, ServerControl } from './io/voice-socket-protocol.js';
 export {

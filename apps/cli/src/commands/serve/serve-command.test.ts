@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { decodeSseStream } from '@switchboard/events';
 import { startModelServer, type ModelServer } from '@switchboard/testkit';
+import { VOICE_SUBPROTOCOL } from '@switchboard/webui-server';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import WebSocket from 'ws';
 import { runCli, startCli, tempDir } from '../../test-helpers/cli-process.js';
 import { cliModelScript } from '../../test-helpers/model-script.js';
 
@@ -47,7 +49,7 @@ describe('switchboard serve (the built binary)', () => {
     const config = await json(`${url}/api/config`);
     expect(config.body).toMatchObject({
       model: 'openai-compatible:test-model',
-      features: { approvals: true, attachments: true, tracing: false },
+      features: { approvals: true, attachments: true, tracing: false, voice: false },
     });
     const session = await json(`${url}/api/sessions`, { method: 'POST', body: '{}' });
     expect(session.status).toBe(201);
@@ -81,6 +83,56 @@ describe('switchboard serve (the built binary)', () => {
     // The session is in the shared store, for the CLI's other commands.
     const list = await runCli(['sessions', 'list'], context);
     expect(list.stdout).toContain(id);
+  });
+
+  it("with SWITCHBOARD_VOICE=offline serves voice: features.voice, a session's voice WebSocket answers start with ready; SIGTERM still stops it cleanly", async () => {
+    const cli = startCli(['serve', '--port', '0'], setup({ SWITCHBOARD_VOICE: 'offline' }));
+    onTestFinished(() => void cli.child.kill('SIGKILL'));
+    const served = /Serving Switchboard on (http:\/\/127\.0\.0\.1:\d+)/;
+    await cli.waitFor(served);
+    const url = served.exec(cli.stdout())![1]!;
+
+    const config = await json(`${url}/api/config`);
+    expect(config.body).toMatchObject({ features: { voice: true } });
+    const session = await json(`${url}/api/sessions`, { method: 'POST', body: '{}' });
+    expect(session.status).toBe(201);
+    const socket = new WebSocket(
+      `${url.replace(/^http/, 'ws')}/api/sessions/${session.body.id as string}/voice`,
+      [VOICE_SUBPROTOCOL],
+    );
+    onTestFinished(() => socket.terminate());
+    const controls: Record<string, unknown>[] = [];
+    const ready = new Promise<void>((resolve) =>
+      socket.on('message', (message: Buffer, isBinary) => {
+        if (isBinary) return;
+        const control = JSON.parse(message.toString()) as Record<string, unknown>;
+        controls.push(control);
+        if (control.type === 'ready') resolve();
+      }),
+    );
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`voice handshake refused: ${response.statusCode}`)),
+      );
+      socket.once('error', reject);
+    });
+    expect(socket.protocol).toBe(VOICE_SUBPROTOCOL);
+    socket.send(JSON.stringify({ type: 'start' }));
+    await ready;
+    expect(controls.find((control) => control.type === 'ready')).toEqual({
+      type: 'ready',
+      sampleRate: 16_000,
+      frameMs: 20,
+    });
+
+    // The server closes with the voice connection open: the socket is ended, the endpoint closed.
+    const socketClosed = new Promise((resolve) => socket.once('close', resolve));
+    cli.child.kill('SIGTERM');
+    const result = await cli.done;
+    await socketClosed;
+    expect(result).toMatchObject({ code: 0, signal: null });
+    expect(result.stderr).toMatch(/"msg":"Stopped\."/);
   });
 
   it('refuses a non-loopback --host without SWITCHBOARD_TOKEN: exit 2, nothing opened', async () => {
