@@ -10,12 +10,11 @@ import type {
 } from '../sessions/session-snapshot.js';
 import { SessionState } from '../sessions/session-state.js';
 import { endInterruptedRun, type InterruptedRun } from '../loop/interrupted-run.js';
-import { createRunHandle, type RunHandle, type RunResult } from './run-handle.js';
+import type { RunHandle } from './run-handle.js';
 import { RunEmitter } from '../loop/run-emitter.js';
-import { executeRun, type RunInput } from '../loop/run-loop.js';
 import type { AgentRuntime, SessionCore } from '../loop/run-state.js';
-import { createSessionRun } from './session-run.js';
-import { ObservedEmitter, SessionWriter, type SessionOwnership } from './session-writer.js';
+import { SessionRunner } from './session-runner.js';
+import { SessionWriter, type SessionOwnership } from './session-writer.js';
 import { checkSteerText, normaliseInput, type UserInput } from '../loop/user-input.js';
 import type { RequestResponse, RunOptions, SessionFeatures } from './session-options.js';
 import { waitForAnswer, type AnswerWaiters } from '../loop/wait-for-answer.js';
@@ -23,12 +22,6 @@ import { waitForAnswer, type AnswerWaiters } from '../loop/wait-for-answer.js';
 export type { UserInput } from '../loop/user-input.js';
 
 export type { RequestResponse, RunOptions, SessionFeatures } from './session-options.js';
-
-interface ActiveRun {
-  runId: string;
-  controller: AbortController;
-  done: Promise<RunResult>;
-}
 
 /** What was spoken of a voice reply before the user cut in (see `truncateReply`). */
 export interface SpokenReply {
@@ -49,7 +42,8 @@ export class AgentSession {
   #runtime: AgentRuntime;
   /** The snapshot's one owner: every change goes through its intent methods. */
   readonly #state: SessionState;
-  #active: ActiveRun | undefined;
+  /** The one run going at a time, and what follows it (a handoff, a title). */
+  readonly #runner: SessionRunner;
   #steers: Array<{ steerId: string; text: string }> = [];
   readonly #waiters: AnswerWaiters = new Map();
   readonly #writer: SessionWriter;
@@ -72,13 +66,25 @@ export class AgentSession {
       state: this.#state,
       runtime: () => this.#runtime,
       // Another writer has the session: stop the run; the handle refuses further work.
-      onLost: (error) => this.#active?.controller.abort(error),
+      onLost: (error) => this.#runner.abort(error),
     });
     this.#titler = new SessionTitler({
       runtime: () => this.#runtime,
       state: this.#state,
       // A title is not activity: it keeps the session's place in lists (updatedAt).
       checkpoint: () => this.#writer.checkpoint({ activity: false }),
+    });
+    this.#runner = new SessionRunner({
+      state: this.#state,
+      writer: this.#writer,
+      titler: this.#titler,
+      features: this.#features,
+      runtime: () => this.#runtime,
+      handOff: (runtime, agentName) => {
+        this.#runtime = runtime;
+        this.#state.handOff(agentName);
+      },
+      core: () => this.#core(),
     });
   }
 
@@ -167,7 +173,7 @@ export class AgentSession {
       (text) => this.#userText(text),
     );
     assertLoadable(normalised.parts, options.attachments);
-    return this.#start({ trigger: 'user', input: normalised, options });
+    return this.#runner.start({ trigger: 'user', input: normalised, options });
   }
 
   /**
@@ -180,7 +186,7 @@ export class AgentSession {
     this.#assertCanStart();
     this.#state.assertAcceptsMessage();
     checkSteerText(text);
-    return this.#start({
+    return this.#runner.start({
       trigger: 'say',
       input: { kind: 'say', messageId: this.#runtime.newId('msg'), text },
       options,
@@ -195,7 +201,7 @@ export class AgentSession {
   generateReply(options: RunOptions = {}): RunHandle {
     this.#assertCanStart();
     this.#state.assertAcceptsMessage();
-    return this.#start({ trigger: 'reply', input: { kind: 'continue' }, options });
+    return this.#runner.start({ trigger: 'reply', input: { kind: 'continue' }, options });
   }
 
   /**
@@ -214,12 +220,11 @@ export class AgentSession {
         code: 'CORE_INVALID_INPUT',
         message: `spokenMs must be a non-negative number, got ${String(spoken.spokenMs)}.`,
       });
-    const active = this.#active;
-    if (active?.runId === runId) {
-      active.controller.abort(
+    if (this.#runner.activeRunId === runId) {
+      this.#runner.abort(
         new AgentCoreError({ code: 'CORE_INTERRUPTED', message: 'The user spoke over the reply.' }),
       );
-      await active.done;
+      await this.#runner.done;
     }
     const words = spoken.spokenText.match(/\S+/g)?.length ?? 0;
     const spokenMs = Math.round(spoken.spokenMs);
@@ -246,7 +251,7 @@ export class AgentSession {
   resume(options: RunOptions = {}): RunHandle {
     this.#assertCanStart();
     this.#state.assertResumable();
-    return this.#start({ trigger: 'resume', input: { kind: 'resume' }, options });
+    return this.#runner.start({ trigger: 'resume', input: { kind: 'resume' }, options });
   }
 
   /** Answers an approval or clarify request. */
@@ -269,12 +274,13 @@ export class AgentSession {
     checkSteerText(text);
     const steerId = this.#runtime.newId('str');
     text = this.#userText(text);
-    if (this.#active) {
+    const runId = this.#runner.activeRunId;
+    if (runId !== undefined) {
       this.#steers.push({ steerId, text });
-      new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId: this.#active.runId }).emit(
-        'steer.accepted',
-        { steerId, text },
-      );
+      new RunEmitter(this.#runtime.bus, { sessionId: this.id, runId }).emit('steer.accepted', {
+        steerId,
+        text,
+      });
     } else {
       this.#state.queueSteer({ steerId, text });
       void this.#writer.checkpoint();
@@ -284,7 +290,7 @@ export class AgentSession {
 
   /** Cancels the active run, keeping what was produced so far. No-op when idle. */
   cancel(reason = 'cancelled'): void {
-    this.#active?.controller.abort(new AgentCoreError({ code: 'CORE_CANCELLED', message: reason }));
+    this.#runner.abort(new AgentCoreError({ code: 'CORE_CANCELLED', message: reason }));
   }
 
   /** Clears the conversation (transcript, pending requests, turn counter). */
@@ -292,7 +298,7 @@ export class AgentSession {
     if (this.#writer.lost) throw this.#writer.lost;
     this.#assertOpen('it was not reset');
     this.cancel('session reset');
-    await this.#active?.done;
+    await this.#runner.done;
     await this.#titler.stop();
     this.#state.reset();
     const { sessionId, agentName } = this.#state.snapshot;
@@ -320,7 +326,7 @@ export class AgentSession {
   async close(): Promise<void> {
     if (this.#state.snapshot.status === 'closed') return;
     this.cancel('session closed');
-    await this.#active?.done;
+    await this.#runner.done;
     await this.#titler.stop(); // a title still being generated is dropped (the next exchange retries)
     this.#state.close();
     const bus = this.#runtime.bus;
@@ -345,9 +351,12 @@ export class AgentSession {
    * snapshot holds everything needed to resume it) or once closed.
    */
   async release(): Promise<boolean> {
-    if (this.#active || this.#writer.lost || this.status === 'closed') return false;
+    if (this.#runner.activeRunId !== undefined || this.#writer.lost || this.status === 'closed')
+      return false;
     await this.idle();
-    return this.#writer.rest(() => this.#active === undefined && this.status !== 'closed');
+    return this.#writer.rest(
+      () => this.#runner.activeRunId === undefined && this.status !== 'closed',
+    );
   }
 
   /** True while the handle is {@link release}d (not holding the session's lease). */
@@ -402,7 +411,7 @@ export class AgentSession {
    * being generated after it (if any) is set, and the snapshot is saved.
    */
   async idle(): Promise<void> {
-    await this.#active?.done;
+    await this.#runner.done;
     await this.#titler.settled;
     await this.#writer.saving;
   }
@@ -423,93 +432,14 @@ export class AgentSession {
   #assertCanStart(): void {
     if (this.#writer.lost) throw this.#writer.lost;
     this.#assertOpen();
-    if (this.#active) {
+    const activeRunId = this.#runner.activeRunId;
+    if (activeRunId !== undefined) {
       throw new AgentCoreError({
         code: 'CORE_SESSION_BUSY',
-        message: `Session ${this.id} already has an active run (${this.#active.runId}).`,
+        message: `Session ${this.id} already has an active run (${activeRunId}).`,
         hint: 'Steer it, cancel it, or wait for it to finish.',
       });
     }
-  }
-
-  #start({
-    trigger,
-    input,
-    options,
-    runId = this.#runtime.newId('run'),
-    handoffFromRunId,
-  }: {
-    trigger: 'user' | 'resume' | 'handoff' | 'say' | 'reply';
-    input: RunInput;
-    options: RunOptions;
-    runId?: string;
-    handoffFromRunId?: string;
-  }): RunHandle {
-    const runtime = this.#runtime;
-    const controller = new AbortController();
-    const signal = options.signal
-      ? AbortSignal.any([options.signal, controller.signal])
-      : controller.signal;
-    const turn = this.#state.beginRun(runId, runtime.now());
-    let confirm = () => {};
-    const confirmed = options.preemptive
-      ? new Promise<void>((resolve) => (confirm = resolve))
-      : undefined;
-    const run = createSessionRun({
-      runtime,
-      session: this.#core(),
-      emitter: new ObservedEmitter(runtime.bus, { sessionId: this.id, runId }, (event) =>
-        this.#writer.observe(event),
-      ),
-      runId,
-      turn,
-      trigger,
-      input,
-      signal,
-      ...(options.attachments ? { attachments: options.attachments } : {}),
-      ...(handoffFromRunId === undefined ? {} : { handoffFromRunId }),
-      askUser: this.#features.askUser !== false,
-      ...(options.instructions ? { instructions: options.instructions } : {}),
-      ...(options.maxToolSteps === undefined ? {} : { maxToolSteps: options.maxToolSteps }),
-      ...(confirmed ? { confirmed } : {}),
-    });
-    const done = executeRun(run, input).then((result) => {
-      if (this.#active?.runId === runId) this.#active = undefined;
-      if (run.handoff && result.stopReason === 'completed') {
-        // The conversation continues with the target agent, in the run the handoff event announced.
-        // Its events stay on this session's bus, so one stream tells the whole conversation.
-        this.#runtime = { ...run.handoff.target.runtime(), bus: runtime.bus };
-        this.#state.handOff(run.handoff.target.name);
-        this.#start({
-          trigger: 'handoff',
-          input: { kind: 'continue' },
-          options,
-          runId: run.handoff.toRunId,
-          handoffFromRunId: runId,
-        });
-      } else if (!this.#writer.lost && trigger !== 'say') {
-        // In the background, after the terminal event: neither this run nor the next waits for it.
-        if (this.#features.titles !== false) this.#titler.afterRun(result);
-      }
-      return result;
-    });
-    this.#active = { runId, controller, done };
-    return createRunHandle({
-      bus: runtime.bus,
-      runId,
-      result: done,
-      cancel: (reason) => controller.abort(reason),
-      confirm,
-      withdraw: () => {
-        if (this.#active?.runId !== runId) return false;
-        run.withdrawn = true;
-        confirm();
-        controller.abort(
-          new AgentCoreError({ code: 'CORE_WITHDRAWN', message: 'The run was withdrawn.' }),
-        );
-        return true;
-      },
-    });
   }
 
   #core(): SessionCore {

@@ -1,4 +1,4 @@
-import type { AgentEvent, AnyEvent, DraftData, EventBus, EventType } from '@switchboard/events';
+import type { AgentEvent, DraftData, EventBus, EventType } from '@switchboard/events';
 import { AgentCoreError } from '../errors/agent-core-error.js';
 import { toCheckpoint } from '../sessions/session-checkpoint.js';
 import { countMessages } from '../sessions/session-listing.js';
@@ -39,12 +39,12 @@ export interface SessionOwnership {
 
 /** The run emitter of a session's own runs: it shows the writer what streams, for partial checkpoints. */
 export class ObservedEmitter extends RunEmitter {
-  readonly #observe: (event: AnyEvent) => void;
+  readonly #observe: (event: AgentEvent) => void;
 
   constructor(
     bus: EventBus,
     scope: { sessionId: string; runId: string },
-    observe: (event: AnyEvent) => void,
+    observe: (event: AgentEvent) => void,
   ) {
     super(bus, scope);
     this.#observe = observe;
@@ -151,27 +151,25 @@ export class SessionWriter {
    * `activeRun.partial`, checkpointed at least every second while the model
    * streams) and how far the event numbering ran since the last checkpoint.
    */
-  observe(event: AnyEvent): void {
+  observe(event: AgentEvent): void {
     const active = this.#state.snapshot.activeRun;
     if (!active || event.runId !== active.runId) return;
     if (event.seq - this.#lastCheckpointSeq >= CHECKPOINT_EVERY_EVENTS) void this.checkpoint();
-    const data = event.data as { messageId?: string; delta?: string };
-    switch (event.type) {
-      case 'generation.started':
-        this.#state.clearPartial(active.runId);
-        return;
-      case 'reasoning.delta':
-        this.#state.streamPartial(active.runId, { reasoning: data.delta ?? '' });
-        break;
-      case 'message.started':
-        this.#state.streamPartial(active.runId, { messageId: data.messageId! });
-        return;
-      case 'message.delta':
-        this.#state.streamPartial(active.runId, { text: data.delta ?? '' });
-        break;
-      default:
-        return;
+    // Ifs, not a switch: a switch on the event union must name every type, and the rest stream nothing.
+    if (event.type === 'generation.started') this.#state.clearPartial(active.runId);
+    else if (event.type === 'message.started')
+      this.#state.streamPartial(active.runId, { messageId: event.data.messageId });
+    else if (event.type === 'message.delta') {
+      this.#state.streamPartial(active.runId, { text: event.data.delta });
+      this.#checkpointPartialSoon();
+    } else if (event.type === 'reasoning.delta') {
+      this.#state.streamPartial(active.runId, { reasoning: event.data.delta });
+      this.#checkpointPartialSoon();
     }
+  }
+
+  /** Checkpoints the streamed partial answer within {@link PARTIAL_CHECKPOINT_MS} of the last checkpoint. */
+  #checkpointPartialSoon(): void {
     if (this.#partialTimer) return;
     const wait = Math.max(0, PARTIAL_CHECKPOINT_MS - (Date.now() - this.#lastCheckpointAt));
     this.#partialTimer = setTimeout(() => {

@@ -43,6 +43,8 @@ export const EVENTS_ERROR_CODES = {
   EVENTS_INVALID_CURSOR: 'The resume cursor is malformed or not in the log.',
   /** An SSE stream broke the protocol or the server answered with an error status. */
   EVENTS_SSE_PROTOCOL: 'The SSE stream could not be read.',
+  /** A session view read back from JSON (`parseSessionViewJson`) does not have the view's shape. */
+  EVENTS_INVALID_VIEW: 'A stored session view does not have the view shape.',
 } as const;
 
 /** A stable `@switchboard/events` error code. */

@@ -32,5 +32,9 @@ export { compactionLine, handoffLine } from './marker-items.js';
 export type { ToMarkdownOptions } from './to-markdown.js';
 export { percentiles, summarize } from './summarize.js';
 export type { Percentiles, SessionSummary } from './summarize.js';
-export { sessionViewFromJson, toSessionViewJson } from './session-view-json.js';
+export {
+  parseSessionViewJson,
+  sessionViewFromJson,
+  toSessionViewJson,
+} from './session-view-json.js';
 export type { SessionViewJson } from './session-view-json.js';

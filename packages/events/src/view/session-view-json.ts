@@ -1,7 +1,13 @@
+import { EventsError } from '../errors/events-error.js';
 import { ItemIndex, itemKey } from './item-index.js';
 import type { SessionView, TurnUsage, ViewItem } from './session-view.js';
-import { ZERO_USAGE, isRecord } from './view-helpers.js';
+import { isStoredSessionView, type StoredSessionView } from './session-view-shape.js';
+import { ZERO_USAGE } from './view-helpers.js';
 import { ViewList } from './view-list.js';
+
+/** Issues named in an error's message; `details.issues` holds up to {@link MAX_ISSUES}. */
+const ISSUES_IN_MESSAGE = 3;
+const MAX_ISSUES = 20;
 
 /**
  * A {@link SessionView} as JSON, as a server sends it (`GET /api/sessions/:id`
@@ -19,53 +25,71 @@ export function toSessionViewJson(view: SessionView): SessionViewJson {
   return { ...rest, items: items.toArray(), turns: turns.toArray() };
 }
 
-const isCount = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
 /**
  * A view rebuilt from its JSON form, to render at once and to keep reducing
  * from: a client that loads a long session's stored view (and its `headSeq`)
  * streams only the events after it instead of replaying the whole log. O(n)
- * once: the lists and the item index are rebuilt.
+ * once: the JSON is checked, and the lists and the item index are rebuilt.
  *
- * Returns undefined when `json` is not a view (a server of another version, a
- * truncated answer): the caller then replays the events instead. Like
- * {@link reduceSession}, it checks the shape it relies on, not every field of
- * every item; the JSON should come from the app's own server.
+ * Every field of the view and of each timeline item is checked against its
+ * type (item fields per `kind`; fields the view does not know are kept as
+ * they are). `open`, `turns`, `approvals`, `clarifications`, `runCount`,
+ * `usage` and `caughtUp` may be absent and read as empty.
+ *
+ * @throws EventsError `EVENTS_INVALID_VIEW` when `json` is not a view (a
+ *   server of another version, a truncated answer); `details.issues` lists
+ *   what is wrong as `path: expected …` lines (the first 20).
+ * @see sessionViewFromJson for the form that answers undefined instead.
+ */
+export function parseSessionViewJson(json: unknown): SessionView {
+  const issues: string[] = [];
+  if (!isStoredSessionView(json, issues)) {
+    const more = issues.length > ISSUES_IN_MESSAGE ? ` (${issues.length} issues)` : '';
+    throw new EventsError({
+      code: 'EVENTS_INVALID_VIEW',
+      message: `Invalid session view: ${issues.slice(0, ISSUES_IN_MESSAGE).join('; ')}${more}`,
+      details: { issues: issues.slice(0, MAX_ISSUES) },
+    });
+  }
+  return fromStored(json);
+}
+
+/**
+ * {@link parseSessionViewJson}, answering undefined instead of throwing when
+ * `json` is not a view: the caller then replays the events instead.
  */
 export function sessionViewFromJson(json: unknown): SessionView | undefined {
-  if (!isRecord(json) || !isCount(json.lastSeq) || !Array.isArray(json.items)) return undefined;
-  const raw: readonly unknown[] = json.items;
+  return isStoredSessionView(json, []) ? fromStored(json) : undefined;
+}
+
+/** The view of checked JSON: defaults filled in, the lists and the item index rebuilt. */
+function fromStored(json: StoredSessionView): SessionView {
+  const {
+    items,
+    turns = [],
+    open = [],
+    approvals = [],
+    clarifications = [],
+    runCount = 0,
+    usage = ZERO_USAGE,
+    caughtUp = false,
+    ...rest
+  } = json;
   const itemIndex = new ItemIndex();
-  const items: ViewItem[] = [];
-  for (const item of raw) {
-    if (!isRecord(item) || typeof item.kind !== 'string') return undefined;
-    if (item.id !== undefined && typeof item.id !== 'string') return undefined;
-    const key = itemKey({ kind: item.kind, ...(item.id === undefined ? {} : { id: item.id }) });
-    if (key !== undefined) itemIndex.remember(key, items.length);
-    // Checked above: a record with a string kind (and id); the rest is the server's view.
-    items.push(item as unknown as ViewItem);
-  }
-  const open = json.open ?? [];
-  if (!Array.isArray(open) || !open.every((at) => isCount(at) && at < items.length))
-    return undefined;
-  const turns = json.turns ?? [];
-  const approvals = json.approvals ?? [];
-  const clarifications = json.clarifications ?? [];
-  if (![turns, approvals, clarifications].every(Array.isArray)) return undefined;
-  if (json.headSeq !== undefined && !isCount(json.headSeq)) return undefined;
-  const { items: _items, turns: _turns, itemIndex: _index, ...rest } = json;
+  items.forEach((item, position) => {
+    const key = itemKey(item);
+    if (key !== undefined) itemIndex.remember(key, position);
+  });
   return {
     ...rest,
-    lastSeq: json.lastSeq,
-    caughtUp: json.caughtUp === true,
+    caughtUp,
     items: ViewList.from(items),
     itemIndex,
-    open: open as number[],
-    approvals: approvals as SessionView['approvals'],
-    clarifications: clarifications as SessionView['clarifications'],
-    runCount: isCount(json.runCount) ? json.runCount : 0,
-    turns: ViewList.from(turns as TurnUsage[]),
-    usage: isRecord(json.usage) ? (json.usage as unknown as SessionView['usage']) : ZERO_USAGE,
+    open,
+    approvals,
+    clarifications,
+    runCount,
+    turns: ViewList.from(turns),
+    usage,
   };
 }
