@@ -25,7 +25,8 @@ export { createHostCheck } from './security/host-check.js';
 export type { HostCheckOptions } from './security/host-check.js';
 export { isLoopbackAddress } from './security/host-names.js';
 export type { SessionMeta, SessionPage } from './sessions/agent-features.js';
-export type { SessionViewJson } from './sessions/read-session-view.js';
+/** The body of `GET /api/sessions/:id`'s `view` (the contract's JSON form of the view model). */
+export type { SessionViewJson } from '@switchboard/events';
 export { VERSION } from './version.js';
 export { startWebServer, startWebServerOptionsSchema } from './app/start-web-server.js';
 export type {

@@ -1,16 +1,13 @@
 import {
   initialSessionView,
   reduceEvents,
+  toSessionViewJson,
   type EventLog,
-  type SessionView,
-  type ViewItem,
+  type SessionViewJson,
 } from '@switchboard/events';
 
 /** Events read from the log per page while building a view. */
 const PAGE = 1000;
-
-/** A {@link SessionView} as JSON: the timeline as an array, without the internal item index. */
-export type SessionViewJson = Omit<SessionView, 'items' | 'itemIndex'> & { items: ViewItem[] };
 
 /**
  * The session's view, reduced from its whole event log with the shared
@@ -28,6 +25,5 @@ export async function readSessionView(
     view = reduceEvents(page, view);
     if (page.length < PAGE) break;
   }
-  const { items, itemIndex: _index, ...rest } = view;
-  return { view: { ...rest, caughtUp: true, items: items.toArray() }, headSeq: view.lastSeq };
+  return { view: toSessionViewJson({ ...view, caughtUp: true }), headSeq: view.lastSeq };
 }
