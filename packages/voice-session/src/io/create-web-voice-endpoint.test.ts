@@ -40,28 +40,38 @@ async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void
   }
 }
 
+/**
+ * An endpoint on the offline engines, an agent (a scripted model) with its
+ * events recorded, and one scripted socket connected and started (`ready`).
+ */
+async function startedConnection(phrases: string[]) {
+  const endpoint = await createWebVoiceEndpoint({
+    phrases,
+    stt: { provider: 'offline' },
+    tts: { provider: 'offline' },
+  });
+  const agent = createAgent({
+    name: 'voice',
+    model: createScriptedModel(() => ({ text: 'Hi.' })),
+    titles: { enabled: false },
+  });
+  onTestFinished(() => agent.close());
+  const events: AnyEvent[] = [];
+  agent.bus.on('*', (event) => events.push(event));
+  const session = await agent.createSession();
+  const client = scriptedSocket();
+  endpoint.connect({ agent, session, socket: client.socket });
+  client.receive(JSON.stringify({ type: 'start' }));
+  await until(() => client.controls().some((control) => control.type === 'ready'));
+  return { endpoint, agent, events, session, client };
+}
+
 describe('createWebVoiceEndpoint', () => {
   it('serves a voice session per connection on the offline engines: start answers ready, closing the socket closes the voice session', async () => {
-    const endpoint = await createWebVoiceEndpoint({
-      phrases: ['hello how are you today'],
-      stt: { provider: 'offline' },
-      tts: { provider: 'offline' },
-    });
+    const { endpoint, events, session, client } = await startedConnection([
+      'hello how are you today',
+    ]);
     onTestFinished(() => endpoint.close());
-    const agent = createAgent({
-      name: 'voice',
-      model: createScriptedModel(() => ({ text: 'Hi.' })),
-      titles: { enabled: false },
-    });
-    onTestFinished(() => agent.close());
-    const events: AnyEvent[] = [];
-    agent.bus.on('*', (event) => events.push(event));
-    const session = await agent.createSession();
-    const client = scriptedSocket();
-
-    endpoint.connect({ agent, session, socket: client.socket });
-    client.receive(JSON.stringify({ type: 'start' }));
-    await until(() => client.controls().some((control) => control.type === 'ready'));
     expect(client.controls().find((control) => control.type === 'ready')).toEqual({
       type: 'ready',
       sampleRate: SAMPLE_RATE,
@@ -77,24 +87,7 @@ describe('createWebVoiceEndpoint', () => {
   });
 
   it('close() ends the open voice sessions while the bus is open: the socket closing after the server closed the agent emits nothing more', async () => {
-    const endpoint = await createWebVoiceEndpoint({
-      phrases: [],
-      stt: { provider: 'offline' },
-      tts: { provider: 'offline' },
-    });
-    const agent = createAgent({
-      name: 'voice',
-      model: createScriptedModel(() => ({ text: 'Hi.' })),
-      titles: { enabled: false },
-    });
-    onTestFinished(() => agent.close());
-    const events: AnyEvent[] = [];
-    agent.bus.on('*', (event) => events.push(event));
-    const session = await agent.createSession();
-    const client = scriptedSocket();
-    endpoint.connect({ agent, session, socket: client.socket });
-    client.receive(JSON.stringify({ type: 'start' }));
-    await until(() => client.controls().some((control) => control.type === 'ready'));
+    const { endpoint, agent, events, client } = await startedConnection([]);
 
     // The web server's order: the endpoint closes, then the agent (and its bus), then the
     // client's close frame arrives.
