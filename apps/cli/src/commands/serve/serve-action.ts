@@ -23,10 +23,10 @@ const SHUTDOWN_TIMEOUT_MS = 40_000;
  * attachments, tracing injected, the voice endpoint of
  * `@switchboard/voice-session` when `voice.mode` is on, the chat UI or a
  * status page), configured by the shared loader with `--port`/`--host` as
- * flags. Prints the URL on
- * stdout, logs JSON lines on stderr, and returns once a signal has closed
- * it: 0 when the close was clean, 1 otherwise. A non-loopback host without
- * `SWITCHBOARD_TOKEN` is refused (`WEBUI_INSECURE_BIND`, exit 2).
+ * flags. Prints the URL on stdout, logs JSON lines on stderr, and returns
+ * once a signal has closed it: 0 when the close was clean, 1 otherwise. A
+ * non-loopback host without `SWITCHBOARD_TOKEN` is refused
+ * (`WEBUI_INSECURE_BIND`, exit 2).
  */
 export async function serveAction(context: CommandContext, command: Command): Promise<number> {
   const flags = command.opts<ServeFlags>();
